@@ -1,0 +1,31 @@
+"""Alembic environment: migrations run on the engine the app hands over (SQLite or PostgreSQL)."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from nmrf_desktop.store.models import Base
+
+config = context.config
+target_metadata = Base.metadata
+
+
+def run_migrations_online() -> None:
+    engine = config.attributes.get("engine")
+    if engine is None:
+        from nmrf_desktop.store.engine import make_engine
+
+        engine = make_engine(config.get_main_option("sqlalchemy.url") or "")
+    with engine.connect() as connection:
+        context.configure(
+            connection=connection,
+            target_metadata=target_metadata,
+            render_as_batch=connection.dialect.name == "sqlite",
+            transaction_per_migration=True,
+        )
+        with context.begin_transaction():
+            context.run_migrations()
+        connection.commit()
+
+
+run_migrations_online()

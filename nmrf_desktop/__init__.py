@@ -1,0 +1,3 @@
+"""NMRF Desktop: follow up UN human-rights recommendations, offline."""
+
+__version__ = "0.1.0"

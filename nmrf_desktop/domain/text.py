@@ -1,0 +1,40 @@
+"""Text rules shared by import, search and export: whitespace, folding, cell safety."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SPACE = re.compile(r"\s+")
+
+
+def squash(text: str) -> str:
+    """Collapse runs of whitespace to one space and strip the ends; keep NFC form."""
+    return unicodedata.normalize("NFC", _SPACE.sub(" ", text).strip())
+
+
+def fold(text: str) -> str:
+    """Lower-case and strip diacritics ('Māori' -> 'maori'), as search matching does."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def identity_text(text: str) -> str:
+    """The form of a recommendation's text that decides whether two rows are the same."""
+    return squash(text).casefold()
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def looks_like_formula(value: str) -> bool:
+    """True for cell text a spreadsheet would run as a formula (CSV/XLSX injection).
+
+    A leading '-' followed by a space is the list-item style real UHRI exports use, and
+    plain negative numbers are data, so both are allowed.
+    """
+    if not value or not value.startswith(_FORMULA_START):
+        return False
+    if value.startswith("- ") or value.strip() == "-":
+        return False
+    return not re.fullmatch(r"[-+]?\d+(\.\d+)?", value.strip())

@@ -1,0 +1,73 @@
+"""What every importer shares: the error that names file, row and column, and cell checks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..domain.records import RecommendationIn, RowProblem
+from ..domain.text import looks_like_formula
+
+
+class ImportFailed(Exception):
+    """The input cannot be imported; `problems` names every bad file, row and column."""
+
+    def __init__(self, problems: Sequence[RowProblem]) -> None:
+        self.problems = list(problems)
+        first = str(self.problems[0]) if self.problems else "import failed"
+        more = len(self.problems) - 1
+        super().__init__(first + (f" (and {more} more problems)" if more > 0 else ""))
+
+
+@dataclass(slots=True)
+class Parsed:
+    """An importer's output: good rows, rejected rows, and repeats merged into one."""
+
+    records: list[RecommendationIn] = field(default_factory=list)
+    rejected: list[RowProblem] = field(default_factory=list)
+    repeats: list[str] = field(default_factory=list)
+
+
+def read_file(path: Path) -> bytes:
+    """The whole file, or ImportFailed naming why it cannot be read."""
+    name = str(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailed([RowProblem(name, 0, "", "file not found")]) from None
+    except IsADirectoryError:
+        raise ImportFailed([RowProblem(name, 0, "", "is a folder, not a file")]) from None
+    except OSError as exc:
+        raise ImportFailed([RowProblem(name, 0, "", f"cannot be read ({exc.strerror})")]) from None
+    if not data.strip():
+        raise ImportFailed([RowProblem(name, 0, "", "the file is empty")])
+    return data
+
+
+def check_text_cell(value: str, file: str, row: int, column: str) -> RowProblem | None:
+    """A problem if the cell would run as a spreadsheet formula when exported again."""
+    if looks_like_formula(value):
+        return RowProblem(file, row, column,
+                          f"starts with '{value[:1]}' and would run as a spreadsheet formula "
+                          f"({value[:30]!r}); remove the leading character")
+    return None
+
+
+def merge_repeats(records: list[RecommendationIn], describe) -> tuple[list[RecommendationIn], list[str]]:  # type: ignore[no-untyped-def]
+    """Merge rows with the same identity into the first; describe each repeat for the report.
+
+    The union of their taxonomy terms is kept, so nothing read is lost.
+    """
+    first: dict[str, RecommendationIn] = {}
+    repeats: list[str] = []
+    for rec in records:
+        seen = first.get(rec.source_id)
+        if seen is None:
+            first[rec.source_id] = rec
+            continue
+        seen.themes = tuple(dict.fromkeys(seen.themes + rec.themes))
+        seen.groups = tuple(dict.fromkeys(seen.groups + rec.groups))
+        seen.sdgs = tuple(dict.fromkeys(seen.sdgs + rec.sdgs))
+        repeats.append(describe(rec, seen))
+    return list(first.values()), repeats

@@ -1,0 +1,53 @@
+"""Where things live: user data/config/log folders and the bundled resources and migrations."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import platformdirs
+
+APP_NAME = "nmrf-desktop"
+APP_AUTHOR = "NMRF"
+
+
+def install_root() -> Path:
+    """The folder holding resources/ and db/: the checkout in development, the bundle frozen."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen)
+    return Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    return install_root() / "resources"
+
+
+def migrations_dir() -> Path:
+    return install_root() / "db"
+
+
+def user_data_dir() -> Path:
+    override = os.environ.get("NMRF_DATA_DIR")
+    if override:
+        return Path(override)
+    return Path(platformdirs.user_data_dir(APP_NAME, APP_AUTHOR))
+
+
+def user_log_dir() -> Path:
+    return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
+
+
+def default_database() -> Path:
+    """The embedded default database: one SQLite file in the user data folder."""
+    return user_data_dir() / "nmrf.sqlite3"
+
+
+def demo_database() -> Path:
+    """Where the demo database (built from the bundled real New Zealand data) is kept."""
+    return user_data_dir() / "demo" / "nmrf-demo.sqlite3"
+
+
+def demo_source() -> Path:
+    return resources_dir() / "demo" / "upr_info_new_zealand_2009_2014.csv"

@@ -1,0 +1,1 @@
+"""Use cases: each user action is one transaction opened here; results are plain records."""

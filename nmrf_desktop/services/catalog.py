@@ -1,0 +1,84 @@
+"""Read-side use cases: search, statistics, the integrity check."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
+
+from ..domain.records import Filters, RecommendationRow
+from ..store import audit, search
+from ..store.models import (
+    Action,
+    Agency,
+    Assignment,
+    Evidence,
+    ProgressUpdate,
+    Recommendation,
+    State,
+    Term,
+)
+from ..store.recommendations import fetch_rows
+from .record import Record
+
+
+def search_recommendations(record: Record, filters: Filters, *, limit: int | None = 50,
+                           offset: int = 0) -> list[RecommendationRow]:
+    with record.reading() as session:
+        ids = search.search_ids(session, filters, limit=limit, offset=offset)
+        return fetch_rows(session, ids)
+
+
+def count_recommendations(record: Record, filters: Filters) -> int:
+    with record.reading() as session:
+        return search.count(session, filters)
+
+
+def _count(session: Session, model) -> int:  # type: ignore[no-untyped-def]
+    return int(session.execute(select(func.count()).select_from(model)).scalar_one())
+
+
+def stats(record: Record) -> dict[str, object]:
+    """Counts of everything in the record (the keys are part of the CLI's stable JSON)."""
+    with record.reading() as session:
+        by_body = dict(session.execute(
+            select(Recommendation.body, func.count()).group_by(Recommendation.body)).all())
+        return {
+            "recommendations": _count(session, Recommendation),
+            "assignments": int(session.execute(select(func.count()).select_from(Assignment)
+                                               .where(Assignment.active.is_(True))).scalar_one()),
+            "actions": _count(session, Action),
+            "progress_updates": _count(session, ProgressUpdate),
+            "evidence": int(session.execute(select(func.count()).select_from(Evidence)
+                                            .where(Evidence.removed.is_(False))).scalar_one()),
+            "agencies": _count(session, Agency),
+            "states": _count(session, State),
+            "terms": _count(session, Term),
+            "by_body": by_body,
+        }
+
+
+def check(record: Record) -> list[str]:
+    """Everything wrong with the database: integrity, foreign keys, search index, audit chain."""
+    problems: list[str] = []
+    with record.reading() as session:
+        if record.is_sqlite:
+            result = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
+            if result != ["ok"]:
+                problems += [f"integrity: {r}" for r in result]
+            for row in session.execute(text("PRAGMA foreign_key_check")):
+                problems.append(f"foreign key: {row[0]} row {row[1]} points to missing "
+                                f"{row[2]}")
+            indexed = session.execute(text(
+                f"SELECT count(*) FROM {search.FTS_TABLE}")).scalar_one()
+            total = _count(session, Recommendation)
+            if indexed != total:
+                problems.append(f"search index holds {indexed} rows for {total} "
+                                "recommendations")
+        problems += audit.verify(session)
+    return problems
+
+
+def agencies(record: Record) -> list[tuple[str, str, str]]:
+    with record.reading() as session:
+        return [tuple(r) for r in session.execute(  # type: ignore[misc]
+            select(Agency.code, Agency.name_en, Agency.name_mi).order_by(Agency.code))]

@@ -1,0 +1,80 @@
+"""Opening the record: engine, migrations to head on open, and the unit of work."""
+
+from __future__ import annotations
+
+import getpass
+import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..store import migrate
+from ..store.engine import database_url, make_engine, make_session_factory
+from ..store.models import Setting
+
+log = logging.getLogger(__name__)
+
+
+class Record:
+    """One open database (the central record or an officer's laptop copy)."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._sessions: sessionmaker[Session] = make_session_factory(engine)
+        self._read_sessions: sessionmaker[Session] = make_session_factory(engine, readonly=True)
+
+    @property
+    def location(self) -> str:
+        return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.engine.dialect.name == "sqlite"
+
+    @contextmanager
+    def unit_of_work(self) -> Iterator[Session]:
+        """One transaction: all of it commits, or none of it does."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A read-only session: never takes the write lock, never commits."""
+        with self._read_sessions() as session:
+            yield session
+
+    def setting(self, key: str, default: str = "") -> str:
+        with self.reading() as session:
+            value = session.execute(select(Setting.value).where(Setting.key == key)).scalar()
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.unit_of_work() as session:
+            session.merge(Setting(key=key, value=value))
+
+    def actor(self) -> str:
+        """Who is writing: the officer named in this database, else the OS user."""
+        name = self.setting("officer_name")
+        if name:
+            return name
+        try:
+            return getpass.getuser()
+        except Exception:
+            return "unknown"
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def open_record(target: str | Path, *, create: bool = True) -> Record:
+    """Open (and if needed create) a database and upgrade its schema to head."""
+    url = database_url(target)
+    if url.get_backend_name() == "sqlite" and not create and url.database:
+        if not Path(url.database).exists():
+            raise FileNotFoundError(f"no database at {url.database}")
+    engine = make_engine(target)
+    migrate.upgrade(engine)
+    return Record(engine)

@@ -1,0 +1,1 @@
+"""Persistence: the only package that imports SQLAlchemy (tables, engine, queries, search)."""

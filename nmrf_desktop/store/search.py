@@ -1,0 +1,147 @@
+"""Full-text search and filters: one SQL query over recommendations, ranked by relevance.
+
+SQLite uses FTS5 with the unicode61 tokenizer folding diacritics ("Maori" finds "Māori"
+and back) and Porter stemming; the index's rowid is `recommendations.num`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import Select, and_, column, exists, func, literal_column, select, table, text
+from sqlalchemy.orm import Session
+
+from ..domain.records import Filters
+from .models import Assignment, Recommendation, RecommendationState, RecommendationTerm, State, Term
+
+FTS_TABLE = "recommendation_fts"
+_fts = table(FTS_TABLE, column("rowid"), column("rank"))
+
+_TOKEN = re.compile(r'"([^"]*)"?|(\S+)')
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+def fts_query(user_text: str, *, prefix_last: bool = True) -> str:
+    """Turn what a person typed into a safe FTS5 query.
+
+    Words are ANDed; "double-quoted text" is a phrase; the last bare word is a prefix
+    (search as you type) unless the text ends in a space. Punctuation and FTS5 syntax
+    characters are dropped, so no input can make the query fail.
+    """
+    parts: list[str] = []
+    matches = list(_TOKEN.finditer(user_text))
+    for index, match in enumerate(matches):
+        phrase, bare = match.group(1), match.group(2)
+        words = _WORD.findall(phrase if phrase is not None else bare)
+        if not words:
+            continue
+        quoted = '"' + " ".join(words) + '"'
+        is_last = index == len(matches) - 1
+        if bare is not None and len(words) == 1 and is_last and prefix_last and \
+                not user_text.endswith((" ", "\t")):
+            quoted += "*"
+        parts.append(quoted)
+    return " AND ".join(parts)
+
+
+def index_rows(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
+    """Add (num, text, meta) rows to the search index."""
+    if session.bind.dialect.name != "sqlite":  # type: ignore[union-attr]
+        return
+    session.execute(
+        text(f"INSERT INTO {FTS_TABLE}(rowid, text, meta) VALUES (:num, :text, :meta)"),
+        [{"num": n, "text": t, "meta": m} for n, t, m in rows],
+    )
+
+
+def unindex(session: Session, nums: Sequence[int]) -> None:
+    if not nums or session.bind.dialect.name != "sqlite":  # type: ignore[union-attr]
+        return
+    session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :num"),
+                    [{"num": n} for n in nums])
+
+
+def _has_term(kind: str, labels: Sequence[str]):  # type: ignore[no-untyped-def]
+    return exists().where(
+        RecommendationTerm.recommendation_id == Recommendation.id,
+        RecommendationTerm.term_id == Term.id,
+        Term.kind == kind,
+        Term.label.in_(labels),
+    )
+
+
+def filter_clauses(filters: Filters) -> list:  # type: ignore[type-arg]
+    """The WHERE clauses for every filter except the text query."""
+    r = Recommendation
+    clauses: list = []  # type: ignore[type-arg]
+    if filters.mechanism:
+        clauses.append(r.mechanism == filters.mechanism)
+    if filters.bodies:
+        clauses.append(r.body.in_(filters.bodies))
+    if filters.cycles:
+        clauses.append(r.cycle.in_(filters.cycles))
+    if filters.sessions:
+        clauses.append(r.upr_session.in_(filters.sessions))
+    if filters.country:
+        clauses.append(r.country == filters.country)
+    if filters.positions:
+        clauses.append(r.position.in_(filters.positions))
+    if filters.statuses:
+        wanted = [s for s in filters.statuses if s != "none"]
+        cond = r.status.in_(wanted)
+        if "none" in filters.statuses:
+            cond = cond | r.status.is_(None)
+        clauses.append(cond)
+    if filters.te_tiriti is not None:
+        clauses.append(r.te_tiriti.is_(filters.te_tiriti))
+    if not filters.include_withdrawn:
+        clauses.append(r.withdrawn.is_(False))
+    if filters.states:
+        clauses.append(exists().where(
+            RecommendationState.recommendation_id == r.id,
+            RecommendationState.state_id == State.id,
+            State.name.in_(filters.states),
+        ))
+    for kind, labels in (("theme", filters.themes), ("group", filters.groups),
+                         ("sdg", filters.sdgs)):
+        if labels:
+            clauses.append(_has_term(kind, labels))
+    if filters.agency or filters.role:
+        cond = [Assignment.recommendation_id == r.id, Assignment.active.is_(True)]
+        if filters.agency:
+            cond.append(Assignment.agency_code == filters.agency)
+        if filters.role:
+            cond.append(Assignment.role == filters.role)
+        clauses.append(exists().where(and_(*cond)))
+    return clauses
+
+
+def matching(filters: Filters, columns: Sequence = ()) -> Select:  # type: ignore[type-arg]
+    """SELECT of recommendations matching `filters`, best match first for a text query."""
+    r = Recommendation
+    query = fts_query(filters.text) if filters.text else ""
+    stmt = select(*(columns or (r.id,))).where(*filter_clauses(filters))
+    if query:
+        stmt = (
+            stmt.select_from(_fts)
+            .join(r, r.num == _fts.c.rowid)
+            .where(literal_column(FTS_TABLE).op("MATCH")(query))
+            .order_by(_fts.c.rank, r.num)
+        )
+    else:
+        stmt = stmt.order_by(r.num)
+    return stmt
+
+
+def search_ids(session: Session, filters: Filters, *, limit: int | None = None,
+               offset: int = 0) -> list[str]:
+    stmt = matching(filters)
+    if limit:
+        stmt = stmt.limit(limit).offset(offset)
+    return list(session.execute(stmt).scalars())
+
+
+def count(session: Session, filters: Filters) -> int:
+    inner = matching(filters).order_by(None).subquery()
+    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
