@@ -1,0 +1,53 @@
+"""Shared fixtures: real SQLite databases built by the migrations, the real UPR Info data."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from nmrf_desktop.services.importing import import_files  # noqa: E402
+from nmrf_desktop.services.record import Record, open_record  # noqa: E402
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "upr-info"
+NZ_CSV = SHARED_DATA / "upr_info_new_zealand_2009_2014.csv"
+ALL_UPR_CSV = sorted(SHARED_DATA.glob("upr_info_sessions_*.csv"))
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
+                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never touch the real user data folder from a test."""
+    monkeypatch.setenv("NMRF_DATA_DIR", str(tmp_path_factory.mktemp("userdata")))
+    monkeypatch.delenv("NMRF_DB", raising=False)
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "record.sqlite3"
+
+
+@pytest.fixture
+def record(db_path: Path) -> Iterator[Record]:
+    """An empty record, created by the migrations."""
+    rec = open_record(db_path)
+    yield rec
+    rec.close()
+
+
+@pytest.fixture
+def nz_record(record: Record) -> Record:
+    """A record holding the 228 real New Zealand UPR recommendations (2009, 2014)."""
+    import_files(record, "upr-info", [NZ_CSV])
+    return record
+
+
+@pytest.fixture(scope="session")
+def nz_csv() -> Path:
+    assert NZ_CSV.exists(), f"shared data missing: {NZ_CSV}"
+    return NZ_CSV

@@ -1,0 +1,35 @@
+"""Migrations: a database made by the first migration upgrades to head, data intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy import text
+
+from nmrf_desktop.services.record import open_record
+from nmrf_desktop.store import migrate
+from nmrf_desktop.store.engine import make_engine
+
+
+def test_first_migration_database_upgrades_to_head(tmp_path: Path) -> None:
+    path = tmp_path / "old.sqlite3"
+    engine = make_engine(path)
+    migrate.upgrade(engine, "0001")
+    assert migrate.current_revision(engine) == "0001"
+    with engine.begin() as conn:
+        conn.execute(text("INSERT INTO states (name, regional_group) VALUES ('Fiji', 'Asia')"))
+    engine.dispose()
+
+    record = open_record(path)  # the app upgrades on open
+    assert migrate.current_revision(record.engine) == migrate.head_revision(record.engine)
+    with record.reading() as session:
+        assert session.execute(text("SELECT name FROM states")).scalars().all() == ["Fiji"]
+        assert session.execute(text("SELECT count(*) FROM agencies")).scalar_one() > 0
+    record.close()
+
+
+def test_sqlite_is_configured_for_durability(record) -> None:  # type: ignore[no-untyped-def]
+    with record.reading() as session:
+        assert session.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
+        assert session.execute(text("PRAGMA synchronous")).scalar_one() == 2  # FULL
+        assert session.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
