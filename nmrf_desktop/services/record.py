@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, sessionmaker
 
+from ..paths import user_data_dir
 from ..store import migrate
 from ..store.engine import database_url, make_engine, make_session_factory
 from ..store.models import Setting
@@ -29,6 +30,14 @@ class Record:
     @property
     def location(self) -> str:
         return self.engine.url.render_as_string(hide_password=True)
+
+    @property
+    def evidence_root(self) -> Path:
+        """Where evidence files live: an 'evidence' folder beside a SQLite database file,
+        or the user data folder for a server database."""
+        if self.is_sqlite and self.engine.url.database not in (None, "", ":memory:"):
+            return Path(str(self.engine.url.database)).parent / "evidence"
+        return user_data_dir() / "evidence"
 
     @property
     def is_sqlite(self) -> bool:

@@ -1,0 +1,87 @@
+"""Content-addressed evidence files: evidence/sha256/ab/cd/<hex>, written atomically."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class StoredBlob:
+    sha256: str
+    size: int
+    path: Path
+    already_present: bool
+
+
+class BlobStore:
+    """Files named by their SHA-256: the same bytes are stored once, never half-written."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def path_for(self, sha256: str) -> Path:
+        return self.root / "sha256" / sha256[:2] / sha256[2:4] / sha256
+
+    def has(self, sha256: str) -> bool:
+        return self.path_for(sha256).is_file()
+
+    def put_file(self, source: Path, max_size: int | None = None) -> StoredBlob:
+        """Copy `source` in while hashing: temp file in the target folder, fsync, rename."""
+        with source.open("rb") as fh:
+            return self.put_stream(fh, max_size)
+
+    def put_stream(self, stream, max_size: int | None = None) -> StoredBlob:  # type: ignore[no-untyped-def]
+        incoming = self.root / "incoming"
+        incoming.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        fd, tmp_name = tempfile.mkstemp(dir=incoming, prefix=".part-")
+        tmp = Path(tmp_name)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                while block := stream.read(CHUNK):
+                    size += len(block)
+                    if max_size is not None and size > max_size:
+                        raise ValueError(f"larger than the {max_size:,} byte limit")
+                    digest.update(block)
+                    out.write(block)
+                out.flush()
+                os.fsync(out.fileno())
+            sha = digest.hexdigest()
+            final = self.path_for(sha)
+            if final.is_file():
+                tmp.unlink()
+                return StoredBlob(sha, size, final, True)
+            final.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(tmp, final)
+            _fsync_dir(final.parent)
+            return StoredBlob(sha, size, final, False)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+
+    def verify(self, sha256: str) -> bool:
+        path = self.path_for(sha256)
+        if not path.is_file():
+            return False
+        digest = hashlib.sha256()
+        with path.open("rb") as fh:
+            while block := fh.read(CHUNK):
+                digest.update(block)
+        return digest.hexdigest() == sha256
+
+
+def _fsync_dir(folder: Path) -> None:
+    if os.name != "posix":
+        return
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
