@@ -1,0 +1,1 @@
+"""Signed packs (central → agency) and update bundles (officer → central): format and checks."""
