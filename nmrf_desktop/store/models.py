@@ -310,3 +310,137 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(80), primary_key=True)
     value: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class SigningKeyRow(Base):
+    """The key registry: which public key speaks for which officer and agency."""
+
+    __tablename__ = "signing_keys"
+
+    key_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    public_key: Mapped[str] = mapped_column(String(100), nullable=False)
+    officer_name: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"))
+    role: Mapped[str] = mapped_column(String(20), nullable=False, default="officer")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="active")
+    valid_from: Mapped[dt.date] = mapped_column(Date, nullable=False)
+    valid_until: Mapped[dt.date | None] = mapped_column(Date)
+    registered_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    replaced_by: Mapped[str | None] = mapped_column(String(64))
+
+
+class InboxEntry(Base):
+    """Every bundle the central record was given, and what became of it."""
+
+    __tablename__ = "bundle_inbox"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    file_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    file_name: Mapped[str] = mapped_column(String(300), nullable=False, default="")
+    bundle_id: Mapped[str] = mapped_column(String(36), nullable=False, default="")
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False, default="")
+    agency_code: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    officer: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    sequence: Mapped[int | None] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    manifest: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    change_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    __table_args__ = (Index("ix_bundle_inbox_bundle", "bundle_id"),
+                      Index("ix_bundle_inbox_status", "status"))
+
+
+class MergedBundle(Base):
+    """Bundles merged into the record: the constraints make each merge happen exactly once."""
+
+    __tablename__ = "merged_bundles"
+
+    bundle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    key_id: Mapped[str] = mapped_column(String(64), nullable=False)
+    sequence: Mapped[int] = mapped_column(Integer, nullable=False)
+    bundle_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    manifest_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    agency_code: Mapped[str] = mapped_column(String(20), nullable=False)
+    merged_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    __table_args__ = (UniqueConstraint("key_id", "sequence", name="uq_merged_bundles_key_seq"),)
+
+
+class Conflict(Base):
+    """An incoming change that met a newer value: soft (both kept) or hard (decide)."""
+
+    __tablename__ = "conflicts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_id)
+    entity: Mapped[str] = mapped_column(String(40), nullable=False)
+    entity_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    field: Mapped[str] = mapped_column(String(60), nullable=False)
+    kind: Mapped[str] = mapped_column(String(10), nullable=False)
+    base_version: Mapped[int | None] = mapped_column(Integer)
+    current_value: Mapped[str] = mapped_column(Text, nullable=False, default="null")
+    incoming_value: Mapped[str] = mapped_column(Text, nullable=False, default="null")
+    change_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    bundle_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    agency_code: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    status: Mapped[str] = mapped_column(String(20), nullable=False, default="open")
+    resolution: Mapped[str] = mapped_column(String(20), nullable=False, default="")
+    resolved_value: Mapped[str] = mapped_column(Text, nullable=False, default="null")
+    resolved_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    resolved_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    __table_args__ = (Index("ix_conflicts_status", "status"),)
+
+
+class RecordVersion(Base):
+    """Every version of every shared record, kept: nothing an officer wrote is lost."""
+
+    __tablename__ = "record_versions"
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    entity: Mapped[str] = mapped_column(String(40), nullable=False)
+    entity_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    fields: Mapped[str] = mapped_column(Text, nullable=False)
+    origin: Mapped[str] = mapped_column(String(80), nullable=False, default="")
+    actor: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    __table_args__ = (Index("ix_record_versions_entity", "entity", "entity_id"),)
+
+
+class SentBundle(Base):
+    """On the laptop: bundles exported, awaiting acknowledgement in a pack."""
+
+    __tablename__ = "sent_bundles"
+
+    bundle_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, nullable=False, unique=True)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    manifest_sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    change_count: Mapped[int] = mapped_column(Integer, nullable=False)
+    path: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    acknowledged: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
+
+
+class IssuedPack(Base):
+    """At central: every pack issued to an agency, with its version and expiry."""
+
+    __tablename__ = "issued_packs"
+
+    agency_code: Mapped[str] = mapped_column(ForeignKey("agencies.code"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), nullable=False)
+    expires_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+
+class AppliedChange(Base):
+    """At central: each change id applied once, whichever bundle carried it."""
+
+    __tablename__ = "applied_changes"
+
+    change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    bundle_id: Mapped[str] = mapped_column(String(36), nullable=False)
+    outcome: Mapped[str] = mapped_column(String(20), nullable=False)
