@@ -31,6 +31,9 @@ class Limits:
     max_ratio: int = 100  # uncompressed : compressed, for members over 1 MiB
 
 
+DEFAULT_LIMITS = Limits()
+
+
 def check_name(name: str) -> None:
     """Refuse any member name that could escape, alias or confuse a file system."""
     shown = repr(name[:80])
@@ -62,7 +65,7 @@ class SafeZip:
     """An opened archive whose directory passed every structural check."""
 
     def __init__(self, path: Path, allowed: Iterable[str] | None = None,
-                 limits: Limits = Limits()) -> None:
+                 limits: Limits = DEFAULT_LIMITS) -> None:
         self.path = path
         self.limits = limits
         try:

@@ -96,6 +96,7 @@ class SigningKey:
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, path)
+        path.with_suffix(".pub").write_bytes(self.public.to_pem())
 
     @classmethod
     def load(cls, path: Path, passphrase: bytes) -> SigningKey:

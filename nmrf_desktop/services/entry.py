@@ -26,6 +26,7 @@ from ..settings import EVIDENCE_MAX_BYTES
 from ..store import audit
 from ..store.blobs import BlobStore
 from ..store.changes import record_change
+from ..store.history import snapshot_action
 from ..store.models import (
     Action,
     ActionLink,
@@ -93,6 +94,7 @@ def create_action(record: Record, draft: ActionDraft, action_id: str | None = No
         record_change(session, "action", row.id, "insert",
                       values | {"agency_code": draft.agency,
                                 "recommendation_ids": list(draft.recommendation_ids)}, None)
+        snapshot_action(session, row, "local", actor)
         audit.append(session, "action.create", actor=actor, entity="action", entity_id=row.id,
                      details={"title": row.title, "links": len(draft.recommendation_ids)})
         session.flush()
@@ -129,6 +131,7 @@ def update_action(record: Record, action_id: str, draft: ActionDraft,
         row.updated_at = utcnow()  # an UPDATE even when only the links changed: bumps version
         session.flush()
         record_change(session, "action", row.id, "update", changed, base)
+        snapshot_action(session, row, "local", actor)
         audit.append(session, "action.update", actor=actor, entity="action", entity_id=row.id,
                      details={"fields": sorted(changed)})
         session.flush()
@@ -148,6 +151,7 @@ def cancel_action(record: Record, action_id: str, expected_version: int) -> Acti
         row.status = ActionStatus.CANCELLED.value
         session.flush()
         record_change(session, "action", row.id, "update", {"status": row.status}, base)
+        snapshot_action(session, row, "local", actor)
         audit.append(session, "action.cancel", actor=actor, entity="action", entity_id=row.id)
         return _action_record(session, row)
 

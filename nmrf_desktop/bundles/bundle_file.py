@@ -1,0 +1,166 @@
+"""Update bundle files: write one atomically; read one back, verifying everything first.
+
+    bundle.zip
+      envelope.json      DSSE envelope over the manifest (payload type BUNDLE_TYPE)
+      changes.jsonl      one change per line, as listed (hash, size, count) in the manifest
+      evidence/<sha256>  evidence files named by their hash, listed in the manifest
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zipfile
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .archive import DEFAULT_LIMITS, Limits, SafeZip, UnsafeArchive
+from .envelope import BUNDLE_TYPE, open_envelope, sign
+from .keys import PublicKey, SigningKey
+from .manifest import BundleManifest, ChangeLine
+from .strict_json import BadDocument
+
+ENVELOPE = "envelope.json"
+CHANGES = "changes.jsonl"
+EVIDENCE_DIR = "evidence/"
+MAX_ENVELOPE = 16 * 1024 * 1024
+MAX_CHANGES = 256 * 1024 * 1024
+
+
+class BundleRejected(ValueError):
+    """The bundle failed a check; the message is fit to show a coordinator."""
+
+
+def changes_blob(changes: Iterable[ChangeLine]) -> tuple[bytes, int]:
+    lines = [c.to_json() for c in changes]
+    return b"".join(line + b"\n" for line in lines), len(lines)
+
+
+def write_bundle(out: Path, manifest: BundleManifest, changes: bytes,
+                 evidence_files: Sequence[tuple[str, Path]], key: SigningKey) -> str:
+    """Write the signed bundle to `out` (temp file, fsync, rename); return the file's SHA-256."""
+    envelope = sign(BUNDLE_TYPE, manifest.to_bytes(), key)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as zf:
+                zf.writestr(_info(ENVELOPE, zipfile.ZIP_DEFLATED), envelope)
+                zf.writestr(_info(CHANGES, zipfile.ZIP_DEFLATED), changes)
+                for sha, path in evidence_files:
+                    zf.write(path, EVIDENCE_DIR + sha, compress_type=zipfile.ZIP_STORED)
+            raw.flush()
+            os.fsync(raw.fileno())
+        digest = _file_sha256(tmp)
+        os.replace(tmp, out)
+        return digest
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _info(name: str, compression: int) -> zipfile.ZipInfo:
+    info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
+    info.compress_type = compression
+    info.external_attr = 0o644 << 16
+    return info
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+@dataclass(slots=True)
+class VerifiedBundle:
+    """A bundle whose signature, manifest, change log and evidence all checked out."""
+
+    path: Path
+    file_sha256: str
+    manifest: BundleManifest
+    manifest_sha256: str
+    key_id: str
+    changes: list[ChangeLine]
+
+    def evidence_stream(self, sha: str):  # type: ignore[no-untyped-def]
+        """Open the bundle again and stream one evidence member (for storing it)."""
+        with SafeZip(self.path) as z:
+            yield from z.stream(EVIDENCE_DIR + sha)
+
+
+def read_envelope(path: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[SafeZip, bytes]:
+    """Structural archive checks, then the raw envelope bytes (still unverified)."""
+    try:
+        archive = SafeZip(path, limits=limits)
+    except UnsafeArchive as exc:
+        raise BundleRejected(f"unsafe archive: {exc}") from None
+    try:
+        return archive, archive.read(ENVELOPE, MAX_ENVELOPE)
+    except UnsafeArchive as exc:
+        archive.close()
+        raise BundleRejected(f"unsafe archive: {exc}") from None
+
+
+def verify_bundle(path: Path, find_key: Callable[[str], PublicKey | None],
+                  limits: Limits = DEFAULT_LIMITS) -> VerifiedBundle:
+    """Every check that needs no database: archive, signature, manifest, hashes.
+
+    Authorization, replay and sequence checks need the central record and come after.
+    """
+    from .envelope import SignatureRejected
+
+    archive, envelope = read_envelope(path, limits)
+    with archive:
+        try:
+            key_id, payload = open_envelope(envelope, BUNDLE_TYPE, find_key)
+            manifest = BundleManifest.from_bytes(payload)
+        except (SignatureRejected, BadDocument) as exc:
+            raise BundleRejected(str(exc)) from None
+        if manifest.key_id != key_id:
+            raise BundleRejected("the manifest names another key than the one that signed it")
+        expected = {ENVELOPE, CHANGES} | {EVIDENCE_DIR + e.sha256 for e in manifest.evidence}
+        names = set(archive.names)
+        if names - expected:
+            extra = sorted(names - expected)[0]
+            raise BundleRejected(f"unsafe archive: member {extra!r} is not listed in the "
+                                 "signed manifest")
+        if expected - names:
+            raise BundleRejected(f"member {sorted(expected - names)[0]!r} is listed in the "
+                                 "manifest but missing from the archive")
+        try:
+            changes = _read_changes(archive, manifest)
+            for entry in manifest.evidence:
+                sha, size = archive.sha256(EVIDENCE_DIR + entry.sha256)
+                if sha != entry.sha256 or size != entry.size:
+                    raise BundleRejected(f"evidence {entry.display_name!r} does not match its "
+                                         "hash: the file was altered")
+        except UnsafeArchive as exc:
+            raise BundleRejected(f"unsafe archive: {exc}") from None
+    return VerifiedBundle(path, _file_sha256(path), manifest,
+                          hashlib.sha256(payload).hexdigest(), key_id, changes)
+
+
+def _read_changes(archive: SafeZip, manifest: BundleManifest) -> list[ChangeLine]:
+    blob = archive.read(CHANGES, min(MAX_CHANGES, manifest.changes_size))
+    if hashlib.sha256(blob).hexdigest() != manifest.changes_sha256 or \
+            len(blob) != manifest.changes_size:
+        raise BundleRejected("the change log does not match the signed manifest")
+    lines = blob.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    if len(lines) != manifest.changes_count:
+        raise BundleRejected("the change log has another number of changes than signed")
+    try:
+        changes = [ChangeLine.parse(line, i + 1) for i, line in enumerate(lines)]
+    except BadDocument as exc:
+        raise BundleRejected(str(exc)) from None
+    ids = [c.change_id for c in changes]
+    if len(set(ids)) != len(ids):
+        raise BundleRejected("the change log repeats a change id")
+    return changes

@@ -1,0 +1,104 @@
+"""Pack files (central → agency): a zip with the signed envelope and the signer's public key.
+
+The public key travels beside the envelope so a laptop can pin it on the first pack
+(its fingerprint is shown for an out-of-band check); after that only the pinned key is
+accepted. The payload is parsed only after the signature verifies.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .archive import Limits, SafeZip, UnsafeArchive
+from .envelope import PACK_TYPE, SignatureRejected, open_envelope, sign
+from .keys import KeyProblem, PublicKey, SigningKey
+from .manifest import FORMAT_VERSION
+from .strict_json import BadDocument, dumps, exact_keys, loads
+
+ENVELOPE = "envelope.json"
+SIGNER = "signer.pub"
+PACK_FIELDS = ("format", "kind", "pack_id", "agency", "version", "created_at", "expires_at",
+               "agencies", "recommendations", "assignments", "actions", "progress", "evidence",
+               "acknowledged")
+_LIMITS = Limits(max_entries=2, max_member_bytes=1024 * 1024 * 1024, max_ratio=1000)
+
+
+class PackRejected(ValueError):
+    """The pack cannot be imported; the message says why in plain words."""
+
+
+def write_pack(out: Path, payload: dict[str, Any], key: SigningKey) -> str:
+    """Sign and write a pack atomically; return the file's SHA-256."""
+    envelope = sign(PACK_TYPE, dumps(payload), key)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as raw:
+            with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+                zf.writestr(ENVELOPE, envelope)
+                zf.writestr(SIGNER, key.public.to_pem())
+            raw.flush()
+            os.fsync(raw.fileno())
+        digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
+        os.replace(tmp, out)
+        return digest
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+@dataclass(frozen=True, slots=True)
+class VerifiedPack:
+    signer: PublicKey
+    payload: dict[str, Any]
+    payload_sha256: str
+
+    @property
+    def version(self) -> int:
+        return int(self.payload["version"])
+
+    @property
+    def expires_at(self) -> dt.datetime:
+        return dt.datetime.fromisoformat(self.payload["expires_at"])
+
+
+def read_pack(path: Path, pinned_key_id: str | None) -> VerifiedPack:
+    """Verify a pack: archive safety, signer pinned (or first seen), signature, then parse."""
+    try:
+        with SafeZip(path, allowed={ENVELOPE, SIGNER}, limits=_LIMITS) as z:
+            if set(z.names) != {ENVELOPE, SIGNER}:
+                raise PackRejected("not an NMRF pack: it must hold envelope.json and signer.pub")
+            envelope = z.read(ENVELOPE)
+            signer = PublicKey.from_pem(z.read(SIGNER, 4096))
+    except UnsafeArchive as exc:
+        raise PackRejected(f"unsafe or damaged pack file: {exc}") from None
+    except KeyProblem as exc:
+        raise PackRejected(f"the pack's signer key is unreadable: {exc}") from None
+    if pinned_key_id and signer.id != pinned_key_id:
+        raise PackRejected("the pack is signed by an unknown key, not the central key this "
+                           f"laptop trusts (fingerprint {signer.id[:16]}…)")
+    try:
+        _kid, payload = open_envelope(envelope, PACK_TYPE,
+                                      lambda kid: signer if kid == signer.id else None)
+        data = exact_keys(loads(payload, "pack"), "pack", PACK_FIELDS)
+    except (SignatureRejected, BadDocument) as exc:
+        raise PackRejected(str(exc)) from None
+    if data["kind"] != "pack":
+        raise PackRejected("not a pack")
+    if not isinstance(data["format"], int) or data["format"] > FORMAT_VERSION:
+        raise PackRejected(f"pack format {data['format']!r} is newer than this app understands")
+    if not isinstance(data["version"], int) or data["version"] < 1:
+        raise PackRejected("the pack has no valid version number")
+    try:
+        dt.datetime.fromisoformat(data["expires_at"])
+    except (TypeError, ValueError):
+        raise PackRejected("the pack has no valid expiry") from None
+    return VerifiedPack(signer, data, hashlib.sha256(payload).hexdigest())
