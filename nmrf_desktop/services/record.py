@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from alembic.util import CommandError
 from sqlalchemy import Engine, select
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from ..paths import user_data_dir
@@ -17,6 +19,10 @@ from ..store.engine import database_url, make_engine, make_session_factory
 from ..store.models import Setting
 
 log = logging.getLogger(__name__)
+
+
+class RecordUnavailable(Exception):
+    """The database cannot be opened: not a database, not reachable, or from a newer app."""
 
 
 class Record:
@@ -38,6 +44,16 @@ class Record:
         if self.is_sqlite and self.engine.url.database not in (None, "", ":memory:"):
             return Path(str(self.engine.url.database)).parent / "evidence"
         return user_data_dir() / "evidence"
+
+    @property
+    def keys_root(self) -> Path:
+        """Where this database's private signing keys live (encrypted)."""
+        return self.evidence_root.parent / "keys"
+
+    @property
+    def data_root(self) -> Path:
+        """The folder beside the database for evidence, keys, sent and held bundles."""
+        return self.evidence_root.parent
 
     @property
     def is_sqlite(self) -> bool:
@@ -81,9 +97,22 @@ class Record:
 def open_record(target: str | Path, *, create: bool = True) -> Record:
     """Open (and if needed create) a database and upgrade its schema to head."""
     url = database_url(target)
-    if url.get_backend_name() == "sqlite" and not create and url.database:
-        if not Path(url.database).exists():
-            raise FileNotFoundError(f"no database at {url.database}")
-    engine = make_engine(target)
-    migrate.upgrade(engine)
+    if (url.get_backend_name() == "sqlite" and not create and url.database
+            and not Path(url.database).exists()):
+        raise FileNotFoundError(f"no database at {url.database}")
+    where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(
+        hide_password=True)
+    try:
+        engine = make_engine(target)
+    except OSError as exc:
+        raise RecordUnavailable(f"cannot create the database {where}: {exc.strerror}") from None
+    try:
+        migrate.upgrade(engine)
+    except DatabaseError as exc:
+        engine.dispose()
+        raise RecordUnavailable(f"cannot open the database {where}: {exc.orig}") from None
+    except CommandError as exc:
+        engine.dispose()
+        raise RecordUnavailable(f"cannot open the database {where}: its schema is unknown to "
+                                f"this version of NMRF Desktop ({exc})") from None
     return Record(engine)

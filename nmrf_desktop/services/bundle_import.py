@@ -1,0 +1,274 @@
+"""Central import of update bundles: fail closed, write nothing until every check passes.
+
+Order of checks: archive safety, signature (registered, active key), key ↔ agency,
+replay / old sequence / gap (held) / fork, content hashes, authorization; then one
+transaction. A rejected bundle is recorded in the inbox with its reason; the record
+itself does not change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import shutil
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..bundles.bundle_file import BundleRejected, VerifiedBundle, verify_bundle
+from ..bundles.keys import PublicKey
+from ..bundles.manifest import ZERO_HASH
+from ..store import audit
+from ..store.blobs import BlobStore
+from ..store.models import InboxEntry, MergedBundle, SigningKeyRow, utcnow
+from .keys import registry_lookup
+from .merge import BadChange, MergeOutcome, Merger, Unauthorized, authorize
+from .progress import NO_PROGRESS, Progress
+from .record import Record
+
+log = logging.getLogger(__name__)
+
+MERGED, DUPLICATE, HELD, REJECTED = "merged", "already imported", "held", "rejected"
+
+
+@dataclass(slots=True)
+class BundleResult:
+    file: str
+    status: str
+    reason: str = ""
+    bundle_id: str = ""
+    agency: str = ""
+    sequence: int | None = None
+    changes: int = 0
+    outcome: MergeOutcome | None = None
+    released: list[BundleResult] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, object]:
+        out: dict[str, object] = {"file": self.file, "status": self.status,
+                                  "reason": self.reason, "bundle_id": self.bundle_id,
+                                  "agency": self.agency, "sequence": self.sequence,
+                                  "changes": self.changes}
+        if self.outcome:
+            out |= {"applied": self.outcome.applied, "soft_conflicts": self.outcome.soft,
+                    "hard_conflicts": self.outcome.hard}
+        if self.released:
+            out["released"] = [r.as_dict() for r in self.released]
+        return out
+
+
+def _file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        while block := fh.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _lookup(session: Session):  # type: ignore[no-untyped-def]
+    active = registry_lookup(session)
+
+    def find(kid: str) -> PublicKey | None:
+        key = active(kid)
+        if key is None:
+            row = session.get(SigningKeyRow, kid)
+            if row is not None and row.status == "revoked":
+                raise BundleRejected(f"signed by a revoked key ({row.officer_name}, "
+                                     f"{row.agency_code}); ask the officer for a new bundle "
+                                     "signed with their current key")
+            if row is not None:
+                raise BundleRejected("signed by a key that is not valid today")
+        return key
+
+    return find
+
+
+def verify_only(record: Record, path: Path) -> BundleResult:
+    """Every check, nothing written: what importing this bundle would do."""
+    with record.reading() as session:
+        try:
+            bundle = verify_bundle(path, _lookup(session))
+            status, reason = _sequence_status(session, bundle)
+            authorize(session, bundle.manifest.agency, bundle.changes)
+        except (BundleRejected, Unauthorized, BadChange) as exc:
+            return BundleResult(str(path), REJECTED, str(exc))
+    m = bundle.manifest
+    return BundleResult(str(path), "valid" if status == MERGED else status, reason,
+                        m.bundle_id, m.agency, m.sequence, len(bundle.changes))
+
+
+def _sequence_status(session: Session, bundle: VerifiedBundle) -> tuple[str, str]:
+    """Replay and rollback: merge next, no-op a repeat, hold a gap, reject the rest."""
+    m = bundle.manifest
+    key = session.get(SigningKeyRow, bundle.key_id)
+    assert key is not None
+    if key.agency_code != m.agency:
+        raise BundleRejected(f"the key of {key.officer_name} ({key.agency_code}) signed a "
+                             f"bundle for agency {m.agency}")
+    merged = session.get(MergedBundle, m.bundle_id)
+    if merged is not None:
+        if merged.manifest_sha256 == bundle.manifest_sha256:
+            return DUPLICATE, "this bundle was already merged; nothing changed"
+        raise BundleRejected("a different bundle with the same id was already merged")
+    last = session.execute(select(func.max(MergedBundle.sequence)).where(
+        MergedBundle.key_id == bundle.key_id)).scalar() or 0
+    if m.sequence <= last:
+        raise BundleRejected(f"old sequence number {m.sequence} (this key's bundles up to "
+                             f"{last} are merged): a replay or a rolled-back laptop")
+    if m.sequence > last + 1:
+        return HELD, (f"held: bundle {last + 1} from this officer has not arrived yet; it "
+                      "will be merged when it does")
+    expected_prev = ZERO_HASH if last == 0 else session.execute(
+        select(MergedBundle.manifest_sha256).where(MergedBundle.key_id == bundle.key_id,
+                                                   MergedBundle.sequence == last)).scalar()
+    if m.previous_hash != expected_prev:
+        raise BundleRejected(f"fork: bundle {m.sequence} does not follow the bundle "
+                             f"{last} merged from this key")
+    return MERGED, ""
+
+
+def import_bundles(record: Record, paths: Sequence[Path],
+                   progress: Progress = NO_PROGRESS) -> list[BundleResult]:
+    """Import each bundle on its own: one bad bundle never blocks the others."""
+    results = []
+    progress.start(len(paths), "Importing bundles")
+    for path in paths:
+        results.append(import_bundle(record, Path(path)))
+        progress.advance(1)
+    progress.finish()
+    return results
+
+
+def import_bundle(record: Record, path: Path) -> BundleResult:
+    actor = record.actor()
+    name = path.name
+    try:
+        sha = _file_sha256(path)
+    except OSError as exc:
+        return BundleResult(str(path), REJECTED, f"{name}: cannot be read ({exc.strerror})")
+    with record.reading() as session:
+        try:
+            bundle = verify_bundle(path, _lookup(session))
+            status, reason = _sequence_status(session, bundle)
+            if status == HELD:
+                _check_fork_among_held(session, bundle)
+        except (BundleRejected, Unauthorized, BadChange) as exc:
+            result = BundleResult(str(path), REJECTED, str(exc))
+            _record_inbox(record, path, sha, result, None)
+            return result
+    m = bundle.manifest
+    result = BundleResult(str(path), status, reason, m.bundle_id, m.agency, m.sequence,
+                          len(bundle.changes))
+    if status == DUPLICATE:
+        return result
+    if status == HELD:
+        held = record.data_root / "held" / f"{sha}.nmrfbundle"
+        held.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, held)
+        _record_inbox(record, held, sha, result, bundle)
+        return result
+    try:
+        _store_evidence(record, bundle)
+        with record.unit_of_work() as session:
+            authorize(session, m.agency, bundle.changes)
+            session.add(MergedBundle(bundle_id=m.bundle_id, key_id=bundle.key_id,
+                                     sequence=m.sequence, bundle_sha256=sha,
+                                     manifest_sha256=bundle.manifest_sha256,
+                                     agency_code=m.agency))
+            session.flush()
+            result.outcome = Merger(session, m.bundle_id, m.agency, actor).apply(bundle.changes)
+            _inbox_row(session, path, sha, result, bundle)
+            audit.append(session, "bundle.merge", actor=actor, entity="bundle",
+                         entity_id=m.bundle_id, details={
+                             "agency": m.agency, "sequence": m.sequence, "sha256": sha,
+                             "applied": result.outcome.applied,
+                             "soft": result.outcome.soft, "hard": result.outcome.hard})
+    except IntegrityError:
+        # Another coordinator merged this bundle (or its sequence) at the same moment.
+        result.status, result.reason = DUPLICATE, "merged by another import at the same time"
+        return result
+    except (Unauthorized, BadChange, BundleRejected) as exc:
+        result = BundleResult(str(path), REJECTED, str(exc), m.bundle_id, m.agency, m.sequence)
+        _record_inbox(record, path, sha, result, bundle)
+        return result
+    result.released = _release_held(record, bundle.key_id)
+    return result
+
+
+def _check_fork_among_held(session: Session, bundle: VerifiedBundle) -> None:
+    clash = session.execute(select(InboxEntry).where(
+        InboxEntry.key_id == bundle.key_id, InboxEntry.sequence == bundle.manifest.sequence,
+        InboxEntry.status == HELD, InboxEntry.bundle_id != bundle.manifest.bundle_id)).first()
+    if clash:
+        raise BundleRejected(f"fork: another bundle {bundle.manifest.sequence} from this key "
+                             "is already waiting")
+
+
+def _store_evidence(record: Record, bundle: VerifiedBundle) -> None:
+    blobs = BlobStore(record.evidence_root)
+    for entry in bundle.manifest.evidence:
+        if blobs.has(entry.sha256):
+            continue
+        stored = blobs.put_stream(_Chunks(bundle.evidence_stream(entry.sha256)))
+        if stored.sha256 != entry.sha256:
+            raise BundleRejected(f"evidence {entry.display_name!r} changed while importing")
+
+
+class _Chunks:
+    """A file-like `read()` over an iterator of byte blocks."""
+
+    def __init__(self, blocks) -> None:  # type: ignore[no-untyped-def]
+        self._blocks = iter(blocks)
+
+    def read(self, _size: int = -1) -> bytes:
+        return next(self._blocks, b"")
+
+
+def _release_held(record: Record, key_id: str) -> list[BundleResult]:
+    """After a merge, the next held bundle from the same key may now follow."""
+    with record.reading() as session:
+        last = session.execute(select(func.max(MergedBundle.sequence)).where(
+            MergedBundle.key_id == key_id)).scalar() or 0
+        waiting = session.execute(select(InboxEntry).where(
+            InboxEntry.key_id == key_id, InboxEntry.sequence == last + 1,
+            InboxEntry.status == HELD)).scalars().first()
+    if waiting is None:
+        return []
+    held_path = Path(json.loads(waiting.manifest).get("_held_path", ""))
+    result = import_bundle(record, held_path)
+    if result.status in (MERGED, DUPLICATE):
+        with record.unit_of_work() as session:
+            row = session.get(InboxEntry, waiting.id)
+            if row is not None:
+                row.status, row.decided_at = "released", utcnow()
+                row.reason = "merged after the missing bundle arrived"
+    return [result]
+
+
+def _inbox_row(session: Session, path: Path, sha: str, result: BundleResult,
+               bundle: VerifiedBundle | None) -> None:
+    manifest: dict[str, object] = {}
+    if bundle is not None:
+        manifest = json.loads(bundle.manifest.to_bytes())
+        manifest["_held_path"] = str(path)
+    session.add(InboxEntry(
+        file_sha256=sha, file_name=path.name, bundle_id=result.bundle_id,
+        key_id=bundle.key_id if bundle else "", agency_code=result.agency,
+        officer=bundle.manifest.officer if bundle else "", sequence=result.sequence,
+        status=result.status, reason=result.reason,
+        manifest=json.dumps(manifest, ensure_ascii=False), change_count=result.changes,
+        decided_at=utcnow()))
+
+
+def _record_inbox(record: Record, path: Path, sha: str, result: BundleResult,
+                  bundle: VerifiedBundle | None) -> None:
+    actor = record.actor()
+    with record.unit_of_work() as session:
+        _inbox_row(session, path, sha, result, bundle)
+        audit.append(session, f"bundle.{result.status}", actor=actor, entity="bundle",
+                     entity_id=result.bundle_id or sha,
+                     details={"file": path.name, "reason": result.reason})
