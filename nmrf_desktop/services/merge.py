@@ -119,7 +119,7 @@ def _date(value: Any, name: str) -> dt.date | None:
         raise BadChange(f"{name} {value!r} is not a date") from None
 
 
-def _action_values(fields: dict[str, Any]) -> dict[str, Any]:
+def action_values(fields: dict[str, Any]) -> dict[str, Any]:
     values = {k: v for k, v in fields.items() if k in _EDITABLE and k != "recommendation_ids"}
     for name in _DATES & values.keys():
         values[name] = _date(values[name], name)
@@ -161,7 +161,7 @@ class Merger:
         if self.session.get(Action, c.entity_id) is not None:
             self.outcome.already_applied += 1
             return "exists"
-        values = _action_values(c.fields)
+        values = action_values(c.fields)
         row = Action(id=c.entity_id, agency_code=self.agency, **values)
         self.session.add(row)
         self.session.flush()
@@ -195,7 +195,7 @@ class Merger:
         for name in hard:
             self._conflict(c, name, "hard", current.get(name), incoming[name])
         if apply:
-            values = _action_values(apply)
+            values = action_values(apply)
             for name, value in values.items():
                 setattr(row, name, value)
             if "recommendation_ids" in apply:
