@@ -92,3 +92,27 @@ def assign_lead_defaults(record: Record) -> dict[str, int]:
             totals["changed"] += changed
         audit.append(session, "assign-lead-defaults", actor=actor, details=totals)
     return totals
+
+
+def flag(record: Record, ids: Sequence[str], *, te_tiriti: bool | None = None,
+         withdrawn: bool | None = None) -> int:
+    """Coordinator flags: Te Tiriti relevance, withdrawn. Returns rows changed."""
+    values: dict[str, bool] = {}
+    if te_tiriti is not None:
+        values["te_tiriti"] = te_tiriti
+    if withdrawn is not None:
+        values["withdrawn"] = withdrawn
+    if not values or not ids:
+        return 0
+    actor = record.actor()
+    changed = 0
+    with record.unit_of_work() as session:
+        for rec in session.execute(select(Recommendation).where(
+                Recommendation.id.in_(list(ids)))).scalars():
+            if any(getattr(rec, k) != v for k, v in values.items()):
+                for key, value in values.items():
+                    setattr(rec, key, value)
+                changed += 1
+        audit.append(session, "flag", actor=actor, entity="recommendation",
+                     details=values | {"count": changed})
+    return changed

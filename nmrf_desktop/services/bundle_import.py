@@ -180,7 +180,8 @@ def import_bundle(record: Record, path: Path) -> BundleResult:
                                      manifest_sha256=bundle.manifest_sha256,
                                      agency_code=m.agency))
             session.flush()
-            result.outcome = Merger(session, m.bundle_id, m.agency, actor).apply(bundle.changes)
+            result.outcome = Merger(session, m.bundle_id, m.agency, actor,
+                                    bundle.key_id).apply(bundle.changes)
             _inbox_row(session, path, sha, result, bundle)
             audit.append(session, "bundle.merge", actor=actor, entity="bundle",
                          entity_id=m.bundle_id, details={

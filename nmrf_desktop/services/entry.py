@@ -31,6 +31,7 @@ from ..store.models import (
     Action,
     ActionLink,
     Agency,
+    Change,
     Evidence,
     ProgressUpdate,
     Recommendation,
@@ -57,6 +58,21 @@ def _check_links(session: Session, ids: Sequence[str]) -> None:
 def _check_agency(session: Session, code: str) -> None:
     if session.get(Agency, code) is None:
         raise InvalidEntry("agency", f"Unknown agency code {code!r}.")
+
+
+def trunk_base(session: Session, entity: str, entity_id: str, version: int) -> int:
+    """The base version a new change names: the central record's version it builds on.
+
+    Local edits bump the local version, but until the central record acknowledges them
+    the base stays the version last received from it (or 1 for a record created here).
+    """
+    pending = session.execute(
+        select(Change.base_version, Change.op).where(
+            Change.entity == entity, Change.entity_id == entity_id,
+            Change.acknowledged.is_(False)).order_by(Change.seq).limit(1)).first()
+    if pending is None:
+        return version
+    return pending[0] if pending[0] is not None else 1
 
 
 def _action_record(session: Session, row: Action) -> ActionRecord:
@@ -125,7 +141,7 @@ def update_action(record: Record, action_id: str, draft: ActionDraft,
             changed["recommendation_ids"] = sorted(new_links)
         if not changed:
             return _action_record(session, row)
-        base = row.version
+        base = trunk_base(session, "action", row.id, row.version)
         for key, value in values.items():
             setattr(row, key, value)
         row.updated_at = utcnow()  # an UPDATE even when only the links changed: bumps version
@@ -147,7 +163,7 @@ def cancel_action(record: Record, action_id: str, expected_version: int) -> Acti
             raise InvalidEntry("action", "That action no longer exists.")
         if row.version != expected_version:
             raise StaleEdit(f"The action '{row.title}' was changed elsewhere; reload it.")
-        base = row.version
+        base = trunk_base(session, "action", row.id, row.version)
         row.status = ActionStatus.CANCELLED.value
         session.flush()
         record_change(session, "action", row.id, "update", {"status": row.status}, base)

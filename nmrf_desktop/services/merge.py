@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from ..bundles.manifest import ChangeLine
 from ..domain.enums import ActionKind, ActionStatus, ImplementationStatus
-from ..store.history import action_fields, fields_at, snapshot_action
+from ..store.history import action_fields, changed_by_others, snapshot_action
 from ..store.models import (
     Action,
     ActionLink,
@@ -135,13 +135,16 @@ def action_values(fields: dict[str, Any]) -> dict[str, Any]:
 class Merger:
     """Applies one bundle's changes inside the caller's transaction."""
 
-    def __init__(self, session: Session, bundle_id: str, agency: str, actor: str) -> None:
+    def __init__(self, session: Session, bundle_id: str, agency: str, actor: str,
+                 key_id: str) -> None:
         self.session = session
         self.bundle_id = bundle_id
         self.agency = agency
         self.actor = actor
         self.outcome = MergeOutcome()
-        self.origin = f"bundle:{bundle_id}"
+        # Versions written on behalf of one officer's key share this origin, so an
+        # officer's successive edits never conflict with each other.
+        self.origin_key = f"key:{key_id}"
 
     def apply(self, changes: list[ChangeLine]) -> MergeOutcome:
         for change in changes:
@@ -167,7 +170,7 @@ class Merger:
         self.session.flush()
         for rid in dict.fromkeys(c.fields.get("recommendation_ids", [])):
             self.session.add(ActionLink(action_id=row.id, recommendation_id=rid))
-        snapshot_action(self.session, row, self.origin, self.actor)
+        snapshot_action(self.session, row, self.origin_key, self.actor)
         self.outcome.applied += 1
         return "applied"
 
@@ -178,20 +181,19 @@ class Merger:
         incoming = {k: v for k, v in c.fields.items() if k in _EDITABLE}
         current = action_fields(self.session, row)
         base = c.base_version or 0
-        base_fields = fields_at(self.session, "action", row.id, base)
+        # Fields someone else (another officer, the secretariat) changed since the base.
+        others = set() if row.version == base else changed_by_others(
+            self.session, "action", row.id, base, self.origin_key)
         apply: dict[str, Any] = {}
         hard: list[str] = []
         for name, value in incoming.items():
             if current.get(name) == value:
                 continue
-            changed_since_base = row.version != base and (
-                base_fields is None or base_fields.get(name) != current.get(name))
-            if changed_since_base:
+            if others is None or name in others:
                 hard.append(name)
             else:
                 apply[name] = value
-        other_changed = row.version != base and base_fields is not None and any(
-            base_fields.get(n) != current.get(n) for n in current if n not in incoming)
+        other_changed = bool(others and others - incoming.keys())
         for name in hard:
             self._conflict(c, name, "hard", current.get(name), incoming[name])
         if apply:
@@ -204,7 +206,7 @@ class Merger:
                     self.session.add(ActionLink(action_id=row.id, recommendation_id=rid))
                 row.updated_at = dt.datetime.now(dt.UTC).replace(tzinfo=None)
             self.session.flush()
-            snapshot_action(self.session, row, self.origin, self.actor)
+            snapshot_action(self.session, row, self.origin_key, self.actor)
             self.outcome.applied += 1
             if other_changed:
                 self._conflict(c, ",".join(sorted(apply)), "soft", None, apply)

@@ -54,3 +54,27 @@ def versions(session: Session, entity: str, entity_id: str) -> list[RecordVersio
         select(RecordVersion).where(RecordVersion.entity == entity,
                                     RecordVersion.entity_id == entity_id)
         .order_by(RecordVersion.seq)).scalars())
+
+
+def changed_by_others(session: Session, entity: str, entity_id: str, base: int,
+                      origin: str) -> set[str] | None:
+    """Fields that someone other than `origin` changed after version `base`.
+
+    None when version `base` was never seen here (nothing can be said for sure).
+    """
+    rows = session.execute(
+        select(RecordVersion.version, RecordVersion.fields, RecordVersion.origin)
+        .where(RecordVersion.entity == entity, RecordVersion.entity_id == entity_id,
+               RecordVersion.version >= base)
+        .order_by(RecordVersion.version, RecordVersion.seq)).all()
+    if not rows or rows[0][0] != base:
+        return None
+    changed: set[str] = set()
+    previous = json.loads(rows[0][1])
+    for _version, text, who in rows[1:]:
+        fields = json.loads(text)
+        if who != origin:
+            changed |= {k for k in fields.keys() | previous.keys()
+                        if fields.get(k) != previous.get(k)}
+        previous = fields
+    return changed
