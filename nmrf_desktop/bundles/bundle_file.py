@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..faults import crashpoint
 from .archive import DEFAULT_LIMITS, Limits, SafeZip, UnsafeArchive
 from .envelope import BUNDLE_TYPE, open_envelope, sign
 from .keys import PublicKey, SigningKey
@@ -55,6 +56,7 @@ def write_bundle(out: Path, manifest: BundleManifest, changes: bytes,
             raw.flush()
             os.fsync(raw.fileno())
         digest = _file_sha256(tmp)
+        crashpoint("bundle-file:written")
         os.replace(tmp, out)
         return digest
     except BaseException:

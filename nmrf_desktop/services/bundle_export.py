@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from ..bundles.bundle_file import changes_blob, write_bundle
 from ..bundles.keys import SigningKey
 from ..bundles.manifest import ZERO_HASH, BundleManifest, ChangeLine, EvidenceEntry
+from ..faults import crashpoint
 from ..store import audit
 from ..store.blobs import BlobStore
 from ..store.models import AuditEvent, Change, Evidence, SentBundle, Setting, utcnow
@@ -102,6 +103,7 @@ def export_bundle(record: Record, out: Path, key: SigningKey) -> ExportResult:
         changes_count=count, evidence=tuple(entries.values()), audit_head=audit_head,
         created_at=utcnow().replace(microsecond=0).isoformat())
     sha = write_bundle(out, manifest, blob, paths, key)
+    crashpoint("bundle-export:file-written")
     kept = record.data_root / "sent" / f"{manifest.bundle_id}.nmrfbundle"
     kept.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(out, kept)
@@ -119,6 +121,8 @@ def export_bundle(record: Record, out: Path, key: SigningKey) -> ExportResult:
                      entity_id=manifest.bundle_id,
                      details={"sequence": manifest.sequence, "changes": count,
                               "evidence": len(entries), "sha256": sha})
+        session.flush()
+        crashpoint("bundle-export:before-commit")
     return ExportResult(manifest.bundle_id, manifest.sequence, out, sha, count, len(entries))
 
 

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from ..bundles.bundle_file import BundleRejected, VerifiedBundle, verify_bundle
 from ..bundles.keys import PublicKey
 from ..bundles.manifest import ZERO_HASH
+from ..faults import crashpoint
 from ..store import audit
 from ..store.blobs import BlobStore
 from ..store.models import InboxEntry, MergedBundle, SigningKeyRow, utcnow
@@ -172,7 +173,9 @@ def import_bundle(record: Record, path: Path) -> BundleResult:
         _record_inbox(record, held, sha, result, bundle)
         return result
     try:
+        crashpoint("bundle-import:verified")
         _store_evidence(record, bundle)
+        crashpoint("bundle-import:evidence-stored")
         with record.unit_of_work() as session:
             authorize(session, m.agency, bundle.changes)
             session.add(MergedBundle(bundle_id=m.bundle_id, key_id=bundle.key_id,
@@ -180,6 +183,7 @@ def import_bundle(record: Record, path: Path) -> BundleResult:
                                      manifest_sha256=bundle.manifest_sha256,
                                      agency_code=m.agency))
             session.flush()
+            crashpoint("bundle-import:claimed")
             result.outcome = Merger(session, m.bundle_id, m.agency, actor,
                                     bundle.key_id).apply(bundle.changes)
             _inbox_row(session, path, sha, result, bundle)
@@ -188,6 +192,8 @@ def import_bundle(record: Record, path: Path) -> BundleResult:
                              "agency": m.agency, "sequence": m.sequence, "sha256": sha,
                              "applied": result.outcome.applied,
                              "soft": result.outcome.soft, "hard": result.outcome.hard})
+            session.flush()
+            crashpoint("bundle-import:before-commit")
     except IntegrityError:
         # Another coordinator merged this bundle (or its sequence) at the same moment.
         result.status, result.reason = DUPLICATE, "merged by another import at the same time"

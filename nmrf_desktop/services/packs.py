@@ -18,6 +18,7 @@ from ..bundles.keys import SigningKey, fingerprint
 from ..bundles.pack_file import PackRejected, VerifiedPack, read_pack, write_pack
 from ..domain.enums import Mechanism, Position, Source
 from ..domain.records import RecommendationIn, StateRef
+from ..faults import crashpoint
 from ..store import audit
 from ..store import recommendations as recs_store
 from ..store.models import (
@@ -195,8 +196,11 @@ def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> P
         result.warnings.append(f"this pack expired on {pack.expires_at:%Y-%m-%d}; ask the "
                                "secretariat for a fresh one")
     actor = record.actor()
+    crashpoint("pack-import:verified")
     with record.unit_of_work() as session:
         _apply_pack(session, pack, result)
+        session.flush()
+        crashpoint("pack-import:applied")
         for key, value in ((PINNED_KEY, pack.signer.id), (AGENCY, agency),
                            (PACK_VERSION, str(pack.version)), (PACK_SHA, pack.payload_sha256),
                            (PACK_ID, payload["pack_id"]), (PACK_EXPIRES, payload["expires_at"])):
@@ -205,6 +209,8 @@ def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> P
                      entity_id=payload["pack_id"],
                      details={"version": pack.version, "agency": agency,
                               "signer": pack.signer.id, "warnings": result.warnings})
+        session.flush()
+        crashpoint("pack-import:before-commit")
     return result
 
 

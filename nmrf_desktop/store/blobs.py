@@ -8,6 +8,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..faults import crashpoint
+
 CHUNK = 1 << 20
 
 
@@ -53,6 +55,7 @@ class BlobStore:
                     out.write(block)
                 out.flush()
                 os.fsync(out.fileno())
+            crashpoint("blob:written")
             sha = digest.hexdigest()
             final = self.path_for(sha)
             if final.is_file():
