@@ -1,0 +1,100 @@
+"""Composition root of the desktop app: arguments, QApplication, task runner, main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from types import TracebackType
+
+from . import __version__, paths
+
+log = logging.getLogger(__name__)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="nmrf-desktop",
+        description="NMRF Desktop: follow up UN human-rights recommendations, offline.")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--demo", action="store_true",
+                       help="open the demo database (real New Zealand UPR recommendations)")
+    which.add_argument("--db", metavar="PATH",
+                       help="open (or create) this database file")
+    parser.add_argument("--screenshot", metavar="PATH", type=Path,
+                        help="save a PNG of the window once the database is shown, then exit")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser
+
+
+def startup_database(args: argparse.Namespace, last_opened: str = "") -> Path | None:
+    """The database to open first; None means the demo.
+
+    --db, then --demo, then NMRF_DB, then the database opened last time, then the
+    default database if it exists; on a first run with none of these, the demo.
+    """
+    if args.db:
+        return Path(args.db)
+    if args.demo:
+        return None
+    if os.environ.get("NMRF_DB"):
+        return Path(os.environ["NMRF_DB"])
+    demo = paths.demo_database().resolve()
+    for candidate in (last_opened, str(paths.default_database())):
+        if candidate and Path(candidate).is_file():
+            return None if Path(candidate).resolve() == demo else Path(candidate)
+    return None
+
+
+def _log_uncaught(kind: type[BaseException], value: BaseException,
+                  tb: TracebackType | None) -> None:
+    log.critical("unexpected error", exc_info=(kind, value, tb))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    sys.excepthook = _log_uncaught
+
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtWidgets import QApplication
+
+    from .ui import window_state
+    from .ui.main_window import MainWindow
+    from .ui.tasks import TaskRunner
+
+    QCoreApplication.setOrganizationName(window_state.ORGANIZATION)
+    QCoreApplication.setApplicationName(window_state.APPLICATION)
+    QCoreApplication.setApplicationVersion(__version__)
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "nmrf-desktop"])
+    QApplication.setDesktopFileName("nmrf-desktop")
+
+    screenshot: Path | None = args.screenshot
+    runner = TaskRunner()
+    window = MainWindow(runner, remember_state=screenshot is None)
+    if screenshot is not None:
+        window.resize(1280, 800)  # the same picture whatever the screen
+    target = startup_database(args, "" if screenshot else window_state.last_database())
+    if target is None:
+        window.open_demo()
+    else:
+        window.open_database(target)
+    window.show()
+    try:
+        if screenshot is not None:
+            from .ui.screenshot import capture
+
+            return 0 if capture(window, screenshot) else 1
+        return app.exec()
+    finally:
+        window.close()
+        runner.shutdown()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

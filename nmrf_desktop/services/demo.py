@@ -1,0 +1,102 @@
+"""The demo database: built once from the bundled New Zealand data, rebuilt when stale."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from pathlib import Path
+
+from alembic.config import Config
+from alembic.script import ScriptDirectory
+
+from .. import paths
+from .assigning import assign_lead_defaults
+from .importing import import_files
+from .progress import NO_PROGRESS, Progress
+from .record import open_record
+
+log = logging.getLogger(__name__)
+
+# Bump when the way the demo is built changes (what is imported, assigned or flagged).
+BUILD_VERSION = 1
+MARKER_KEY = "demo_build"
+# SQLite's companion files: a stale WAL must never be replayed onto a new database.
+_COMPANIONS = ("-wal", "-shm", "-journal")
+
+
+def ensure_demo_database(*, target: Path | None = None, source: Path | None = None,
+                         progress: Progress = NO_PROGRESS) -> Path:
+    """Return the demo database, building it first if it is missing or stale.
+
+    Stale means: built by another BUILD_VERSION, from another source file, or for
+    another schema head, or not readable at all. A fresh build goes to a temporary
+    file that replaces the old one only when complete, so a crash never leaves a
+    half-built demo behind.
+    """
+    target = target or paths.demo_database()
+    source = source or paths.demo_source()
+    wanted = _marker(source)
+    if target.exists() and _built_marker(target) == wanted:
+        log.debug("demo database %s is current", target)
+        return target
+    log.info("building the demo database %s from %s", target, source)
+    _build(target, source, wanted, progress)
+    return target
+
+
+def _marker(source: Path) -> str:
+    """What a current demo was built from: builder version, source bytes, schema head."""
+    digest = hashlib.sha256(source.read_bytes()).hexdigest()
+    return f"{BUILD_VERSION}:{digest}:{_schema_head()}"
+
+
+def _schema_head() -> str:
+    config = Config()
+    config.set_main_option("script_location", str(paths.migrations_dir()))
+    return ScriptDirectory.from_config(config).get_current_head() or ""
+
+
+def _built_marker(target: Path) -> str | None:
+    """The marker stored in an existing demo, or None when it cannot be read as current."""
+    try:
+        record = open_record(target, create=False)
+    except Exception:  # a corrupt or foreign file is simply rebuilt
+        log.warning("demo database %s is unreadable; rebuilding it", target, exc_info=True)
+        return None
+    try:
+        return record.setting(MARKER_KEY) or None
+    except Exception:
+        log.warning("demo database %s has no usable marker; rebuilding it", target,
+                    exc_info=True)
+        return None
+    finally:
+        record.close()
+
+
+def _build(target: Path, source: Path, marker: str, progress: Progress) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    building = target.with_name(f"{target.name}.building-{os.getpid()}")
+    _remove_with_companions(building)
+    record = open_record(building)
+    try:
+        report = import_files(record, "upr-info", [source], progress=progress)
+        assigned = assign_lead_defaults(record)
+        record.set_setting(MARKER_KEY, marker)
+    finally:
+        record.close()
+    _remove_companions(target)
+    os.replace(building, target)
+    _remove_companions(building)
+    log.info("demo database built: %d recommendations, %d lead assignments",
+             report.created, assigned["created"])
+
+
+def _remove_companions(path: Path) -> None:
+    for suffix in _COMPANIONS:
+        path.with_name(path.name + suffix).unlink(missing_ok=True)
+
+
+def _remove_with_companions(path: Path) -> None:
+    path.unlink(missing_ok=True)
+    _remove_companions(path)

@@ -1,0 +1,315 @@
+"""The main window: search box, "N of M" count, recommendations table and detail pane."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__ as version
+from ..services import browsing
+from ..services.browsing import RecommendationDetail
+from ..services.demo import ensure_demo_database
+from ..services.record import Record, open_record
+from . import window_state
+from .detail_pane import DetailPane
+from .menus import install_menus
+from .recommendations_model import Column, RecommendationsModel
+from .search_box import SearchBox
+from .tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+SEARCH_DEBOUNCE_MS = 60
+_COLUMN_WIDTHS = {Column.REFERENCE: 130, Column.BODY: 60, Column.CYCLE: 80,
+                  Column.EXCERPT: 560, Column.POSITION: 100, Column.STATUS: 100,
+                  Column.LAST_UPDATE: 100}
+
+
+class MainWindow(QMainWindow):
+    """One open database, browsed through search and a lazily filled table."""
+
+    # The path of the database now shown, once it is open.
+    databaseOpened = Signal(str)
+    # A database could not be opened: the message shown to the user.
+    openFailed = Signal(str)
+
+    def __init__(self, runner: TaskRunner, *, remember_state: bool = True,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner = runner
+        self._remember_state = remember_state
+        self._record: Record | None = None
+        self._path: Path | None = None
+        self._opening = False
+        self.model = RecommendationsModel(runner, self)
+        self._build()
+        self.window_actions = install_menus(self, self)
+        self._connect()
+        self._set_title()
+        self._default_size()
+        if remember_state:
+            window_state.restore(self, self.splitter, self.table.horizontalHeader())
+
+    # -- construction -------------------------------------------------------------------
+
+    def _default_size(self) -> None:
+        """1280×800, or 90% of the screen where that is smaller (first run)."""
+        screen = self.screen().availableGeometry()
+        self.resize(min(1280, int(screen.width() * 0.9)), min(800, int(screen.height() * 0.9)))
+
+    def _build(self) -> None:
+        self.search_box = SearchBox(self)
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.count_label.setAccessibleName(self.tr("Number of recommendations shown"))
+        self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.count_label.setMinimumWidth(self.fontMetrics().horizontalAdvance(
+            self.tr("000,000 of 000,000 recommendations")))
+        self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+
+        self.table = QTableView(self)
+        self.table.setObjectName("recommendationsTable")
+        self.table.setAccessibleName(self.tr("Recommendations"))
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setShowGrid(False)
+        self.table.setTabKeyNavigation(False)
+        self.table.verticalHeader().hide()
+        rows = self.table.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionsMovable(True)
+        header.setSortIndicatorClearable(True)
+        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # relevance, then record order
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        for column, width in _COLUMN_WIDTHS.items():
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(Column.EXCERPT, QHeaderView.ResizeMode.Stretch)
+        self.table.setSortingEnabled(True)
+
+        self.detail = DetailPane(self)
+        self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(self.detail)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([480, 320])
+
+        top = QHBoxLayout()
+        top.setSpacing(12)
+        top.addWidget(self.search_box, 1)
+        top.addWidget(self.count_label)
+        central = QWidget(self)
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(8, 8, 8, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+
+        self._search_timer = QTimer(self)
+        self._search_timer.setSingleShot(True)
+        self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
+        self._status = QLabel(self)
+        self.statusBar().addPermanentWidget(self._status)
+        self.setTabOrder(self.search_box, self.table)
+        self.setTabOrder(self.table, self.detail)
+
+    def _connect(self) -> None:
+        self.search_box.textChanged.connect(self._search_timer.start)
+        self.search_box.leaveRequested.connect(self._enter_results)
+        self._search_timer.timeout.connect(self._apply_search)
+        self.model.countsChanged.connect(self._show_counts)
+        self.model.loadingChanged.connect(self._show_loading)
+        self.model.modelReset.connect(self._after_reset)
+        self.table.selectionModel().currentRowChanged.connect(self._current_changed)
+        self._runner.failed.connect(self._show_error)
+
+    # -- opening a database -------------------------------------------------------------
+
+    def open_database(self, path: Path | str) -> None:
+        """Open (creating and migrating as needed) a database file, off the GUI thread."""
+        target = Path(path)
+        self._begin_open(lambda: (target, open_record(target)),
+                         self.tr("Opening {0}…").format(target.name))
+
+    def open_demo(self) -> None:
+        """Open the demo database, building it first if needed."""
+        def job() -> tuple[Path, Record]:
+            target = ensure_demo_database()
+            return target, open_record(target)
+        self._begin_open(job, self.tr("Opening the demo database…"))
+
+    def choose_database(self) -> None:
+        start = str(self._path.parent) if self._path else str(Path.home())
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, self.tr("Open Database"), start,
+            self.tr("NMRF databases (*.sqlite3 *.sqlite *.db);;All files (*)"))
+        if chosen:
+            self.open_database(chosen)
+
+    def _begin_open(self, job, message: str) -> None:  # type: ignore[no-untyped-def]
+        self._opening = True
+        self.statusBar().showMessage(message)
+        self._runner.run(job, self._opened, self._open_failed)
+
+    def _opened(self, result: tuple[Path, Record]) -> None:
+        path, record = result
+        old = self._record
+        self._record, self._path, self._opening = record, path, False
+        self.detail.show_placeholder()
+        self.model.set_record(record)
+        if old is not None:
+            self._runner.run(old.close)
+        self._set_title()
+        self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
+        if self._remember_state:
+            window_state.set_last_database(str(path))
+        log.info("opened %s", path)
+        self.databaseOpened.emit(str(path))
+
+    def _open_failed(self, exc: BaseException) -> None:
+        self._opening = False
+        log.error("could not open a database", exc_info=exc)
+        self.statusBar().clearMessage()
+        message = self.tr("The database could not be opened.\n\n{0}").format(exc)
+        self._show_error(message)
+        self.openFailed.emit(message)
+
+    # -- search, counts, selection ------------------------------------------------------
+
+    def focus_search(self) -> None:
+        self.search_box.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search_box.selectAll()
+
+    def _apply_search(self) -> None:
+        text = self.search_box.text().strip()
+        if text != self.model.filters.text:
+            self.model.set_filters(dataclasses.replace(self.model.filters, text=text))
+
+    def _show_counts(self, shown: int, total: int) -> None:
+        locale = QLocale()
+        self.count_label.setText(self.tr("{0} of {1} recommendations").format(
+            locale.toString(shown), locale.toString(total)))
+
+    def _show_loading(self, loading: bool) -> None:
+        self._status.setText(self.tr("Searching…") if loading else "")
+
+    def _enter_results(self) -> None:
+        self.table.setFocus(Qt.FocusReason.OtherFocusReason)
+        if not self.table.currentIndex().isValid() and self.model.rowCount() > 0:
+            self.select_row(0)
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.scrollTo(index)
+
+    def _after_reset(self) -> None:
+        """Keep the recommendation being read selected when it is still in the results."""
+        current = self.detail.current_id
+        row = self.model.row_of(current) if current else -1
+        if row >= 0:
+            self.select_row(row)
+        elif current:
+            self.detail.show_placeholder()
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        rec_id = self.model.id_at(current.row()) if current.isValid() else None
+        record = self._record
+        if rec_id is None or record is None:
+            return
+        if rec_id == self.detail.current_id:
+            return
+        self._runner.run(lambda: browsing.detail(record, rec_id),
+                         lambda found: self._show_detail(rec_id, found), key="detail")
+
+    def _show_detail(self, rec_id: str, found: RecommendationDetail | None) -> None:
+        current = self.table.currentIndex()
+        if not current.isValid() or self.model.id_at(current.row()) != rec_id:
+            return  # the selection moved on while this was loading
+        if found is None:
+            self.detail.show_placeholder(self.tr("This recommendation is no longer in the "
+                                                 "database."))
+        else:
+            self.detail.show_detail(found)
+
+    # -- state, title, messages ---------------------------------------------------------
+
+    def is_idle(self) -> bool:
+        """Nothing pending: no open, no query, no page fetch, no typed-but-unsent search."""
+        return not (self._opening or self._runner.busy or self.model.is_loading()
+                    or self._search_timer.isActive())
+
+    @property
+    def database_path(self) -> Path | None:
+        return self._path
+
+    def _set_title(self) -> None:
+        if self._path is None:
+            self.setWindowTitle(self.tr("NMRF Desktop"))
+            return
+        self.setWindowFilePath(str(self._path))
+        self.setWindowTitle(self.tr("{0} — NMRF Desktop").format(self._path.name))
+
+    def _show_error(self, message: str) -> None:
+        box = QMessageBox(QMessageBox.Icon.Warning, self.tr("NMRF Desktop"), message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    def show_about(self) -> None:
+        box = QMessageBox(self)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.setWindowTitle(self.tr("About NMRF Desktop"))
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(self.tr(
+            "<h3>NMRF Desktop {0}</h3>"
+            "<p>Follow-up of the recommendations New Zealand receives from the UN human-rights "
+            "system: who leads on each, what has been done, and the evidence.</p>"
+            "<p>The demo database holds the real recommendations of New Zealand's first and "
+            "second Universal Periodic Reviews (2009, 2014), from UPR Info's database export. "
+            "The texts are from UN documents.</p>").format(version))
+        box.open()
+
+    def quit(self) -> None:
+        QApplication.closeAllWindows()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._remember_state:
+            window_state.save(self, self.splitter, self.table.horizontalHeader())
+        self._search_timer.stop()
+        record, self._record = self._record, None
+        self.model.set_record(None)
+        if record is not None:
+            if self._runner.closed:
+                record.close()
+            else:
+                self._runner.run(record.close)  # after whatever it is still doing
+        super().closeEvent(event)
