@@ -110,10 +110,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    from .services.record import open_record
+    from .services.record import RecordUnavailable, open_record
 
     target = args.db or os.environ.get("NMRF_DB") or str(default_database())
-    return open_record(target)
+    try:
+        record = open_record(target)
+    except RecordUnavailable as exc:
+        raise UserError(str(exc)) from None
+    args.opened.append(record)  # closed by main() when the command is done
+    return record
 
 
 def _print_json(value: object) -> None:
@@ -229,8 +234,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    args.opened = []
     try:
-        return COMMANDS[args.command](args)
+        status = COMMANDS[args.command](args)
+        sys.stdout.flush()  # a closed pipe shows up here, not after main() returned
+        return status
+    except BrokenPipeError:
+        # The reader went away (`nmrf search … | head`): stop quietly, as `cat` would.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except ImportFailed as exc:
         sys.stderr.write(f"nmrf: import failed, nothing was changed: {exc}\n")
         for problem in exc.problems[1:]:
@@ -242,6 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("nmrf: interrupted, nothing was changed\n")
         return 130
+    finally:
+        for record in args.opened:
+            record.close()
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass, field
 
 from .enums import Mechanism, Position, Source
@@ -160,3 +161,8 @@ class Filters:
     te_tiriti: bool | None = None
     statuses: tuple[str, ...] = ()
     include_withdrawn: bool = True
+
+    def __post_init__(self) -> None:
+        # Typed or pasted text may arrive decomposed ("a" + combining macron, as macOS
+        # and PDFs give it); the search tokenizer only folds the composed form.
+        self.text = unicodedata.normalize("NFC", self.text)

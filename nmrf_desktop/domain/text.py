@@ -15,7 +15,10 @@ def squash(text: str) -> str:
 
 def fold(text: str) -> str:
     """Lower-case and strip diacritics ('Māori' -> 'maori'), as search matching does."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    # Decompose before and after case folding: compatibility forms ('𝓐', 'ﬁ') only take
+    # a case once decomposed, and folding can yield new composed forms.
+    decomposed = unicodedata.normalize(
+        "NFKD", unicodedata.normalize("NFKD", text).casefold())
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 

@@ -68,13 +68,35 @@ def check(record: Record) -> list[str]:
             for row in session.execute(text("PRAGMA foreign_key_check")):
                 problems.append(f"foreign key: {row[0]} row {row[1]} points to missing "
                                 f"{row[2]}")
-            indexed = session.execute(text(
-                f"SELECT count(*) FROM {search.FTS_TABLE}")).scalar_one()
-            total = _count(session, Recommendation)
-            if indexed != total:
-                problems.append(f"search index holds {indexed} rows for {total} "
-                                "recommendations")
+            problems += _search_index_problems(session)
         problems += audit.verify(session)
+    return problems
+
+
+def _search_index_problems(session: Session) -> list[str]:
+    """The search index must hold exactly one entry per recommendation, with its text."""
+    fts = search.FTS_TABLE
+    problems: list[str] = []
+    indexed = session.execute(text(f"SELECT count(*) FROM {fts}")).scalar_one()
+    total = _count(session, Recommendation)
+    if indexed != total:
+        problems.append(f"search index holds {indexed} rows for {total} recommendations")
+    missing = session.execute(text(
+        f"SELECT count(*) FROM recommendations WHERE num NOT IN (SELECT rowid FROM {fts})"
+    )).scalar_one()
+    if missing:
+        problems.append(f"search index: {missing} recommendations are not in it")
+    stray = session.execute(text(
+        f"SELECT count(*) FROM {fts} WHERE rowid NOT IN (SELECT num FROM recommendations)"
+    )).scalar_one()
+    if stray:
+        problems.append(f"search index: {stray} entries belong to no recommendation")
+    stale = session.execute(text(
+        f"SELECT count(*) FROM recommendations AS r JOIN {fts} AS f ON f.rowid = r.num "
+        "WHERE f.text IS NOT r.text"
+    )).scalar_one()
+    if stale:
+        problems.append(f"search index: {stale} entries hold an out-of-date text")
     return problems
 
 
