@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__
+from . import __version__, cli_exchange
 from .domain.enums import AssignmentRole, ImplementationStatus, Mechanism, Position
 from .domain.records import Filters
 from .importers.base import ImportFailed
@@ -106,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("check", help="integrity, foreign keys, search index, audit chain")
     sub.add_parser("agencies", help="list the agencies and their codes")
+    cli_exchange.register(sub)
     return parser
 
 
@@ -119,6 +120,9 @@ def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         raise UserError(str(exc)) from None
     args.opened.append(record)  # closed by main() when the command is done
     return record
+
+
+open_from_args = _open
 
 
 def _print_json(value: object) -> None:
@@ -227,6 +231,7 @@ def cmd_agencies(args: argparse.Namespace) -> int:
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "import": cmd_import, "export": cmd_export, "search": cmd_search,
     "assign": cmd_assign, "stats": cmd_stats, "check": cmd_check, "agencies": cmd_agencies,
+    **cli_exchange.COMMANDS,
 }
 
 
@@ -254,6 +259,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("nmrf: interrupted, nothing was changed\n")
         return 130
+    except Exception as exc:
+        if not isinstance(exc, cli_exchange.refusals()):
+            raise
+        sys.stderr.write(f"nmrf: {exc}\n")
+        return 1
     finally:
         for record in args.opened:
             record.close()

@@ -332,3 +332,19 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "keys": cmd_keys, "pack": cmd_pack, "bundle": cmd_bundle, "conflicts": cmd_conflicts,
     "action": cmd_action, "progress": cmd_progress, "demo": cmd_demo,
 }
+
+
+def refusals() -> tuple[type[Exception], ...]:
+    """Exceptions that mean "refused, with a reason for the user": one line, exit 1."""
+    from .bundles.bundle_file import BundleRejected
+    from .bundles.pack_file import PackRejected
+    from .domain.entry import InvalidEntry
+    from .services.assigning import UnknownAgency
+    from .services.bundle_export import ExportRefused
+    from .services.conflicts import ResolveRefused
+    from .services.entry import StaleEdit
+    from .services.keys import KeyRefused
+    from .services.roundtrip import RoundtripFailed
+
+    return (ExchangeError, BundleRejected, PackRejected, InvalidEntry, UnknownAgency,
+            ExportRefused, ResolveRefused, StaleEdit, KeyRefused, RoundtripFailed)

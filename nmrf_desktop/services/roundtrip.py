@@ -47,9 +47,8 @@ def _officer(workdir: Path, central: Record, slug: str, name: str, agency: str
 
 def _pack(workdir: Path, central: Record, central_key: Any, laptop: Record, agency: str,
           made: list[str]) -> None:
-    version = int(laptop.setting(packs.PACK_VERSION, "0")) + 1
     officer = laptop.setting("officer_name").split()[0].lower()
-    out = workdir / "packs" / f"{agency}-{officer}-{version}.nmrfpack"
+    out = workdir / "packs" / f"{agency}-{officer}-{len(made) + 1}.nmrfpack"
     packs.export_pack(central, agency, out, central_key)
     packs.import_pack(laptop, out)
     made.append(str(out))

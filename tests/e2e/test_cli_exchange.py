@@ -1,0 +1,101 @@
+"""The exchange commands end to end: keys, packs, bundles, conflicts, data entry, demo."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .support import nmrf, nmrf_ok, stats
+
+PASS = {"NMRF_KEY_PASSPHRASE": "kia kaha"}
+
+
+@pytest.mark.slow
+def test_demo_roundtrip(tmp_path: Path) -> None:
+    summary = json.loads(nmrf_ok("demo", "roundtrip", "--workdir", tmp_path / "rt"))
+    central = Path(summary["central_database"])
+    counts = stats(central)
+    recorded = summary["recorded_by_officers"]
+    for key in ("actions", "progress_updates", "evidence"):
+        assert counts[key] == recorded[key] > 0
+    kinds = sorted(c["kind"] for c in summary["conflicts"])
+    assert kinds == ["hard", "soft"]
+    assert {r["status"] for r in summary["reimport"]} == {"already imported"}
+    assert len(summary["officer_databases"]) == 3
+    for path in [*summary["packs"], *summary["bundles"], *summary["officer_databases"].values()]:
+        assert Path(path).is_file()
+    nmrf_ok("check", db=central)
+    again = nmrf("bundle", "import", *summary["bundles"], db=central)
+    assert again.returncode == 0
+    assert again.stdout.count("already imported") == len(summary["bundles"])
+
+
+def test_scripted_cycle_with_the_commands(tmp_path: Path, nz_csv: Path) -> None:
+    central, laptop = tmp_path / "central.sqlite3", tmp_path / "moj" / "laptop.sqlite3"
+    passfile = tmp_path / "pass.txt"
+    passfile.write_text("kia kaha\n", encoding="utf-8")
+    nmrf_ok("import", "upr-info", nz_csv, db=central)
+    nmrf_ok("assign", "--lead-defaults", db=central)
+    nmrf_ok("keys", "create", "--central", "--passphrase-file", passfile, db=central)
+    out = nmrf_ok("keys", "create", "--passphrase-file", passfile, db=laptop)
+    assert "fingerprint" in out
+    nmrf_ok("keys", "export-public", "--out", tmp_path / "moj.pub", db=laptop)
+    nmrf_ok("keys", "register", tmp_path / "moj.pub", "--officer", "Aroha Ngata",
+            "--agency", "MOJ", db=central)
+    listed = json.loads(nmrf_ok("keys", "list", "--json", db=central))
+    assert {k["role"] for k in listed} == {"central", "officer"}
+
+    nmrf_ok("pack", "export", "--agency", "MOJ", "--out", tmp_path / "moj.nmrfpack",
+            db=central, env=PASS)
+    first = nmrf_ok("pack", "import", tmp_path / "moj.nmrfpack", db=laptop)
+    assert "pinned the central signing key" in first
+    assert "already imported" in nmrf_ok("pack", "import", tmp_path / "moj.nmrfpack",
+                                         db=laptop)
+
+    evidence = tmp_path / "pūrongo.txt"
+    evidence.write_text("Te pūrongo mō te whānau\n", encoding="utf-8")
+    nmrf_ok("action", "add", "--rec", "NZL-UPR18-040", "--rec", "NZL-UPR18-090",
+            "--title", "Mahere reo Māori", "--status", "in_progress", "--start", "2025-01-01",
+            "--evidence", evidence, db=laptop)
+    nmrf_ok("progress", "add", "--rec", "NZL-UPR18-040", "--status", "in_progress",
+            "--text", "Kua tīmata te mahi", db=laptop)
+    empty = nmrf("bundle", "export", "--out", tmp_path / "none.zip", db=tmp_path / "x.sqlite3",
+                 env=PASS)
+    assert empty.returncode == 1 and "Traceback" not in empty.stderr
+
+    nmrf_ok("bundle", "export", "--out", tmp_path / "b1.nmrfbundle", db=laptop, env=PASS)
+    verified = json.loads(nmrf_ok("bundle", "verify", tmp_path / "b1.nmrfbundle", db=central))
+    assert verified["status"] == "valid" and verified["changes"] == 3
+    merged = nmrf_ok("bundle", "import", tmp_path / "b1.nmrfbundle", db=central)
+    assert "merged" in merged
+    after = stats(central)
+    assert (after["actions"], after["progress_updates"], after["evidence"]) == (1, 1, 1)
+    assert "already imported" in nmrf_ok("bundle", "import", tmp_path / "b1.nmrfbundle",
+                                         db=central)
+
+    tampered = tmp_path / "tampered.nmrfbundle"
+    data = bytearray((tmp_path / "b1.nmrfbundle").read_bytes())
+    data[-200] ^= 0xFF
+    tampered.write_bytes(bytes(data))
+    rejected = nmrf("bundle", "import", tampered, db=central)
+    assert rejected.returncode == 1
+    assert "rejected" in rejected.stderr and "Traceback" not in rejected.stderr
+    assert stats(central) == after
+
+
+@pytest.mark.parametrize("args", [
+    ("pack", "export", "--agency", "NOPE", "--out", "p.nmrfpack"),
+    ("keys", "revoke", "deadbeef"),
+    ("conflicts", "resolve", "nope", "--keep-current"),
+    ("action", "add", "--rec", "NO-SUCH", "--title", "t", "--agency", "MOJ"),
+    ("progress", "add", "--rec", "NO-SUCH", "--status", "ongoing", "--text", "x",
+     "--agency", "MOJ"),
+    ("pack", "import", "missing.nmrfpack"),
+])
+def test_refusals_are_one_clear_line(tmp_path: Path, args: tuple[str, ...]) -> None:
+    db = tmp_path / "db.sqlite3"
+    done = nmrf(*args, db=db, env={"NMRF_KEY_PASSPHRASE": "x"})
+    assert done.returncode == 1, done.stderr
+    assert done.stderr.startswith("nmrf: ") and "Traceback" not in done.stderr
