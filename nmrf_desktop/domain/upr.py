@@ -90,10 +90,15 @@ def body_code(name: str) -> str:
     for alias, code in _BODY_ALIASES.items():
         if key.startswith(alias):
             return code
-    if key.startswith(("special rapporteur", "independent expert", "working group")):
+    if key.startswith(("special rapporteur", "independent expert", "working group",
+                       "special procedure", "sr ", "ie ", "wg ")) or key in ("sr", "ie", "wg"):
         return "SP"
     return cleaned
 
 
 def mechanism_of_body(code: str) -> Mechanism:
-    return BODIES.get(code, Mechanism.SPECIAL_PROCEDURE)
+    """The mechanism of a body code; an optional protocol ('CRC-OP-AC') is its treaty's."""
+    if code in BODIES:
+        return BODIES[code]
+    base = code.split("-", 1)[0]
+    return BODIES.get(base, Mechanism.SPECIAL_PROCEDURE)

@@ -31,7 +31,7 @@ from openpyxl.utils.datetime import from_excel
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
-from ..domain.enums import Mechanism, Position, Source
+from ..domain.enums import Position, Source
 from ..domain.records import RecommendationIn, RowProblem, StateRef
 from ..domain.text import identity_text, squash
 from ..domain.upr import BODIES, body_code, cycle_of_session, mechanism_of_body, year_of_session
@@ -60,7 +60,6 @@ _POSITIONS = {
     "partially accepted": Position.SUPPORTED_IN_PART,
 }
 # Short names real exports use for special procedures: "SR ...", "IE ...", "WG ...".
-_SPECIAL_PROCEDURE = re.compile(r"^(sr|ie|wg|special procedures?)\b", re.IGNORECASE)
 _PARAGRAPH = re.compile(r"(\d{1,4}(?:\.\d{1,4})*)(\.?)\s*")
 _SUB_PARAGRAPH = re.compile(r"\(([a-z]{1,4}|\d{1,2})\)\s*", re.IGNORECASE)
 _SDG = re.compile(r"(\d{1,2}(?:\.[0-9a-z]{1,2})?)\s*[-–—:]\s*(\S.*)", re.IGNORECASE)
@@ -305,14 +304,8 @@ def _serial(value: float, epoch: dt.datetime) -> dt.date:
 
 def _body(names: tuple[str, ...]) -> str:
     """One canonical body code from the cell's names, preferring a known code."""
-    codes = ["SP" if _SPECIAL_PROCEDURE.match(n) else body_code(n) for n in names]
+    codes = [body_code(n) for n in names]
     return next((c for c in codes if c in BODIES), codes[0])
-
-
-def _mechanism(code: str) -> Mechanism:
-    """Mechanism of a body; 'CRC-OP-AC' (an optional protocol) belongs to its treaty body."""
-    base = code.split("-", 1)[0]
-    return mechanism_of_body(base if base in BODIES else code)
 
 
 def _identity(symbol: str, paragraph: str, text: str) -> str:
@@ -453,7 +446,7 @@ class _Row:
             source_id=annotation or _identity(symbol, paragraph, text),
             text=text,
             country=country,
-            mechanism=_mechanism(body),
+            mechanism=mechanism_of_body(body),
             body=body,
             states=states,
             position=position,

@@ -122,7 +122,7 @@ class Term(Base):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     kind: Mapped[str] = mapped_column(String(10), nullable=False)
-    label: Mapped[str] = mapped_column(String(200), nullable=False)
+    label: Mapped[str] = mapped_column(String(500), nullable=False)
     __table_args__ = (UniqueConstraint("kind", "label", name="uq_terms_kind_label"),)
 
 

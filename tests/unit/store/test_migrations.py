@@ -33,3 +33,18 @@ def test_sqlite_is_configured_for_durability(record) -> None:  # type: ignore[no
         assert session.execute(text("PRAGMA journal_mode")).scalar_one() == "wal"
         assert session.execute(text("PRAGMA synchronous")).scalar_one() == 2  # FULL
         assert session.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+
+
+def test_migrations_build_exactly_the_models(record) -> None:  # type: ignore[no-untyped-def]
+    """No drift: the schema the migrations build is the schema the ORM models declare."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from nmrf_desktop.store.models import Base
+
+    def include(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-untyped-def]
+        return not (type_ == "table" and name.startswith("recommendation_fts"))
+
+    with record.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"include_object": include})
+        assert compare_metadata(context, Base.metadata) == []
