@@ -265,13 +265,9 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def _rec_ids(record: Any, references: list[str]) -> list[str]:
-    from sqlalchemy import select
+    from .services.catalog import ids_for_references
 
-    from .store.models import Recommendation
-
-    with record.reading() as session:
-        found = dict(session.execute(select(Recommendation.reference, Recommendation.id).where(
-            Recommendation.reference.in_(references))).all())
+    found = ids_for_references(record, references)
     missing = [r for r in references if r not in found]
     if missing:
         raise ExchangeError(f"no recommendation with reference {missing[0]!r}")

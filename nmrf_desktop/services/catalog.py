@@ -104,3 +104,10 @@ def agencies(record: Record) -> list[tuple[str, str, str]]:
     with record.reading() as session:
         return [tuple(r) for r in session.execute(  # type: ignore[misc]
             select(Agency.code, Agency.name_en, Agency.name_mi).order_by(Agency.code))]
+
+
+def ids_for_references(record: Record, references: list[str]) -> dict[str, str]:
+    """Recommendation ids by human reference, for the references that exist."""
+    with record.reading() as session:
+        return dict(session.execute(select(Recommendation.reference, Recommendation.id).where(
+            Recommendation.reference.in_(references))).all())
