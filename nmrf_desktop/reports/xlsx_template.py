@@ -1,0 +1,173 @@
+"""Writes the product's own XLSX template: one sheet of recommendations, safe to open in Excel."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..importers.template_layout import (
+    COLUMNS,
+    MECHANISM_LABELS,
+    NO,
+    POSITION_LABELS,
+    SHEET,
+    YES,
+    TemplateRow,
+)
+
+log = logging.getLogger(__name__)
+
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TOP = Alignment(vertical="top")
+_HEADER_FONT = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+_LAST_ROW = 1_048_576
+# What Excel (or LibreOffice) would run as a formula if typed; "- " is UHRI's list style.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _values(row: TemplateRow) -> list[object]:
+    """The row's cells in COLUMNS order, as plain values."""
+    rec = row.rec
+    groups = [s.regional_group for s in rec.states]
+    return [
+        rec.reference, row.id, rec.source.value, rec.source_id, rec.country,
+        MECHANISM_LABELS[rec.mechanism], rec.body, rec.upr_session, rec.cycle, rec.year,
+        rec.published_on, rec.document_symbol, rec.paragraph, rec.text,
+        POSITION_LABELS[rec.position] if rec.position else None,
+        "\n".join(s.name for s in rec.states),
+        "\n".join(groups) if any(groups) else None,
+        "\n".join(rec.themes), "\n".join(rec.groups), "\n".join(rec.sdgs),
+        rec.action_category, YES if rec.te_tiriti else NO, YES if rec.withdrawn else NO,
+        YES if row.reference_assigned else NO,
+    ]
+
+
+class _CellMaker:
+    """Turns values into write-only cells; text is never left for Excel to run.
+
+    Styling a cell is the slow part of openpyxl, so each column has one styled cell that
+    every row reuses: a write-only sheet serializes a row before the next is appended.
+    """
+
+    def __init__(self, ws: Worksheet) -> None:
+        self.ws = ws
+        self.cleaned = 0
+        self.columns: list[WriteOnlyCell] = []
+        for column in COLUMNS:
+            cell = WriteOnlyCell(ws)
+            cell.alignment = _WRAP if column.kind in ("text", "list") else _TOP
+            if column.kind == "date":
+                cell.number_format = "yyyy-mm-dd"
+            self.columns.append(cell)
+
+    def row(self, values: list[object]) -> list[object]:
+        return [self.value(v, i) for i, v in enumerate(values)]
+
+    def value(self, value: object, index: int) -> object:
+        if value is None or value == "":
+            return None
+        if isinstance(value, str):
+            text = value
+            if ILLEGAL_CHARACTERS_RE.search(text):
+                text = value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
+                self.cleaned += 1
+            if text.startswith(_FORMULA_START) and not text.startswith("- "):
+                return self._guarded(text, index)
+        cell = self.columns[index]
+        cell.value = value
+        return cell
+
+    def _guarded(self, value: str, index: int) -> WriteOnlyCell:
+        # openpyxl makes any '=...' string a formula: force a plain string cell, and mark
+        # it as text so that editing the cell in Excel does not turn it into one either.
+        cell = WriteOnlyCell(self.ws, value)
+        cell.data_type = "s"
+        cell.alignment = _WRAP if COLUMNS[index].kind in ("text", "list") else _TOP
+        cell.quotePrefix = True
+        return cell
+
+
+def _validations(ws: Worksheet) -> None:
+    """Drop-down lists on the closed vocabularies; whole numbers where numbers belong."""
+    lists = {
+        "mechanism": ",".join(MECHANISM_LABELS.values()),
+        "position": ",".join(POSITION_LABELS.values()),
+        "yes_no": f"{YES},{NO}",
+    }
+    for index, column in enumerate(COLUMNS, start=1):
+        letter = get_column_letter(index)
+        if column.kind in lists:
+            dv = DataValidation(type="list", formula1=f'"{lists[column.kind]}"',
+                                allow_blank=True, showErrorMessage=True,
+                                errorTitle=column.label,
+                                error=f"Choose one of: {lists[column.kind].replace(',', ', ')}")
+        elif column.label == "UPR Info action category":
+            dv = DataValidation(type="whole", operator="between", formula1="1", formula2="5",
+                                allow_blank=True, showErrorMessage=True,
+                                error="A whole number from 1 (minimal) to 5 (specific action)")
+        elif column.kind == "int":
+            dv = DataValidation(type="whole", operator="greaterThan", formula1="0",
+                                allow_blank=True, showErrorMessage=True,
+                                error="A whole number")
+        else:
+            continue
+        dv.add(f"{letter}2:{letter}{_LAST_ROW}")
+        ws.data_validations.append(dv)
+
+
+def _write(rows: Iterable[TemplateRow], path: Path) -> int:
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "NMRF Desktop"
+    wb.properties.title = "UN human-rights recommendations"
+    ws = wb.create_sheet(SHEET)
+    for index, column in enumerate(COLUMNS, start=1):
+        dim = ws.column_dimensions[get_column_letter(index)]
+        dim.width = column.width
+        dim.hidden = column.hidden
+    ws.freeze_panes = "A2"
+    _validations(ws)
+    cells = _CellMaker(ws)
+    header = []
+    for column in COLUMNS:
+        cell = WriteOnlyCell(ws, column.label)
+        cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
+        header.append(cell)
+    ws.append(header)
+    count = 0
+    try:
+        for row in rows:
+            ws.append(cells.row(_values(row)))
+            count += 1
+    except BaseException:
+        ws.close()  # cancelled or failed: end the half-written sheet, leave nothing open
+        raise
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    if cells.cleaned:
+        log.warning("%d cells held control characters Excel cannot store; replaced by U+FFFD",
+                    cells.cleaned)
+    wb.save(path)
+    return count
+
+
+def write_template(rows: Iterable[TemplateRow], out: Path) -> int:
+    """Write the rows to `out` (replaced whole, never left half-written); returns the count."""
+    out = Path(out)
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        count = _write(rows, partial)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
+    log.info("wrote %d recommendations to %s", count, out)
+    return count
