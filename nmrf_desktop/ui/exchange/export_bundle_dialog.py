@@ -1,0 +1,209 @@
+"""The officer's "Export update bundle…" dialog: passphrase, output file, export on the worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import bundle_export, keys
+from ...services.bundle_export import ExportResult
+from ...services.packs import AGENCY
+from ...services.record import Record
+from ..tasks import TaskRunner
+from .common import MessageStrip, busy_bar, guarded, passphrase_field
+from .file_field import PathField, PathMode
+from .messages import explain, is_wrong_passphrase
+
+log = logging.getLogger(__name__)
+
+
+
+@dataclass(frozen=True, slots=True)
+class LaptopState:
+    agency: str
+    unsent: int
+    awaiting: int
+    has_key: bool
+
+
+def laptop_state(record: Record) -> LaptopState:
+    """What the dialog needs to know before asking for anything (runs on the worker)."""
+    return LaptopState(record.setting(AGENCY), bundle_export.unsent_count(record),
+                       bundle_export.awaiting_ack_count(record),
+                       bool(record.setting(keys.LAPTOP_KEY)))
+
+
+def default_bundle_path(agency: str, today: dt.date | None = None) -> Path:
+    folder = QStandardPaths.writableLocation(
+        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
+    stamp = (today or dt.date.today()).isoformat()
+    return Path(folder) / f"{agency or 'nmrf'}-update-{stamp}.nmrfbundle"
+
+
+def _export(record: Record, out: Path, passphrase: bytes) -> ExportResult:
+    key = keys.load_key(record, passphrase)
+    return bundle_export.export_bundle(record, out, key)
+
+
+class ExportBundleDialog(QDialog):
+    """Every unsent change on this laptop, signed with the officer's key, in one file."""
+
+    exported = Signal(object)  # ExportResult
+
+    def __init__(self, runner: TaskRunner, record: Record,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._runner, self._record = runner, record
+        self._busy = False
+        self.state: LaptopState | None = None
+        self.result_info: ExportResult | None = None
+        self.setWindowTitle(self.tr("Export Update Bundle"))
+        self.setObjectName("exportBundleDialog")
+        self._build()
+        self._load_state()
+
+    def _build(self) -> None:
+        self.summary = QLabel(self.tr("Counting unsent changes…"), self)
+        self.summary.setWordWrap(True)
+        self.summary.setObjectName("summary")
+        self.out = PathField(PathMode.SAVE, self.tr("Bundle file"),
+                             self.tr("NMRF update bundles (*.nmrfbundle)"), self)
+        self.passphrase = passphrase_field(self)
+        self.passphrase.setPlaceholderText(self.tr("The passphrase of your signing key"))
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow(self.tr("Save &to:"), self.out)
+        form.addRow(self.tr("&Passphrase:"), self.passphrase)
+        self.message = MessageStrip(self)
+        self.progress = busy_bar(self)
+        self.buttons = QDialogButtonBox(self)
+        self.export_button = self.buttons.addButton(
+            self.tr("&Export"), QDialogButtonBox.ButtonRole.AcceptRole)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.export_button.setDefault(True)
+        self.export_button.setEnabled(False)
+        self.export_button.clicked.connect(self.export)
+        self.close_button.clicked.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addLayout(form)
+        layout.addWidget(self.message)
+        layout.addWidget(self.progress)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(520)
+        self.out.changed.connect(self._update_buttons)
+        self.passphrase.textChanged.connect(self._update_buttons)
+
+    # -- state -------------------------------------------------------------------------
+
+    def _load_state(self) -> None:
+        record = self._record
+        self._runner.run(lambda: laptop_state(record), guarded(self._show_state),
+                         guarded(self._failed))
+
+    def _show_state(self, state: LaptopState) -> None:
+        self.state = state
+        if not state.agency:
+            self.summary.setText(self.tr("Nothing can be exported yet."))
+            self.message.show_message("warning", self.tr(
+                "This laptop does not work for an agency yet. Import your agency's pack from "
+                "the secretariat first (Import pack…)."))
+        elif not state.has_key:
+            self.summary.setText(self.tr("Nothing can be exported yet."))
+            self.message.show_message("warning", self.tr(
+                "This laptop has no signing key. Create one and have the secretariat register "
+                "it before exporting."))
+        elif state.unsent == 0:
+            self.summary.setText(self.tr("There are no unsent changes."))
+            self.message.show_message("info", self.tr(
+                "Everything recorded on this laptop is already in a bundle ({0} changes await "
+                "acknowledgement by the secretariat).").format(state.awaiting))
+        else:
+            changes = (self.tr("1 unsent change") if state.unsent == 1
+                       else self.tr("{0} unsent changes").format(state.unsent))
+            self.summary.setText(self.tr(
+                "{0} for agency {1} will be signed with your key and written to one file you "
+                "can send by any means.").format(changes, state.agency))
+            if self.out.path() is None:
+                self.out.set_path(default_bundle_path(state.agency))
+            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._update_buttons()
+
+    def _can_export(self) -> bool:
+        s = self.state
+        return (not self._busy and s is not None and bool(s.agency) and s.has_key
+                and s.unsent > 0 and self.out.path() is not None
+                and bool(self.passphrase.text()) and self.result_info is None)
+
+    def _update_buttons(self) -> None:
+        self.export_button.setEnabled(self._can_export())
+
+    # -- export ------------------------------------------------------------------------
+
+    def export(self) -> None:
+        out = self.out.path()
+        if not self._can_export() or out is None:
+            return
+        passphrase = self.passphrase.text().encode("utf-8")
+        self.passphrase.clear()
+        self._set_busy(True)
+        self.message.show_message("info", self.tr("Signing and writing the bundle…"))
+        record = self._record
+        self._runner.run(lambda: _export(record, out, passphrase),
+                         guarded(self._done), guarded(self._failed))
+
+    def _done(self, result: ExportResult) -> None:
+        self._set_busy(False)
+        self.result_info = result
+        log.info("exported bundle %s (%d changes)", result.sequence, result.changes)
+        self.summary.setText(self.tr("Bundle {0} is ready to send.").format(result.sequence))
+        self.message.show_message("success", self.tr(
+            "Wrote {0} changes and {1} evidence files to\n{2}\n\nThey stay marked “sent, "
+            "awaiting acknowledgement” until a pack from the secretariat acknowledges "
+            "them.").format(result.changes, result.evidence, result.path))
+        self.export_button.hide()
+        self.close_button.setText(self.tr("Close"))
+        self.exported.emit(result)
+
+    def _failed(self, exc: BaseException) -> None:
+        self._set_busy(False)
+        self.message.show_message("error", explain(exc))
+        if is_wrong_passphrase(exc):
+            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _set_busy(self, busy: bool) -> None:
+        self._busy = busy
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(busy)
+        self.out.setEnabled(not busy)
+        self.passphrase.setEnabled(not busy)
+        self.close_button.setEnabled(not busy)
+        self._update_buttons()
+
+    @property
+    def busy(self) -> bool:
+        return self._busy
+
+    def reject(self) -> None:
+        if not self._busy:  # the export finishes (it is all-or-nothing) before closing
+            super().reject()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self._busy:
+            event.ignore()
+        else:
+            super().closeEvent(event)

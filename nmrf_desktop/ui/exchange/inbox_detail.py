@@ -1,0 +1,76 @@
+"""The inbox details panel: one bundle's manifest contents as readable HTML."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QCoreApplication, QLocale
+from PySide6.QtWidgets import QTextBrowser, QWidget
+
+from ...services.inbox import InboxDetail
+from .inbox_model import status_label
+from .table_model import display
+
+_T = QCoreApplication.translate
+
+
+def _size(n: int) -> str:
+    return QLocale().formattedDataSize(n)
+
+
+def detail_html(d: InboxDetail) -> str:
+    r = d.row
+    rows: list[tuple[str, str]] = [
+        (_T("Inbox", "Status"), status_label(r.status)),
+        (_T("Inbox", "Reason"), r.reason or "—"),
+        (_T("Inbox", "File"), r.file),
+        (_T("Inbox", "Agency"), r.agency or "—"),
+        (_T("Inbox", "Officer"), r.officer or "—"),
+        (_T("Inbox", "Signed by"), (f"{d.key_owner}  ·  {d.key_fingerprint}"
+                                    if d.key_owner else d.key_fingerprint or "—")),
+        (_T("Inbox", "Device"), d.device or "—"),
+        (_T("Inbox", "Sequence"), display(r.sequence) or "—"),
+        (_T("Inbox", "Changes"), display(r.changes)),
+        (_T("Inbox", "Based on pack"), display(d.pack_version) or "—"),
+        (_T("Inbox", "Created (laptop clock)"), d.created_at or "—"),
+        (_T("Inbox", "Received"), display(r.received_at)),
+        (_T("Inbox", "Bundle id"), r.bundle_id or "—"),
+        (_T("Inbox", "File SHA-256"), d.file_sha256),
+    ]
+    always = {_T("Inbox", "Status"), _T("Inbox", "Reason"), _T("Inbox", "File")}
+    rows = [(k, v) for k, v in rows if v not in ("—", "") or k in always]
+    if d.outcomes:
+        rows.insert(min(len(rows), 9), (_T("Inbox", "Outcome"), ", ".join(
+            f"{name}: {count}" for name, count in sorted(d.outcomes.items()))))
+    cells = "".join(
+        f"<tr><td style='color:#555; padding-right:12px; white-space:nowrap'>{escape(k)}</td>"
+        f"<td>{escape(v)}</td></tr>" for k, v in rows)
+    parts = [f"<h3 style='margin:0 0 6px 0'>{escape(r.file)}</h3>",
+             f"<table cellspacing='0' cellpadding='2'>{cells}</table>"]
+    if d.evidence:
+        items = "".join(
+            f"<li>{escape(e.display_name or e.sha256[:12])} "
+            f"<span style='color:#555'>({escape(e.media_type or '?')}, "
+            f"{escape(_size(e.size))})</span></li>" for e in d.evidence)
+        parts.append(f"<p><b>{escape(_T('Inbox', 'Evidence files'))}</b></p><ul>{items}</ul>")
+    elif r.status != "rejected" or d.key_id:
+        parts.append(f"<p style='color:#555'>{escape(_T('Inbox', 'No evidence files.'))}</p>")
+    return "".join(parts)
+
+
+class InboxDetailPane(QTextBrowser):
+    """Read-only details of the selected inbox entry."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("inboxDetail")
+        self.setOpenLinks(False)
+        self.setAccessibleName(self.tr("Bundle details"))
+        self.show_placeholder()
+
+    def show_placeholder(self, text: str = "") -> None:
+        text = text or self.tr("Select a bundle to see what it holds.")
+        self.setHtml(f"<p style='color:#666'>{escape(text)}</p>")
+
+    def show_detail(self, detail: InboxDetail) -> None:
+        self.setHtml(detail_html(detail))
