@@ -144,9 +144,12 @@ def import_bundles(record: Record, paths: Sequence[Path],
     return results
 
 
-def import_bundle(record: Record, path: Path) -> BundleResult:
+def import_bundle(record: Record, path: Path, *, name: str | None = None,
+                  held_entry: str | None = None) -> BundleResult:
+    """Import one bundle file. `name` is the officer's file name when `path` is a held copy;
+    `held_entry` is the inbox row of a held bundle now being released."""
     actor = record.actor()
-    name = path.name
+    name = name or path.name
     try:
         sha = _file_sha256(path)
     except OSError as exc:
@@ -159,7 +162,7 @@ def import_bundle(record: Record, path: Path) -> BundleResult:
                 _check_fork_among_held(session, bundle)
         except (BundleRejected, Unauthorized, BadChange) as exc:
             result = BundleResult(str(path), REJECTED, str(exc))
-            _record_inbox(record, path, sha, result, None)
+            _record_inbox(record, path, sha, result, None, name)
             return result
     m = bundle.manifest
     result = BundleResult(str(path), status, reason, m.bundle_id, m.agency, m.sequence,
@@ -170,7 +173,7 @@ def import_bundle(record: Record, path: Path) -> BundleResult:
         held = record.data_root / "held" / f"{sha}.nmrfbundle"
         held.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, held)
-        _record_inbox(record, held, sha, result, bundle)
+        _record_inbox(record, held, sha, result, bundle, name)
         return result
     try:
         crashpoint("bundle-import:verified")
@@ -186,7 +189,10 @@ def import_bundle(record: Record, path: Path) -> BundleResult:
             crashpoint("bundle-import:claimed")
             result.outcome = Merger(session, m.bundle_id, m.agency, actor,
                                     bundle.key_id).apply(bundle.changes)
-            _inbox_row(session, path, sha, result, bundle)
+            if held_entry is None:
+                _inbox_row(session, path, sha, result, bundle, name)
+            else:
+                _mark_released(session, held_entry)
             audit.append(session, "bundle.merge", actor=actor, entity="bundle",
                          entity_id=m.bundle_id, details={
                              "agency": m.agency, "sequence": m.sequence, "sha256": sha,
@@ -200,7 +206,7 @@ def import_bundle(record: Record, path: Path) -> BundleResult:
         return result
     except (Unauthorized, BadChange, BundleRejected) as exc:
         result = BundleResult(str(path), REJECTED, str(exc), m.bundle_id, m.agency, m.sequence)
-        _record_inbox(record, path, sha, result, bundle)
+        _record_inbox(record, path, sha, result, bundle, name)
         return result
     result.released = _release_held(record, bundle.key_id)
     return result
@@ -246,24 +252,24 @@ def _release_held(record: Record, key_id: str) -> list[BundleResult]:
     if waiting is None:
         return []
     held_path = Path(json.loads(waiting.manifest).get("_held_path", ""))
-    result = import_bundle(record, held_path)
-    if result.status in (MERGED, DUPLICATE):
-        with record.unit_of_work() as session:
-            row = session.get(InboxEntry, waiting.id)
-            if row is not None:
-                row.status, row.decided_at = "released", utcnow()
-                row.reason = "merged after the missing bundle arrived"
-    return [result]
+    return [import_bundle(record, held_path, name=waiting.file_name, held_entry=waiting.id)]
+
+
+def _mark_released(session: Session, entry_id: str) -> None:
+    row = session.get(InboxEntry, entry_id)
+    if row is not None:
+        row.status, row.decided_at = MERGED, utcnow()
+        row.reason = "held until the missing bundle arrived, then merged"
 
 
 def _inbox_row(session: Session, path: Path, sha: str, result: BundleResult,
-               bundle: VerifiedBundle | None) -> None:
+               bundle: VerifiedBundle | None, name: str) -> None:
     manifest: dict[str, object] = {}
     if bundle is not None:
         manifest = json.loads(bundle.manifest.to_bytes())
         manifest["_held_path"] = str(path)
     session.add(InboxEntry(
-        file_sha256=sha, file_name=path.name, bundle_id=result.bundle_id,
+        file_sha256=sha, file_name=name, bundle_id=result.bundle_id,
         key_id=bundle.key_id if bundle else "", agency_code=result.agency,
         officer=bundle.manifest.officer if bundle else "", sequence=result.sequence,
         status=result.status, reason=result.reason,
@@ -272,10 +278,10 @@ def _inbox_row(session: Session, path: Path, sha: str, result: BundleResult,
 
 
 def _record_inbox(record: Record, path: Path, sha: str, result: BundleResult,
-                  bundle: VerifiedBundle | None) -> None:
+                  bundle: VerifiedBundle | None, name: str) -> None:
     actor = record.actor()
     with record.unit_of_work() as session:
-        _inbox_row(session, path, sha, result, bundle)
+        _inbox_row(session, path, sha, result, bundle, name)
         audit.append(session, f"bundle.{result.status}", actor=actor, entity="bundle",
                      entity_id=result.bundle_id or sha,
-                     details={"file": path.name, "reason": result.reason})
+                     details={"file": name, "reason": result.reason})

@@ -9,6 +9,7 @@ from PySide6.QtGui import QDropEvent
 
 from nmrf_desktop.bundles.keys import SigningKey
 from nmrf_desktop.bundles.manifest import ChangeLine
+from nmrf_desktop.services.inbox import list_inbox
 from nmrf_desktop.ui.exchange.inbox_model import InboxColumn, InboxModel
 from nmrf_desktop.ui.exchange.inbox_view import InboxView
 from nmrf_desktop.ui.tasks import TaskRunner
@@ -80,8 +81,11 @@ def test_merged_held_and_rejected_with_reasons(qtbot, qtmodeltester, tasks: Task
         view.import_files([second])
     qtbot.waitUntil(lambda: view.is_idle() and view.model.rowCount() >= 4, timeout=10_000)
     statuses = _statuses(view.model)
-    assert (2, "merged") in statuses and (3, "released") in statuses
-    assert (3, "held") not in statuses
+    # One row per bundle: the held row itself turns into a merged one, under its own name.
+    assert sorted(statuses, key=str) == sorted(
+        [(1, "merged"), (2, "merged"), (3, "merged"), (None, "rejected")], key=str)
+    held_row = next(r for r in list_inbox(world.central) if r.sequence == 3)
+    assert held_row.file == third.name and "then merged" in held_row.reason
     assert "2 merged" in view.message.text()  # the bundle and the one it released
 
 
