@@ -76,7 +76,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     screenshot: Path | None = args.screenshot
     runner = TaskRunner()
-    window = MainWindow(runner, remember_state=screenshot is None)
+    window = MainWindow(runner, remember_state=screenshot is None,
+                        ask_profile=screenshot is None)
     if screenshot is not None:
         window.resize(1280, 800)  # the same picture whatever the screen
     target = startup_database(args, "" if screenshot else window_state.last_database())

@@ -10,17 +10,21 @@ from enum import StrEnum
 
 from sqlalchemy import case, func, select
 
+from ..domain.entry import ActionRecord, EvidenceRecord, ProgressRecord
 from ..domain.enums import Position
 from ..domain.records import Filters, RecommendationRow
 from ..store import search
-from ..store.models import Recommendation
+from ..store.blobs import BlobStore
+from ..store.models import Agency, Assignment, Recommendation
 from ..store.recommendations import fetch_rows
+from .entry import actions_for, evidence_for, progress_for
 from .record import Record
 
 EXCERPT_CHARS = 140
 # How much text the list query reads per row: enough for an excerpt, never a whole text.
 _EXCERPT_READ = EXCERPT_CHARS + 60
 _SPACE = re.compile(r"\s+")
+_ID_SLICE = 2_000
 
 
 class SortKey(StrEnum):
@@ -59,11 +63,37 @@ class ListRow:
 
 
 @dataclass(frozen=True, slots=True)
+class AssignedAgency:
+    code: str
+    name_en: str
+    name_mi: str
+    role: str
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceItem:
+    """Evidence as the detail pane lists it; `path` is the stored file (empty for a link)."""
+
+    evidence: EvidenceRecord
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class LinkedAction:
+    action: ActionRecord
+    evidence: tuple[EvidenceItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class RecommendationDetail:
     """A recommendation in full, as the detail pane shows it."""
 
     recommendation: RecommendationRow
     last_update_on: dt.date | None
+    assignments: tuple[AssignedAgency, ...] = ()
+    progress: tuple[ProgressRecord, ...] = ()  # newest first
+    actions: tuple[LinkedAction, ...] = ()
+    evidence: tuple[EvidenceItem, ...] = ()  # attached to the recommendation itself
 
 
 def _sort_columns(key: SortKey, descending: bool) -> list:  # type: ignore[type-arg]
@@ -94,7 +124,11 @@ def list_ids(record: Record, filters: Filters, sort: SortKey | None = None,
     if sort is not None:
         stmt = stmt.order_by(None).order_by(*_sort_columns(sort, descending))
     with record.reading() as session:
-        ids = list(session.execute(stmt).scalars())
+        # In slices: one long C-level fetch would hold the GIL and stall the GUI thread.
+        ids: list[str] = []
+        for part in session.execute(
+                stmt, execution_options={"yield_per": _ID_SLICE}).scalars().partitions():
+            ids.extend(part)
         total = int(session.execute(
             select(func.count()).select_from(Recommendation)).scalar_one())
     return Listing(ids=ids, total=total)
@@ -140,4 +174,20 @@ def detail(record: Record, rec_id: str) -> RecommendationDetail | None:
             return None
         last = session.execute(
             select(Recommendation.last_update_on).where(Recommendation.id == rec_id)).scalar()
-    return RecommendationDetail(recommendation=rows[0], last_update_on=last)
+        assigned = tuple(AssignedAgency(*row) for row in session.execute(
+            select(Agency.code, Agency.name_en, Agency.name_mi, Assignment.role)
+            .join(Assignment, Assignment.agency_code == Agency.code)
+            .where(Assignment.recommendation_id == rec_id, Assignment.active.is_(True))
+            .order_by(case((Assignment.role == "lead", 0), else_=1), Agency.code)))
+    blobs = BlobStore(record.evidence_root)
+
+    def item(ev: EvidenceRecord) -> EvidenceItem:
+        return EvidenceItem(ev, str(blobs.path_for(ev.sha256)) if ev.sha256 else "")
+
+    actions = tuple(
+        LinkedAction(a, tuple(item(e) for e in evidence_for(record, action_id=a.id)))
+        for a in actions_for(record, rec_id))
+    return RecommendationDetail(
+        recommendation=rows[0], last_update_on=last, assignments=assigned,
+        progress=tuple(progress_for(record, rec_id)), actions=actions,
+        evidence=tuple(item(e) for e in evidence_for(record, recommendation_id=rec_id)))

@@ -2,18 +2,37 @@
 
 from __future__ import annotations
 
+import logging
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QPalette
+from PySide6.QtCore import Qt, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from ..services.browsing import RecommendationDetail
+from ..domain.enums import ActionKind, ActionStatus, AssignmentRole, label
+from ..services.browsing import EvidenceItem, RecommendationDetail
 from .recommendations_model import cycle_label, position_label, status_label
+
+log = logging.getLogger(__name__)
+ACTION_SCHEME = "nmrf-action"
+
+
+def enum_label(enum: type, value: str) -> str:  # type: ignore[type-arg]
+    try:
+        return label(enum(value))
+    except ValueError:
+        return value
+
+
+def sha_short(sha: str) -> str:
+    return f"{sha[:12]}…" if len(sha) > 12 else sha
 
 
 class DetailPane(QTextBrowser):
-    """Shows the selected recommendation: full text first, then its context."""
+    """Shows the selected recommendation: full text first, then its context and work."""
+
+    # The user followed an action's link: its id (to edit it).
+    actionActivated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -27,6 +46,8 @@ class DetailPane(QTextBrowser):
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
         self.document().setDocumentMargin(12)
         self._current: str | None = None
+        self.detail: RecommendationDetail | None = None
+        self.anchorClicked.connect(self._follow)
         self.show_placeholder()
 
     @property
@@ -35,13 +56,25 @@ class DetailPane(QTextBrowser):
 
     def show_placeholder(self, message: str | None = None) -> None:
         self._current = None
+        self.detail = None
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         text = message or self.tr("Select a recommendation to read it in full.")
         self.setHtml(f'<p style="color:{muted}">{escape(text)}</p>')
 
     def show_detail(self, detail: RecommendationDetail) -> None:
+        bar = self.verticalScrollBar()
+        keep = bar.value() if self._current == detail.recommendation.id else 0
         self._current = detail.recommendation.id
-        self.setHtml(self._html(detail))
+        self.detail = detail
+        self.setHtml(self._html(detail) + self._work_html(detail))
+        bar.setValue(keep)
+
+    def _follow(self, url: QUrl) -> None:
+        if url.scheme() == ACTION_SCHEME:
+            self.actionActivated.emit(url.path())
+            return
+        if not QDesktopServices.openUrl(url):
+            log.warning("no application opened %s", url.toString())
 
     def _html(self, detail: RecommendationDetail) -> str:
         rec = detail.recommendation
@@ -63,7 +96,7 @@ class DetailPane(QTextBrowser):
             (self.tr("Themes"), ", ".join(rec.themes)),
             (self.tr("Affected groups"), ", ".join(rec.affected_groups)),
             (self.tr("SDGs"), ", ".join(rec.sdgs)),
-            (self.tr("Assigned agencies"), ", ".join(rec.assigned_agencies)),
+            (self.tr("Assigned agencies"), self._assigned(detail)),
             (self.tr("Status"), status_label(rec.status) or self.tr("No progress update yet")),
             (self.tr("Last update"),
              detail.last_update_on.isoformat() if detail.last_update_on else "—"),
@@ -82,3 +115,76 @@ class DetailPane(QTextBrowser):
             f'<p style="font-size:large; margin:10px 0 12px 0">{escape(rec.text)}</p>'
             f"<table cellspacing=0>{rows}</table>"
         )
+
+    def _assigned(self, detail: RecommendationDetail) -> str:
+        if not detail.assignments:
+            return ", ".join(detail.recommendation.assigned_agencies)
+        return "; ".join(
+            self.tr("{0} ({1}, {2})").format(a.code, a.name_mi or a.name_en,
+                                               enum_label(AssignmentRole, a.role).lower())
+            for a in detail.assignments)
+
+    def _heading(self, text: str) -> str:
+        return f'<h4 style="margin:16px 0 4px 0">{escape(text)}</h4>'
+
+    def _evidence_html(self, items: tuple[EvidenceItem, ...], muted: str) -> str:
+        parts = []
+        for item in items:
+            ev = item.evidence
+            target = ev.url or (QUrl.fromLocalFile(item.path).toString() if item.path else "")
+            name = f'<a href="{escape(target)}">{escape(ev.display_name)}</a>' if target \
+                else escape(ev.display_name)
+            facts = [ev.created_at.date().isoformat()]
+            if ev.size is not None:
+                facts.append(self.tr("{0} bytes").format(f"{ev.size:,}"))
+            if ev.sha256:
+                facts.append(f"SHA-256 {ev.sha256}")
+            parts.append(f'<li>{name} <span style="color:{muted}">'
+                         f"{escape(' · '.join(facts))}</span></li>")
+        return f'<ul style="margin:2px 0">{"".join(parts)}</ul>' if parts else ""
+
+    def _work_html(self, detail: RecommendationDetail) -> str:
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        out = [self._heading(self.tr("Progress history"))]
+        if detail.progress:
+            rows = "".join(
+                f'<tr><td style="padding:2px 12px 2px 0; white-space:nowrap">'
+                f"{p.as_of.isoformat()}</td>"
+                f'<td style="padding:2px 12px 2px 0; white-space:nowrap">{escape(p.agency)}</td>'
+                f'<td style="padding:2px 12px 2px 0; white-space:nowrap">'
+                f"{escape(status_label(p.status))}</td>"
+                f"<td>{escape(p.narrative)}</td></tr>"
+                for p in detail.progress)
+            out.append(f"<table cellspacing=0>{rows}</table>")
+        else:
+            out.append(f'<p style="color:{muted}">{escape(self.tr("No progress updates yet."))}'
+                       "</p>")
+        out.append(self._heading(self.tr("Actions")))
+        if detail.actions:
+            for linked in detail.actions:
+                a = linked.action
+                dates = [f"{name} {day.isoformat()}" for name, day in (
+                    (self.tr("start"), a.start_date), (self.tr("target"), a.target_date),
+                    (self.tr("completed"), a.completed_date)) if day]
+                facts = [a.agency, enum_label(ActionKind, a.kind),
+                         enum_label(ActionStatus, a.status), *dates]
+                if a.is_public:
+                    facts.append(self.tr("public"))
+                if len(a.recommendation_ids) > 1:
+                    facts.append(self.tr("answers {0} recommendations").format(
+                        len(a.recommendation_ids)))
+                title = escape(a.title)
+                style = "text-decoration:line-through;" \
+                    if a.status == ActionStatus.CANCELLED.value else ""
+                out.append(
+                    f'<p style="margin:6px 0 0 0"><a style="{style}" '
+                    f'href="{ACTION_SCHEME}:{escape(a.id)}">{title}</a><br>'
+                    f'<span style="color:{muted}">{escape(" · ".join(facts))}</span>'
+                    + (f"<br>{escape(a.description)}" if a.description else "") + "</p>"
+                    + self._evidence_html(linked.evidence, muted))
+        else:
+            out.append(f'<p style="color:{muted}">{escape(self.tr("No actions yet."))}</p>')
+        if detail.evidence:
+            out.append(self._heading(self.tr("Evidence")))
+            out.append(self._evidence_html(detail.evidence, muted))
+        return "".join(out)

@@ -1,46 +1,57 @@
-"""The main window: search box, "N of M" count, recommendations table and detail pane."""
+"""The main window: filters, search, "N of M" count, table, detail pane and overview tab."""
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QItemSelectionModel, QLocale, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QLocale,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QApplication,
+    QDockWidget,
     QFileDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
-    QTableView,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from .. import __version__ as version
 from ..services import browsing
 from ..services.browsing import RecommendationDetail
 from ..services.demo import ensure_demo_database
+from ..services.facets import AgencyChoice
 from ..services.record import Record, open_record
+from ..services.workspace import Profile
 from . import window_state
+from .coordinator import CoordinatorTools
 from .detail_pane import DetailPane
+from .editing import Editing
+from .filter_panel import FilterPanel
 from .menus import install_menus
-from .recommendations_model import Column, RecommendationsModel
+from .overview_page import OverviewPage
+from .recommendations_model import RecommendationsModel
+from .recommendations_table import RecommendationsTable, show_about
 from .search_box import SearchBox
 from .tasks import TaskRunner
+from .workspace_session import WorkspaceSession
 
 log = logging.getLogger(__name__)
 
 SEARCH_DEBOUNCE_MS = 60
-_COLUMN_WIDTHS = {Column.REFERENCE: 130, Column.BODY: 60, Column.CYCLE: 80,
-                  Column.EXCERPT: 560, Column.POSITION: 100, Column.STATUS: 100,
-                  Column.LAST_UPDATE: 100}
+
 
 
 class MainWindow(QMainWindow):
@@ -52,16 +63,24 @@ class MainWindow(QMainWindow):
     openFailed = Signal(str)
 
     def __init__(self, runner: TaskRunner, *, remember_state: bool = True,
-                 parent: QWidget | None = None) -> None:
+                 ask_profile: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._runner = runner
         self._remember_state = remember_state
         self._record: Record | None = None
         self._path: Path | None = None
         self._opening = False
+        self._keep_selection: list[str] = []
+        self.profile = Profile()
+        self.agencies: list[AgencyChoice] = []
         self.model = RecommendationsModel(runner, self)
+        self.editing = Editing(self)
+        self.coordinator = CoordinatorTools(self)
         self._build()
-        self.window_actions = install_menus(self, self)
+        self.session = WorkspaceSession(self, ask_profile=ask_profile,
+                                        remember=remember_state)
+        self.window_actions = install_menus(self)
+        self.session.install(self.window_actions)
         self._connect()
         self._set_title()
         self._default_size()
@@ -85,30 +104,7 @@ class MainWindow(QMainWindow):
             self.tr("000,000 of 000,000 recommendations")))
         self.count_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-        self.table = QTableView(self)
-        self.table.setObjectName("recommendationsTable")
-        self.table.setAccessibleName(self.tr("Recommendations"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.setTabKeyNavigation(False)
-        self.table.verticalHeader().hide()
-        rows = self.table.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setSectionsMovable(True)
-        header.setSortIndicatorClearable(True)
-        header.setSortIndicator(-1, Qt.SortOrder.AscendingOrder)  # relevance, then record order
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in _COLUMN_WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(Column.EXCERPT, QHeaderView.ResizeMode.Stretch)
-        self.table.setSortingEnabled(True)
+        self.table = RecommendationsTable(self.model, self)
 
         self.detail = DetailPane(self)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -124,18 +120,37 @@ class MainWindow(QMainWindow):
         top.setSpacing(12)
         top.addWidget(self.search_box, 1)
         top.addWidget(self.count_label)
-        central = QWidget(self)
-        layout = QVBoxLayout(central)
+        browse = QWidget(self)
+        layout = QVBoxLayout(browse)
         layout.setContentsMargins(8, 8, 8, 0)
         layout.addLayout(top)
         layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
+        self.overview = OverviewPage(self)
+        self.tabs = QTabWidget(self)
+        self.tabs.setObjectName("mainTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(browse, self.tr("Recommendations"))
+        self.tabs.addTab(self.overview, self.tr("Overview"))
+        self.setCentralWidget(self.tabs)
+
+        self.filter_panel = FilterPanel(self)
+        self.filter_dock = QDockWidget(self.tr("Filters"), self)
+        self.filter_dock.setObjectName("filterDock")
+        self.filter_dock.setWidget(self.filter_panel)
+        self.filter_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
+                                     | QDockWidget.DockWidgetFeature.DockWidgetMovable)
+        self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
+        self.resizeDocks([self.filter_dock], [250], Qt.Orientation.Horizontal)
 
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DEBOUNCE_MS)
         self._status = QLabel(self)
         self.statusBar().addPermanentWidget(self._status)
+        self.profile_label = QLabel(self)
+        self.profile_label.setObjectName("profileLabel")
+        self.profile_label.setAccessibleName(self.tr("Your role"))
+        self.statusBar().addPermanentWidget(self.profile_label)
         self.setTabOrder(self.search_box, self.table)
         self.setTabOrder(self.table, self.detail)
 
@@ -148,6 +163,11 @@ class MainWindow(QMainWindow):
         self.model.modelReset.connect(self._after_reset)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self._runner.failed.connect(self._show_error)
+        self.filter_panel.changed.connect(self._search_timer.start)
+        self.detail.actionActivated.connect(self.editing.edit_action)
+        self.overview.requested.connect(self.session.load_overview)
+        self.overview.recommendationActivated.connect(self.open_recommendation)
+        self.tabs.currentChanged.connect(self.session.tab_changed)
 
     # -- opening a database -------------------------------------------------------------
 
@@ -189,6 +209,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
         if self._remember_state:
             window_state.set_last_database(str(path))
+            window_state.add_recent_database(str(path))
+        self.editing.undo_stack.clear()  # its steps belong to the database closed
+        self.session.opened(record)
         log.info("opened %s", path)
         self.databaseOpened.emit(str(path))
 
@@ -207,9 +230,80 @@ class MainWindow(QMainWindow):
         self.search_box.selectAll()
 
     def _apply_search(self) -> None:
-        text = self.search_box.text().strip()
-        if text != self.model.filters.text:
-            self.model.set_filters(dataclasses.replace(self.model.filters, text=text))
+        """Search box and filter panel together: one Filters, one query."""
+        wanted = self.filter_panel.filters(self.search_box.text().strip())
+        if wanted != self.model.filters:
+            self.model.set_filters(wanted)
+        count = self.filter_panel.active_count()
+        self.filter_dock.setWindowTitle(self.tr("Filters ({0})").format(count) if count
+                                        else self.tr("Filters"))
+
+    def selected_ids(self) -> list[str]:
+        """The ids of the selected rows, in table order."""
+        rows = sorted(index.row() for index in self.table.selectionModel().selectedRows())
+        return [i for i in (self.model.id_at(r) for r in rows) if i]
+
+    def open_recommendation(self, rec_id: str) -> None:
+        """Show one recommendation: selected in the table if it is there, else in the pane."""
+        self.show_list()
+        row = self.model.row_of(rec_id)
+        if row >= 0:
+            self.select_row(row)
+            return
+        record = self._record
+        if record is not None:
+            self._runner.run(lambda: browsing.detail(record, rec_id),
+                             lambda found: found and self.detail.show_detail(found),
+                             key="detail")
+
+    def reload_detail(self) -> None:
+        """Read the recommendation shown again (after an edit)."""
+        record, rec_id = self._record, self.detail.current_id
+        if record is None or rec_id is None:
+            return
+
+        def shown(found: RecommendationDetail | None) -> None:
+            if found is not None and self.detail.current_id == rec_id:
+                self.detail.show_detail(found)
+        self._runner.run(lambda: browsing.detail(record, rec_id), shown, key="detail")
+
+    def refresh_after_edit(self) -> None:
+        self._keep_selection = self.selected_ids()
+        self.model.refresh()
+        self.reload_detail()
+        self.session.load_overview()
+
+    def show_list(self) -> None:
+        self.tabs.setCurrentIndex(0)
+
+    def show_overview(self) -> None:
+        self.tabs.setCurrentIndex(1)
+
+    def edit_profile(self) -> None:
+        self.session.edit_profile()
+
+    def show_error(self, message: str) -> None:
+        self._show_error(message)
+
+    @property
+    def runner(self) -> TaskRunner:
+        return self._runner
+
+    @property
+    def record(self) -> Record | None:
+        return self._record
+
+    def run_write(self, job, done_message) -> None:  # type: ignore[no-untyped-def]
+        """Run a write on the worker; report in the status bar, then refresh what is shown."""
+        def done(result: object) -> None:
+            self.statusBar().showMessage(done_message(result), 8000)
+            self.refresh_after_edit()
+
+        def failed(exc: BaseException) -> None:
+            log.error("a change could not be saved", exc_info=exc)
+            self._show_error(self.tr("The change was not saved.\n\n{0}").format(exc))
+        self.statusBar().showMessage(self.tr("Saving…"))
+        self._runner.run(job, done, failed)
 
     def _show_counts(self, shown: int, total: int) -> None:
         locale = QLocale()
@@ -232,13 +326,21 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
 
     def _after_reset(self) -> None:
-        """Keep the recommendation being read selected when it is still in the results."""
+        """Keep the recommendation being read (and a selection kept on purpose) selected."""
         current = self.detail.current_id
         row = self.model.row_of(current) if current else -1
         if row >= 0:
             self.select_row(row)
         elif current:
             self.detail.show_placeholder()
+        keep, self._keep_selection = self._keep_selection, []
+        selection = QItemSelection()
+        last = self.model.columnCount() - 1
+        for kept in self.model.rows_of(keep):
+            selection.select(self.model.index(kept, 0), self.model.index(kept, last))
+        if not selection.isEmpty():
+            self.table.selectionModel().select(
+                selection, QItemSelectionModel.SelectionFlag.Select)
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         rec_id = self.model.id_at(current.row()) if current.isValid() else None
@@ -285,18 +387,7 @@ class MainWindow(QMainWindow):
         box.open()
 
     def show_about(self) -> None:
-        box = QMessageBox(self)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.setWindowTitle(self.tr("About NMRF Desktop"))
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(self.tr(
-            "<h3>NMRF Desktop {0}</h3>"
-            "<p>Follow-up of the recommendations New Zealand receives from the UN human-rights "
-            "system: who leads on each, what has been done, and the evidence.</p>"
-            "<p>The demo database holds the real recommendations of New Zealand's first and "
-            "second Universal Periodic Reviews (2009, 2014), from UPR Info's database export. "
-            "The texts are from UN documents.</p>").format(version))
-        box.open()
+        show_about(self)
 
     def quit(self) -> None:
         QApplication.closeAllWindows()
@@ -304,6 +395,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._remember_state:
             window_state.save(self, self.splitter, self.table.horizontalHeader())
+            window_state.save_filters(self.filter_panel.state_json())
+        self.editing.undo_stack.clear()
         self._search_timer.stop()
         record, self._record = self._record, None
         self.model.set_record(None)

@@ -242,6 +242,12 @@ class RecommendationsModel(QAbstractTableModel):
         except ValueError:
             return -1
 
+    def rows_of(self, ids: Sequence[str]) -> list[int]:
+        """The rows of these ids still shown, in order (one pass over the ids)."""
+        wanted = set(ids)
+        return [row for row, rec_id in enumerate(self._ids) if rec_id in wanted] if wanted \
+            else []
+
     @property
     def total(self) -> int:
         return self._total

@@ -21,6 +21,9 @@ SPLITTER = "mainWindow/splitter"
 TABLE_HEADER = "mainWindow/recommendationsHeader"
 LAYOUT_VERSION = "mainWindow/layoutVersion"
 LAST_DATABASE = "session/lastDatabase"
+RECENT_DATABASES = "session/recentDatabases"
+FILTERS = "session/filters"
+RECENT_LIMIT = 8
 
 
 def settings() -> QSettings:
@@ -64,4 +67,37 @@ def last_database() -> str:
 def set_last_database(path: str) -> None:
     store = settings()
     store.setValue(LAST_DATABASE, path)
+    store.sync()
+
+
+def recent_databases() -> list[str]:
+    """Databases opened before, most recent first."""
+    value = settings().value(RECENT_DATABASES, [])
+    if isinstance(value, str):
+        value = [value] if value else []
+    return [str(v) for v in (value or []) if v]
+
+
+def add_recent_database(path: str) -> list[str]:
+    recent = [path, *(p for p in recent_databases() if p != path)][:RECENT_LIMIT]
+    store = settings()
+    store.setValue(RECENT_DATABASES, recent)
+    store.sync()
+    return recent
+
+
+def clear_recent_databases() -> None:
+    store = settings()
+    store.remove(RECENT_DATABASES)
+    store.sync()
+
+
+def saved_filters() -> str:
+    """The filter panel's last state, as JSON ("" when none)."""
+    return str(settings().value(FILTERS, "") or "")
+
+
+def save_filters(state: str) -> None:
+    store = settings()
+    store.setValue(FILTERS, state)
     store.sync()

@@ -10,6 +10,7 @@ from PySide6.QtCore import QCoreApplication, QSettings
 
 from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.record import Record
+from nmrf_desktop.services.workspace import Profile, save_profile
 from nmrf_desktop.ui import window_state
 from nmrf_desktop.ui.main_window import MainWindow
 from nmrf_desktop.ui.tasks import TaskRunner
@@ -36,8 +37,9 @@ def runner(record: Record) -> Iterator[TaskRunner]:
 
 @pytest.fixture
 def nz_db(nz_record: Record, db_path: Path) -> Path:
-    """A database file holding the 228 real New Zealand recommendations, leads assigned."""
+    """The 228 real New Zealand recommendations, leads assigned, used by a MOJ officer."""
     assign_lead_defaults(nz_record)
+    save_profile(nz_record, Profile(role="officer", agency="MOJ", officer_name="Test Officer"))
     return db_path
 
 

@@ -73,7 +73,8 @@ def test_selecting_a_row_shows_the_full_text_and_details(qtbot, window: MainWind
         assert state in shown
     for theme in expected.themes:
         assert theme in shown
-    assert "MFAT, MOJ" in shown  # assigned agencies (lead defaults of the UPR)
+    assert "MFAT (Manatū Aorere, lead)" in shown  # assigned agencies (UPR lead defaults)
+    assert "MOJ (Te Tāhū o te Ture, lead)" in shown
     assert window.detail.isReadOnly()
     assert window.detail.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
 
@@ -90,7 +91,7 @@ def test_selection_survives_a_new_search_that_still_holds_it(qtbot, window: Main
 
 def test_menus_and_shortcuts(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Record", "&Coordinator", "&Help"]
     actions = window.window_actions
     assert actions.find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
     assert actions.open_database.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)

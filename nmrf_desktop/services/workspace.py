@@ -1,0 +1,127 @@
+"""Small reads and checks the desktop workspace needs: profile, actions, evidence, picking."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..domain.entry import ActionRecord, InvalidEntry
+from ..domain.enums import ImplementationStatus
+from ..domain.records import Filters
+from ..settings import EVIDENCE_MAX_BYTES
+from ..store.models import Action, ActionLink, ProgressUpdate, Setting
+from . import browsing
+from .browsing import ListRow
+from .record import Record
+
+ROLE_OFFICER = "officer"
+ROLE_COORDINATOR = "coordinator"
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """Who uses this database: role ("officer" or "coordinator"), agency code, name."""
+
+    role: str = ""
+    agency: str = ""
+    officer_name: str = ""
+
+    @property
+    def is_set(self) -> bool:
+        return bool(self.role and self.officer_name)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == ROLE_COORDINATOR
+
+
+def load_profile(record: Record) -> Profile:
+    with record.reading() as session:
+        found = dict(session.execute(select(Setting.key, Setting.value).where(
+            Setting.key.in_(("role", "agency", "officer_name")))).all())
+    return Profile(role=found.get("role", ""), agency=found.get("agency", ""),
+                   officer_name=found.get("officer_name", ""))
+
+
+def save_profile(record: Record, profile: Profile) -> Profile:
+    """Store the role, agency and name in the database's settings (one transaction)."""
+    if profile.role not in (ROLE_OFFICER, ROLE_COORDINATOR):
+        raise InvalidEntry("role", "Choose a role: agency officer or coordinator.")
+    if not profile.officer_name.strip():
+        raise InvalidEntry("officer_name", "Enter your name.")
+    if profile.role == ROLE_OFFICER and not profile.agency:
+        raise InvalidEntry("agency", "Choose your agency.")
+    with record.unit_of_work() as session:
+        for key, value in (("role", profile.role), ("agency", profile.agency),
+                           ("officer_name", profile.officer_name.strip())):
+            session.merge(Setting(key=key, value=value))
+    return load_profile(record)
+
+
+def get_action(record: Record, action_id: str) -> ActionRecord | None:
+    """One action with its links, or None when it is not in the record."""
+    with record.reading() as session:
+        row = session.get(Action, action_id)
+        if row is None:
+            return None
+        links = tuple(session.execute(select(ActionLink.recommendation_id).where(
+            ActionLink.action_id == action_id).order_by(ActionLink.recommendation_id)).scalars())
+        return ActionRecord(
+            id=row.id, agency=row.agency_code, title=row.title, description=row.description,
+            kind=row.kind, status=row.status, start_date=row.start_date,
+            target_date=row.target_date, completed_date=row.completed_date,
+            is_public=row.is_public, version=row.version, recommendation_ids=links)
+
+
+def status_without(record: Record, recommendation_id: str, update_id: str) -> str:
+    """The status the history would show without one update (not started when none)."""
+    with record.reading() as session:
+        status = session.execute(
+            select(ProgressUpdate.status)
+            .where(ProgressUpdate.recommendation_id == recommendation_id,
+                   ProgressUpdate.id != update_id)
+            .order_by(ProgressUpdate.as_of.desc(), ProgressUpdate.created_at.desc())
+            .limit(1)).scalar()
+    return status or ImplementationStatus.NOT_STARTED.value
+
+
+def check_evidence_file(path: Path, max_bytes: int | None = None) -> int:
+    """The size of a file that can be attached; InvalidEntry("file", …) saying why not."""
+    limit = max_bytes if max_bytes is not None else EVIDENCE_MAX_BYTES.default
+    name = path.name
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise InvalidEntry("file", f"{name} cannot be read ({exc.strerror}).") from None
+    if not path.is_file():
+        raise InvalidEntry("file", f"{name} is not a file.")
+    if size == 0:
+        raise InvalidEntry("file", f"{name} is empty (0 bytes).")
+    if size > limit:
+        raise InvalidEntry("file", f"{name} is {size:,} bytes, over the {limit:,} byte limit.")
+    if not os.access(path, os.R_OK):
+        raise InvalidEntry("file", f"{name} cannot be read (permission denied).")
+    try:
+        with path.open("rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        raise InvalidEntry("file", f"{name} cannot be read ({exc.strerror}).") from None
+    return size
+
+
+def pick_candidates(record: Record, text: str, limit: int = 50) -> list[ListRow]:
+    """Recommendations matching a typed query, best first, for the action dialog's picker."""
+    listing = browsing.list_ids(record, Filters(text=text.strip()))
+    return browsing.list_rows(record, listing.ids[:limit])
+
+
+def rows_for(record: Record, ids: list[str]) -> list[ListRow]:
+    return browsing.list_rows(record, ids)
+
+
+def today() -> dt.date:
+    return dt.date.today()

@@ -1,0 +1,119 @@
+"""First run (and later changes): your role, your agency and your name, for this database."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..services.facets import AgencyChoice
+from ..services.workspace import ROLE_COORDINATOR, ROLE_OFFICER, Profile
+from .field_errors import FieldErrors, error_label, with_error
+
+
+class ProfileDialog(QDialog):
+    """Choose officer of an agency, or coordinator, and give your name."""
+
+    def __init__(self, agencies: Sequence[AgencyChoice], current: Profile | None = None,
+                 parent: QWidget | None = None, *, first_run: bool = False) -> None:
+        super().__init__(parent)
+        self.setObjectName("profileDialog")
+        self.setWindowTitle(self.tr("Welcome to NMRF Desktop") if first_run
+                            else self.tr("Your Role and Name"))
+        current = current or Profile()
+        intro = QLabel(self.tr(
+            "Who will use this database? Your name is recorded with every change you make; "
+            "officers see and update their own agency's recommendations, the coordinator "
+            "assigns them."), self)
+        intro.setWordWrap(True)
+
+        self.officer = QRadioButton(self.tr("&Officer of an agency"), self)
+        self.coordinator = QRadioButton(self.tr("&Coordinator (secretariat)"), self)
+        self.coordinator.setAccessibleName(self.tr("Coordinator role"))
+        self.officer.setAccessibleName(self.tr("Agency officer role"))
+        roles = QButtonGroup(self)
+        roles.addButton(self.officer)
+        roles.addButton(self.coordinator)
+        (self.coordinator if current.role == ROLE_COORDINATOR else self.officer).setChecked(True)
+
+        self.agency = QComboBox(self)
+        self.agency.setObjectName("agencyCombo")
+        self.agency.setAccessibleName(self.tr("Agency"))
+        for choice in agencies:
+            self.agency.addItem(choice.display(), choice.code)
+        if current.agency:
+            self.agency.setCurrentIndex(max(0, self.agency.findData(current.agency)))
+        self.name = QLineEdit(current.officer_name, self)
+        self.name.setObjectName("nameEdit")
+        self.name.setAccessibleName(self.tr("Your name"))
+        self.name.setPlaceholderText(self.tr("e.g. Aroha Ngata"))
+
+        self.demo_button = QPushButton(self.tr("Open &Demo Database Instead"), self)
+        self.demo_button.setToolTip(self.tr(
+            "Explore real New Zealand UPR recommendations without setting anything up"))
+        self.demo_requested = False
+        self.demo_button.clicked.connect(self._demo)
+        self.demo_button.setVisible(first_run)
+
+        self._general = error_label(self, "general")
+        self.errors = FieldErrors(self._general)
+        name_error = error_label(self, "officer_name")
+        agency_error = error_label(self, "agency")
+        self.errors.add("officer_name", name_error, self.name)
+        self.errors.add("agency", agency_error, self.agency)
+
+        form = QFormLayout()
+        form.addRow(self.officer)
+        form.addRow(self.tr("A&gency:"), with_error(self.agency, agency_error))
+        form.addRow(self.coordinator)
+        form.addRow(self.tr("Your &name:"), with_error(self.name, name_error))
+        for field in (self.agency, self.name):
+            caption = form.labelForField(field.parentWidget())
+            if isinstance(caption, QLabel):
+                caption.setBuddy(field)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
+                                   | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.addButton(self.demo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(form)
+        layout.addWidget(self._general)
+        layout.addWidget(buttons)
+        self.officer.toggled.connect(self.agency.setEnabled)
+        self.agency.setEnabled(self.officer.isChecked())
+        self.setMinimumWidth(520)
+
+    def profile(self) -> Profile:
+        officer = self.officer.isChecked()
+        return Profile(role=ROLE_OFFICER if officer else ROLE_COORDINATOR,
+                       agency=str(self.agency.currentData() or "") if officer else "",
+                       officer_name=self.name.text().strip())
+
+    def _accept(self) -> None:
+        chosen = self.profile()
+        if not chosen.officer_name:
+            self.errors.show("officer_name", self.tr("Enter your name."))
+            return
+        if chosen.role == ROLE_OFFICER and not chosen.agency:
+            self.errors.show("agency", self.tr("Choose your agency."))
+            return
+        self.errors.clear()
+        self.accept()
+
+    def _demo(self) -> None:
+        self.demo_requested = True
+        self.reject()

@@ -1,0 +1,163 @@
+"""Every dialog refuses bad input with a message beside the field, and saves nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDropEvent
+
+from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.services import catalog, facets
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.settings import EVIDENCE_MAX_BYTES
+from nmrf_desktop.ui.action_dialog import ActionDialog
+from nmrf_desktop.ui.profile_dialog import ProfileDialog
+from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.update_dialog import UpdateDialog
+
+WAIT = 10_000
+
+
+@pytest.fixture
+def ids(nz_record: Record) -> list[str]:
+    return [r.id for r in catalog.search_recommendations(nz_record, Filters(), limit=2)]
+
+
+def _saved_counts(record: Record) -> tuple[object, ...]:
+    stats = catalog.stats(record)
+    return stats["actions"], stats["evidence"], stats["progress_updates"]
+
+
+def _action_dialog(qtbot, runner: TaskRunner, record: Record, ids: list[str],  # type: ignore[no-untyped-def]
+                   **kwargs) -> ActionDialog:
+    dialog = ActionDialog(runner, record, facets.agency_choices(record), "MOJ", **kwargs)
+    qtbot.addWidget(dialog)
+    dialog.picker.load_ids(ids)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=WAIT)
+    dialog.title.setText("A good title")
+    return dialog
+
+
+def _refused(qtbot, dialog, runner: TaskRunner, record: Record, field: str,  # type: ignore[no-untyped-def]
+             words: str) -> None:
+    before = _saved_counts(record)
+    dialog.save()
+    qtbot.waitUntil(lambda: not runner.busy and not dialog.saving, timeout=WAIT)
+    label = dialog.errors._labels[field]
+    assert label.isVisibleTo(dialog), dialog.errors.shown()
+    assert words in label.text()
+    assert _saved_counts(record) == before
+    assert dialog.result() != dialog.DialogCode.Accepted
+
+
+def test_action_needs_a_title(qtbot, runner: TaskRunner, nz_record: Record,  # type: ignore[no-untyped-def]
+                              ids: list[str]) -> None:
+    dialog = _action_dialog(qtbot, runner, nz_record, ids)
+    dialog.title.setText("   ")
+    _refused(qtbot, dialog, runner, nz_record, "title", "needs a title")
+
+
+def test_target_before_start_is_refused(qtbot, runner: TaskRunner, nz_record: Record,  # type: ignore[no-untyped-def]
+                                        ids: list[str]) -> None:
+    dialog = _action_dialog(qtbot, runner, nz_record, ids)
+    dialog.start.set_value(dt.date(2025, 5, 1))
+    dialog.target.set_value(dt.date(2025, 4, 30))
+    _refused(qtbot, dialog, runner, nz_record, "target_date", "before the start date")
+    dialog.target.set_value(None)  # "no date" is allowed
+    assert dialog.draft().target_date is None
+
+
+def test_an_action_needs_a_recommendation(qtbot, runner: TaskRunner, nz_record: Record) -> None:  # type: ignore[no-untyped-def]
+    dialog = _action_dialog(qtbot, runner, nz_record, [])
+    _refused(qtbot, dialog, runner, nz_record, "recommendations", "at least one")
+
+
+def test_empty_evidence_file_is_refused(qtbot, runner: TaskRunner, nz_record: Record,  # type: ignore[no-untyped-def]
+                                        ids: list[str], tmp_path: Path) -> None:
+    dialog = _action_dialog(qtbot, runner, nz_record, ids)
+    empty = tmp_path / "empty.pdf"
+    empty.write_bytes(b"")
+    assert not dialog.add_files([empty])
+    assert "empty (0 bytes)" in dialog.errors._labels["file"].text()
+    assert dialog.pending_files() == []
+
+
+def test_evidence_over_the_cap_is_refused(qtbot, runner: TaskRunner, nz_record: Record,  # type: ignore[no-untyped-def]
+                                          ids: list[str], tmp_path: Path) -> None:
+    big = tmp_path / "huge.bin"
+    with big.open("wb") as fh:  # sparse: one byte over the real cap, nothing written
+        fh.truncate(EVIDENCE_MAX_BYTES.default + 1)
+    dialog = _action_dialog(qtbot, runner, nz_record, ids)
+    assert not dialog.add_files([big])
+    assert "over the" in dialog.errors._labels["file"].text()
+
+
+def test_evidence_that_changed_after_adding_saves_nothing(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]
+                                                          nz_record: Record, ids: list[str],
+                                                          tmp_path: Path) -> None:
+    good, gone = tmp_path / "good.txt", tmp_path / "gone.txt"
+    good.write_text("fine")
+    gone.write_text("here for now")
+    dialog = _action_dialog(qtbot, runner, nz_record, ids, max_bytes=100)
+    assert dialog.add_files([good, gone])
+    gone.unlink()  # unreadable by the time the officer saves
+    _refused(qtbot, dialog, runner, nz_record, "file", "cannot be read")
+    gone.write_bytes(b"x" * 101)  # now over this dialog's cap
+    _refused(qtbot, dialog, runner, nz_record, "file", "over the 100 byte limit")
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_unreadable_evidence_is_refused(qtbot, runner: TaskRunner, nz_record: Record,  # type: ignore[no-untyped-def]
+                                        ids: list[str], tmp_path: Path) -> None:
+    locked = tmp_path / "locked.pdf"
+    locked.write_bytes(b"secret")
+    locked.chmod(0)
+    dialog = _action_dialog(qtbot, runner, nz_record, ids)
+    assert not dialog.add_files([locked])
+    assert "cannot be read" in dialog.errors._labels["file"].text()
+
+
+def test_files_can_be_dropped_and_links_attached(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]
+                                                 nz_record: Record, ids: list[str],
+                                                 tmp_path: Path) -> None:
+    dropped = tmp_path / "report.txt"
+    dropped.write_text("report")
+    dialog = _action_dialog(qtbot, runner, nz_record, ids)
+    data = QMimeData()
+    data.setUrls([QUrl.fromLocalFile(str(dropped))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, data,
+                       Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
+    dialog.dropEvent(event)
+    assert dialog.pending_files() == [dropped]
+    assert not dialog.add_link("ftp://example.org/x")
+    assert "https://" in dialog.errors._labels["file"].text()
+    assert dialog.add_link("https://www.legislation.govt.nz/act/public/2023/0001/latest/")
+    before = _saved_counts(nz_record)
+    dialog.save()
+    qtbot.waitUntil(lambda: dialog.result() == dialog.DialogCode.Accepted, timeout=WAIT)
+    actions, evidence, _ = _saved_counts(nz_record)
+    assert (actions, evidence) == (before[0] + 1, before[1] + 2)  # type: ignore[operator]
+
+
+def test_progress_update_needs_a_narrative(qtbot, runner: TaskRunner, nz_record: Record,  # type: ignore[no-untyped-def]
+                                           ids: list[str]) -> None:
+    dialog = UpdateDialog(runner, nz_record, ids[0], "NZL-UPR5-001",
+                          facets.agency_choices(nz_record), "MOJ")
+    qtbot.addWidget(dialog)
+    dialog.narrative.setPlainText("  ")
+    _refused(qtbot, dialog, runner, nz_record, "narrative", "narrative is empty")
+    assert dialog.as_of.maximumDate() == dialog.as_of.date()  # no future as-of dates
+
+
+def test_profile_dialog_needs_a_name(qtbot, nz_record: Record) -> None:  # type: ignore[no-untyped-def]
+    dialog = ProfileDialog(facets.agency_choices(nz_record), first_run=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog._accept()
+    assert "Enter your name" in dialog.errors._labels["officer_name"].text()
+    assert dialog.result() != dialog.DialogCode.Accepted
+    assert "Te Tāhū o te Ture" in dialog.agency.itemText(dialog.agency.findData("MOJ"))
