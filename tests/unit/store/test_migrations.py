@@ -48,3 +48,27 @@ def test_migrations_build_exactly_the_models(record) -> None:  # type: ignore[no
     with record.engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"include_object": include})
         assert compare_metadata(context, Base.metadata) == []
+
+
+def test_upgrade_keeps_linked_taxonomy_terms(tmp_path: Path) -> None:
+    """0004 rebuilds `terms`, which recommendations reference: data and links survive."""
+    path = tmp_path / "linked.sqlite3"
+    engine = make_engine(path)
+    migrate.upgrade(engine, "0003")
+    with engine.begin() as conn:
+        conn.execute(text(
+            "INSERT INTO recommendations (id, num, reference, source, source_id, source_hash, "
+            "country, text, paragraph, document_symbol, mechanism, body, te_tiriti, withdrawn,"
+            " version, created_at, updated_at) VALUES ('r1', 1, 'NZL-UPR18-001', 'upr-info', "
+            "'s1', '', 'New Zealand', 'Protect whānau', '', '', 'upr', 'UPR', 0, 0, 1, "
+            "'2026-01-01', '2026-01-01')"))
+        conn.execute(text("INSERT INTO terms (id, kind, label) VALUES (7, 'sdg', "
+                          "'16.3 - Promote the rule of law')"))
+        conn.execute(text("INSERT INTO recommendation_terms VALUES ('r1', 7)"))
+    engine.dispose()
+    record = open_record(path)
+    with record.reading() as session:
+        assert session.execute(text("SELECT recommendation_id, term_id FROM "
+                                    "recommendation_terms")).all() == [("r1", 7)]
+        assert session.execute(text("PRAGMA foreign_keys")).scalar_one() == 1
+    record.close()
