@@ -23,11 +23,29 @@ Done = Callable[[Any], None]
 Failed = Callable[[BaseException], None]
 
 
-class TaskRunner(QObject):
-    """One background worker for database work; callbacks come back on the GUI thread."""
+class _Job:
+    """The callable the worker runs; it lets go of `fn` before the future completes."""
 
-    # Emitted from the worker with a callable; Qt queues it to the runner's (GUI) thread.
-    _deliver = Signal(object)
+    __slots__ = ("fn",)
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        self.fn: Callable[[], Any] | None = fn
+
+    def __call__(self) -> Any:
+        fn, self.fn = self.fn, None
+        assert fn is not None
+        return fn()
+
+
+class TaskRunner(QObject):
+    """One background worker for database work; callbacks come back on the GUI thread.
+
+    Callbacks (and the task itself) are held only by the runner on the GUI thread and
+    released there, so a widget captured by a callback is never destroyed on the worker.
+    """
+
+    # Emitted from the worker with a job number; Qt queues it to the runner's thread.
+    _deliver = Signal(int)
     busyChanged = Signal(bool)
     failed = Signal(str)
 
@@ -36,6 +54,9 @@ class TaskRunner(QObject):
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="nmrf-db")
         self._pending = 0
         self._queued: dict[str, Future[Any]] = {}
+        self._jobs: dict[int, tuple[Future[Any], Any, Done | None, Failed | None,
+                                    str | None]] = {}
+        self._next_job = 0
         self._closed = False
         self._deliver.connect(self._on_deliver)
 
@@ -56,25 +77,28 @@ class TaskRunner(QObject):
             previous = self._queued.pop(key, None)
             if previous is not None:
                 previous.cancel()  # only succeeds if it has not started; that is the point
-        future = self._executor.submit(fn)
+        self._next_job += 1
+        job = self._next_job
+        future = self._executor.submit(_Job(fn))
+        self._jobs[job] = (future, fn, on_done, on_error, key)
         if key is not None:
             self._queued[key] = future
         self._set_pending(self._pending + 1)
-        future.add_done_callback(
-            lambda f: self._finished(f, on_done, on_error, key))
+        future.add_done_callback(lambda _f, job=job: self._finished(job))
         return future
 
-    def _finished(self, future: Future[Any], on_done: Done | None, on_error: Failed | None,
-                  key: str | None) -> None:
+    def _finished(self, job: int) -> None:
         # Runs on the worker (or on this thread for a cancelled task): hop to the GUI thread.
-        if self._closed:
-            return
-        self._deliver.emit(lambda: self._complete(future, on_done, on_error, key))
-
-    @Slot(object)
-    def _on_deliver(self, callback: Callable[[], None]) -> None:
         if not self._closed:
-            callback()
+            self._deliver.emit(job)
+
+    @Slot(int)
+    def _on_deliver(self, job: int) -> None:
+        entry = self._jobs.pop(job, None)
+        if entry is None or self._closed:
+            return
+        future, _fn, on_done, on_error, key = entry
+        self._complete(future, on_done, on_error, key)
 
     def _complete(self, future: Future[Any], on_done: Done | None, on_error: Failed | None,
                   key: str | None) -> None:
@@ -113,3 +137,4 @@ class TaskRunner(QObject):
             future.cancel()
         self._queued.clear()
         self._executor.shutdown(wait=True)
+        self._jobs.clear()
