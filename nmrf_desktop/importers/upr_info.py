@@ -13,11 +13,12 @@ import hashlib
 import html
 import io
 import re
+import unicodedata
 from pathlib import Path
 
 from ..domain.enums import Mechanism, Position, Source
 from ..domain.records import RecommendationIn, RowProblem, StateRef
-from ..domain.text import identity_text, squash
+from ..domain.text import _FORMULA_START, identity_text, squash
 from ..domain.upr import cycle_of_session, year_of_session
 from .base import ImportFailed, Parsed, check_text_cell, merge_repeats, read_file
 
@@ -70,6 +71,18 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in (squash(x) for x in value.split(",")) if p))
 
 
+def _squash(text: str) -> str:
+    """`squash` for the hot path: str.split() and `\\s+` agree on what whitespace is."""
+    joined = " ".join(text.split())
+    return joined if joined.isascii() else unicodedata.normalize("NFC", joined)
+
+
+def _has_maori(text: str) -> bool:
+    # A cheap test that every match of _MAORI passes (few texts do), before the regex.
+    lower = text.lower()
+    return ("aor" in lower or "āor" in lower) and _MAORI.search(text) is not None
+
+
 def parse(path: Path, encoding: str | None = None) -> Parsed:
     """Read one UPR Info CSV; every bad row is a RowProblem, nothing is guessed."""
     name = path.name
@@ -88,11 +101,10 @@ def parse(path: Path, encoding: str | None = None) -> Parsed:
     index = {c: header.index(c) for c in COLUMNS if c in header}
     out = Parsed()
     line = 1
+    reading = _Reader(index, name, out.rejected)
     try:
         for line, row in enumerate(reader, start=2):
-            if not any(cell.strip() for cell in row):
-                continue
-            rec = _record(row, index, name, line, out.rejected)
+            rec = reading.record(row, line)
             if rec is not None:
                 out.records.append(rec)
     except csv.Error as exc:
@@ -108,61 +120,106 @@ def _describe_repeat(rec: RecommendationIn, first: RecommendationIn) -> str:
             f"({rec.country} / session {rec.upr_session} / {frm}): merged into one")
 
 
-def _record(row: list[str], index: dict[str, int], name: str, line: int,
-            problems: list[RowProblem]) -> RecommendationIn | None:
-    if len(row) != len(index) and len(row) < max(index.values()) + 1:
-        problems.append(RowProblem(name, line, "", f"has {len(row)} fields, expected "
-                                   f"{max(index.values()) + 1}"))
-        return None
+_NO_COLUMN = -1
 
-    def cell(column: str) -> str:
-        i = index.get(column)
-        return html.unescape(row[i]).strip() if i is not None and i < len(row) else ""
 
-    before = len(problems)
-    for column in ("To", "Text", "From", "Issue"):
-        problem = check_text_cell(cell(column), name, line, column)
-        if problem:
-            problems.append(problem)
-    text, to, frm = squash(cell("Text")), squash(cell("To")), squash(cell("From"))
-    for column, value in (("Text", text), ("To", to), ("From", frm)):
-        if not value:
-            problems.append(RowProblem(name, line, column, "is empty"))
-    session_text = cell("Session")
-    session = int(session_text) if session_text.isdigit() else None
-    if session is None or session < 1:
-        problems.append(RowProblem(name, line, "Session",
-                                   f"{session_text!r} is not a UPR session number"))
-    response = cell("Response").casefold()
-    position = _POSITIONS.get(response)
-    if response and position is None:
-        problems.append(RowProblem(name, line, "Response",
-                                   f"{cell('Response')!r} is not Accepted or Noted"))
-    action_text = cell("Action")
-    action = int(action_text) if action_text.isdigit() else None
-    if action_text and (action is None or not 1 <= action <= 5):
-        problems.append(RowProblem(name, line, "Action",
-                                   f"{action_text!r} is not an action category 1-5"))
-    if len(problems) > before or session is None:
-        return None
-    themes = _split(cell("Issue"))
-    groups = tuple(dict.fromkeys(
-        [ISSUE_GROUPS[t] for t in themes if t in ISSUE_GROUPS]
-        + (["Māori"] if _MAORI.search(text) else [])))
-    return RecommendationIn(
-        source=Source.UPR_INFO,
-        source_id=identity(to, session, frm, text),
-        text=text,
-        country=to,
-        mechanism=Mechanism.UPR,
-        body="UPR",
-        states=(StateRef(frm, squash(cell("From-Rgrp"))),),
-        position=position,
-        upr_session=session,
-        cycle=cycle_of_session(session),
-        year=year_of_session(session),
-        action_category=action,
-        themes=themes,
-        groups=groups,
-        origin=(name, line),
-    )
+class _Reader:
+    """Turns rows into records. Cells that repeat (states, groups, issues) are cleaned once."""
+
+    def __init__(self, index: dict[str, int], name: str, problems: list[RowProblem]) -> None:
+        self.name = name
+        self.problems = problems
+        self.width = len(index)
+        self.needed = max(index.values()) + 1
+        self.cols = tuple(index.get(c, _NO_COLUMN) for c in COLUMNS)
+        self.standard = self.cols == tuple(range(len(COLUMNS)))  # the export's own order
+        self.names: dict[str, tuple[str, str]] = {}  # cell -> (squashed, identity form)
+        self.state_refs: dict[tuple[str, str], tuple[StateRef, ...]] = {}
+        self.issues: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+
+    def _name(self, value: str) -> tuple[str, str]:
+        found = self.names.get(value)
+        if found is None:
+            squashed = squash(value)
+            found = self.names[value] = (squashed, squash(squashed).casefold())
+        return found
+
+    def _issues(self, value: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        found = self.issues.get(value)
+        if found is None:
+            themes = _split(value)
+            groups = tuple(ISSUE_GROUPS[t] for t in themes if t in ISSUE_GROUPS)
+            found = self.issues[value] = (themes, groups)
+        return found
+
+    def record(self, row: list[str], line: int) -> RecommendationIn | None:
+        """The row as a record; None for a blank row or a bad one (its problems noted)."""
+        width = len(row)
+        if width == self.width and self.standard:
+            cells = [(html.unescape(v) if "&" in v else v).strip() for v in row]
+        else:
+            cells = [(html.unescape(row[i]) if "&" in row[i] else row[i]).strip()
+                     if 0 <= i < width else "" for i in self.cols]
+        if not any(cells) and not any(cell.strip() for cell in row):
+            return None
+        if width != self.width and width < self.needed:
+            self.problems.append(RowProblem(self.name, line, "", f"has {width} fields, "
+                                            f"expected {self.needed}"))
+            return None
+        (to_cell, _to_rgrp, _to_org, text_cell, frm_cell, rgrp_cell, _frm_org, response_cell,
+         action_cell, issue_cell, session_cell) = cells
+        problems = self.problems
+        before = len(problems)
+        for column, value in (("To", to_cell), ("Text", text_cell), ("From", frm_cell),
+                              ("Issue", issue_cell)):
+            if value.startswith(_FORMULA_START):
+                problem = check_text_cell(value, self.name, line, column)
+                if problem:
+                    problems.append(problem)
+        text = _squash(text_cell)
+        to, to_key = self._name(to_cell)
+        frm, frm_key = self._name(frm_cell)
+        for column, value in (("Text", text), ("To", to), ("From", frm)):
+            if not value:
+                problems.append(RowProblem(self.name, line, column, "is empty"))
+        session = int(session_cell) if session_cell.isdigit() else None
+        if session is None or session < 1:
+            problems.append(RowProblem(self.name, line, "Session",
+                                       f"{session_cell!r} is not a UPR session number"))
+        response = response_cell.casefold()
+        position = _POSITIONS.get(response)
+        if response and position is None:
+            problems.append(RowProblem(self.name, line, "Response",
+                                       f"{response_cell!r} is not Accepted or Noted"))
+        action = int(action_cell) if action_cell.isdigit() else None
+        if action_cell and (action is None or not 1 <= action <= 5):
+            problems.append(RowProblem(self.name, line, "Action",
+                                       f"{action_cell!r} is not an action category 1-5"))
+        if len(problems) > before or session is None:
+            return None
+        themes, groups = self._issues(issue_cell)
+        if _has_maori(text):
+            groups = tuple(dict.fromkeys((*groups, "Māori")))
+        else:
+            groups = tuple(dict.fromkeys(groups))
+        states = self.state_refs.get((frm, rgrp_cell))
+        if states is None:
+            states = self.state_refs[(frm, rgrp_cell)] = (StateRef(frm, squash(rgrp_cell)),)
+        key = "\x1f".join((to_key, str(session), frm_key, _squash(text).casefold()))
+        return RecommendationIn(
+            source=Source.UPR_INFO,
+            source_id=hashlib.sha256(key.encode("utf-8")).hexdigest()[:40],
+            text=text,
+            country=to,
+            mechanism=Mechanism.UPR,
+            body="UPR",
+            states=states,
+            position=position,
+            upr_session=session,
+            cycle=cycle_of_session(session),
+            year=year_of_session(session),
+            action_category=action,
+            themes=themes,
+            groups=groups,
+            origin=(self.name, line),
+        )

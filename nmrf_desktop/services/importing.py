@@ -74,7 +74,8 @@ def import_files(record: Record, kind: str, paths: Sequence[Path], *,
     return report
 
 
-def _merge_across_files(records: list[RecommendationIn]) -> tuple[list[RecommendationIn], list[str]]:
+def _merge_across_files(records: list[RecommendationIn]
+                        ) -> tuple[list[RecommendationIn], list[str]]:
     seen: dict[tuple[str, str], RecommendationIn] = {}
     repeats: list[str] = []
     out: list[RecommendationIn] = []

@@ -1,8 +1,8 @@
 """Bulk upsert of imported recommendations and reading them back as plain rows.
 
-The import path is the hot path (41,066 rows in one go), so it works with Core
-statements and executemany, not ORM objects, and compares a hash of the imported
-fields to skip unchanged rows.
+The import path is the hot path (41,066 rows in one go), so it works with positional
+executemany (the DBAPI cursor on SQLite, Core elsewhere), not ORM objects, and compares a
+hash of the imported fields to skip unchanged rows.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from ..domain.countries import iso3
@@ -38,17 +38,44 @@ _FIELDS = ("text", "country", "mechanism", "body", "position", "upr_session", "c
            "published_on", "document_symbol", "paragraph", "action_category", "withdrawn")
 
 
+# uuid5 is SHA-1 over the namespace bytes then the name: hash the namespace once.
+_ID_SHA1 = hashlib.sha1(ID_NAMESPACE.bytes, usedforsecurity=False)
+
+
 def stable_id(source: str, source_id: str) -> str:
-    return str(uuid.uuid5(ID_NAMESPACE, f"{source}:{source_id}"))
+    """str(uuid.uuid5(ID_NAMESPACE, f"{source}:{source_id}")), computed without UUID objects."""
+    digest = _ID_SHA1.copy()
+    digest.update(f"{source}:{source_id}".encode())
+    raw = bytearray(digest.digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    h = raw.hex()
+    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+
+
+def _json_encoder() -> Callable[[object], str]:
+    """json.dumps(..., ensure_ascii=False, separators=(",", ":"), default=str), made once.
+
+    JSONEncoder.encode builds its C encoder on every call; the hash needs 41,000 calls.
+    """
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:
+        return json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+    chunks = make(None, str, json.encoder.encode_basestring, None, ":", ",", False, False, True)
+    return lambda value: "".join(chunks(value, 0))
+
+
+_ENCODE = _json_encoder()
 
 
 def content_hash(rec: RecommendationIn) -> str:
-    payload = [getattr(rec, f) for f in _FIELDS]
-    payload[_FIELDS.index("published_on")] = str(rec.published_on or "")
-    payload += [[(s.name, s.regional_group) for s in rec.states], list(rec.themes),
-                list(rec.groups), list(rec.sdgs), rec.te_tiriti, rec.reference]
-    blob = json.dumps(payload, ensure_ascii=False, separators=(",", ":"), default=str)
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+    # The order of _FIELDS, then states, terms, flags; published_on as text.
+    payload = (rec.text, rec.country, rec.mechanism, rec.body, rec.position, rec.upr_session,
+               rec.cycle, rec.year, str(rec.published_on or ""), rec.document_symbol,
+               rec.paragraph, rec.action_category, rec.withdrawn,
+               [(s.name, s.regional_group) for s in rec.states], rec.themes, rec.groups,
+               rec.sdgs, rec.te_tiriti, rec.reference)
+    return hashlib.sha256(_ENCODE(payload).encode("utf-8")).hexdigest()
 
 
 @dataclass(slots=True)
@@ -67,8 +94,16 @@ class _Numbering:
     """Hands out human references 'NZL-UPR18-042' that are unique in the database."""
 
     def __init__(self, session: Session) -> None:
-        self._taken = set(session.execute(select(Recommendation.reference)).scalars())
+        self._session = session
+        self._loaded: set[str] | None = None  # read on first use: a re-import may need none
         self._next: dict[str, int] = defaultdict(lambda: 1)
+
+    @property
+    def _taken(self) -> set[str]:
+        if self._loaded is None:
+            self._loaded = set(self._session.connection().execute(
+                select(Recommendation.reference)).scalars())
+        return self._loaded
 
     def take(self, rec: RecommendationIn) -> str:
         if rec.reference and rec.reference not in self._taken:
@@ -112,20 +147,68 @@ class _Lookup:
             self.terms = {(k, lbl): i for i, k, lbl in self.session.execute(
                 select(Term.id, Term.kind, Term.label))}
 
-    def links(self, rec_id: str, rec: RecommendationIn) -> tuple[list[dict], list[dict]]:
-        states = [{"recommendation_id": rec_id, "state_id": self.states[s.name]}
-                  for s in dict.fromkeys(rec.states)]
+    def links(self, rec_id: str, rec: RecommendationIn
+              ) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+        """(recommendation id, state id) and (recommendation id, term id) link rows."""
+        unique = rec.states if len(rec.states) < 2 else dict.fromkeys(rec.states)
+        states = [(rec_id, self.states[s.name]) for s in unique]
+        terms = self.terms
         term_ids = dict.fromkeys(
-            [self.terms[("theme", t)] for t in rec.themes]
-            + [self.terms[("group", g)] for g in rec.groups]
-            + [self.terms[("sdg", s)] for s in rec.sdgs])
-        terms = [{"recommendation_id": rec_id, "term_id": t} for t in term_ids]
-        return states, terms
+            [terms[("theme", t)] for t in rec.themes]
+            + [terms[("group", g)] for g in rec.groups]
+            + [terms[("sdg", s)] for s in rec.sdgs])
+        return states, [(rec_id, t) for t in term_ids]
 
 
 def _meta(reference: str, rec: RecommendationIn) -> str:
     """Extra searchable text: reference, symbol, body and recommending states."""
     return " ".join([reference, rec.document_symbol, rec.body, *(s.name for s in rec.states)])
+
+
+def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
+                rows: Sequence[Sequence[object]]) -> None:
+    """INSERT positional `rows` (values in `columns` order) in one executemany.
+
+    On SQLite the rows go to the driver as they are, after the columns' own bind
+    conversions (dates, booleans); other databases get a Core insert.
+    """
+    if not rows:
+        return
+    dialect = conn.dialect
+    if dialect.name != "sqlite":
+        conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
+        return
+    convert = []
+    for i, name in enumerate(columns):
+        column_type = table.c[name].type
+        process = column_type.dialect_impl(dialect).bind_processor(dialect)
+        if process is not None:
+            convert.append((i, process, {}))
+    if convert:
+        rows = [_converted(row, convert) for row in rows]
+    elif not isinstance(rows, list) or (rows and not isinstance(rows[0], tuple)):
+        rows = [tuple(row) for row in rows]
+    quote = dialect.identifier_preparer.quote
+    conn.exec_driver_sql(
+        f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join('?' * len(columns))})", rows)  # type: ignore[arg-type]
+
+
+def _converted(row: Sequence[object], convert: list) -> tuple:  # type: ignore[type-arg]
+    values = list(row)
+    for i, process, seen in convert:
+        value = values[i]
+        try:
+            values[i] = seen[value]
+        except KeyError:
+            values[i] = seen[value] = process(value)
+        except TypeError:  # unhashable: convert it every time
+            values[i] = process(value)
+    return tuple(values)
+
+
+_INSERT_COLUMNS = ("id", "num", "reference", "source", "source_id", "source_hash", *_FIELDS,
+                   "te_tiriti", "version", "created_at", "updated_at")
 
 
 def upsert(session: Session, recs: Sequence[RecommendationIn],
@@ -137,35 +220,38 @@ def upsert(session: Session, recs: Sequence[RecommendationIn],
     counts = UpsertCounts()
     if not recs:
         return counts
+    conn = session.connection()
+    r = Recommendation
     existing: dict[tuple[str, str], tuple[str, int, str, str]] = {
         (src, sid): (rid, num, h, ref)
-        for rid, src, sid, num, h, ref in session.execute(select(
-            Recommendation.id, Recommendation.source, Recommendation.source_id,
-            Recommendation.num, Recommendation.source_hash, Recommendation.reference,
-        ).where(Recommendation.source.in_({r.source.value for r in recs})))
+        for rid, src, sid, num, h, ref in conn.execute(select(
+            r.id, r.source, r.source_id, r.num, r.source_hash, r.reference,
+        ).where(r.source.in_({rec.source.value for rec in recs})))
     }
     lookup = _Lookup(session)
     lookup.prepare(recs)
     numbering = _Numbering(session)
-    next_num = (session.execute(select(func.max(Recommendation.num))).scalar() or 0) + 1
+    next_num = (conn.execute(select(func.max(r.num))).scalar() or 0) + 1
     now = utcnow()
 
-    inserts: list[dict] = []
+    inserts: list[tuple] = []
     new_recs: list[RecommendationIn] = []
     updates: list[tuple[str, int, str, RecommendationIn, str]] = []
+    sources: dict[object, str] = {}  # enum -> value: Enum.value is a slow property
     for rec in recs:
         digest = content_hash(rec)
-        found = existing.get((rec.source.value, rec.source_id))
+        source = sources.get(rec.source) or sources.setdefault(rec.source, rec.source.value)
+        found = existing.get((source, rec.source_id))
         if found is None:
-            rid = stable_id(rec.source.value, rec.source_id)
+            rid = stable_id(source, rec.source_id)
             reference = numbering.take(rec)
-            inserts.append(_row(rec, digest) | {
-                "id": rid, "num": next_num, "reference": reference, "source": rec.source.value,
-                "source_id": rec.source_id, "version": 1, "created_at": now, "updated_at": now,
-                "te_tiriti": rec.te_tiriti,
-            })
+            inserts.append((
+                rid, next_num, reference, source, rec.source_id, digest,
+                rec.text, rec.country, rec.mechanism, rec.body, rec.position, rec.upr_session,
+                rec.cycle, rec.year, rec.published_on, rec.document_symbol, rec.paragraph,
+                rec.action_category, rec.withdrawn, rec.te_tiriti, 1, now, now))
             new_recs.append(rec)
-            existing[(rec.source.value, rec.source_id)] = (rid, next_num, digest, reference)
+            existing[(source, rec.source_id)] = (rid, next_num, digest, reference)
             next_num += 1
         elif found[2] == digest:
             counts.unchanged += 1
@@ -173,16 +259,16 @@ def upsert(session: Session, recs: Sequence[RecommendationIn],
             updates.append((found[0], found[1], found[3], rec, digest))
 
     if inserts:
-        session.execute(insert(Recommendation), inserts)
-        state_links: list[dict] = []
-        term_links: list[dict] = []
+        insert_rows(conn, Recommendation.__table__, _INSERT_COLUMNS, inserts)
+        state_links: list[tuple[str, int]] = []
+        term_links: list[tuple[str, int]] = []
         for row, rec in zip(inserts, new_recs, strict=True):
-            s, t = lookup.links(row["id"], rec)
+            s, t = lookup.links(row[0], rec)
             state_links += s
             term_links += t
         _insert_links(session, state_links, term_links)
-        search.index_rows(session, ((row["num"], row["text"], _meta(row["reference"], rec))
-                                    for row, rec in zip(inserts, new_recs, strict=True)))
+        search.index_rows(session, [(row[1], row[6], _meta(row[2], rec))
+                                    for row, rec in zip(inserts, new_recs, strict=True)])
         counts.created = len(inserts)
         if progress:
             progress(len(inserts))
@@ -198,11 +284,14 @@ def _row(rec: RecommendationIn, digest: str) -> dict:
     return row
 
 
-def _insert_links(session: Session, state_links: list[dict], term_links: list[dict]) -> None:
-    if state_links:
-        session.execute(insert(RecommendationState), state_links)
-    if term_links:
-        session.execute(insert(RecommendationTerm), term_links)
+def _insert_links(session: Session, state_links: list[tuple[str, int]],
+                  term_links: list[tuple[str, int]]) -> None:
+    # In key order: the primary-key B-trees then fill from one end instead of at random.
+    conn = session.connection()
+    insert_rows(conn, RecommendationState.__table__, ("recommendation_id", "state_id"),
+                sorted(state_links))
+    insert_rows(conn, RecommendationTerm.__table__, ("recommendation_id", "term_id"),
+                sorted(term_links))
 
 
 def _apply_updates(session: Session, lookup: _Lookup,
@@ -234,36 +323,45 @@ def _chunks(items: Sequence[str], size: int):  # type: ignore[no-untyped-def]
         yield items[start:start + size]
 
 
+_IDS = bindparam("ids", expanding=True)
+_r = Recommendation
+# Built once: fetch_rows runs on every search, and building statements costs more than
+# running these four on 50 ids.
+_FETCH_BASE = select(
+    _r.id, _r.reference, _r.text, _r.country, _r.mechanism, _r.body, _r.upr_session, _r.cycle,
+    _r.year, _r.position, _r.document_symbol, _r.paragraph, _r.te_tiriti, _r.withdrawn,
+    _r.status,
+).where(_r.id.in_(_IDS))
+_FETCH_STATES = (
+    select(RecommendationState.recommendation_id, State.name)
+    .join(State, State.id == RecommendationState.state_id)
+    .where(RecommendationState.recommendation_id.in_(_IDS)).order_by(State.name))
+_FETCH_TERMS = (
+    select(RecommendationTerm.recommendation_id, Term.kind, Term.label)
+    .join(Term, Term.id == RecommendationTerm.term_id)
+    .where(RecommendationTerm.recommendation_id.in_(_IDS)).order_by(Term.label))
+_FETCH_AGENCIES = (
+    select(Assignment.recommendation_id, Assignment.agency_code, Assignment.role)
+    .where(Assignment.recommendation_id.in_(_IDS), Assignment.active.is_(True))
+    .order_by(Assignment.role.desc(), Assignment.agency_code))
+
+
 def fetch_rows(session: Session, ids: Sequence[str]) -> list[RecommendationRow]:
     """Plain rows for `ids`, in the order given, with their lists filled in."""
     if not ids:
         return []
-    r = Recommendation
+    conn = session.connection()
     base: dict[str, tuple] = {}
     lists: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for chunk in _chunks(list(ids), 500):
-        for row in session.execute(select(
-            r.id, r.reference, r.text, r.country, r.mechanism, r.body, r.upr_session, r.cycle,
-            r.year, r.position, r.document_symbol, r.paragraph, r.te_tiriti, r.withdrawn, r.status,
-        ).where(r.id.in_(chunk))):
+        params = {"ids": chunk}
+        for row in conn.execute(_FETCH_BASE, params):
             base[row[0]] = tuple(row)
-        for rid, name in session.execute(
-            select(RecommendationState.recommendation_id, State.name)
-            .join(State, State.id == RecommendationState.state_id)
-            .where(RecommendationState.recommendation_id.in_(chunk)).order_by(State.name)
-        ):
+        for rid, name in conn.execute(_FETCH_STATES, params):
             lists[rid]["states"].append(name)
-        for rid, kind, label in session.execute(
-            select(RecommendationTerm.recommendation_id, Term.kind, Term.label)
-            .join(Term, Term.id == RecommendationTerm.term_id)
-            .where(RecommendationTerm.recommendation_id.in_(chunk)).order_by(Term.label)
-        ):
+        for rid, kind, label in conn.execute(_FETCH_TERMS, params):
             lists[rid][kind].append(label)
-        for rid, code, role in session.execute(
-            select(Assignment.recommendation_id, Assignment.agency_code, Assignment.role)
-            .where(Assignment.recommendation_id.in_(chunk), Assignment.active.is_(True))
-            .order_by(Assignment.role.desc(), Assignment.agency_code)
-        ):
+        for rid, code, role in conn.execute(_FETCH_AGENCIES, params):
             lists[rid]["agencies"].append(code if role == "lead" else f"{code} (contributing)")
     out = []
     for rid in ids:

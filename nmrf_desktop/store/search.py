@@ -49,10 +49,10 @@ def index_rows(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
     """Add (num, text, meta) rows to the search index."""
     if session.bind.dialect.name != "sqlite":  # type: ignore[union-attr]
         return
-    session.execute(
-        text(f"INSERT INTO {FTS_TABLE}(rowid, text, meta) VALUES (:num, :text, :meta)"),
-        [{"num": n, "text": t, "meta": m} for n, t, m in rows],
-    )
+    rows = rows if isinstance(rows, list) else list(rows)
+    if rows:
+        session.connection().exec_driver_sql(
+            f"INSERT INTO {FTS_TABLE}(rowid, text, meta) VALUES (?, ?, ?)", rows)
 
 
 def unindex(session: Session, nums: Sequence[int]) -> None:
@@ -134,14 +134,46 @@ def matching(filters: Filters, columns: Sequence = ()) -> Select:  # type: ignor
     return stmt
 
 
+def _best_matches(query: str, limit: int, offset: int) -> Select:  # type: ignore[type-arg]
+    """The page of a text query with no other filter: ranked inside the index, then joined.
+
+    The same rows in the same order as `matching` (rank, then num = rowid), but only the
+    page's rows are joined to recommendations, not every match.
+    """
+    best = (
+        select(_fts.c.rowid.label("num"), _fts.c.rank)
+        .where(literal_column(FTS_TABLE).op("MATCH")(query))
+        .order_by(_fts.c.rank, _fts.c.rowid)
+        .limit(limit).offset(offset)
+        .subquery("best")
+    )
+    r = Recommendation
+    return (select(r.id).select_from(best).join(r, r.num == best.c.num)
+            .order_by(best.c.rank, best.c.num))
+
+
 def search_ids(session: Session, filters: Filters, *, limit: int | None = None,
                offset: int = 0) -> list[str]:
-    stmt = matching(filters)
-    if limit:
-        stmt = stmt.limit(limit).offset(offset)
-    return list(session.execute(stmt).scalars())
+    query = fts_query(filters.text) if filters.text else ""
+    if limit and query and not filter_clauses(filters):
+        stmt = _best_matches(query, limit, offset)
+    else:
+        stmt = matching(filters)
+        if limit:
+            stmt = stmt.limit(limit).offset(offset)
+    return list(session.connection().execute(stmt).scalars())
 
 
 def count(session: Session, filters: Filters) -> int:
-    inner = matching(filters).order_by(None).subquery()
-    return int(session.execute(select(func.count()).select_from(inner)).scalar_one())
+    """How many recommendations match: the same rows as `matching`, without ranking them.
+
+    The text query is a subquery run once: as a join, SQLite may start from a filter's
+    index and run the MATCH once per row (seconds for a body filter at 270,000 rows).
+    """
+    r = Recommendation
+    stmt = select(func.count()).select_from(r).where(*filter_clauses(filters))
+    query = fts_query(filters.text) if filters.text else ""
+    if query:
+        stmt = stmt.where(r.num.in_(
+            select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(query))))
+    return int(session.execute(stmt).scalar_one())
