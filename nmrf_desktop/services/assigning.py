@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -11,7 +10,7 @@ from sqlalchemy.orm import Session
 from ..domain.enums import AssignmentRole
 from ..domain.records import Filters
 from ..store import audit, search
-from ..store.models import Agency, Assignment, BodyLead, Change, Recommendation, new_id, utcnow
+from ..store.models import Agency, Assignment, BodyLead, Recommendation, new_id, utcnow
 from .record import Record
 
 
@@ -19,9 +18,13 @@ class UnknownAgency(ValueError):
     pass
 
 
-def _assign_ids(session: Session, agency: str, role: str, ids: Sequence[str],
-                officer: str) -> tuple[int, int]:
-    """Create or re-role assignments; returns (created, changed)."""
+def _assign_ids(session: Session, agency: str, role: str, ids: Sequence[str]
+                ) -> tuple[int, int]:
+    """Create or re-role assignments; returns (created, changed).
+
+    Assignments belong to the central record: they reach laptops in packs and are never
+    part of an officer's bundle, so they are not written to the change log.
+    """
     current = {
         rid: (aid, r, active) for aid, rid, r, active in session.execute(
             select(Assignment.id, Assignment.recommendation_id, Assignment.role,
@@ -30,32 +33,20 @@ def _assign_ids(session: Session, agency: str, role: str, ids: Sequence[str],
     created = changed = 0
     now = utcnow()
     new_rows = []
-    changes = []
     for rid in ids:
         found = current.get(rid)
         if found is None:
-            aid = new_id()
-            new_rows.append({"id": aid, "recommendation_id": rid, "agency_code": agency,
+            new_rows.append({"id": new_id(), "recommendation_id": rid, "agency_code": agency,
                              "role": role, "active": True, "version": 1, "created_at": now,
                              "updated_at": now})
-            changes.append({"change_id": new_id(), "entity": "assignment", "entity_id": aid,
-                            "op": "insert", "fields": json.dumps(
-                                {"recommendation_id": rid, "agency_code": agency, "role": role}),
-                            "base_version": None, "officer_id": officer, "created_at": now})
             created += 1
         elif found[1] != role or not found[2]:
             row = session.get(Assignment, found[0])
             assert row is not None
-            base = row.version
             row.role, row.active = role, True
-            changes.append({"change_id": new_id(), "entity": "assignment", "entity_id": row.id,
-                            "op": "update", "fields": json.dumps({"role": role, "active": True}),
-                            "base_version": base, "officer_id": officer, "created_at": now})
             changed += 1
     if new_rows:
         session.execute(Assignment.__table__.insert(), new_rows)
-    if changes:
-        session.execute(Change.__table__.insert(), changes)
     return created, changed
 
 
@@ -68,7 +59,7 @@ def assign(record: Record, agency: str, role: AssignmentRole, filters: Filters |
             raise UnknownAgency(f"unknown agency code {agency!r}")
         if ids is None:
             ids = search.search_ids(session, filters or Filters())
-        created, changed = _assign_ids(session, agency, role.value, ids, actor)
+        created, changed = _assign_ids(session, agency, role.value, ids)
         audit.append(session, "assign", actor=actor, entity="agency", entity_id=agency,
                      details={"role": role.value, "matched": len(ids), "created": created,
                               "changed": changed})
@@ -85,8 +76,7 @@ def assign_lead_defaults(record: Record) -> dict[str, int]:
             ids = list(session.execute(
                 select(Recommendation.id).where(Recommendation.body == body)).scalars())
             # An agency already contributing to one of these becomes its lead.
-            created, changed = _assign_ids(session, agency, AssignmentRole.LEAD.value, ids,
-                                           actor)
+            created, changed = _assign_ids(session, agency, AssignmentRole.LEAD.value, ids)
             totals["matched"] += len(ids)
             totals["created"] += created
             totals["changed"] += changed

@@ -39,6 +39,7 @@ from . import window_state
 from .coordinator import CoordinatorTools
 from .detail_pane import DetailPane
 from .editing import Editing
+from .exchange_hub import ExchangeHub
 from .filter_panel import FilterPanel
 from .menus import install_menus
 from .overview_page import OverviewPage
@@ -80,6 +81,7 @@ class MainWindow(QMainWindow):
         self.session = WorkspaceSession(self, ask_profile=ask_profile,
                                         remember=remember_state)
         self.window_actions = install_menus(self)
+        self.exchange = ExchangeHub(self)
         self.session.install(self.window_actions)
         self._connect()
         self._set_title()
@@ -211,6 +213,7 @@ class MainWindow(QMainWindow):
             window_state.set_last_database(str(path))
             window_state.add_recent_database(str(path))
         self.editing.undo_stack.clear()  # its steps belong to the database closed
+        self.exchange.opened(record)
         self.session.opened(record)
         log.info("opened %s", path)
         self.databaseOpened.emit(str(path))
@@ -268,6 +271,7 @@ class MainWindow(QMainWindow):
         self._runner.run(lambda: browsing.detail(record, rec_id), shown, key="detail")
 
     def refresh_after_edit(self) -> None:
+        self.exchange.refresh()
         self._keep_selection = self.selected_ids()
         self.model.refresh()
         self.reload_detail()

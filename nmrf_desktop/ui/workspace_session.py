@@ -98,6 +98,7 @@ class WorkspaceSession(QObject):
         else:
             text = window.tr("Role not chosen")
         window.profile_label.setText(text)
+        window.exchange.set_coordinator(profile.is_coordinator)
         window.filter_panel.set_own_agency(profile.agency if not profile.is_coordinator
                                            else "")
         if self._actions is not None:

@@ -91,7 +91,10 @@ def test_selection_survives_a_new_search_that_still_holds_it(qtbot, window: Main
 
 def test_menus_and_shortcuts(qtbot, window: MainWindow) -> None:  # type: ignore[no-untyped-def]
     titles = [a.text() for a in window.menuBar().actions()]
-    assert titles == ["&File", "&Edit", "&View", "&Record", "&Coordinator", "&Help"]
+    assert titles == ["&File", "&Edit", "&View", "&Record", "E&xchange", "&Coordinator",
+                      "&Help"]
+    shortcuts = [a.shortcut().toString() for a in window.actions() if not a.shortcut().isEmpty()]
+    assert len(shortcuts) == len(set(shortcuts)), "two commands share a shortcut"
     actions = window.window_actions
     assert actions.find.shortcut() == QKeySequence(QKeySequence.StandardKey.Find)
     assert actions.open_database.shortcut() == QKeySequence(QKeySequence.StandardKey.Open)
