@@ -43,8 +43,10 @@ class RecommendationIn:
     themes: tuple[str, ...] = ()
     groups: tuple[str, ...] = ()
     sdgs: tuple[str, ...] = ()
-    te_tiriti: bool = False
-    withdrawn: bool = False
+    # Coordinator flags: None means "the source does not say", so an import keeps what the
+    # record holds; True/False (the XLSX template, a pack) set them.
+    te_tiriti: bool | None = None
+    withdrawn: bool | None = None
     reference: str = ""
     # Where the row came from, for messages: (file name, row number).
     origin: tuple[str, int] = ("", 0)

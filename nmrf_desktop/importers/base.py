@@ -54,7 +54,8 @@ def check_text_cell(value: str, file: str, row: int, column: str) -> RowProblem 
     return None
 
 
-def merge_repeats(records: list[RecommendationIn], describe) -> tuple[list[RecommendationIn], list[str]]:  # type: ignore[no-untyped-def]
+def merge_repeats(records: list[RecommendationIn], describe  # type: ignore[no-untyped-def]
+                  ) -> tuple[list[RecommendationIn], list[str]]:
     """Merge rows with the same identity into the first; describe each repeat for the report.
 
     The union of their taxonomy terms is kept, so nothing read is lost.

@@ -195,7 +195,7 @@ def _build(row: RowCells) -> RecommendationIn | None:
         themes=_unique(row.lines("Themes")), groups=_unique(row.lines("Affected groups")),
         sdgs=_unique(row.lines("SDGs")), te_tiriti=row.yes_no("Te Tiriti"),
         withdrawn=row.yes_no("Withdrawn"),
-        reference="" if row.yes_no("Reference assigned") else row.text("Reference"),
+        reference=row.text("Reference"),
         origin=(row.file, row.row),
     )
 

@@ -102,10 +102,11 @@ class RowCells:
         self.problem(column, f"{value!r} is not a date (write it as 2019-03-22)")
         return None
 
-    def yes_no(self, column: str) -> bool:
+    def yes_no(self, column: str) -> bool | None:
+        """True/False, or None for an empty cell (the record keeps what it holds)."""
         value = self.raw(column)
-        if value is None:
-            return False
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
         if isinstance(value, bool):
             return value
         found = YES_NO_READ.get(str(value).strip().casefold())

@@ -50,9 +50,6 @@ COLUMNS: tuple[Column, ...] = (
     Column("UPR Info action category", 10, "int"),
     Column("Te Tiriti", 9, "yes_no"),
     Column("Withdrawn", 10, "yes_no"),
-    # "Yes" when the record numbered the Reference itself (the source gave none): a
-    # re-import then leaves the reference to the record, so the row stays unchanged.
-    Column("Reference assigned", 10, "yes_no", hidden=True),
 )
 BY_LABEL: dict[str, Column] = {c.label.casefold(): c for c in COLUMNS}
 REQUIRED = ("Country", "Body", "Text")
@@ -86,8 +83,7 @@ YES_NO_READ: dict[str, bool] = {"yes": True, "y": True, "true": True, "1": True,
 
 @dataclass(frozen=True, slots=True)
 class TemplateRow:
-    """One exported row: the recommendation as imported, its id, how its reference came."""
+    """One exported row: the recommendation and its id."""
 
     id: str
     rec: RecommendationIn
-    reference_assigned: bool = False

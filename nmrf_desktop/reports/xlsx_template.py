@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..domain.text import looks_like_formula
 from ..importers.template_layout import (
     COLUMNS,
     MECHANISM_LABELS,
@@ -49,7 +50,6 @@ def _values(row: TemplateRow) -> list[object]:
         "\n".join(groups) if any(groups) else None,
         "\n".join(rec.themes), "\n".join(rec.groups), "\n".join(rec.sdgs),
         rec.action_category, YES if rec.te_tiriti else NO, YES if rec.withdrawn else NO,
-        YES if row.reference_assigned else NO,
     ]
 
 
@@ -82,7 +82,9 @@ class _CellMaker:
             if ILLEGAL_CHARACTERS_RE.search(text):
                 text = value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)
                 self.cleaned += 1
-            if text.startswith(_FORMULA_START) and not text.startswith("- "):
+            if (text.startswith(_FORMULA_START) and not text.startswith("- ")) or any(
+                    looks_like_formula(line) for line in text.split("\n")[1:]):
+                # Any line of a list cell could become a cell of its own when edited.
                 return self._guarded(text, index)
         cell = self.columns[index]
         cell.value = value

@@ -34,8 +34,10 @@ from .models import (
 # UUID in every database (central record and laptops alike).
 ID_NAMESPACE = uuid.UUID("6f1d6c3e-3b5e-4c36-9d52-2f3f0d4a8c11")
 
+# The fields a source owns: an import compares and overwrites these. The coordinator's
+# flags (te_tiriti, withdrawn) and the human reference are the record's own.
 _FIELDS = ("text", "country", "mechanism", "body", "position", "upr_session", "cycle", "year",
-           "published_on", "document_symbol", "paragraph", "action_category", "withdrawn")
+           "published_on", "document_symbol", "paragraph", "action_category")
 
 
 # uuid5 is SHA-1 over the namespace bytes then the name: hash the namespace once.
@@ -69,12 +71,13 @@ _ENCODE = _json_encoder()
 
 
 def content_hash(rec: RecommendationIn) -> str:
-    # The order of _FIELDS, then states, terms, flags; published_on as text.
+    """Hash of what the source says: _FIELDS, then states and terms as sets (the database
+    keeps links, not their order); flags and reference are not the source's to change."""
     payload = (rec.text, rec.country, rec.mechanism, rec.body, rec.position, rec.upr_session,
                rec.cycle, rec.year, str(rec.published_on or ""), rec.document_symbol,
-               rec.paragraph, rec.action_category, rec.withdrawn,
-               [(s.name, s.regional_group) for s in rec.states], rec.themes, rec.groups,
-               rec.sdgs, rec.te_tiriti, rec.reference)
+               rec.paragraph, rec.action_category,
+               sorted({(s.name, s.regional_group) for s in rec.states}),
+               sorted(set(rec.themes)), sorted(set(rec.groups)), sorted(set(rec.sdgs)))
     return hashlib.sha256(_ENCODE(payload).encode("utf-8")).hexdigest()
 
 
@@ -208,7 +211,7 @@ def _converted(row: Sequence[object], convert: list) -> tuple:  # type: ignore[t
 
 
 _INSERT_COLUMNS = ("id", "num", "reference", "source", "source_id", "source_hash", *_FIELDS,
-                   "te_tiriti", "version", "created_at", "updated_at")
+                   "withdrawn", "te_tiriti", "version", "created_at", "updated_at")
 
 
 def upsert(session: Session, recs: Sequence[RecommendationIn],
@@ -222,10 +225,11 @@ def upsert(session: Session, recs: Sequence[RecommendationIn],
         return counts
     conn = session.connection()
     r = Recommendation
-    existing: dict[tuple[str, str], tuple[str, int, str, str]] = {
-        (src, sid): (rid, num, h, ref)
-        for rid, src, sid, num, h, ref in conn.execute(select(
-            r.id, r.source, r.source_id, r.num, r.source_hash, r.reference,
+    existing: dict[tuple[str, str], tuple[str, int, str, str, bool, bool]] = {
+        (src, sid): (rid, num, h, ref, bool(tt), bool(wd))
+        for rid, src, sid, num, h, ref, tt, wd in conn.execute(select(
+            r.id, r.source, r.source_id, r.num, r.source_hash, r.reference, r.te_tiriti,
+            r.withdrawn,
         ).where(r.source.in_({rec.source.value for rec in recs})))
     }
     lookup = _Lookup(session)
@@ -249,11 +253,12 @@ def upsert(session: Session, recs: Sequence[RecommendationIn],
                 rid, next_num, reference, source, rec.source_id, digest,
                 rec.text, rec.country, rec.mechanism, rec.body, rec.position, rec.upr_session,
                 rec.cycle, rec.year, rec.published_on, rec.document_symbol, rec.paragraph,
-                rec.action_category, rec.withdrawn, rec.te_tiriti, 1, now, now))
+                rec.action_category, bool(rec.withdrawn), bool(rec.te_tiriti), 1, now, now))
             new_recs.append(rec)
-            existing[(source, rec.source_id)] = (rid, next_num, digest, reference)
+            existing[(source, rec.source_id)] = (rid, next_num, digest, reference,
+                                                 bool(rec.te_tiriti), bool(rec.withdrawn))
             next_num += 1
-        elif found[2] == digest:
+        elif found[2] == digest and not _flags_differ(rec, found[4], found[5]):
             counts.unchanged += 1
         else:
             updates.append((found[0], found[1], found[3], rec, digest))
@@ -278,9 +283,17 @@ def upsert(session: Session, recs: Sequence[RecommendationIn],
     return counts
 
 
+def _flags_differ(rec: RecommendationIn, te_tiriti: bool, withdrawn: bool) -> bool:
+    return ((rec.te_tiriti is not None and rec.te_tiriti != te_tiriti)
+            or (rec.withdrawn is not None and rec.withdrawn != withdrawn))
+
+
 def _row(rec: RecommendationIn, digest: str) -> dict:
     row = {f: getattr(rec, f) for f in _FIELDS}
     row["source_hash"] = digest
+    for flag in ("te_tiriti", "withdrawn"):
+        if getattr(rec, flag) is not None:
+            row[flag] = getattr(rec, flag)
     return row
 
 
@@ -298,7 +311,7 @@ def _apply_updates(session: Session, lookup: _Lookup,
                    updates: list[tuple[str, int, str, RecommendationIn, str]], now) -> None:  # type: ignore[no-untyped-def]
     ids = [u[0] for u in updates]
     for rid, _num, _ref, rec, digest in updates:
-        values = _row(rec, digest) | {"updated_at": now, "te_tiriti": rec.te_tiriti}
+        values = _row(rec, digest) | {"updated_at": now}
         session.execute(update(Recommendation).where(Recommendation.id == rid).values(
             version=Recommendation.version + 1, **values))
     for chunk in _chunks(ids, 500):
