@@ -10,7 +10,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, cli_exchange
+from . import __version__, cli_exchange, cli_overlap, cli_reports
 from .domain.enums import AssignmentRole, ImplementationStatus, Mechanism, Position
 from .domain.records import Filters
 from .importers.base import ImportFailed
@@ -107,6 +107,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("check", help="integrity, foreign keys, search index, audit chain")
     sub.add_parser("agencies", help="list the agencies and their codes")
     cli_exchange.register(sub)
+    cli_overlap.register(sub)
+    cli_reports.register(sub)
     return parser
 
 
@@ -232,6 +234,8 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "import": cmd_import, "export": cmd_export, "search": cmd_search,
     "assign": cmd_assign, "stats": cmd_stats, "check": cmd_check, "agencies": cmd_agencies,
     **cli_exchange.COMMANDS,
+    **cli_overlap.COMMANDS,
+    **cli_reports.COMMANDS,
 }
 
 

@@ -444,3 +444,6 @@ class AppliedChange(Base):
     change_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     bundle_id: Mapped[str] = mapped_column(String(36), nullable=False)
     outcome: Mapped[str] = mapped_column(String(20), nullable=False)
+
+
+from . import overlap_models  # noqa: E402,F401  (the overlap tables share this Base)

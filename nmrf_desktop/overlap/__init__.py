@@ -1,0 +1,1 @@
+"""Overlapping-recommendation detection: pure logic (no Qt, no SQLAlchemy)."""

@@ -1,0 +1,149 @@
+"""Overlap detection for one state's record: instrument asks, then similar wording."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from .cluster import greedy
+from .instruments import Ask
+from .model import CONFIRM, REJECT, Cluster, Decision, Doc, Match, pair
+from .similarity import TermStats, cosine, shared_terms, similar_pairs
+from .text import display_terms
+
+TEXT = "text"
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """The thresholds, chosen on the labelled New Zealand set (tests/data/overlap)."""
+
+    threshold: float = 0.35  # cosine at or above which two texts ask the same thing
+    link_floor: float = 0.20  # chaining guard: a joining pair counts as close above this
+    cohesion: float = 0.5  # ... and this share of the cross pairs must be close
+    max_share: float = 0.25  # blocking: terms in more of a group's documents don't pair
+
+
+DEFAULT = Settings()
+
+
+@dataclass(slots=True)
+class Prepared:
+    """What detection keeps about a document: its term counts and instrument asks."""
+
+    doc: Doc
+    counts: dict[str, float]
+    asks: tuple[Ask, ...]
+
+
+@dataclass(slots=True)
+class Result:
+    matches: list[Match] = field(default_factory=list)
+    clusters: list[Cluster] = field(default_factory=list)
+
+
+def detect_group(docs: list[Prepared], stats: TermStats, decisions: Iterable[Decision] = (),
+                 settings: Settings = DEFAULT) -> Result:
+    """Matches and clusters among the documents of one group (one state under review)."""
+    docs = sorted(docs, key=lambda p: p.doc.id)
+    ids = {p.doc.id for p in docs}
+    confirmed: set[tuple[str, str]] = set()
+    rejected: set[tuple[str, str]] = set()
+    for d in decisions:
+        if d.a in ids and d.b in ids:
+            (confirmed if d.verdict == CONFIRM else rejected).add(pair(d.a, d.b))
+    result = Result()
+    by_ask: dict[Ask, list[str]] = defaultdict(list)
+    for p in docs:
+        for ask in p.asks:
+            by_ask[ask].append(p.doc.id)
+    asks_of = {p.doc.id: set(p.asks) for p in docs}
+
+    # Instrument asks: the same ask on the same instrument is a match, whatever the wording.
+    for ask, members in sorted(by_ask.items()):
+        for i, a in enumerate(members):
+            for b in members[i + 1:]:
+                if (a, b) in rejected or (a, b) in confirmed:
+                    continue
+                shared = sorted(asks_of[a] & asks_of[b])
+                if shared[0] == ask:  # one match per pair, on its first shared ask
+                    result.matches.append(Match(a, b, "instrument", 1.0, "both ask to " + "; ".join(
+                        s.describe() for s in shared)))
+        kept = greedy(members, [(1.0, a, b) for i, a in enumerate(members)
+                                for b in members[i + 1:]], cannot=rejected)
+        result.clusters += [Cluster(docs[0].doc.group, ask.key, g, [ask.describe()])
+                            for g in kept]
+
+    # Wording: TF-IDF cosine, unless the two make instrument asks (those decide alone).
+    vectors = [stats.vector(p.counts) for p in docs]
+    vec_of = {p.doc.id: v for p, v in zip(docs, vectors, strict=True)}
+    text_of = {p.doc.id: p.doc.text for p in docs}
+    edges: list[tuple[float, str, str]] = []
+    for (i, j), score in similar_pairs(vectors, settings.threshold, settings.max_share).items():
+        a, b = docs[i].doc.id, docs[j].doc.id
+        if (asks_of[a] and asks_of[b]) or (a, b) in rejected or (a, b) in confirmed:
+            continue
+        edges.append((score, a, b))
+        terms = display_terms(shared_terms(vec_of[a], vec_of[b]), text_of[a])
+        result.matches.append(Match(a, b, TEXT, round(score, 4), f"similar wording "
+                                    f"({score:.2f}): " + ", ".join(f"'{t}'" for t in terms)))
+    for a, b in sorted(confirmed):
+        result.matches.append(Match(a, b, "confirmed", 1.0, "confirmed by a coordinator"))
+
+    def cohesive(left: list[str], right: list[str]) -> bool:
+        if len(left) + len(right) <= 2:
+            return True
+        xs, ys = sorted(left)[:20], sorted(right)[:20]
+        close = sum(cosine(vec_of[x], vec_of[y]) >= settings.link_floor for x in xs for y in ys)
+        return close >= settings.cohesion * len(xs) * len(ys)
+
+    must = [(a, b) for a, b in confirmed if not (asks_of[a] & asks_of[b])]
+    for members in greedy([p.doc.id for p in docs], edges, must=must, cannot=rejected,
+                          cohesive=cohesive):
+        result.clusters.append(Cluster(docs[0].doc.group, TEXT, members,
+                                       _text_reasons(members, vec_of, text_of, confirmed)))
+    result.clusters = _without_subsets(result.clusters)
+    result.matches.sort(key=lambda m: (m.a, m.b))
+    return result
+
+
+def _text_reasons(members: list[str], vec_of: Mapping[str, dict[str, float]],
+                  text_of: Mapping[str, str], confirmed: set[tuple[str, str]]) -> list[str]:
+    weight: dict[str, float] = defaultdict(float)
+    count: dict[str, int] = defaultdict(int)
+    for m in members:
+        for t, w in vec_of[m].items():
+            weight[t] += w
+            count[t] += 1
+    common = sorted((t for t in weight if count[t] * 2 >= len(members)),
+                    key=lambda t: (-weight[t], t))[:4]
+    scores = [cosine(vec_of[a], vec_of[b]) for i, a in enumerate(members)
+              for b in members[i + 1:]][:400]
+    reasons = []
+    if common:
+        reasons.append("shared key phrases: " + ", ".join(
+            f"'{t}'" for t in display_terms(common, text_of[members[0]])))
+    if scores:
+        reasons.append(f"similarity {min(scores):.2f}–{max(scores):.2f}")
+    if any(pair(a, b) in confirmed for i, a in enumerate(members) for b in members[i + 1:]):
+        reasons.append("confirmed by a coordinator")
+    return reasons
+
+
+def _without_subsets(clusters: list[Cluster]) -> list[Cluster]:
+    """Drop a cluster whose members all sit in a bigger (or earlier, equal) cluster."""
+    ordered = sorted(clusters, key=lambda c: (-len(c.members), c.channel, c.members))
+    kept: list[Cluster] = []
+    for c in ordered:
+        mine = set(c.members)
+        host = next((k for k in kept if mine <= set(k.members)), None)
+        if host is None:
+            kept.append(c)
+        else:
+            host.reasons += [r for r in c.reasons if r not in host.reasons]
+    return sorted(kept, key=lambda c: c.members)
+
+
+def reject_set(decisions: Iterable[Decision]) -> set[tuple[str, str]]:
+    return {pair(d.a, d.b) for d in decisions if d.verdict == REJECT}

@@ -1,0 +1,34 @@
+"""Pair-level precision, recall and F1 of clusters against labelled groups."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Scores:
+    precision: float
+    recall: float
+    f1: float
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+
+
+def pairs_of(groups: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    """Every unordered pair inside a group; a member may sit in several groups."""
+    out: set[tuple[str, str]] = set()
+    for group in groups:
+        members = sorted(set(group))
+        out.update((a, b) for i, a in enumerate(members) for b in members[i + 1:])
+    return out
+
+
+def score(predicted: Iterable[Iterable[str]], truth: Iterable[Iterable[str]]) -> Scores:
+    got, want = pairs_of(predicted), pairs_of(truth)
+    hit = len(got & want)
+    p = hit / len(got) if got else 0.0
+    r = hit / len(want) if want else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return Scores(p, r, f, len(want), len(got), hit)

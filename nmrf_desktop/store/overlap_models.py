@@ -1,0 +1,79 @@
+"""Overlap tables: indexed documents, term frequencies, matches, clusters, decisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from sqlalchemy import DateTime, Float, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .models import Base, utcnow
+
+
+class OverlapDoc(Base):
+    """A recommendation as last indexed: its text fingerprint, term counts and asks."""
+
+    __tablename__ = "overlap_docs"
+
+    recommendation_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    country: Mapped[str] = mapped_column(String(120), nullable=False)
+    fingerprint: Mapped[str] = mapped_column(String(64), nullable=False)
+    terms: Mapped[str] = mapped_column(Text, nullable=False, default="{}")
+    asks: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    __table_args__ = (Index("ix_overlap_docs_country", "country"),)
+
+
+class OverlapTerm(Base):
+    """Document frequency of a term over every indexed recommendation (for idf)."""
+
+    __tablename__ = "overlap_terms"
+
+    term: Mapped[str] = mapped_column(String(200), primary_key=True)
+    df: Mapped[int] = mapped_column(Integer, nullable=False)
+
+
+class OverlapMatch(Base):
+    """Two recommendations found to ask the same thing, with the reason (a < b)."""
+
+    __tablename__ = "overlap_matches"
+
+    rec_a: Mapped[str] = mapped_column(String(36), primary_key=True)
+    rec_b: Mapped[str] = mapped_column(String(36), primary_key=True)
+    country: Mapped[str] = mapped_column(String(120), nullable=False)
+    basis: Mapped[str] = mapped_column(String(20), nullable=False)
+    score: Mapped[float] = mapped_column(Float, nullable=False)
+    reason: Mapped[str] = mapped_column(Text, nullable=False, default="")
+    __table_args__ = (Index("ix_overlap_matches_b", "rec_b"),
+                      Index("ix_overlap_matches_country", "country"))
+
+
+class OverlapCluster(Base):
+    __tablename__ = "overlap_clusters"
+
+    id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    country: Mapped[str] = mapped_column(String(120), nullable=False)
+    channel: Mapped[str] = mapped_column(String(60), nullable=False)
+    size: Mapped[int] = mapped_column(Integer, nullable=False)
+    reasons: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    __table_args__ = (Index("ix_overlap_clusters_country", "country"),)
+
+
+class OverlapMember(Base):
+    __tablename__ = "overlap_members"
+
+    cluster_id: Mapped[str] = mapped_column(String(20), primary_key=True)
+    recommendation_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    __table_args__ = (Index("ix_overlap_members_rec", "recommendation_id"),)
+
+
+class OverlapDecision(Base):
+    """A coordinator's verdict on a pair, by recommendation UUIDs: travels with the data."""
+
+    __tablename__ = "overlap_decisions"
+
+    rec_a: Mapped[str] = mapped_column(String(36), primary_key=True)
+    rec_b: Mapped[str] = mapped_column(String(36), primary_key=True)
+    verdict: Mapped[str] = mapped_column(String(10), nullable=False)
+    decided_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
