@@ -1,0 +1,74 @@
+"""The report commands of `nmrf`: progress-summary PDFs and the public transparency export."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from .reports.model import ReportKind
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add `nmrf report pdf|public` to the `nmrf` parser."""
+    from .cli import _add_filters
+
+    report = sub.add_parser("report", help="PDF progress summaries and the public export")
+    rs = report.add_subparsers(dest="action", required=True, metavar="FORMAT")
+    pdf = rs.add_parser("pdf", help="a progress-summary PDF for the recommendations matched")
+    pdf.add_argument("--out", type=Path, required=True, metavar="FILE")
+    pdf.add_argument("--kind", choices=[k.value for k in ReportKind], default="agency",
+                     help="agency (default; needs --assigned-to unless this laptop has an "
+                     "agency), body, theme, tiriti, annual, thematic-list")
+    pdf.add_argument("--from", dest="start", type=_date, metavar="DATE",
+                     help="annual report: first day of the period (default: a year ago)")
+    pdf.add_argument("--to", dest="end", type=_date, metavar="DATE",
+                     help="annual report: last day of the period (default: today)")
+    pdf.add_argument("--landscape", action="store_true", help="A4 landscape (default portrait)")
+    _add_filters(pdf)
+    public = rs.add_parser("public", help="the public transparency dataset: XLSX, CSV, PDF")
+    public.add_argument("--out", type=Path, required=True, metavar="DIR")
+    _add_filters(public)
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .cli import UserError, _filters, open_from_args
+    from .services.reporting import ReportError
+
+    try:
+        if args.action == "pdf":
+            return _pdf(args, open_from_args(args), _filters(args))
+        return _public(args, open_from_args(args), _filters(args))
+    except ReportError as exc:
+        raise UserError(str(exc)) from None
+
+
+def _pdf(args: argparse.Namespace, record, filters) -> int:  # type: ignore[no-untyped-def]
+    from .services.reporting import ReportRequest, build_pdf
+
+    request = ReportRequest(args.kind, filters, args.start, args.end, args.landscape)
+    result = build_pdf(record, request, args.out)
+    sys.stdout.write(f"wrote {result.recommendations} recommendations to {result.path} "
+                     f"(record {result.fingerprint[:16]})\n")
+    return 0
+
+
+def _public(args: argparse.Namespace, record, filters) -> int:  # type: ignore[no-untyped-def]
+    from .services.public_export import export_public
+
+    result = export_public(record, args.out, filters)
+    counts = ", ".join(f"{n} {name}" for name, n in result.counts.items())
+    sys.stdout.write(f"wrote {', '.join(result.files)} to {result.folder} ({counts})\n")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"report": cmd_report}

@@ -1,0 +1,136 @@
+"""The plain records a report is drawn from: what the reporting service gathers, per kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from ..domain.records import RecommendationRow
+
+
+class ReportKind(StrEnum):
+    """The layouts `nmrf report pdf --kind` offers."""
+
+    AGENCY = "agency"
+    BODY = "body"
+    THEME = "theme"
+    TIRITI = "tiriti"
+    ANNUAL = "annual"
+    THEMATIC_LIST = "thematic-list"
+
+
+KIND_TITLES: dict[ReportKind, str] = {
+    ReportKind.AGENCY: "Agency progress summary",
+    ReportKind.BODY: "Progress by body and cycle",
+    ReportKind.THEME: "Progress by theme and affected group",
+    ReportKind.TIRITI: "Te Tiriti o Waitangi lens",
+    ReportKind.ANNUAL: "Annual report to Ministers",
+    ReportKind.THEMATIC_LIST: "Thematic list of recommendations",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class ReportMeta:
+    """The cover and document metadata: who, what, when, and from which database state."""
+
+    title: str
+    subtitle: str
+    scope: tuple[str, ...]  # the filters, in words, one line each
+    generated: dt.datetime
+    fingerprint: str  # SHA-256 over the audit log head and the record's counts
+    author: str = "NMRF Desktop"
+    subject: str = ""
+    landscape: bool = False
+    public: bool = False
+    total: int = 0  # recommendations in the report
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The counts the summary page charts: status by body, and recommendations by cycle."""
+
+    bodies: tuple[str, ...]
+    statuses: tuple[str, ...]
+    # counts[status][body index]
+    counts: dict[str, tuple[int, ...]]
+    by_cycle: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(sum(v) for v in self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class ActionLine:
+    title: str
+    agency: str
+    kind: str
+    status: str
+    start_date: dt.date | None
+    target_date: dt.date | None
+    completed_date: dt.date | None
+    is_public: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceLine:
+    name: str
+    date: dt.date | None
+    sha256: str
+    action_title: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class LatestUpdate:
+    status: str
+    narrative: str
+    as_of: dt.date
+    agency: str
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One recommendation with everything a report prints about it."""
+
+    row: RecommendationRow
+    section: str  # the heading it is listed under (body and cycle, theme, agency, …)
+    latest: LatestUpdate | None = None
+    actions: tuple[ActionLine, ...] = ()
+    evidence: tuple[EvidenceLine, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeLine:
+    """One thing that happened in an annual report's period."""
+
+    when: dt.date
+    agency: str
+    what: str  # "Action started", "Status: In progress → Implemented", …
+    reference: str
+    detail: str = ""
+
+
+@dataclass(slots=True)
+class AnnualSummary:
+    """What changed in a period, by agency: the annual report's own pages."""
+
+    start: dt.date
+    end: dt.date
+    new_recommendations: dict[str, int] = field(default_factory=dict)  # by body
+    by_agency: dict[str, dict[str, int]] = field(default_factory=dict)  # agency -> column -> n
+    changes: dict[str, list[ChangeLine]] = field(default_factory=dict)  # agency -> lines
+
+    COLUMNS = ("Actions started", "Actions completed", "Status changes")
+
+
+@dataclass(frozen=True, slots=True)
+class ReportData:
+    """Everything one PDF needs; `entries` is consumed once, in order, section by section."""
+
+    kind: ReportKind
+    meta: ReportMeta
+    summary: Summary
+    entries: Iterable[Entry]
+    annual: AnnualSummary | None = None
