@@ -10,8 +10,8 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from nmrf_desktop.services.importing import import_files  # noqa: E402
-from nmrf_desktop.services.record import Record, open_record  # noqa: E402
+from nmrf_desktop.services.importing import import_files
+from nmrf_desktop.services.record import Record, open_record
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "upr-info"
 NZ_CSV = SHARED_DATA / "upr_info_new_zealand_2009_2014.csv"
