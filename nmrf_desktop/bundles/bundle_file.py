@@ -39,29 +39,77 @@ def changes_blob(changes: Iterable[ChangeLine]) -> tuple[bytes, int]:
     return b"".join(line + b"\n" for line in lines), len(lines)
 
 
+class _HashingWriter:
+    """A forward-only file for zipfile: hashes every byte written, never seeks back.
+
+    Because it says it cannot seek, zipfile streams each member with a data descriptor
+    instead of going back to patch headers, so the file's SHA-256 is known when the last
+    byte is written and the bundle is never read again to hash it.
+    """
+
+    def __init__(self, raw) -> None:  # type: ignore[no-untyped-def]
+        self._raw = raw
+        self.digest = hashlib.sha256()
+        self._position = 0
+
+    def write(self, data: bytes) -> int:
+        self.digest.update(data)
+        self._raw.write(data)
+        self._position += len(data)
+        return len(data)
+
+    def tell(self) -> int:
+        return self._position
+
+    def seekable(self) -> bool:
+        return False
+
+    def flush(self) -> None:
+        self._raw.flush()
+
+
 def write_bundle(out: Path, manifest: BundleManifest, changes: bytes,
                  evidence_files: Sequence[tuple[str, Path]], key: SigningKey) -> str:
-    """Write the signed bundle to `out` (temp file, fsync, rename); return the file's SHA-256."""
+    """Write the signed bundle to `out` (temp file, fsync, rename); return the file's SHA-256.
+
+    Each evidence file is read once: streamed into the archive while its hash is checked
+    against the name it is listed under, so a file damaged on disk never leaves.
+    """
     envelope = sign(BUNDLE_TYPE, manifest.to_bytes(), key)
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as raw:
-            with zipfile.ZipFile(raw, "w", zipfile.ZIP_STORED) as zf:
+            sink = _HashingWriter(raw)
+            with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as zf:  # type: ignore[arg-type]
                 zf.writestr(_info(ENVELOPE, zipfile.ZIP_DEFLATED), envelope)
                 zf.writestr(_info(CHANGES, zipfile.ZIP_DEFLATED), changes)
                 for sha, path in evidence_files:
-                    zf.write(path, EVIDENCE_DIR + sha, compress_type=zipfile.ZIP_STORED)
+                    _add_evidence(zf, sha, path)
             raw.flush()
             os.fsync(raw.fileno())
-        digest = _file_sha256(tmp)
         crashpoint("bundle-file:written")
         os.replace(tmp, out)
-        return digest
+        return sink.digest.hexdigest()
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+class EvidenceDamaged(ValueError):
+    """An evidence file on disk no longer matches its hash."""
+
+
+def _add_evidence(zf: zipfile.ZipFile, sha: str, path: Path) -> None:
+    digest = hashlib.sha256()
+    with path.open("rb") as src, zf.open(_info(EVIDENCE_DIR + sha, zipfile.ZIP_STORED),
+                                         "w", force_zip64=True) as dest:
+        while block := src.read(1 << 20):
+            digest.update(block)
+            dest.write(block)
+    if digest.hexdigest() != sha:
+        raise EvidenceDamaged(f"evidence file {path.name} does not match its hash {sha[:12]}…")
 
 
 def _info(name: str, compression: int) -> zipfile.ZipInfo:

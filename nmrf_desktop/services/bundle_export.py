@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import platform
 import shutil
 import uuid
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from sqlalchemy import func, select, update
 
-from ..bundles.bundle_file import changes_blob, write_bundle
+from ..bundles.bundle_file import EvidenceDamaged, changes_blob, write_bundle
 from ..bundles.keys import SigningKey
 from ..bundles.manifest import ZERO_HASH, BundleManifest, ChangeLine, EvidenceEntry
 from ..faults import crashpoint
@@ -88,9 +89,9 @@ def export_bundle(record: Record, out: Path, key: SigningKey) -> ExportResult:
     for sha, size, media_type, name in files:
         if sha in entries:
             continue
-        if not blobs.verify(sha):
-            raise ExportRefused(f"evidence file {name!r} is missing or damaged in the "
-                                "evidence folder; attach it again")
+        if not blobs.has(sha):
+            raise ExportRefused(f"evidence file {name!r} is missing from the evidence "
+                                "folder; attach it again")
         entries[sha] = EvidenceEntry(sha, size, media_type, name)
         paths.append((sha, blobs.path_for(sha)))
     blob, count = changes_blob(lines)
@@ -102,11 +103,14 @@ def export_bundle(record: Record, out: Path, key: SigningKey) -> ExportResult:
         changes_sha256=hashlib.sha256(blob).hexdigest(), changes_size=len(blob),
         changes_count=count, evidence=tuple(entries.values()), audit_head=audit_head,
         created_at=utcnow().replace(microsecond=0).isoformat())
-    sha = write_bundle(out, manifest, blob, paths, key)
+    try:
+        sha = write_bundle(out, manifest, blob, paths, key)
+    except EvidenceDamaged as exc:
+        raise ExportRefused(f"{exc}; it was damaged on disk: attach it again") from None
     crashpoint("bundle-export:file-written")
     kept = record.data_root / "sent" / f"{manifest.bundle_id}.nmrfbundle"
     kept.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(out, kept)
+    _keep_copy(out, kept)
     manifest_sha = hashlib.sha256(manifest.to_bytes()).hexdigest()
     actor = record.actor()
     with record.unit_of_work() as session:
@@ -124,6 +128,14 @@ def export_bundle(record: Record, out: Path, key: SigningKey) -> ExportResult:
         session.flush()
         crashpoint("bundle-export:before-commit")
     return ExportResult(manifest.bundle_id, manifest.sequence, out, sha, count, len(entries))
+
+
+def _keep_copy(out: Path, kept: Path) -> None:
+    """Keep the sent bundle for re-export: a hard link where possible, else a copy."""
+    try:
+        os.link(out, kept)
+    except OSError:
+        shutil.copyfile(out, kept)
 
 
 def reexport_bundle(record: Record, bundle_id: str, out: Path) -> Path:

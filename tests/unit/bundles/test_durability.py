@@ -101,3 +101,14 @@ def test_killed_bundle_export_marks_nothing(world: World, tmp_path: Path, step: 
     bundle_export.export_bundle(lap.record, retry, lap.key)
     assert bundle_export.unsent_count(lap.record) == 0
     assert bundle_import.import_bundle(world.central, retry).status == bundle_import.MERGED
+
+
+def test_evidence_damaged_on_disk_is_not_exported(world: World, tmp_path: Path) -> None:
+    lap = _officer_with_work(world, tmp_path)
+    blob = next(p for p in (lap.record.evidence_root / "sha256").rglob("*") if p.is_file())
+    blob.write_bytes(b"bit rot")
+    out = tmp_path / "out.nmrfbundle"
+    with pytest.raises(bundle_export.ExportRefused, match="damaged"):
+        bundle_export.export_bundle(lap.record, out, lap.key)
+    assert not out.exists() and not list(tmp_path.glob(".out.nmrfbundle*"))
+    assert bundle_export.awaiting_ack_count(lap.record) == 0
