@@ -10,7 +10,7 @@ import mimetypes
 from collections.abc import Sequence
 from pathlib import Path
 
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import Session
 
 from ..domain.entry import (
@@ -221,6 +221,24 @@ def refresh_status(session: Session, rec: Recommendation) -> None:
                         .where(Recommendation.id == rec.id)
                         .values(status=status, last_update_on=as_of))
         session.expire(rec, ["status", "last_update_on"])
+
+
+def refresh_statuses(session: Session, rec_ids: Sequence[str]) -> None:
+    """refresh_status for many recommendations with two queries per 500."""
+    for start in range(0, len(rec_ids), 500):
+        chunk = list(rec_ids[start:start + 500])
+        latest: dict[str, tuple[str, object]] = {}
+        for rid, status, as_of in session.execute(
+                select(ProgressUpdate.recommendation_id, ProgressUpdate.status,
+                       ProgressUpdate.as_of)
+                .where(ProgressUpdate.recommendation_id.in_(chunk))
+                .order_by(ProgressUpdate.as_of.desc(), ProgressUpdate.created_at.desc())):
+            latest.setdefault(rid, (status, as_of))
+        rows = [{"rid": rid, "s": latest.get(rid, (None, None))[0],
+                 "d": latest.get(rid, (None, None))[1]} for rid in chunk]
+        table = Recommendation.__table__
+        session.execute(table.update().where(table.c.id == bindparam("rid"))
+                        .values(status=bindparam("s"), last_update_on=bindparam("d")), rows)
 
 
 def _progress_record(row: ProgressUpdate, officer: str = "") -> ProgressRecord:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -18,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from ..bundles.manifest import ChangeLine
 from ..domain.enums import ActionKind, ActionStatus, ImplementationStatus
-from ..store.history import action_fields, changed_by_others, snapshot_action
+from ..store.history import ACTION_FIELDS, action_fields, changed_by_others, snapshot_action
 from ..store.models import (
     Action,
     ActionLink,
@@ -28,6 +29,7 @@ from ..store.models import (
     Evidence,
     ProgressUpdate,
     Recommendation,
+    RecordVersion,
 )
 
 _EDITABLE = {"title", "description", "kind", "status", "start_date", "target_date",
@@ -54,11 +56,12 @@ class MergeOutcome:
 
 def _assigned(session: Session, agency: str, rec_ids: Iterable[str]) -> set[str]:
     ids = list(rec_ids)
-    if not ids:
-        return set()
-    return set(session.execute(select(Assignment.recommendation_id).where(
-        Assignment.agency_code == agency, Assignment.active.is_(True),
-        Assignment.recommendation_id.in_(ids))).scalars())
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(session.execute(select(Assignment.recommendation_id).where(
+            Assignment.agency_code == agency, Assignment.active.is_(True),
+            Assignment.recommendation_id.in_(ids[start:start + 500]))).scalars())
+    return found
 
 
 def authorize(session: Session, agency: str, changes: list[ChangeLine]) -> None:
@@ -67,6 +70,15 @@ def authorize(session: Session, agency: str, changes: list[ChangeLine]) -> None:
     A valid signature is not permission: this runs before anything is written.
     """
     new_actions = {c.entity_id for c in changes if c.entity == "action" and c.op == "insert"}
+    wanted: set[str] = set()
+    for c in changes:
+        links = c.fields.get("recommendation_ids")
+        if isinstance(links, list):
+            wanted.update(x for x in links if isinstance(x, str))
+        rid = c.fields.get("recommendation_id")
+        if isinstance(rid, str):
+            wanted.add(rid)
+    assigned = _assigned(session, agency, sorted(wanted))
     for number, c in enumerate(changes, start=1):
         where = f"change {number} ({c.entity} {c.op})"
         f = c.fields
@@ -85,7 +97,7 @@ def authorize(session: Session, agency: str, changes: list[ChangeLine]) -> None:
                 raise BadChange(f"{where}: recommendation_ids must be a list of ids")
             if c.op == "insert" and not links:
                 raise BadChange(f"{where}: an action must answer at least one recommendation")
-            missing = set(links) - _assigned(session, agency, links)
+            missing = set(links) - assigned
             if missing:
                 raise Unauthorized(f"{where}: recommendation {sorted(missing)[0]} is not "
                                    f"assigned to {agency}")
@@ -94,7 +106,7 @@ def authorize(session: Session, agency: str, changes: list[ChangeLine]) -> None:
             if f.get("agency_code") != agency:
                 raise Unauthorized(f"{where}: writes for agency {f.get('agency_code')!r}, "
                                    f"not {agency}")
-            if not isinstance(rid, str) or not _assigned(session, agency, [rid]):
+            if not isinstance(rid, str) or rid not in assigned:
                 raise Unauthorized(f"{where}: recommendation {rid} is not assigned to {agency}")
         elif c.entity == "evidence":
             if f.get("agency_code") != agency:
@@ -106,7 +118,7 @@ def authorize(session: Session, agency: str, changes: list[ChangeLine]) -> None:
                     raise Unauthorized(f"{where}: evidence for an unknown action")
                 if row is not None and row.agency_code != agency:
                     raise Unauthorized(f"{where}: evidence for another agency's action")
-            elif not isinstance(rid, str) or not _assigned(session, agency, [rid]):
+            elif not isinstance(rid, str) or rid not in assigned:
                 raise Unauthorized(f"{where}: recommendation {rid} is not assigned to {agency}")
 
 
@@ -147,30 +159,63 @@ class Merger:
         self.origin_key = f"key:{key_id}"
 
     def apply(self, changes: list[ChangeLine]) -> MergeOutcome:
+        """Apply every change once. Inserts are collected and written in batches; an
+        update is applied in order, after the inserts before it are written."""
+        self._seen = {
+            "change": _existing(self.session, AppliedChange.change_id,
+                                [c.change_id for c in changes]),
+            "action": _existing(self.session, Action.id, _ids(changes, "action")),
+            "progress": _existing(self.session, ProgressUpdate.id, _ids(changes, "progress")),
+            "evidence": _existing(self.session, Evidence.id, _ids(changes, "evidence")),
+        }
+        self._rows: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self._touched: set[str] = set()
+        applied: list[dict[str, Any]] = []
         for change in changes:
-            if self.session.get(AppliedChange, change.change_id) is not None:
+            if change.change_id in self._seen["change"]:
                 self.outcome.already_applied += 1
                 continue
+            if change.op == "update":
+                self._write_batches()
             handler = getattr(self, f"_{change.entity}_{change.op}")
-            result = handler(change)
-            self.session.add(AppliedChange(change_id=change.change_id,
-                                           bundle_id=self.bundle_id, outcome=result))
-            self.session.flush()
+            applied.append({"change_id": change.change_id, "bundle_id": self.bundle_id,
+                            "outcome": handler(change)})
+        self._write_batches()
+        _insert(self.session, AppliedChange, applied)
+        from .entry import refresh_statuses
+
+        refresh_statuses(self.session, sorted(self._touched))
         return self.outcome
+
+    def _write_batches(self) -> None:
+        """Write collected inserts in an order the foreign keys accept."""
+        for model in (Action, ActionLink, RecordVersion, ProgressUpdate, Evidence):
+            rows = self._rows.pop(model.__tablename__, [])
+            _insert(self.session, model, rows)
 
     # -- actions
 
     def _action_insert(self, c: ChangeLine) -> str:
-        if self.session.get(Action, c.entity_id) is not None:
+        if c.entity_id in self._seen["action"]:
             self.outcome.already_applied += 1
             return "exists"
+        self._seen["action"].add(c.entity_id)
         values = action_values(c.fields)
-        row = Action(id=c.entity_id, agency_code=self.agency, **values)
-        self.session.add(row)
-        self.session.flush()
-        for rid in dict.fromkeys(c.fields.get("recommendation_ids", [])):
-            self.session.add(ActionLink(action_id=row.id, recommendation_id=rid))
-        snapshot_action(self.session, row, self.origin_key, self.actor)
+        now = _now()
+        row = {"id": c.entity_id, "agency_code": self.agency, "title": "", "description": "",
+               "kind": "other", "status": "planned", "start_date": None, "target_date": None,
+               "completed_date": None, "is_public": False, "created_by": None, "version": 1,
+               "created_at": now, "updated_at": now} | values
+        self._rows["actions"].append(row)
+        links = sorted(dict.fromkeys(c.fields.get("recommendation_ids", [])))
+        self._rows["action_links"] += [{"action_id": c.entity_id, "recommendation_id": rid}
+                                       for rid in links]
+        fields = {name: _plain(row[name]) for name in ACTION_FIELDS}
+        fields["recommendation_ids"] = links
+        self._rows["record_versions"].append({
+            "entity": "action", "entity_id": c.entity_id, "version": 1,
+            "fields": json.dumps(fields, ensure_ascii=False, sort_keys=True),
+            "origin": self.origin_key, "actor": self.actor, "at": now})
         self.outcome.applied += 1
         return "applied"
 
@@ -229,42 +274,76 @@ class Merger:
     # -- progress and evidence: append-only, keyed by UUID
 
     def _progress_insert(self, c: ChangeLine) -> str:
-        if self.session.get(ProgressUpdate, c.entity_id) is not None:
+        if c.entity_id in self._seen["progress"]:
             self.outcome.already_applied += 1
             return "exists"
+        self._seen["progress"].add(c.entity_id)
         f = c.fields
         if f.get("status") not in {s.value for s in ImplementationStatus}:
             raise BadChange(f"unknown progress status {f.get('status')!r}")
         narrative = f.get("narrative")
         if not isinstance(narrative, str):
             raise BadChange("a progress update needs a narrative")
-        rec = self.session.get(Recommendation, f["recommendation_id"])
-        assert rec is not None  # authorize() checked the assignment
-        row = ProgressUpdate(id=c.entity_id, recommendation_id=rec.id, agency_code=self.agency,
-                             status=f["status"], narrative=narrative,
-                             as_of=_date(f.get("as_of"), "as_of") or dt.date.today(),
-                             is_public=bool(f.get("is_public")))
-        self.session.add(row)
-        self.session.flush()
-        from .entry import refresh_status
-
-        refresh_status(self.session, rec)
+        rec_id = f["recommendation_id"]  # authorize() checked it is assigned
+        self._rows["progress_updates"].append({
+            "id": c.entity_id, "recommendation_id": rec_id, "agency_code": self.agency,
+            "officer_id": None, "status": f["status"], "narrative": narrative,
+            "as_of": _date(f.get("as_of"), "as_of") or dt.date.today(),
+            "is_public": bool(f.get("is_public")), "created_at": _now()})
+        self._touched.add(rec_id)
         self.outcome.applied += 1
-        if rec.withdrawn:
+        if self._withdrawn(rec_id):
             self._conflict(c, "withdrawn", "soft", True, f["status"])
             return "soft"
         return "applied"
 
+    def _withdrawn(self, rec_id: str) -> bool:
+        cache = self.__dict__.setdefault("_withdrawn_ids", None)
+        if cache is None:
+            cache = set(self.session.execute(select(Recommendation.id).where(
+                Recommendation.withdrawn.is_(True))).scalars())
+            self._withdrawn_ids = cache
+        return rec_id in cache
+
     def _evidence_insert(self, c: ChangeLine) -> str:
-        if self.session.get(Evidence, c.entity_id) is not None:
+        if c.entity_id in self._seen["evidence"]:
             self.outcome.already_applied += 1
             return "exists"
+        self._seen["evidence"].add(c.entity_id)
         f = c.fields
-        self.session.add(Evidence(
-            id=c.entity_id, action_id=f.get("action_id"),
-            recommendation_id=f.get("recommendation_id"), agency_code=self.agency,
-            sha256=f.get("sha256"), size=f.get("size"), media_type=str(f.get("media_type", "")),
-            display_name=str(f.get("display_name", ""))[:300], url=str(f.get("url", "")),
-            is_public=bool(f.get("is_public"))))
+        now = _now()
+        self._rows["evidence"].append({
+            "id": c.entity_id, "action_id": f.get("action_id"),
+            "recommendation_id": f.get("recommendation_id"), "agency_code": self.agency,
+            "sha256": f.get("sha256"), "size": f.get("size"),
+            "media_type": str(f.get("media_type", "")),
+            "display_name": str(f.get("display_name", ""))[:300], "url": str(f.get("url", "")),
+            "is_public": bool(f.get("is_public")), "removed": False, "version": 1,
+            "created_at": now, "updated_at": now})
         self.outcome.applied += 1
         return "applied"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None)
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def _ids(changes: list[ChangeLine], entity: str) -> list[str]:
+    return [c.entity_id for c in changes if c.entity == entity and c.op == "insert"]
+
+
+def _existing(session: Session, column: Any, ids: list[str]) -> set[str]:
+    found: set[str] = set()
+    for start in range(0, len(ids), 500):
+        found.update(session.execute(select(column).where(
+            column.in_(ids[start:start + 500]))).scalars())
+    return found
+
+
+def _insert(session: Session, model: Any, rows: list[dict[str, Any]]) -> None:
+    if rows:
+        session.execute(model.__table__.insert(), rows)

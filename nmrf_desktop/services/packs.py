@@ -259,13 +259,9 @@ def _apply_pack(session: Session, pack: VerifiedPack, result: PackImport) -> Non
         session.execute(update(Change).where(Change.bundle_id.in_(acked))
                         .values(acknowledged=True))
     result.acknowledged = len(acked)
-    from .entry import refresh_status
+    from .entry import refresh_statuses
 
-    touched = sorted({p["recommendation_id"] for p in new_progress})
-    for chunk in _chunks(touched):
-        for rec in session.execute(select(Recommendation).where(
-                Recommendation.id.in_(chunk))).scalars():
-            refresh_status(session, rec)
+    refresh_statuses(session, sorted({p["recommendation_id"] for p in new_progress}))
 
 
 def _rec_in(r: dict[str, Any]) -> RecommendationIn:
