@@ -39,21 +39,15 @@ def changes_blob(changes: Iterable[ChangeLine]) -> tuple[bytes, int]:
     return b"".join(line + b"\n" for line in lines), len(lines)
 
 
-class _HashingWriter:
-    """A forward-only file for zipfile: hashes every byte written, never seeks back.
-
-    Because it says it cannot seek, zipfile streams each member with a data descriptor
-    instead of going back to patch headers, so the file's SHA-256 is known when the last
-    byte is written and the bundle is never read again to hash it.
-    """
+class _ForwardOnly:
+    """A file that zipfile may only append to: it then streams each member with a data
+    descriptor instead of seeking back to patch headers (nothing is written twice)."""
 
     def __init__(self, raw) -> None:  # type: ignore[no-untyped-def]
         self._raw = raw
-        self.digest = hashlib.sha256()
         self._position = 0
 
     def write(self, data: bytes) -> int:
-        self.digest.update(data)
         self._raw.write(data)
         self._position += len(data)
         return len(data)
@@ -70,7 +64,8 @@ class _HashingWriter:
 
 def write_bundle(out: Path, manifest: BundleManifest, changes: bytes,
                  evidence_files: Sequence[tuple[str, Path]], key: SigningKey) -> str:
-    """Write the signed bundle to `out` (temp file, fsync, rename); return the file's SHA-256.
+    """Write the signed bundle to `out` (temp file, fsync, rename); return the SHA-256 of
+    its signed manifest, the bundle's identity in the officer's chain.
 
     Each evidence file is read once: streamed into the archive while its hash is checked
     against the name it is listed under, so a file damaged on disk never leaves.
@@ -81,8 +76,7 @@ def write_bundle(out: Path, manifest: BundleManifest, changes: bytes,
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as raw:
-            sink = _HashingWriter(raw)
-            with zipfile.ZipFile(sink, "w", zipfile.ZIP_STORED) as zf:  # type: ignore[arg-type]
+            with zipfile.ZipFile(_ForwardOnly(raw), "w", zipfile.ZIP_STORED) as zf:  # type: ignore[arg-type]
                 zf.writestr(_info(ENVELOPE, zipfile.ZIP_DEFLATED), envelope)
                 zf.writestr(_info(CHANGES, zipfile.ZIP_DEFLATED), changes)
                 for sha, path in evidence_files:
@@ -91,7 +85,7 @@ def write_bundle(out: Path, manifest: BundleManifest, changes: bytes,
             os.fsync(raw.fileno())
         crashpoint("bundle-file:written")
         os.replace(tmp, out)
-        return sink.digest.hexdigest()
+        return hashlib.sha256(manifest.to_bytes()).hexdigest()
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

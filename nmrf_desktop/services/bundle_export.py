@@ -40,7 +40,7 @@ class ExportResult:
     bundle_id: str
     sequence: int
     path: Path
-    sha256: str
+    sha256: str  # of the signed manifest: the bundle's identity in the officer's chain
     changes: int
     evidence: int
 
@@ -104,30 +104,30 @@ def export_bundle(record: Record, out: Path, key: SigningKey) -> ExportResult:
         changes_count=count, evidence=tuple(entries.values()), audit_head=audit_head,
         created_at=utcnow().replace(microsecond=0).isoformat())
     try:
-        sha = write_bundle(out, manifest, blob, paths, key)
+        manifest_sha = write_bundle(out, manifest, blob, paths, key)
     except EvidenceDamaged as exc:
         raise ExportRefused(f"{exc}; it was damaged on disk: attach it again") from None
     crashpoint("bundle-export:file-written")
     kept = record.data_root / "sent" / f"{manifest.bundle_id}.nmrfbundle"
     kept.parent.mkdir(parents=True, exist_ok=True)
     _keep_copy(out, kept)
-    manifest_sha = hashlib.sha256(manifest.to_bytes()).hexdigest()
     actor = record.actor()
     with record.unit_of_work() as session:
         session.execute(update(Change).where(Change.seq.in_([r.seq for r in rows]))
                         .values(bundle_id=manifest.bundle_id))
         session.add(SentBundle(bundle_id=manifest.bundle_id, sequence=manifest.sequence,
-                               sha256=sha, manifest_sha256=manifest_sha, change_count=count,
-                               path=str(kept)))
+                               sha256=manifest_sha, manifest_sha256=manifest_sha,
+                               change_count=count, path=str(kept)))
         session.merge(Setting(key=SEQUENCE, value=str(manifest.sequence)))
         session.merge(Setting(key=LAST_HASH, value=manifest_sha))
         audit.append(session, "bundle.export", actor=actor, entity="bundle",
                      entity_id=manifest.bundle_id,
                      details={"sequence": manifest.sequence, "changes": count,
-                              "evidence": len(entries), "sha256": sha})
+                              "evidence": len(entries), "manifest_sha256": manifest_sha})
         session.flush()
         crashpoint("bundle-export:before-commit")
-    return ExportResult(manifest.bundle_id, manifest.sequence, out, sha, count, len(entries))
+    return ExportResult(manifest.bundle_id, manifest.sequence, out, manifest_sha, count,
+                        len(entries))
 
 
 def _keep_copy(out: Path, kept: Path) -> None:
