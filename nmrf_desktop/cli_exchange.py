@@ -223,16 +223,17 @@ def cmd_bundle(args: argparse.Namespace) -> int:
     for r in results:
         if args.json:
             continue
-        if r.status == bundle_import.REJECTED:
+        if r.status in (bundle_import.REJECTED, bundle_import.FAILED):
             failed += 1
-            sys.stderr.write(f"nmrf: {Path(r.file).name}: rejected: {r.reason}\n")
+            sys.stderr.write(f"nmrf: {Path(r.file).name}: {r.status}: {r.reason}\n")
         else:
             extra = r.reason or (f"{r.outcome.applied} changes applied, {r.outcome.soft} soft "
                                  f"and {r.outcome.hard} hard conflicts" if r.outcome else "")
             sys.stdout.write(f"{Path(r.file).name}: {r.status}: {extra}\n")
     if args.json:
         _out([r.as_dict() for r in results])
-        failed = sum(r.status == bundle_import.REJECTED for r in results)
+        failed = sum(r.status in (bundle_import.REJECTED, bundle_import.FAILED)
+                     for r in results)
     return 1 if failed else 0
 
 

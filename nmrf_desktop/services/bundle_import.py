@@ -35,6 +35,8 @@ from .record import Record
 log = logging.getLogger(__name__)
 
 MERGED, DUPLICATE, HELD, REJECTED = "merged", "already imported", "held", "rejected"
+# Not the bundle's fault (a full disk): nothing changed, and importing it again may work.
+FAILED = "failed"
 
 
 @dataclass(slots=True)
@@ -177,7 +179,14 @@ def import_bundle(record: Record, path: Path, *, name: str | None = None,
         return result
     try:
         crashpoint("bundle-import:verified")
-        _store_evidence(record, bundle)
+        try:
+            _store_evidence(record, bundle)
+        except OSError as exc:
+            result.status = FAILED
+            result.reason = (f"could not store its evidence files ({exc.strerror or exc}); "
+                             "nothing was changed: free some disk space and import it again")
+            log.error("%s: %s", name, result.reason)
+            return result
         crashpoint("bundle-import:evidence-stored")
         with record.unit_of_work() as session:
             authorize(session, m.agency, bundle.changes)

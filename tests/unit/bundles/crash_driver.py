@@ -11,8 +11,22 @@ from nmrf_desktop.services.record import open_record
 from .world import PASS
 
 
+def _limit_file_size(limit: int) -> None:
+    """Writes past `limit` bytes fail with EFBIG, as on a full disk (no SIGXFSZ kill)."""
+    import resource
+    import signal
+
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
 def main(job: str, db: str, path: str) -> int:
     record = open_record(db)
+    if job == "import-bundle-disk-full":
+        _limit_file_size(int(sys.argv[4]))
+        result = bundle_import.import_bundle(record, Path(path))
+        sys.stdout.write(f"{result.status}: {result.reason}\n")
+        return 0 if result.status == bundle_import.MERGED else 1
     if job == "import-bundle":
         result = bundle_import.import_bundle(record, Path(path))
         return 0 if result.status == bundle_import.MERGED else 1

@@ -112,3 +112,28 @@ def test_evidence_damaged_on_disk_is_not_exported(world: World, tmp_path: Path) 
         bundle_export.export_bundle(lap.record, out, lap.key)
     assert not out.exists() and not list(tmp_path.glob(".out.nmrfbundle*"))
     assert bundle_export.awaiting_ack_count(lap.record) == 0
+
+
+def test_disk_full_while_writing_evidence(world: World, tmp_path: Path) -> None:
+    lap = _officer_with_work(world, tmp_path)
+    big = tmp_path / "scan.pdf"
+    big.write_bytes(b"%PDF-1.4 " + os.urandom(3 * 1024 * 1024))
+    action = add_action(lap, world.rec_ids(), "with a large scan")
+    entry.attach_file(lap.record, big, agency="MOJ", action_id=action)
+    bundle = lap.export(tmp_path)
+    central = world.central
+    db = Path(str(central.engine.url.database))
+    largest = max(p.stat().st_size for p in db.parent.glob(db.name + "*"))
+    before = record_digest(central)
+    central.engine.dispose()
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.unit.bundles.crash_driver", "import-bundle-disk-full",
+         str(db), str(bundle), str(largest + 1024 * 1024)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout.startswith("failed:") and "disk space" in proc.stdout
+    assert "Traceback" not in proc.stderr
+    assert record_digest(central) == before
+    _intact(central)
+    assert bundle_import.import_bundle(central, bundle).status == bundle_import.MERGED
+    _intact(central)
