@@ -42,12 +42,19 @@ ISSUE_GROUPS = {
     "Elderly": "Older persons",
     "Human rights defenders": "Human rights defenders",
 }
-_MAORI = re.compile(r"\bm(a|ā)ori\b", re.IGNORECASE)
+_MAORI = re.compile(r"\bm(a|ā)oris?\b", re.IGNORECASE)
+# UPR Working Group sessions run three a year since 2008: anything past this is not one.
+MAX_SESSION = 150
+
+
+def _whole(cell: str) -> int | None:
+    """A plain ASCII whole number of at most 6 digits ('²' and '١' are digits to Python)."""
+    return int(cell) if cell.isascii() and cell.isdigit() and len(cell) <= 6 else None
 
 
 def decode(data: bytes, name: str, encoding: str | None = None) -> str:
     """Text of the file: the given encoding, else UTF-8, else Mac Roman (UPR Info's own)."""
-    if b"\x00" in data[:4096]:
+    if b"\x00" in data:
         raise ImportFailed([RowProblem(name, 0, "", "is a binary file, not a CSV text file")])
     if encoding:
         try:
@@ -171,7 +178,7 @@ class _Reader:
         problems = self.problems
         before = len(problems)
         for column, value in (("To", to_cell), ("Text", text_cell), ("From", frm_cell),
-                              ("Issue", issue_cell)):
+                              ("From-Rgrp", rgrp_cell), ("Issue", issue_cell)):
             if value.startswith(_FORMULA_START):
                 problem = check_text_cell(value, self.name, line, column)
                 if problem:
@@ -182,8 +189,9 @@ class _Reader:
         for column, value in (("Text", text), ("To", to), ("From", frm)):
             if not value:
                 problems.append(RowProblem(self.name, line, column, "is empty"))
-        session = int(session_cell) if session_cell.isdigit() else None
-        if session is None or session < 1:
+        session = _whole(session_cell)
+        if session is None or not 1 <= session <= MAX_SESSION:
+            session = None
             problems.append(RowProblem(self.name, line, "Session",
                                        f"{session_cell!r} is not a UPR session number"))
         response = response_cell.casefold()
@@ -191,7 +199,7 @@ class _Reader:
         if response and position is None:
             problems.append(RowProblem(self.name, line, "Response",
                                        f"{response_cell!r} is not Accepted or Noted"))
-        action = int(action_cell) if action_cell.isdigit() else None
+        action = _whole(action_cell)
         if action_cell and (action is None or not 1 <= action <= 5):
             problems.append(RowProblem(self.name, line, "Action",
                                        f"{action_cell!r} is not an action category 1-5"))

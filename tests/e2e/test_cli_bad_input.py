@@ -66,6 +66,8 @@ BAD_FILES: dict[str, tuple[Callable[[], bytes], tuple[str, ...]]] = {
                           ("row 2", "column 'Text'", "formula")),
     "formula-in-state": (lambda: csv_text(row(frm="@SUM(A1:A9)")).encode(),
                          ("row 2", "column 'From'", "formula")),
+    "formula-in-group": (lambda: csv_text(row().replace(",GRULAC,", ",=HYPERLINK(1),"))
+                         .encode(), ("row 2", "column 'From-Rgrp'", "formula")),
     "bad-session": (lambda: csv_text(row(session="eighteen")).encode(),
                     ("row 2", "column 'Session'", "'eighteen'")),
     "session-zero": (lambda: csv_text(row(session="0")).encode(),
@@ -216,17 +218,12 @@ def test_forced_encoding_reads_mac_roman(tmp_path: Path) -> None:
     assert hit["text"] == "Honour the Traité with Maori and Pakeha alike."
 
 
-@pytest.mark.xfail(strict=True, reason="bug in importers/upr_info.py: '²'.isdigit() is True "
-                   "but int('²') raises ValueError, so the import ends in a traceback")
 def test_superscript_digit_session_is_a_row_problem(nz_db: Path, tmp_path: Path) -> None:
     bad = tmp_path / "sup.csv"
     bad.write_text(csv_text(row(session="²")), encoding="utf-8")
     assert_user_error(nmrf("import", "upr-info", bad, db=nz_db), "row 2", "Session")
 
 
-@pytest.mark.xfail(strict=True, reason="bug in importers/upr_info.py: any digit string is a "
-                   "session, so a huge one overflows SQLite INTEGER (traceback) and 1888 "
-                   "imports as cycle 135, year 2638")
 @pytest.mark.parametrize("session", ["1888", "99999999999999999999999"])
 def test_implausible_session_is_a_row_problem(session: str, nz_db: Path,
                                               tmp_path: Path) -> None:
@@ -235,8 +232,6 @@ def test_implausible_session_is_a_row_problem(session: str, nz_db: Path,
     assert_user_error(nmrf("import", "upr-info", bad, db=nz_db), "row 2", "Session")
 
 
-@pytest.mark.xfail(strict=True, reason="bug in importers/upr_info.py: NUL bytes are only "
-                   "looked for in the first 4 KiB; later ones are imported into the text")
 def test_nul_byte_deep_in_the_file_is_rejected(nz_db: Path, tmp_path: Path) -> None:
     data = NZ_CSV.read_bytes()
     cut = data.index(b"\n", 20_000) - 5

@@ -88,8 +88,6 @@ def test_maori_with_macron_finds_the_rows_written_without(search_db: Path) -> No
                if re.search(r"\bMaori\b", r["text"]))
 
 
-@pytest.mark.xfail(strict=True, reason="bug in importers/upr_info.py: the Māori affected "
-                   "group is tagged for the word 'Maori' only, not the plural 'Maoris'")
 def test_plural_maoris_is_tagged_as_the_maori_group(search_db: Path) -> None:
     rows = search(search_db, "Maoris")
     assert rows and all("Māori" in r["affected_groups"] for r in rows)
