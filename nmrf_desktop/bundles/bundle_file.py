@@ -113,20 +113,11 @@ def _info(name: str, compression: int) -> zipfile.ZipInfo:
     return info
 
 
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 @dataclass(slots=True)
 class VerifiedBundle:
     """A bundle whose signature, manifest, change log and evidence all checked out."""
 
     path: Path
-    file_sha256: str
     manifest: BundleManifest
     manifest_sha256: str
     key_id: str
@@ -186,7 +177,7 @@ def verify_bundle(path: Path, find_key: Callable[[str], PublicKey | None],
                                          "hash: the file was altered")
         except UnsafeArchive as exc:
             raise BundleRejected(f"unsafe archive: {exc}") from None
-    return VerifiedBundle(path, _file_sha256(path), manifest,
+    return VerifiedBundle(path, manifest,
                           hashlib.sha256(payload).hexdigest(), key_id, changes)
 
 

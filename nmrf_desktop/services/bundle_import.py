@@ -8,7 +8,6 @@ itself does not change.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import shutil
@@ -24,6 +23,7 @@ from ..bundles.bundle_file import BundleRejected, VerifiedBundle, verify_bundle
 from ..bundles.keys import PublicKey
 from ..bundles.manifest import ZERO_HASH
 from ..faults import crashpoint
+from ..hashing import file_sha256
 from ..store import audit
 from ..store.blobs import BlobStore
 from ..store.models import InboxEntry, MergedBundle, SigningKeyRow, utcnow
@@ -62,14 +62,6 @@ class BundleResult:
         if self.released:
             out["released"] = [r.as_dict() for r in self.released]
         return out
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _lookup(session: Session):  # type: ignore[no-untyped-def]
@@ -153,7 +145,7 @@ def import_bundle(record: Record, path: Path, *, name: str | None = None,
     actor = record.actor()
     name = name or path.name
     try:
-        sha = _file_sha256(path)
+        sha = file_sha256(path)
     except OSError as exc:
         return BundleResult(str(path), REJECTED, f"{name}: cannot be read ({exc.strerror})")
     with record.reading() as session:

@@ -117,17 +117,22 @@ def create_action(record: Record, draft: ActionDraft, action_id: str | None = No
         return _action_record(session, row)
 
 
+def _editable_action(session: Session, action_id: str, expected_version: int) -> Action:
+    row = session.get(Action, action_id)
+    if row is None:
+        raise InvalidEntry("action", "That action no longer exists.")
+    if row.version != expected_version:
+        raise StaleEdit(f"The action '{row.title}' was changed elsewhere; reload it.")
+    return row
+
+
 def update_action(record: Record, action_id: str, draft: ActionDraft,
                   expected_version: int) -> ActionRecord:
     """Change an action; fails with StaleEdit if it changed since `expected_version`."""
     draft.validate()
     actor = record.actor()
     with record.unit_of_work() as session:
-        row = session.get(Action, action_id)
-        if row is None:
-            raise InvalidEntry("action", "That action no longer exists.")
-        if row.version != expected_version:
-            raise StaleEdit(f"The action '{row.title}' was changed elsewhere; reload it.")
+        row = _editable_action(session, action_id, expected_version)
         _check_links(session, draft.recommendation_ids)
         values = _draft_values(draft)
         changed = {k: v for k, v in values.items() if getattr(row, k) != v}
@@ -158,11 +163,7 @@ def cancel_action(record: Record, action_id: str, expected_version: int) -> Acti
     """Cancel, never delete: a shared action stays in the record with status cancelled."""
     actor = record.actor()
     with record.unit_of_work() as session:
-        row = session.get(Action, action_id)
-        if row is None:
-            raise InvalidEntry("action", "That action no longer exists.")
-        if row.version != expected_version:
-            raise StaleEdit(f"The action '{row.title}' was changed elsewhere; reload it.")
+        row = _editable_action(session, action_id, expected_version)
         base = trunk_base(session, "action", row.id, row.version)
         row.status = ActionStatus.CANCELLED.value
         session.flush()

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..domain.records import ImportReport, RecommendationIn
+from ..hashing import file_sha256
 from ..importers import template, uhri, upr_info
 from ..importers.base import ImportFailed, Parsed
 from ..store import audit
@@ -54,7 +54,7 @@ def import_files(record: Record, kind: str, paths: Sequence[Path], *,
         raise ImportFailed(report.rejected)
     records, cross_repeats = _merge_across_files(records)
     report.repeats += cross_repeats
-    file_hashes = [{"file": Path(p).name, "sha256": _sha256(Path(p))} for p in paths]
+    file_hashes = [{"file": Path(p).name, "sha256": file_sha256(Path(p))} for p in paths]
     actor = record.actor()
     with record.unit_of_work() as session:
         counts = recs_store.upsert(session, records)
@@ -89,11 +89,3 @@ def _merge_across_files(records: list[RecommendationIn]
         seen[key] = rec
         out.append(rec)
     return out, repeats
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

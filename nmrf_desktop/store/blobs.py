@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..faults import crashpoint
+from ..hashing import file_sha256
 
 CHUNK = 1 << 20
 
@@ -71,13 +72,7 @@ class BlobStore:
 
     def verify(self, sha256: str) -> bool:
         path = self.path_for(sha256)
-        if not path.is_file():
-            return False
-        digest = hashlib.sha256()
-        with path.open("rb") as fh:
-            while block := fh.read(CHUNK):
-                digest.update(block)
-        return digest.hexdigest() == sha256
+        return path.is_file() and file_sha256(path) == sha256
 
 
 def _fsync_dir(folder: Path) -> None:
