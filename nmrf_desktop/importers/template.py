@@ -4,6 +4,10 @@ Columns are found by their header label (row 1 of the "Recommendations" sheet, e
 first sheet); only Country, Body and Text are required. A row carrying Source and Source
 ID updates that recommendation; a row without them is the agency's own, identified by its
 country, body, document symbol, paragraph and text. Formulas are refused, never run.
+
+A progress workbook (`nmrf report xlsx`) also has Assignments, Actions, Progress and
+Evidence sheets: they are read here into typed rows, and compared with the record by
+`services.workbook_import`.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import io
 import logging
 import warnings
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -25,6 +30,7 @@ from ..domain.upr import BODIES, body_code, cycle_of_session, mechanism_of_body,
 from .base import ImportFailed, Parsed, merge_repeats, read_file
 from .template_cells import RowCells, unsafe_cell
 from .template_layout import BY_LABEL, COLUMNS, REQUIRED, SHEET, Column
+from .template_sheets import BY_NAME, Sheet, SheetRow, typed
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +66,14 @@ def _check_archive(data: bytes, name: str) -> None:
         raise fail("is a zip archive but not an XLSX workbook (no xl/workbook.xml)")
 
 
-def parse_recommendations(path: Path) -> Parsed:
+@dataclass(slots=True)
+class WorkbookParsed(Parsed):
+    """A template's recommendations, and the rows of the workbook's extra sheets."""
+
+    sheets: dict[str, list[SheetRow]] = field(default_factory=dict)
+
+
+def parse_recommendations(path: Path) -> WorkbookParsed:
     """Read one template workbook; every bad row or cell is a RowProblem, nothing is guessed."""
     path = Path(path)
     name = path.name
@@ -73,14 +86,20 @@ def parse_recommendations(path: Path) -> Parsed:
             warnings.simplefilter("ignore")
             wb = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
             try:
-                ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
-                out = Parsed()
-                rows = ws.iter_rows()
-                header = _header(next(rows, ()), name)
-                for line, cells in enumerate(rows, start=2):
-                    rec = _record(cells, header, name, line, out.rejected)
-                    if rec is not None:
-                        out.records.append(rec)
+                out = WorkbookParsed()
+                first = wb.sheetnames[0] if wb.sheetnames else ""
+                if SHEET in wb.sheetnames or first not in BY_NAME:
+                    ws = wb[SHEET] if SHEET in wb.sheetnames else wb.worksheets[0]
+                    rows = ws.iter_rows()
+                    header = _header(next(rows, ()), name, BY_LABEL, COLUMNS, REQUIRED)
+                    for line, cells in enumerate(rows, start=2):
+                        rec = _record(cells, header, name, line, out.rejected)
+                        if rec is not None:
+                            out.records.append(rec)
+                for sheet in (BY_NAME[n] for n in wb.sheetnames if n in BY_NAME):
+                    line = 0
+                    out.sheets[sheet.name] = _sheet_rows(wb[sheet.name], sheet, name,
+                                                         out.rejected)
             finally:
                 wb.close()
     except ImportFailed:
@@ -93,16 +112,17 @@ def parse_recommendations(path: Path) -> Parsed:
     return out
 
 
-def _header(cells: tuple, name: str) -> list[Column | None]:
+def _header(cells: tuple, name: str, by_label: dict[str, Column], columns: tuple[Column, ...],
+            required: tuple[str, ...]) -> list[Column | None]:
     """The column of each position in the header row; ImportFailed naming every bad header."""
     problems: list[RowProblem] = []
     header: list[Column | None] = []
     seen: set[str] = set()
     for index, cell in enumerate(cells, start=1):
         text = squash(str(cell.value)) if cell.value is not None else ""
-        column = BY_LABEL.get(text.casefold()) if text else None
+        column = by_label.get(text.casefold()) if text else None
         if text and column is None:
-            known = ", ".join(c.label for c in COLUMNS if not c.hidden)
+            known = ", ".join(c.label for c in columns if not c.hidden)
             problems.append(RowProblem(name, 1, text, f"unknown column in cell "
                                        f"{get_column_letter(index)}1 (the template's columns "
                                        f"are: {known})"))
@@ -112,21 +132,40 @@ def _header(cells: tuple, name: str) -> list[Column | None]:
         if column is not None:
             seen.add(column.label)
         header.append(column)
-    missing = [c for c in REQUIRED if c not in seen]
+    missing = [c for c in required if c not in seen]
     if missing:
         problems.append(RowProblem(name, 1, ", ".join(missing),
                                    f"missing column(s) {', '.join(missing)}: row 1 must hold the "
-                                   "template's header labels (Country, Body and Text at least)"))
+                                   f"template's header labels ({', '.join(required)} at least)"))
     if problems:
         raise ImportFailed(problems)
     return header
 
 
-def _record(cells: tuple, header: list[Column | None], name: str, line: int,
-            problems: list[RowProblem]) -> RecommendationIn | None:
+def _sheet_rows(ws, sheet: Sheet, file: str,  # type: ignore[no-untyped-def]
+                problems: list[RowProblem]) -> list[SheetRow]:
+    """The typed rows of one extra sheet; bad cells are RowProblems naming the sheet."""
+    name = f"{file}, sheet {sheet.name}"
+    rows = ws.iter_rows()
+    header = _header(next(rows, ()), name, sheet.by_label, sheet.columns, (sheet.key,))
+    present = frozenset(c.label for c in header if c is not None)
+    out: list[SheetRow] = []
+    for line, cells in enumerate(rows, start=2):
+        before = len(problems)
+        row = _cells(cells, header, name, line, problems)
+        if row is None:
+            continue
+        values = {c.label: typed(row, c) for c in sheet.columns if c.label in present}
+        if len(problems) == before:
+            out.append(SheetRow(sheet.name, name, line, values, present))
+    return out
+
+
+def _cells(cells: tuple, header: list[Column | None], name: str, line: int,
+           problems: list[RowProblem]) -> RowCells | None:
+    """The non-empty, safe cells of one row; None for an empty row."""
     values: dict[str, object] = {}
     reported: set[str] = set()
-    before = len(problems)
     for index, cell in enumerate(cells):
         value = cell.value
         if value is None or (isinstance(value, str) and not value.strip()):
@@ -145,7 +184,15 @@ def _record(cells: tuple, header: list[Column | None], name: str, line: int,
         values[column.label] = value
     if not values:
         return None  # an empty row, or one whose every value is already reported
-    row = RowCells(name, line, values, problems, reported)
+    return RowCells(name, line, values, problems, reported)
+
+
+def _record(cells: tuple, header: list[Column | None], name: str, line: int,
+            problems: list[RowProblem]) -> RecommendationIn | None:
+    before = len(problems)
+    row = _cells(cells, header, name, line, problems)
+    if row is None:
+        return None
     rec = _build(row)
     return rec if len(problems) == before else None
 

@@ -20,7 +20,9 @@ class Column:
 
     label: str
     width: int
-    kind: str = "text"  # text | list | int | date | yes_no | position | mechanism
+    # text | long (kept as written) | list | int | date | yes_no | position | mechanism,
+    # or a vocabulary of the extra sheets (template_sheets.VOCABULARIES)
+    kind: str = "text"
     hidden: bool = False
 
 
@@ -63,7 +65,7 @@ POSITION_LABELS: dict[Position, str] = {p: label(p) for p in Position}
 YES, NO = "Yes", "No"
 
 
-def _lookup(labels: dict, extra: dict[str, object]) -> dict[str, object]:
+def lookup(labels: dict, extra: dict[str, object]) -> dict[str, object]:
     """Accept a label, the stored value, or either with '_' for spaces, any case."""
     out: dict[str, object] = dict(extra)
     for value, text in labels.items():
@@ -72,9 +74,9 @@ def _lookup(labels: dict, extra: dict[str, object]) -> dict[str, object]:
     return out
 
 
-MECHANISMS_READ = _lookup(MECHANISM_LABELS, {"treaty bodies": Mechanism.TREATY_BODY,
+MECHANISMS_READ = lookup(MECHANISM_LABELS, {"treaty bodies": Mechanism.TREATY_BODY,
                                              "special procedures": Mechanism.SPECIAL_PROCEDURE})
-POSITIONS_READ = _lookup(POSITION_LABELS, {"accepted": Position.SUPPORTED,
+POSITIONS_READ = lookup(POSITION_LABELS, {"accepted": Position.SUPPORTED,
                                            "partially supported": Position.SUPPORTED_IN_PART,
                                            "n/a": Position.NOT_APPLICABLE})
 YES_NO_READ: dict[str, bool] = {"yes": True, "y": True, "true": True, "1": True,

@@ -1,10 +1,10 @@
-"""Writes the product's own XLSX template: one sheet of recommendations, safe to open in Excel."""
+"""Writes the XLSX template, and the styled, formula-safe sheets every workbook uses."""
 
 from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -23,6 +23,7 @@ from ..importers.template_layout import (
     POSITION_LABELS,
     SHEET,
     YES,
+    Column,
     TemplateRow,
 )
 
@@ -33,11 +34,17 @@ _TOP = Alignment(vertical="top")
 _HEADER_FONT = Font(bold=True)
 _HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 _LAST_ROW = 1_048_576
+_WRAPPED = ("text", "long", "list")
+LISTS = {
+    "mechanism": ",".join(MECHANISM_LABELS.values()),
+    "position": ",".join(POSITION_LABELS.values()),
+    "yes_no": f"{YES},{NO}",
+}
 # What Excel (or LibreOffice) would run as a formula if typed; "- " is UHRI's list style.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def _values(row: TemplateRow) -> list[object]:
+def template_values(row: TemplateRow) -> list[object]:
     """The row's cells in COLUMNS order, as plain values."""
     rec = row.rec
     groups = [s.regional_group for s in rec.states]
@@ -53,20 +60,21 @@ def _values(row: TemplateRow) -> list[object]:
     ]
 
 
-class _CellMaker:
+class CellMaker:
     """Turns values into write-only cells; text is never left for Excel to run.
 
     Styling a cell is the slow part of openpyxl, so each column has one styled cell that
     every row reuses: a write-only sheet serializes a row before the next is appended.
     """
 
-    def __init__(self, ws: Worksheet) -> None:
+    def __init__(self, ws: Worksheet, columns: Sequence[Column]) -> None:
         self.ws = ws
+        self.kinds = [c.kind for c in columns]
         self.cleaned = 0
         self.columns: list[WriteOnlyCell] = []
-        for column in COLUMNS:
+        for column in columns:
             cell = WriteOnlyCell(ws)
-            cell.alignment = _WRAP if column.kind in ("text", "list") else _TOP
+            cell.alignment = _WRAP if column.kind in _WRAPPED else _TOP
             if column.kind == "date":
                 cell.number_format = "yyyy-mm-dd"
             self.columns.append(cell)
@@ -95,19 +103,14 @@ class _CellMaker:
         # it as text so that editing the cell in Excel does not turn it into one either.
         cell = WriteOnlyCell(self.ws, value)
         cell.data_type = "s"
-        cell.alignment = _WRAP if COLUMNS[index].kind in ("text", "list") else _TOP
+        cell.alignment = _WRAP if self.kinds[index] in _WRAPPED else _TOP
         cell.quotePrefix = True
         return cell
 
 
-def _validations(ws: Worksheet) -> None:
+def _validations(ws: Worksheet, columns: Sequence[Column], lists: dict[str, str]) -> None:
     """Drop-down lists on the closed vocabularies; whole numbers where numbers belong."""
-    lists = {
-        "mechanism": ",".join(MECHANISM_LABELS.values()),
-        "position": ",".join(POSITION_LABELS.values()),
-        "yes_no": f"{YES},{NO}",
-    }
-    for index, column in enumerate(COLUMNS, start=1):
+    for index, column in enumerate(columns, start=1):
         letter = get_column_letter(index)
         if column.kind in lists:
             dv = DataValidation(type="list", formula1=f'"{lists[column.kind]}"',
@@ -128,20 +131,20 @@ def _validations(ws: Worksheet) -> None:
         ws.data_validations.append(dv)
 
 
-def _write(rows: Iterable[TemplateRow], path: Path) -> int:
-    wb = Workbook(write_only=True)
-    wb.properties.creator = "NMRF Desktop"
-    wb.properties.title = "UN human-rights recommendations"
-    ws = wb.create_sheet(SHEET)
-    for index, column in enumerate(COLUMNS, start=1):
+def write_sheet(wb: Workbook, title: str, columns: Sequence[Column],
+                rows: Iterable[list[object]], lists: dict[str, str] | None = None) -> int:
+    """Append one styled sheet to a write-only workbook: header frozen, auto-filter, widths,
+    wrapped text, drop-downs; returns the data rows written."""
+    ws = wb.create_sheet(title)
+    for index, column in enumerate(columns, start=1):
         dim = ws.column_dimensions[get_column_letter(index)]
         dim.width = column.width
         dim.hidden = column.hidden
     ws.freeze_panes = "A2"
-    _validations(ws)
-    cells = _CellMaker(ws)
+    _validations(ws, columns, LISTS | (lists or {}))
+    cells = CellMaker(ws, columns)
     header = []
-    for column in COLUMNS:
+    for column in columns:
         cell = WriteOnlyCell(ws, column.label)
         cell.font, cell.fill, cell.alignment = _HEADER_FONT, _HEADER_FILL, _WRAP
         header.append(cell)
@@ -149,27 +152,40 @@ def _write(rows: Iterable[TemplateRow], path: Path) -> int:
     count = 0
     try:
         for row in rows:
-            ws.append(cells.row(_values(row)))
+            ws.append(cells.row(row))
             count += 1
     except BaseException:
         ws.close()  # cancelled or failed: end the half-written sheet, leave nothing open
         raise
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(COLUMNS))}{count + 1}"
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{count + 1}"
     if cells.cleaned:
-        log.warning("%d cells held control characters Excel cannot store; replaced by U+FFFD",
-                    cells.cleaned)
-    wb.save(path)
+        log.warning("%d cells of sheet %s held control characters Excel cannot store; "
+                    "replaced by U+FFFD", cells.cleaned, title)
     return count
+
+
+def new_workbook(title: str) -> Workbook:
+    wb = Workbook(write_only=True)
+    wb.properties.creator = "NMRF Desktop"
+    wb.properties.title = title
+    return wb
+
+
+def save_atomically(wb: Workbook, out: Path) -> None:
+    """Save to `out`, replaced whole, never left half-written."""
+    out = Path(out)
+    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
+    try:
+        wb.save(partial)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def write_template(rows: Iterable[TemplateRow], out: Path) -> int:
     """Write the rows to `out` (replaced whole, never left half-written); returns the count."""
-    out = Path(out)
-    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    try:
-        count = _write(rows, partial)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
+    wb = new_workbook("UN human-rights recommendations")
+    count = write_sheet(wb, SHEET, COLUMNS, (template_values(row) for row in rows))
+    save_atomically(wb, out)
     log.info("wrote %d recommendations to %s", count, out)
     return count

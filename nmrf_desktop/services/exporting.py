@@ -1,4 +1,5 @@
-"""Export use case: the recommendations matching some filters, as the round-trippable template."""
+"""Export use cases: the recommendations matching some filters as the round-trippable template,
+or as the progress workbook (the template plus assignments, actions, progress, evidence)."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from ..domain.enums import Mechanism, Position, Source
 from ..domain.records import Filters, RecommendationIn, StateRef
 from ..importers.template_layout import TemplateRow
 from ..reports.xlsx_template import write_template
+from ..reports.xlsx_workbook import write_workbook
 from ..store import search
 from ..store.models import Recommendation, RecommendationState, RecommendationTerm, State, Term
+from . import workbook_rows
 from .progress import NO_PROGRESS, Progress
 from .record import Record
 
@@ -33,6 +36,36 @@ def export_template(record: Record, filters: Filters, out: Path,
         count = write_template(_rows(session, ids, progress), out)
     progress.finish()
     return count
+
+
+def export_workbook(record: Record, filters: Filters, out: Path,
+                    progress: Progress = NO_PROGRESS, ids: Sequence[str] | None = None
+                    ) -> dict[str, int]:
+    """Write the progress workbook of the recommendations matching `filters` (or of `ids`,
+    in search order, when given: a selection); returns the rows written per sheet."""
+    with record.reading() as session:
+        found = search.search_ids(session, filters)
+        if ids is not None:
+            wanted = set(ids)
+            found = [i for i in found if i in wanted]
+        progress.start(len(found) * 5, "Exporting the workbook")
+        counts = write_workbook(_rows(session, found, progress), {
+            name: _sheet(session, found, read, progress)
+            for name, read in workbook_rows.BY_RECOMMENDATIONS.items()}, out)
+    progress.finish()
+    return counts
+
+
+def _sheet(session: Session, ids: Sequence[str], read: workbook_rows.Reader,
+           progress: Progress) -> Iterator[list[object]]:
+    seen: set[str] = set()  # an action or evidence answering several recommendations
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        for key, values in read(session, chunk):
+            if key not in seen:
+                seen.add(key)
+                yield values
+        progress.advance(len(chunk))
 
 
 def _rows(session: Session, ids: Sequence[str], progress: Progress) -> Iterator[TemplateRow]:

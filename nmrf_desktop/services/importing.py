@@ -40,6 +40,10 @@ def import_files(record: Record, kind: str, paths: Sequence[Path], *,
     All files are parsed and checked before the database is touched; the writes then
     happen in one transaction, so a killed process leaves the record as it was.
     """
+    if kind == "xlsx":  # the product's workbook: its Progress sheet may add updates
+        from .workbook_import import import_workbooks
+
+        return import_workbooks(record, paths, skip_bad_rows=skip_bad_rows, progress=progress)
     parse = _parser(kind, encoding)
     report = ImportReport(source=kind, files=[str(p) for p in paths])
     records: list[RecommendationIn] = []

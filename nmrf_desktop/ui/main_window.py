@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 from pathlib import Path
 
@@ -45,13 +46,14 @@ from .menus import install_menus
 from .overview_page import OverviewPage
 from .recommendations_model import RecommendationsModel
 from .recommendations_table import RecommendationsTable, show_about
+from .reports_hub import ReportsHub
 from .search_box import SearchBox
 from .tasks import TaskRunner
 from .workspace_session import WorkspaceSession
 
 log = logging.getLogger(__name__)
 
-SEARCH_DEBOUNCE_MS = 60
+SEARCH_DEBOUNCE_MS = 40
 
 
 
@@ -82,6 +84,7 @@ class MainWindow(QMainWindow):
                                         remember=remember_state)
         self.window_actions = install_menus(self)
         self.exchange = ExchangeHub(self)
+        self.reports = ReportsHub(self)
         self.session.install(self.window_actions)
         self._connect()
         self._set_title()
@@ -158,11 +161,13 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.search_box.textChanged.connect(self._search_timer.start)
+        self.search_box.textChanged.connect(self.model.interrupt)  # stop a stale search now
         self.search_box.leaveRequested.connect(self._enter_results)
         self._search_timer.timeout.connect(self._apply_search)
         self.model.countsChanged.connect(self._show_counts)
         self.model.loadingChanged.connect(self._show_loading)
         self.model.modelReset.connect(self._after_reset)
+        self.model.idsComplete.connect(self._after_reset)
         self.table.selectionModel().currentRowChanged.connect(self._current_changed)
         self._runner.failed.connect(self._show_error)
         self.filter_panel.changed.connect(self._search_timer.start)
@@ -216,6 +221,10 @@ class MainWindow(QMainWindow):
         self.exchange.opened(record)
         self.session.opened(record)
         log.info("opened %s", path)
+        # What exists now (modules, widgets, mappers) lives as long as the app: keep it out
+        # of the collector's full passes, which hold the GIL and would stall the window
+        # for 100+ ms at a time.
+        gc.freeze()
         self.databaseOpened.emit(str(path))
 
     def _open_failed(self, exc: BaseException) -> None:
@@ -235,8 +244,7 @@ class MainWindow(QMainWindow):
     def _apply_search(self) -> None:
         """Search box and filter panel together: one Filters, one query."""
         wanted = self.filter_panel.filters(self.search_box.text().strip())
-        if wanted != self.model.filters:
-            self.model.set_filters(wanted)
+        self.model.set_filters(wanted)  # a no-op if these results are shown or on the way
         count = self.filter_panel.active_count()
         self.filter_dock.setWindowTitle(self.tr("Filters ({0})").format(count) if count
                                         else self.tr("Filters"))
@@ -330,14 +338,19 @@ class MainWindow(QMainWindow):
         self.table.scrollTo(index)
 
     def _after_reset(self) -> None:
-        """Keep the recommendation being read (and a selection kept on purpose) selected."""
+        """Keep the recommendation being read (and a selection kept on purpose) selected.
+
+        Runs on the reset and again once every id of a long result is in."""
         current = self.detail.current_id
         row = self.model.row_of(current) if current else -1
         if row >= 0:
-            self.select_row(row)
-        elif current:
+            if self.model.id_at(self.table.currentIndex().row()) != current:
+                self.select_row(row)
+        elif current and self.model.ids_complete:
             self.detail.show_placeholder()
-        keep, self._keep_selection = self._keep_selection, []
+        keep = self._keep_selection
+        if self.model.ids_complete:
+            self._keep_selection = []
         selection = QItemSelection()
         last = self.model.columnCount() - 1
         for kept in self.model.rows_of(keep):
