@@ -4,11 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
+from itertools import chain
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
 
 from ..domain.entry import ActionRecord, EvidenceRecord, ProgressRecord
 from ..domain.enums import Position
@@ -25,6 +31,12 @@ EXCERPT_CHARS = 140
 _EXCERPT_READ = EXCERPT_CHARS + 60
 _SPACE = re.compile(r"\s+")
 _ID_SLICE = 2_000
+# SQLite virtual-machine steps between two looks at a query's cancel flag (well under 1 ms).
+_CANCEL_STEPS = 20_000
+
+
+class Cancelled(Exception):
+    """A newer query superseded this one before it finished."""
 
 
 class SortKey(StrEnum):
@@ -44,6 +56,16 @@ class Listing:
     """The ids matching one query, in order, and how many recommendations there are at all."""
 
     ids: list[str]
+    total: int
+
+
+@dataclass(frozen=True, slots=True)
+class FirstPage:
+    """The first rows of one query; `count` is None when more rows match than were read."""
+
+    ids: list[str]
+    rows: list[ListRow]
+    count: int | None
     total: int
 
 
@@ -117,18 +139,113 @@ def _sort_columns(key: SortKey, descending: bool) -> list:  # type: ignore[type-
     return ordered
 
 
+def _ordered(filters: Filters, sort: SortKey | None, descending: bool) -> Select:  # type: ignore[type-arg]
+    """The ids of a query in display order (deterministic: every order ends with num).
+
+    Sorted by a column, a text query is a subquery run once: as a join, SQLite may walk
+    the sort or a filter's index and run the MATCH once per row.
+    """
+    if sort is None:
+        return search.matching(filters)
+    r = Recommendation
+    stmt = select(r.id).where(*search.filter_clauses(filters))
+    query = search.fts_query(filters.text) if filters.text else ""
+    if query:
+        stmt = stmt.where(r.num.in_(search.matches(query)))
+    return stmt.order_by(*_sort_columns(sort, descending))
+
+
+def _check(cancelled: threading.Event | None) -> None:
+    if cancelled is not None and cancelled.is_set():
+        raise Cancelled
+
+
+@contextmanager
+def _reading(record: Record, cancelled: threading.Event | None) -> Iterator[Session]:
+    """A read session whose SQLite statements stop soon after `cancelled` is set."""
+    _check(cancelled)
+    with record.reading() as session:
+        raw = None
+        if cancelled is not None and record.is_sqlite:
+            raw = session.connection().connection.driver_connection
+            raw.set_progress_handler(  # type: ignore[union-attr]
+                lambda: 1 if cancelled.is_set() else 0, _CANCEL_STEPS)
+        try:
+            yield session
+        except OperationalError:
+            _check(cancelled)  # "interrupted": say so plainly
+            raise
+        finally:
+            if raw is not None:
+                raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
+
+
+def first_page(record: Record, filters: Filters, sort: SortKey | None = None,
+               descending: bool = False, limit: int = 100,
+               cancelled: threading.Event | None = None) -> FirstPage:
+    """The first `limit` rows of a query: what the table paints first."""
+    query = search.fts_query(filters.text) if filters.text else ""
+    with _reading(record, cancelled) as session:
+        if sort is None and query:
+            ids = search.search_ids(session, filters, limit=limit)
+        else:
+            ids = list(session.execute(_ordered(filters, sort, descending).limit(limit))
+                       .scalars())
+        _check(cancelled)
+        rows = _rows(session, ids)
+        total = int(session.execute(
+            select(func.count()).select_from(Recommendation)).scalar_one())
+    return FirstPage(ids=ids, rows=rows, count=len(ids) if len(ids) < limit else None,
+                     total=total)
+
+
+def count(record: Record, filters: Filters,
+          cancelled: threading.Event | None = None) -> int:
+    """How many recommendations match a query."""
+    with _reading(record, cancelled) as session:
+        return search.count(session, filters)
+
+
+def page(record: Record, filters: Filters, sort: SortKey | None, descending: bool,
+         offset: int, limit: int, cancelled: threading.Event | None = None
+         ) -> tuple[list[str], list[ListRow]]:
+    """The ids and rows at `offset` of a query (its order is deterministic)."""
+    query = search.fts_query(filters.text) if filters.text else ""
+    with _reading(record, cancelled) as session:
+        if sort is None and query:
+            ids = search.search_ids(session, filters, limit=limit, offset=offset)
+        else:
+            ids = list(session.execute(
+                _ordered(filters, sort, descending).limit(limit).offset(offset)).scalars())
+        return ids, _rows(session, ids)
+
+
+def all_ids(record: Record, filters: Filters, sort: SortKey | None = None,
+            descending: bool = False, cancelled: threading.Event | None = None
+            ) -> tuple[str, ...]:
+    """Every matching id in order (best match first for a text query unless sorted).
+
+    A tuple of strings: the garbage collector untracks it, so 270,000 ids add nothing
+    to a collection's pause (which would stall every thread, the GUI's too).
+    """
+    with _reading(record, cancelled) as session:
+        # In slices, letting go of the GIL between them: one long fetch would hold it and
+        # stall the GUI thread.
+        parts: list[tuple[str, ...]] = []
+        for part in session.execute(
+                _ordered(filters, sort, descending),
+                execution_options={"yield_per": _ID_SLICE}).scalars().partitions():
+            parts.append(tuple(part))
+            _check(cancelled)
+            time.sleep(0)
+    return tuple(chain.from_iterable(parts))
+
+
 def list_ids(record: Record, filters: Filters, sort: SortKey | None = None,
              descending: bool = False) -> Listing:
-    """Every matching id in order (best match first for a text query unless sorted)."""
-    stmt = search.matching(filters)
-    if sort is not None:
-        stmt = stmt.order_by(None).order_by(*_sort_columns(sort, descending))
+    """Every matching id in order, and how many recommendations there are at all."""
+    ids = list(all_ids(record, filters, sort, descending))
     with record.reading() as session:
-        # In slices: one long C-level fetch would hold the GIL and stall the GUI thread.
-        ids: list[str] = []
-        for part in session.execute(
-                stmt, execution_options={"yield_per": _ID_SLICE}).scalars().partitions():
-            ids.extend(part)
         total = int(session.execute(
             select(func.count()).select_from(Recommendation)).scalar_one())
     return Listing(ids=ids, total=total)
@@ -150,19 +267,23 @@ def list_rows(record: Record, ids: Sequence[str]) -> list[ListRow]:
     """Table rows for `ids`, in the order given; ids no longer in the record are skipped."""
     if not ids:
         return []
+    with record.reading() as session:
+        return _rows(session, ids)
+
+
+def _rows(session: Session, ids: Sequence[str]) -> list[ListRow]:
     r = Recommendation
     found: dict[str, ListRow] = {}
-    with record.reading() as session:
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start:start + 500])
-            for row in session.execute(select(
-                r.id, r.reference, r.body, r.cycle, r.year, func.substr(r.text, 1, _EXCERPT_READ),
-                r.position, r.status, r.last_update_on,
-            ).where(r.id.in_(chunk))):
-                found[row[0]] = ListRow(
-                    id=row[0], reference=row[1], body=row[2], cycle=row[3], year=row[4],
-                    excerpt=excerpt(row[5] or ""), position=row[6], status=row[7],
-                    last_update_on=row[8])
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start:start + 500])
+        for row in session.execute(select(
+            r.id, r.reference, r.body, r.cycle, r.year, func.substr(r.text, 1, _EXCERPT_READ),
+            r.position, r.status, r.last_update_on,
+        ).where(r.id.in_(chunk))):
+            found[row[0]] = ListRow(
+                id=row[0], reference=row[1], body=row[2], cycle=row[3], year=row[4],
+                excerpt=excerpt(row[5] or ""), position=row[6], status=row[7],
+                last_update_on=row[8])
     return [found[i] for i in ids if i in found]
 
 
