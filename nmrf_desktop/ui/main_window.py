@@ -34,7 +34,7 @@ from ..services import browsing
 from ..services.browsing import RecommendationDetail
 from ..services.demo import ensure_demo_database
 from ..services.facets import AgencyChoice
-from ..services.record import Record, open_record
+from ..services.record import Record
 from ..services.workspace import Profile
 from . import window_state
 from .coordinator import CoordinatorTools
@@ -47,6 +47,7 @@ from .overview_page import OverviewPage
 from .recommendations_model import RecommendationsModel
 from .recommendations_table import RecommendationsTable, show_about
 from .reports_hub import ReportsHub
+from .safety_hub import SafetyHub
 from .search_box import SearchBox
 from .tasks import TaskRunner
 from .workspace_session import WorkspaceSession
@@ -85,6 +86,7 @@ class MainWindow(QMainWindow):
         self.window_actions = install_menus(self)
         self.exchange = ExchangeHub(self)
         self.reports = ReportsHub(self)
+        self.safety = SafetyHub(self)
         self.session.install(self.window_actions)
         self._connect()
         self._set_title()
@@ -181,14 +183,14 @@ class MainWindow(QMainWindow):
     def open_database(self, path: Path | str) -> None:
         """Open (creating and migrating as needed) a database file, off the GUI thread."""
         target = Path(path)
-        self._begin_open(lambda: (target, open_record(target)),
+        self._begin_open(lambda: (target, self.safety.open_record(target)),
                          self.tr("Opening {0}…").format(target.name))
 
     def open_demo(self) -> None:
         """Open the demo database, building it first if needed."""
         def job() -> tuple[Path, Record]:
             target = ensure_demo_database()
-            return target, open_record(target)
+            return target, self.safety.open_record(target)
         self._begin_open(job, self.tr("Opening the demo database…"))
 
     def choose_database(self) -> None:
@@ -229,6 +231,9 @@ class MainWindow(QMainWindow):
 
     def _open_failed(self, exc: BaseException) -> None:
         self._opening = False
+        if self.safety.open_failed(exc):  # refused (second window, policy) or offered a restore
+            self.openFailed.emit(str(exc))
+            return
         log.error("could not open a database", exc_info=exc)
         self.statusBar().clearMessage()
         message = self.tr("The database could not be opened.\n\n{0}").format(exc)

@@ -1,0 +1,152 @@
+"""Safety in the window: policy values shown locked, one window per database, backup on close,
+and the offer to restore the latest good backup when the start-up check fails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from nmrf_desktop import settings
+from nmrf_desktop.services import backup, catalog
+from nmrf_desktop.services.instance import InstanceGuard
+from nmrf_desktop.services.record import Record, open_record
+from nmrf_desktop.settings import BACKUP_DAILY, BACKUPS_KEPT, EVIDENCE_MAX_BYTES
+from nmrf_desktop.ui import main_window, window_state
+from nmrf_desktop.ui.main_window import MainWindow
+from nmrf_desktop.ui.safety_hub import SafetyHub, restore_button_of
+from nmrf_desktop.ui.settings_dialog import MB, SettingsDialog
+from nmrf_desktop.ui.tasks import TaskRunner
+
+
+@pytest.fixture(autouse=True)
+def _policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    path = tmp_path / "policy.toml"
+    monkeypatch.setenv("NMRF_POLICY_FILE", str(path))
+    yield path
+    settings.set_user_source(None)
+
+
+def safe_window(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]
+                monkeypatch: pytest.MonkeyPatch) -> tuple[MainWindow, SafetyHub]:
+    """A main window with its SafetyHub (wired here the way MainWindow wires it, if not yet)."""
+    win = MainWindow(runner, remember_state=False, ask_profile=False)
+    qtbot.addWidget(win)
+    hub = getattr(win, "safety", None)
+    if hub is None:
+        hub = SafetyHub(win)
+        monkeypatch.setattr(main_window, "open_record", hub.open_record)
+        original = win._open_failed
+
+        def open_failed(exc: BaseException) -> None:
+            if hub.open_failed(exc):
+                win._opening = False
+                win.openFailed.emit(str(exc))
+                return
+            original(exc)
+        win._open_failed = open_failed  # type: ignore[method-assign]
+    return win, hub
+
+
+def test_settings_dialog_shows_policy_values_locked(qtbot, _policy: Path) -> None:  # type: ignore[no-untyped-def]
+    _policy.write_text('[backup]\nkept = 3\n[exchange]\nagency = "MOJ"\n', encoding="utf-8")
+    store = window_state.settings()
+    store.setValue(BACKUPS_KEPT.key, 20)
+    store.setValue(EVIDENCE_MAX_BYTES.key, 5 * MB)
+    dialog = SettingsDialog(store, database_values={"agency": "DOC"})
+    qtbot.addWidget(dialog)
+    kept = dialog.fields[BACKUPS_KEPT.key]
+    assert dialog.is_locked(BACKUPS_KEPT) and not kept.isEnabled()
+    assert kept.value() == 3  # the policy's value, not the user's 20
+    assert dialog.lock_notes[BACKUPS_KEPT.key].text() == "Set by your organisation"
+    assert dialog.lock_notes["agency"].isVisibleTo(dialog)
+    assert "MOJ" in dialog.fields["agency"].text()  # the policy's agency, not the profile's
+    cap = dialog.fields[EVIDENCE_MAX_BYTES.key]
+    assert cap.isEnabled() and cap.value() == 5 and EVIDENCE_MAX_BYTES.key not in \
+        dialog.lock_notes
+    cap.setValue(7)
+    dialog.fields[BACKUP_DAILY.key].setChecked(False)
+    dialog.accept()
+    assert int(store.value(BACKUPS_KEPT.key)) == 20  # a locked value is never written
+    assert int(store.value(EVIDENCE_MAX_BYTES.key)) == 7 * MB
+    assert settings.resolve(BACKUP_DAILY, store.value(BACKUP_DAILY.key)).value is False
+
+
+def test_settings_is_in_the_file_menu_and_opens(qtbot, runner: TaskRunner, nz_db: Path,  # type: ignore[no-untyped-def]
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    win, hub = safe_window(qtbot, runner, monkeypatch)
+    menus = [a.menu() for a in win.menuBar().actions() if a.menu() is not None]
+    assert any(hub.settings_action in m.actions() for m in menus)
+    win.open_database(nz_db)
+    qtbot.waitUntil(lambda: win.database_path is not None and win.is_idle(), timeout=10_000)
+    hub.settings_action.trigger()
+    qtbot.waitUntil(lambda: win.findChild(SettingsDialog) is not None, timeout=5_000)
+    win.findChild(SettingsDialog).reject()
+
+
+def test_a_second_window_on_the_same_database_is_refused(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]
+                                                         nz_db: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    first, _hub = safe_window(qtbot, runner, monkeypatch)
+    first.open_database(nz_db)
+    qtbot.waitUntil(lambda: first.database_path is not None and first.is_idle(),
+                    timeout=10_000)
+    second, _ = safe_window(qtbot, runner, monkeypatch)
+    second.open_database(nz_db)
+    qtbot.waitUntil(lambda: second.findChild(QMessageBox, "inUseBox") is not None,
+                    timeout=10_000)
+    box = second.findChild(QMessageBox, "inUseBox")
+    assert "already open in another NMRF Desktop window" in box.text()
+    assert second.database_path is None and second.record is None
+    box.close()
+    with pytest.raises(Exception, match="already open"):
+        InstanceGuard(nz_db).acquire()  # and another process would be refused the same way
+
+
+def test_closing_backs_up_and_lets_go_of_the_database(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]
+                                                      nz_db: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    win, _hub = safe_window(qtbot, runner, monkeypatch)
+    win.open_database(nz_db)
+    qtbot.waitUntil(lambda: win.database_path is not None and win.is_idle(), timeout=10_000)
+    qtbot.waitUntil(lambda: len(backup.list_backups(nz_db)) == 1, timeout=10_000)  # daily
+    win.close()
+    qtbot.waitUntil(lambda: any(p.name.endswith("-close.sqlite3")
+                                for p in backup.list_backups(nz_db)), timeout=10_000)
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+    InstanceGuard(nz_db).acquire().release()  # unlocked
+
+
+def test_a_damaged_database_offers_the_latest_good_backup(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]
+                                                          nz_record: Record, nz_db: Path,
+                                                          monkeypatch: pytest.MonkeyPatch
+                                                          ) -> None:
+    before = catalog.stats(nz_record)
+    good = backup.backup_database(nz_db)
+    nz_record.close()
+    size = nz_db.stat().st_size
+    with nz_db.open("r+b") as fh:
+        fh.seek(size // 2 // 4096 * 4096)
+        fh.write(b"\xa5" * 16384)
+    assert backup.quick_check(nz_db)
+
+    win, _hub = safe_window(qtbot, runner, monkeypatch)
+    win.open_database(nz_db)
+    qtbot.waitUntil(lambda: win.findChild(QMessageBox, "restoreOfferBox") is not None,
+                    timeout=20_000)
+    box = win.findChild(QMessageBox, "restoreOfferBox")
+    assert good.name in box.text()
+    restore_button_of(box).click()
+    qtbot.waitUntil(lambda: win.database_path is not None and win.is_idle(), timeout=20_000)
+    assert backup.quick_check(nz_db) == []
+    win.close()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+    reopened = open_record(nz_db)
+    try:
+        assert catalog.check(reopened) == []
+        assert catalog.stats(reopened) == before
+    finally:
+        reopened.close()
+    assert [p for p in nz_db.parent.iterdir() if ".before-restore-" in p.name]
