@@ -8,7 +8,6 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from types import TracebackType
 
 from . import __version__, paths
 
@@ -26,6 +25,9 @@ def build_parser() -> argparse.ArgumentParser:
                        help="open (or create) this database file")
     parser.add_argument("--screenshot", metavar="PATH", type=Path,
                         help="save a PNG of the window once the database is shown, then exit")
+    parser.add_argument("--self-test", action="store_true",
+                        help="check this installation end to end in a temporary folder, "
+                             "then exit (0 when every step passes)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -50,16 +52,17 @@ def startup_database(args: argparse.Namespace, last_opened: str = "") -> Path | 
     return None
 
 
-def _log_uncaught(kind: type[BaseException], value: BaseException,
-                  tb: TracebackType | None) -> None:
-    log.critical("unexpected error", exc_info=(kind, value, tb))
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    sys.excepthook = _log_uncaught
+    from . import crash
+
+    crash.install()  # uncaught errors to a rotating log in the user log folder, user told
+    if args.self_test:  # before any window is made; the exit code is the verdict
+        from . import selftest
+
+        return selftest.run()
 
     from PySide6.QtCore import QCoreApplication
     from PySide6.QtWidgets import QApplication
