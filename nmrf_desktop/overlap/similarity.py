@@ -51,26 +51,41 @@ def similar_pairs(vectors: list[dict[str, float]], minimum: float,
     """(i, j) -> cosine for i < j whose cosine is at least `minimum`.
 
     Blocking: only pairs that share a term held by at most `max_share` of the documents
-    (and at least 30) are candidates; candidates are then scored exactly.
+    (and at least 30) are candidates. Dot products are accumulated through an inverted
+    index of those terms; the frequent terms' share is bounded (Cauchy-Schwarz on their
+    part of each vector), and only a pair that could still reach `minimum` is scored
+    exactly.
     """
-    postings: dict[str, list[int]] = defaultdict(list)
-    for i, vec in enumerate(vectors):
+    df: dict[str, int] = defaultdict(int)
+    for vec in vectors:
         for t in vec:
-            postings[t].append(i)
+            df[t] += 1
     cap = max(30, int(max_share * len(vectors)))
-    candidates: set[tuple[int, int]] = set()
-    for docs in postings.values():
-        if len(docs) < 2 or len(docs) > cap:
-            continue
-        for x, i in enumerate(docs):
-            for j in docs[x + 1:]:
-                candidates.add((i, j))
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     out: dict[tuple[int, int], float] = {}
-    for i, j in sorted(candidates):
-        score = cosine(vectors[i], vectors[j])
-        if score >= minimum:
-            out[(i, j)] = score
-    return out
+    rest = [0.0] * len(vectors)  # norm of each vector's part on frequent (blocked) terms
+    for i, vec in enumerate(vectors):
+        acc: dict[int, float] = defaultdict(float)
+        frequent = 0.0
+        for t, w in vec.items():
+            n = df[t]
+            if n > cap:
+                frequent += w * w
+                continue
+            if n < 2:
+                continue
+            plist = postings[t]
+            for j, wj in plist:
+                acc[j] += w * wj
+            plist.append((i, w))
+        rest[i] = bound_i = math.sqrt(frequent)
+        for j, partial in acc.items():
+            if partial + bound_i * rest[j] < minimum:
+                continue
+            score = cosine(vectors[j], vec) if bound_i and rest[j] else partial
+            if score >= minimum:
+                out[(j, i)] = score
+    return dict(sorted(out.items()))
 
 
 def shared_terms(u: Mapping[str, float], v: Mapping[str, float], top: int = 3) -> list[str]:

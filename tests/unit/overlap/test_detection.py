@@ -66,7 +66,7 @@ def test_theme_only_pairs_are_kept_apart() -> None:
     ])
     assert [c.members for c in result.clusters] == [["r00", "r01"]]
     text_match = result.matches[0]
-    assert text_match.basis == "text" and text_match.reason.startswith("similar wording")
+    assert text_match.basis == "concept" and "gender pay gap" in text_match.reason
     assert 0 < text_match.score <= 1
 
 
