@@ -27,6 +27,10 @@ SIGNER = "signer.pub"
 PACK_FIELDS = ("format", "kind", "pack_id", "agency", "version", "created_at", "expires_at",
                "agencies", "recommendations", "assignments", "actions", "progress", "evidence",
                "acknowledged")
+# Fields a pack may carry and an older pack lacks: coordinators' overlap decisions.
+PACK_OPTIONAL = ("overlap_decisions",)
+DECISION_FIELDS = ("a", "b", "decision", "by", "at")
+_VERDICTS = ("confirm", "reject")
 _LIMITS = Limits(max_entries=2, max_member_bytes=1024 * 1024 * 1024, max_ratio=1000)
 
 
@@ -88,7 +92,8 @@ def read_pack(path: Path, pinned_key_id: str | None) -> VerifiedPack:
     try:
         _kid, payload = open_envelope(envelope, PACK_TYPE,
                                       lambda kid: signer if kid == signer.id else None)
-        data = exact_keys(loads(payload, "pack"), "pack", PACK_FIELDS)
+        data = exact_keys(loads(payload, "pack"), "pack", PACK_FIELDS, PACK_OPTIONAL)
+        _check_decisions(data.get("overlap_decisions", []))
     except (SignatureRejected, BadDocument) as exc:
         raise PackRejected(str(exc)) from None
     if data["kind"] != "pack":
@@ -102,3 +107,19 @@ def read_pack(path: Path, pinned_key_id: str | None) -> VerifiedPack:
     except (TypeError, ValueError):
         raise PackRejected("the pack has no valid expiry") from None
     return VerifiedPack(signer, data, hashlib.sha256(payload).hexdigest())
+
+
+def _check_decisions(rows: Any) -> None:
+    """Each overlap decision: two recommendation ids, a known verdict, who and when."""
+    if not isinstance(rows, list):
+        raise BadDocument("pack: overlap_decisions must be a list")
+    for i, row in enumerate(rows, start=1):
+        d = exact_keys(row, f"overlap decision {i}", DECISION_FIELDS)
+        if not all(isinstance(d[k], str) for k in DECISION_FIELDS):
+            raise BadDocument(f"overlap decision {i}: every field must be text")
+        if d["decision"] not in _VERDICTS or d["a"] == d["b"]:
+            raise BadDocument(f"overlap decision {i}: not a decision on two recommendations")
+        try:
+            dt.datetime.fromisoformat(d["at"])
+        except ValueError:
+            raise BadDocument(f"overlap decision {i}: {d['at']!r} is not a time") from None

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import json
 import logging
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..overlap.detector import DEFAULT, Prepared, Settings, detect_group
@@ -15,7 +20,11 @@ from ..overlap.model import CONFIRM, REJECT, Doc, Match, pair
 from ..overlap.similarity import TermStats
 from ..overlap.text import features
 from ..store import overlap as store
+from ..store.models import Recommendation
+from ..store.overlap_models import OverlapCluster, OverlapDecision, OverlapDoc, OverlapMember
+from .browsing import excerpt
 from .catalog import ids_for_references
+from .progress import NO_PROGRESS, Progress
 from .record import Record
 
 log = logging.getLogger(__name__)
@@ -56,18 +65,26 @@ def _parse_asks(text: str) -> tuple[Ask, ...]:
     return tuple(Ask(*k.split(":", 1)) for k in text.split())
 
 
-def update(record: Record, *, rebuild: bool = False,
-           settings: Settings = DEFAULT) -> UpdateReport:
+def update(record: Record, *, rebuild: bool = False, settings: Settings = DEFAULT,
+           progress: Progress = NO_PROGRESS, recheck: Iterable[str] = ()) -> UpdateReport:
     """Bring the overlap index and clusters up to date, in one transaction.
 
     Only recommendations that are new, changed or gone are (re)indexed, and only the
     states under review they belong to are re-clustered; `rebuild` starts from nothing.
+    `recheck`: recommendation ids whose states are re-clustered even if no text changed
+    (decisions on them arrived from elsewhere). Cancelling (`progress`) rolls all back.
     """
     with record.unit_of_work() as session:
-        return _update(session, rebuild, settings)
+        report = _update(session, rebuild, settings, progress, set(recheck))
+    progress.finish()
+    return report
 
 
-def _update(session: Session, rebuild: bool, settings: Settings) -> UpdateReport:
+_TICK = 500  # recommendations indexed between two progress reports
+
+
+def _update(session: Session, rebuild: bool, settings: Settings,
+            progress: Progress = NO_PROGRESS, recheck: set[str] | None = None) -> UpdateReport:
     if rebuild:
         store.clear_results(session, None)
     current = store.recommendations(session)
@@ -79,8 +96,13 @@ def _update(session: Session, rebuild: bool, settings: Settings) -> UpdateReport
     stale: list[str] = []
     countries: set[str] = set()
     changed_terms: set[str] = set()
-    for rid, country, text in current:
+    progress.start(len(current), "Indexing recommendations")
+    for n, (rid, country, text) in enumerate(current, start=1):
+        if n % _TICK == 0:
+            progress.advance(_TICK)
         seen.add(rid)
+        if recheck and rid in recheck:
+            countries.add(country)
         fp = _fingerprint(text)
         old = known.get(rid)
         if old is not None and old == (country, fp):
@@ -102,7 +124,7 @@ def _update(session: Session, rebuild: bool, settings: Settings) -> UpdateReport
         changed_terms.update(counts)
     store.save_docs(session, stale + gone, added)
     store.save_frequencies(session, stats.df, None if rebuild else changed_terms)
-    _detect(session, countries, stats, settings)
+    _detect(session, countries, stats, settings, progress)
     report = UpdateReport(indexed=len(seen), added=len(added) - len(stale), changed=len(stale),
                           removed=len(gone), groups=len(countries), rebuilt=rebuild)
     log.info("overlap: %s", report)
@@ -110,7 +132,7 @@ def _update(session: Session, rebuild: bool, settings: Settings) -> UpdateReport
 
 
 def _detect(session: Session, countries: set[str], stats: TermStats | None = None,
-            settings: Settings = DEFAULT) -> None:
+            settings: Settings = DEFAULT, progress: Progress = NO_PROGRESS) -> None:
     """Re-cluster the given states under review, with the current idf and decisions."""
     if not countries:
         return
@@ -126,7 +148,9 @@ def _detect(session: Session, countries: set[str], stats: TermStats | None = Non
     decisions = store.decisions(session)
     matches: list[tuple[str, Match]] = []
     clusters = []
+    progress.start(len(by_country), "Finding overlaps")
     for country in sorted(by_country):
+        progress.advance()
         result = detect_group(by_country[country], stats, decisions, settings)
         matches += [(country, m) for m in result.matches]
         clusters += result.clusters
@@ -213,5 +237,251 @@ def split(record: Record, cluster_id: str, references: list[str]) -> int:
     return _decide(record, rejected, REJECT, inner, CONFIRM)
 
 
-__all__ = ["REJECT", "ClusterView", "OverlapRefused", "UpdateReport", "clusters", "confirm",
-           "merge", "reject", "related", "split", "update"]
+
+# ---------------------------------------------------------------- what the GUI and reports show
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A recommendation as a cluster lists it; `why` is its strongest match inside the cluster."""
+
+    id: str
+    reference: str
+    body: str
+    cycle: int | None
+    year: int | None
+    status: str | None
+    text: str
+    why: str = ""
+
+    @property
+    def excerpt(self) -> str:
+        return excerpt(self.text)
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterSummary:
+    """One cluster with its members: what the clusters view and the clusters report show."""
+
+    id: str
+    country: str
+    channel: str
+    reasons: tuple[str, ...]
+    members: tuple[Member, ...]
+
+    @property
+    def size(self) -> int:
+        return len(self.members)
+
+    @property
+    def bodies(self) -> tuple[str, ...]:
+        return tuple(sorted({m.body for m in self.members}))
+
+    @property
+    def cycles(self) -> tuple[int, ...]:
+        return tuple(sorted({m.cycle for m in self.members if m.cycle is not None}))
+
+    @property
+    def status_mix(self) -> tuple[tuple[str, int], ...]:
+        """(status or "none", count), most frequent first."""
+        counts = Counter(m.status or "none" for m in self.members)
+        return tuple(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    @property
+    def member_ids(self) -> tuple[str, ...]:
+        return tuple(m.id for m in self.members)
+
+
+@dataclass(frozen=True, slots=True)
+class RelatedItem:
+    """Another recommendation in a cluster of the one shown, and why it is there."""
+
+    id: str
+    reference: str
+    body: str
+    cycle: int | None
+    year: int | None
+    status: str | None
+    excerpt: str
+    basis: str  # "instrument", "text", "confirmed", or "cluster" (no direct match)
+    score: float
+    reason: str
+    cluster_id: str
+
+
+@dataclass(frozen=True, slots=True)
+class Related:
+    """The related recommendations of one, or why there are none to show."""
+
+    recommendation_id: str
+    detected: bool  # has detection ever run on this database
+    indexed: bool  # was this recommendation there when it last ran
+    items: tuple[RelatedItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class OverlapState:
+    detected: bool
+    indexed: int
+    clusters: int
+
+
+def state(record: Record) -> OverlapState:
+    """Whether detection has run, and what it found."""
+    with record.reading() as session:
+        docs = session.execute(select(func.count()).select_from(OverlapDoc)).scalar_one()
+        found = session.execute(select(func.count()).select_from(OverlapCluster)).scalar_one()
+    return OverlapState(docs > 0, int(docs), int(found))
+
+
+def _members(session: Session, cluster_ids: Iterable[str] | None
+             ) -> dict[str, list[Member]]:
+    """cluster id -> members (by reference), for these clusters (None: all)."""
+    m, r = OverlapMember, Recommendation
+    query = (select(m.cluster_id, r.id, r.reference, r.body, r.cycle, r.year, r.status, r.text)
+             .join(r, r.id == m.recommendation_id).order_by(m.cluster_id, r.num))
+    out: dict[str, list[Member]] = defaultdict(list)
+    if cluster_ids is None:
+        rows: Iterable[Any] = session.execute(query)
+    else:
+        wanted = sorted(set(cluster_ids))
+        rows = [row for start in range(0, len(wanted), 400)
+                for row in session.execute(query.where(
+                    m.cluster_id.in_(wanted[start:start + 400])))]
+    for cid, *fields in rows:
+        out[cid].append(Member(*fields))
+    return out
+
+
+def _best_reasons(session: Session, groups: dict[str, list[Member]]) -> dict[str, list[Member]]:
+    """Each member's `why`: its strongest direct match to another member of its cluster."""
+    clusters_of: dict[str, set[str]] = defaultdict(set)
+    for cid, ms in groups.items():
+        for x in ms:
+            clusters_of[x.id].add(cid)
+    best: dict[tuple[str, str], tuple[float, str]] = {}
+    for _basis, a, b, score, reason in _matches_among(session, sorted(clusters_of)):
+        for cid in clusters_of.get(a, set()) & clusters_of.get(b, set()):
+            for rid in (a, b):
+                if (cid, rid) not in best or score > best[(cid, rid)][0]:
+                    best[(cid, rid)] = (score, reason)
+    return {cid: [Member(x.id, x.reference, x.body, x.cycle, x.year, x.status, x.text,
+                         best.get((cid, x.id), (0.0, ""))[1]) for x in ms]
+            for cid, ms in groups.items()}
+
+
+def _matches_among(session: Session, ids: list[str]) -> list[tuple[str, str, str, float, str]]:
+    from ..store.overlap_models import OverlapMatch as x
+
+    out = []
+    for start in range(0, len(ids), 400):
+        chunk = ids[start:start + 400]
+        for a, b, basis, score, reason in session.execute(
+                select(x.rec_a, x.rec_b, x.basis, x.score, x.reason).where(x.rec_a.in_(chunk))):
+            out.append((basis, a, b, score, reason))
+    return out
+
+
+def cluster_summaries(record: Record, country: str | None = None,
+                      ids: Iterable[str] | None = None) -> list[ClusterSummary]:
+    """Every stored cluster (of one state under review, or holding one of `ids`), largest first."""
+    with record.reading() as session:
+        query = select(OverlapCluster.id, OverlapCluster.country, OverlapCluster.channel,
+                       OverlapCluster.reasons)
+        if country:
+            query = query.where(OverlapCluster.country == country)
+        heads = session.execute(query).all()
+        if ids is not None:
+            wanted = set(ids)
+            having = {cid for cid, rid in session.execute(
+                select(OverlapMember.cluster_id, OverlapMember.recommendation_id))
+                if rid in wanted}
+            heads = [h for h in heads if h[0] in having]
+        groups = _best_reasons(session, _members(session, None if ids is None and not country
+                                                 else [h[0] for h in heads]))
+    found = [ClusterSummary(cid, ctry, ch, tuple(json.loads(reasons)),
+                            tuple(groups.get(cid, ()))) for cid, ctry, ch, reasons in heads]
+    return sorted(found, key=lambda c: (-c.size, c.members[0].reference if c.members else "",
+                                        c.id))
+
+
+def cluster(record: Record, cluster_id: str) -> ClusterSummary | None:
+    with record.reading() as session:
+        head = session.execute(select(OverlapCluster.country, OverlapCluster.channel,
+                                      OverlapCluster.reasons)
+                               .where(OverlapCluster.id == cluster_id)).first()
+        if head is None:
+            return None
+        groups = _best_reasons(session, _members(session, [cluster_id]))
+    return ClusterSummary(cluster_id, head[0], head[1], tuple(json.loads(head[2])),
+                          tuple(groups.get(cluster_id, ())))
+
+
+def related_to(record: Record, rec_id: str) -> Related:
+    """The other members of this recommendation's clusters, each with why it matched."""
+    with record.reading() as session:
+        detected = session.execute(select(OverlapDoc.recommendation_id).limit(1)).first()
+        indexed = session.get(OverlapDoc, rec_id) is not None
+        if detected is None or not indexed:
+            return Related(rec_id, detected is not None, indexed)
+        cids = list(session.execute(select(OverlapMember.cluster_id).where(
+            OverlapMember.recommendation_id == rec_id)).scalars())
+        groups = _members(session, cids)
+        reasons: dict[str, str] = {cid: why for cid, why in session.execute(
+            select(OverlapCluster.id, OverlapCluster.reasons).where(OverlapCluster.id.in_(cids)))}
+        direct = {other: (basis, score, reason)
+                  for other, _ref, basis, score, reason in store.related(session, rec_id)}
+    items: dict[str, RelatedItem] = {}
+    for cid in sorted(groups):
+        why = "; ".join(json.loads(reasons.get(cid, "[]")))
+        for m in groups[cid]:
+            if m.id == rec_id or m.id in items:
+                continue
+            basis, score, reason = direct.get(m.id, ("cluster", 0.0, why))
+            items[m.id] = RelatedItem(m.id, m.reference, m.body, m.cycle, m.year, m.status,
+                                      m.excerpt, basis, score, reason, cid)
+    ordered = sorted(items.values(), key=lambda i: (i.basis == "cluster", -i.score, i.reference))
+    return Related(rec_id, True, True, tuple(ordered))
+
+
+# ---------------------------------------------------------------- decisions in packs
+
+
+def decisions_for(session: Session, rec_ids: Iterable[str]) -> list[dict[str, str]]:
+    """The decisions on pairs inside `rec_ids`, as a pack carries them (by UUID)."""
+    wanted = set(rec_ids)
+    d = OverlapDecision
+    return [{"a": a, "b": b, "decision": v, "by": by, "at": at.isoformat()}
+            for a, b, v, by, at in session.execute(
+                select(d.rec_a, d.rec_b, d.verdict, d.decided_by, d.decided_at)
+                .order_by(d.rec_a, d.rec_b))
+            if a in wanted and b in wanted]
+
+
+def apply_decisions(session: Session, rows: Iterable[dict[str, str]]) -> set[str]:
+    """Take the sender's decisions as they are (a pack from central wins).
+
+    Returns the recommendation ids whose verdict is new or changed: their clusters are
+    stale until `update(..., recheck=ids)` runs.
+    """
+    touched: set[str] = set()
+    for row in rows:
+        a, b = pair(row["a"], row["b"])
+        found = session.get(OverlapDecision, (a, b))
+        at = dt.datetime.fromisoformat(row["at"])
+        if found is None:
+            session.add(OverlapDecision(rec_a=a, rec_b=b, verdict=row["decision"],
+                                        decided_by=row["by"], decided_at=at, note=""))
+        elif found.verdict != row["decision"]:
+            found.verdict, found.decided_by, found.decided_at = row["decision"], row["by"], at
+        else:
+            continue
+        touched.update((a, b))
+    session.flush()
+    return touched
+
+
+__all__ = ["REJECT", "ClusterSummary", "ClusterView", "Member", "OverlapRefused", "OverlapState",
+           "Related", "RelatedItem", "UpdateReport", "apply_decisions", "cluster",
+           "cluster_summaries", "clusters", "confirm", "decisions_for", "merge", "reject",
+           "related", "related_to", "split", "state", "update"]

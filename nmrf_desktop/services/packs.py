@@ -39,6 +39,7 @@ from ..store.models import (
     Term,
     utcnow,
 )
+from . import overlap
 from .record import Record
 
 log = logging.getLogger(__name__)
@@ -126,6 +127,7 @@ def build_payload(session: Session, agency: str, version: int, valid_days: int
         "agencies": agencies, "recommendations": recs, "assignments": assignments,
         "actions": actions, "progress": progress, "evidence": evidence,
         "acknowledged": acknowledged,
+        "overlap_decisions": overlap.decisions_for(session, rec_ids),
     }
 
 
@@ -168,6 +170,8 @@ class PackImport:
     warnings: list[str] = field(default_factory=list)
     recommendations: int = 0
     acknowledged: int = 0
+    overlap_decisions: int = 0  # carried by the pack
+    overlap_changed: list[str] = field(default_factory=list)  # ids whose verdicts changed
 
 
 def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> PackImport:
@@ -211,7 +215,20 @@ def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> P
                               "signer": pack.signer.id, "warnings": result.warnings})
         session.flush()
         crashpoint("pack-import:before-commit")
+    _find_overlaps(record, result)
     return result
+
+
+def _find_overlaps(record: Record, result: PackImport) -> None:
+    """Re-run overlap detection (incrementally), honouring the decisions the pack brought.
+
+    Derived data in its own transaction: the pack is in whatever happens here.
+    """
+    try:
+        overlap.update(record, recheck=result.overlap_changed)
+    except Exception as exc:  # the import stands; detection can run again later
+        log.exception("overlap detection after a pack import failed")
+        result.warnings.append(f"overlapping recommendations were not updated: {exc}")
 
 
 def _set(session: Session, key: str, value: str) -> None:
@@ -259,6 +276,9 @@ def _apply_pack(session: Session, pack: VerifiedPack, result: PackImport) -> Non
         session.execute(update(Change).where(Change.bundle_id.in_(acked))
                         .values(acknowledged=True))
     result.acknowledged = len(acked)
+    decisions = payload.get("overlap_decisions", [])
+    result.overlap_decisions = len(decisions)
+    result.overlap_changed = sorted(overlap.apply_decisions(session, decisions))
     from .entry import refresh_statuses
 
     refresh_statuses(session, sorted({p["recommendation_id"] for p in new_progress}))

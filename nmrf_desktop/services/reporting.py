@@ -169,6 +169,10 @@ def summary_of(rows: Sequence[tuple[str, str | None]], by_cycle: Counter[str]) -
 def build_pdf(record: Record, request: ReportRequest, out: Path,
               progress: Progress = NO_PROGRESS) -> ReportResult:
     """Write the report `request` asks for to `out`; nothing is written on error or cancel."""
+    if str(request.kind) == "clusters":  # by overlap cluster: its own layout and data
+        from .overlap_report import build_clusters_pdf
+
+        return build_clusters_pdf(record, request, out, progress)
     request = validate(record, request)
     check_output_file(out)
     kind = ReportKind(request.kind)

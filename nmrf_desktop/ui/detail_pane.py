@@ -11,7 +11,9 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ..domain.enums import ActionKind, ActionStatus, AssignmentRole, label
 from ..services.browsing import EvidenceItem, RecommendationDetail
+from ..services.overlap import Related
 from .recommendations_model import cycle_label, position_label, status_label
+from .related_list import FIND_OVERLAPS_URL, RECOMMENDATION_SCHEME, related_html
 
 log = logging.getLogger(__name__)
 ACTION_SCHEME = "nmrf-action"
@@ -33,6 +35,12 @@ class DetailPane(QTextBrowser):
 
     # The user followed an action's link: its id (to edit it).
     actionActivated = Signal(str)
+    # A recommendation is shown (its id): time to look up its related recommendations.
+    detailShown = Signal(str)
+    # The user followed a related recommendation's link: its id (to open it).
+    relatedActivated = Signal(str)
+    # The user asked, from the related section, to look for overlaps now.
+    findOverlapsRequested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -47,6 +55,8 @@ class DetailPane(QTextBrowser):
         self.document().setDocumentMargin(12)
         self._current: str | None = None
         self.detail: RecommendationDetail | None = None
+        self.related: Related | None = None
+        self._can_detect = False
         self.anchorClicked.connect(self._follow)
         self.show_placeholder()
 
@@ -57,21 +67,49 @@ class DetailPane(QTextBrowser):
     def show_placeholder(self, message: str | None = None) -> None:
         self._current = None
         self.detail = None
+        self.related = None
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         text = message or self.tr("Select a recommendation to read it in full.")
         self.setHtml(f'<p style="color:{muted}">{escape(text)}</p>')
 
     def show_detail(self, detail: RecommendationDetail) -> None:
         bar = self.verticalScrollBar()
-        keep = bar.value() if self._current == detail.recommendation.id else 0
+        same = self._current == detail.recommendation.id
+        keep = bar.value() if same else 0
         self._current = detail.recommendation.id
         self.detail = detail
-        self.setHtml(self._html(detail) + self._work_html(detail))
+        if not same:
+            self.related = None  # until the related recommendations are looked up
+        self._render()
         bar.setValue(keep)
+        self.detailShown.emit(detail.recommendation.id)
+
+    def show_related(self, related: Related, can_detect: bool) -> None:
+        """Add the related recommendations of the one shown (ignored if another is shown)."""
+        if self.detail is None or related.recommendation_id != self._current:
+            return
+        self.related, self._can_detect = related, can_detect
+        bar = self.verticalScrollBar()
+        keep = bar.value()
+        self._render()
+        bar.setValue(keep)
+
+    def _render(self) -> None:
+        assert self.detail is not None
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        self.setHtml(self._html(self.detail)
+                     + related_html(self.related, self._can_detect, muted)
+                     + self._work_html(self.detail))
 
     def _follow(self, url: QUrl) -> None:
         if url.scheme() == ACTION_SCHEME:
             self.actionActivated.emit(url.path())
+            return
+        if url.scheme() == RECOMMENDATION_SCHEME:
+            self.relatedActivated.emit(url.path())
+            return
+        if url.toString() == FIND_OVERLAPS_URL:
+            self.findOverlapsRequested.emit()
             return
         if not QDesktopServices.openUrl(url):
             log.warning("no application opened %s", url.toString())

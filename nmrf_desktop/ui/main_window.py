@@ -43,6 +43,7 @@ from .editing import Editing
 from .exchange_hub import ExchangeHub
 from .filter_panel import FilterPanel
 from .menus import install_menus
+from .overlap_hub import OverlapHub
 from .overview_page import OverviewPage
 from .recommendations_model import RecommendationsModel
 from .recommendations_table import RecommendationsTable, show_about
@@ -87,6 +88,7 @@ class MainWindow(QMainWindow):
         self.exchange = ExchangeHub(self)
         self.reports = ReportsHub(self)
         self.safety = SafetyHub(self)
+        self.overlap = OverlapHub(self)
         self.session.install(self.window_actions)
         self._connect()
         self._set_title()
