@@ -1,0 +1,8 @@
+"""Frozen entry point of the command line (the `nmrf` executable)."""
+
+import sys
+
+from nmrf_desktop.cli import main
+
+if __name__ == "__main__":
+    sys.exit(main())
