@@ -26,9 +26,9 @@ from ..faults import crashpoint
 from ..hashing import file_sha256
 from ..store import audit
 from ..store.blobs import BlobStore
+from ..store.merge import BadChange, MergeOutcome, Merger, Unauthorized, authorize
 from ..store.models import InboxEntry, MergedBundle, SigningKeyRow, utcnow
 from .keys import registry_lookup
-from .merge import BadChange, MergeOutcome, Merger, Unauthorized, authorize
 from .progress import NO_PROGRESS, Progress
 from .record import Record
 

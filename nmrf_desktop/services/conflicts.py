@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from ..store import audit
 from ..store.history import snapshot_action
+from ..store.merge import BadChange, action_values
 from ..store.models import Action, ActionLink, Conflict, utcnow
-from .merge import BadChange, action_values
 from .record import Record
 
 KEEP, TAKE, EDIT, ACKNOWLEDGE = "keep-current", "take-incoming", "edit", "acknowledge"

@@ -279,7 +279,7 @@ def _apply_pack(session: Session, pack: VerifiedPack, result: PackImport) -> Non
     decisions = payload.get("overlap_decisions", [])
     result.overlap_decisions = len(decisions)
     result.overlap_changed = sorted(overlap.apply_decisions(session, decisions))
-    from .entry import refresh_statuses
+    from ..store.progress import refresh_statuses
 
     refresh_statuses(session, sorted({p["recommendation_id"] for p in new_progress}))
 

@@ -33,8 +33,8 @@ from ..store import audit
 from ..store import recommendations as recs_store
 from ..store.changes import record_change
 from ..store.models import Agency, ImportRun, ProgressUpdate, Recommendation
+from ..store.progress import refresh_statuses
 from . import workbook_rows
-from .entry import refresh_statuses
 from .importing import _merge_across_files
 from .progress import NO_PROGRESS, Progress
 from .record import Record

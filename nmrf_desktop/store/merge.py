@@ -19,8 +19,8 @@ from sqlalchemy.orm import Session
 
 from ..bundles.manifest import ChangeLine
 from ..domain.enums import ActionKind, ActionStatus, ImplementationStatus
-from ..store.history import ACTION_FIELDS, action_fields, changed_by_others, snapshot_action
-from ..store.models import (
+from .history import ACTION_FIELDS, action_fields, changed_by_others, snapshot_action
+from .models import (
     Action,
     ActionLink,
     AppliedChange,
@@ -31,6 +31,7 @@ from ..store.models import (
     Recommendation,
     RecordVersion,
 )
+from .progress import refresh_statuses
 
 _EDITABLE = {"title", "description", "kind", "status", "start_date", "target_date",
              "completed_date", "is_public", "recommendation_ids"}
@@ -182,8 +183,6 @@ class Merger:
                             "outcome": handler(change)})
         self._write_batches()
         _insert(self.session, AppliedChange, applied)
-        from .entry import refresh_statuses
-
         refresh_statuses(self.session, sorted(self._touched))
         return self.outcome
 
