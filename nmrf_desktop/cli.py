@@ -10,7 +10,14 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from . import __version__, cli_exchange, cli_maintenance, cli_overlap, cli_reports
+from . import (
+    __version__,
+    cli_exchange,
+    cli_maintenance,
+    cli_migrate,
+    cli_overlap,
+    cli_reports,
+)
 from .domain.enums import AssignmentRole, ImplementationStatus, Mechanism, Position
 from .domain.records import Filters
 from .importers.base import ImportFailed
@@ -110,6 +117,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_overlap.register(sub)
     cli_reports.register(sub)
     cli_maintenance.register(sub)
+    cli_migrate.register(sub)
     return parser
 
 
@@ -240,6 +248,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     **cli_overlap.COMMANDS,
     **cli_reports.COMMANDS,
     **cli_maintenance.COMMANDS,
+    **cli_migrate.COMMANDS,
 }
 
 

@@ -13,6 +13,9 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import Record, open_record
 
+# --engine=postgresql runs the store, search, bundle and report tests on PostgreSQL.
+pytest_plugins = ("tests.pg.plugin",)
+
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "upr-info"
 NZ_CSV = SHARED_DATA / "upr_info_new_zealand_2009_2014.csv"
 ALL_UPR_CSV = sorted(SHARED_DATA.glob("upr_info_sessions_*.csv"))
@@ -25,6 +28,9 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
     """Never touch the real user data folder from a test."""
     monkeypatch.setenv("NMRF_DATA_DIR", str(tmp_path_factory.mktemp("userdata")))
     monkeypatch.delenv("NMRF_DB", raising=False)
+    # No organisation policy on the test machine leaks in, and crash logs stay here.
+    monkeypatch.setenv("NMRF_POLICY_FILE", "")
+    monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from ..domain.records import Filters, RecommendationRow
-from ..store import audit, search
+from ..store import audit, postgres, search
 from ..store.models import (
     Action,
     Agency,
@@ -69,6 +69,8 @@ def check(record: Record) -> list[str]:
                 problems.append(f"foreign key: {row[0]} row {row[1]} points to missing "
                                 f"{row[2]}")
             problems += _search_index_problems(session)
+        elif record.engine.dialect.name == "postgresql":
+            problems += postgres.search_index_problems(session.connection())
         problems += audit.verify(session)
     return problems
 

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from . import postgres
 from .models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
@@ -26,6 +27,9 @@ def _digest(prev_hash: str, at: str, actor: str, event: str, entity: str, entity
 def append(session: Session, event: str, *, actor: str = "", entity: str = "",
            entity_id: str = "", details: dict[str, Any] | None = None) -> AuditEvent:
     """Add one event whose hash covers the previous event's hash. Never commits."""
+    if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+        # Concurrent transactions would each read the same head and fork the chain.
+        postgres.lock_audit_chain(session.connection())
     last = session.execute(
         select(AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
     ).scalar_one_or_none()

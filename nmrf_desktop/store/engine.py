@@ -11,6 +11,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
+from . import postgres
+
 log = logging.getLogger(__name__)
 
 
@@ -49,6 +51,9 @@ def make_engine(target: str | Path) -> Engine:
         engine = create_engine(url)
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
+    elif url.get_backend_name() == "postgresql":
+        engine = postgres.configure_engine(
+            create_engine(postgres.engine_url(url), pool_pre_ping=True))
     else:
         engine = create_engine(url, pool_pre_ping=True)
     log.debug("engine for %s", url.render_as_string(hide_password=True))

@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import Select, and_, column, exists, func, literal_column, select, table, text
+from sqlalchemy import Select, and_, column, exists, func, select, table, text
 from sqlalchemy.orm import Session
 
 from ..domain.records import Filters
+from . import search_pg
 from .models import Assignment, Recommendation, RecommendationState, RecommendationTerm, State, Term
+from .search_pg import fts_match, fts_rank
 
 FTS_TABLE = "recommendation_fts"
 _fts = table(FTS_TABLE, column("rowid"), column("rank"))
@@ -47,6 +49,8 @@ def fts_query(user_text: str, *, prefix_last: bool = True) -> str:
 
 def index_rows(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
     """Add (num, text, meta) rows to the search index."""
+    if session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+        return search_pg.index_rows(session, rows)
     if session.bind.dialect.name != "sqlite":  # type: ignore[union-attr]
         return
     rows = rows if isinstance(rows, list) else list(rows)
@@ -56,6 +60,8 @@ def index_rows(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
 
 
 def unindex(session: Session, nums: Sequence[int]) -> None:
+    if nums and session.bind.dialect.name == "postgresql":  # type: ignore[union-attr]
+        return search_pg.unindex(session, nums)
     if not nums or session.bind.dialect.name != "sqlite":  # type: ignore[union-attr]
         return
     session.execute(text(f"DELETE FROM {FTS_TABLE} WHERE rowid = :num"),
@@ -126,8 +132,8 @@ def matching(filters: Filters, columns: Sequence = ()) -> Select:  # type: ignor
         stmt = (
             stmt.select_from(_fts)
             .join(r, r.num == _fts.c.rowid)
-            .where(literal_column(FTS_TABLE).op("MATCH")(query))
-            .order_by(_fts.c.rank, r.num)
+            .where(fts_match(query))
+            .order_by(fts_rank(query), r.num)
         )
     else:
         stmt = stmt.order_by(r.num)
@@ -136,7 +142,7 @@ def matching(filters: Filters, columns: Sequence = ()) -> Select:  # type: ignor
 
 def matches(query: str) -> Select:  # type: ignore[type-arg]
     """The nums (index rowids) matching an FTS5 query, as a subquery to run once."""
-    return select(_fts.c.rowid).where(literal_column(FTS_TABLE).op("MATCH")(query))
+    return select(_fts.c.rowid).where(fts_match(query))
 
 
 def _best_matches(query: str, limit: int, offset: int) -> Select:  # type: ignore[type-arg]
@@ -146,9 +152,9 @@ def _best_matches(query: str, limit: int, offset: int) -> Select:  # type: ignor
     page's rows are joined to recommendations, not every match.
     """
     best = (
-        select(_fts.c.rowid.label("num"), _fts.c.rank)
-        .where(literal_column(FTS_TABLE).op("MATCH")(query))
-        .order_by(_fts.c.rank, _fts.c.rowid)
+        select(_fts.c.rowid.label("num"), fts_rank(query).label("rank"))
+        .where(fts_match(query))
+        .order_by(fts_rank(query), _fts.c.rowid)
         .limit(limit).offset(offset)
         .subquery("best")
     )
@@ -183,7 +189,7 @@ def count(session: Session, filters: Filters) -> int:
     if query and not clauses:
         return int(session.execute(
             select(func.count()).select_from(_fts)
-            .where(literal_column(FTS_TABLE).op("MATCH")(query))).scalar_one())
+            .where(fts_match(query))).scalar_one())
     stmt = select(func.count()).select_from(r).where(*clauses)
     if query:
         stmt = stmt.where(r.num.in_(matches(query)))
