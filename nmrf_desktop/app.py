@@ -28,6 +28,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--self-test", action="store_true",
                         help="check this installation end to end in a temporary folder, "
                              "then exit (0 when every step passes)")
+    parser.add_argument("--lang", metavar="LANG",
+                        help="language of the interface, e.g. mi or en "
+                             "(default: NMRF_LANG, else the system's)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser
@@ -76,6 +79,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "nmrf-desktop"])
     QApplication.setDesktopFileName("nmrf-desktop")
+    from . import i18n
+
+    i18n.install(app, args.lang)
 
     screenshot: Path | None = args.screenshot
     runner = TaskRunner()

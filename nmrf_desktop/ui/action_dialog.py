@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.entry import ActionDraft, ActionRecord, InvalidEntry
-from ..domain.enums import ActionKind, ActionStatus, label
+from ..domain.enums import ActionKind, ActionStatus
 from ..services import workspace
 from ..services.browsing import EvidenceItem
 from ..services.entry import (
@@ -45,6 +45,7 @@ from ..services.facets import AgencyChoice
 from ..services.record import Record
 from ..settings import EVIDENCE_MAX_BYTES
 from .date_field import OptionalDateEdit
+from .enum_text import label
 from .field_errors import FieldErrors, error_label, with_error
 from .picker import RecommendationPicker
 from .tasks import TaskRunner
@@ -176,6 +177,10 @@ class ActionDialog(QDialog):
 
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Close, self)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))  # Ctrl+S
+        save.setToolTip(self.tr("Save ({0})").format(
+            save.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
         self.cancel_action_button = QPushButton(self.tr("Cancel This &Action…"), self)
         self.cancel_action_button.setObjectName("cancelAction")
         self.cancel_action_button.setToolTip(self.tr(

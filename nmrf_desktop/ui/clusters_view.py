@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QItemSelectionModel,
@@ -51,7 +52,14 @@ def status_mix_text(summary: ClusterSummary) -> str:
 class ClustersModel(QAbstractTableModel):
     """The clusters found, largest first (a small in-memory list)."""
 
-    HEADERS = ("Size", "State under review", "Bodies", "Cycles", "Status mix", "Key reasons")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("ClustersModel", "Size"),
+        QT_TRANSLATE_NOOP("ClustersModel", "State under review"),
+        QT_TRANSLATE_NOOP("ClustersModel", "Bodies"),
+        QT_TRANSLATE_NOOP("ClustersModel", "Cycles"),
+        QT_TRANSLATE_NOOP("ClustersModel", "Status mix"),
+        QT_TRANSLATE_NOOP("ClustersModel", "Key reasons"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -102,7 +110,14 @@ class ClustersModel(QAbstractTableModel):
 class MembersModel(QAbstractTableModel):
     """The members of one cluster, with each one's strongest match inside it."""
 
-    HEADERS = ("Reference", "Body", "Cycle", "Status", "Text", "Matched because")
+    HEADERS = (
+        QT_TRANSLATE_NOOP("MembersModel", "Reference"),
+        QT_TRANSLATE_NOOP("MembersModel", "Body"),
+        QT_TRANSLATE_NOOP("MembersModel", "Cycle"),
+        QT_TRANSLATE_NOOP("MembersModel", "Status"),
+        QT_TRANSLATE_NOOP("MembersModel", "Text"),
+        QT_TRANSLATE_NOOP("MembersModel", "Matched because"),
+    )
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)

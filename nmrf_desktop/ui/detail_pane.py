@@ -9,9 +9,10 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QPalette
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from ..domain.enums import ActionKind, ActionStatus, AssignmentRole, label
+from ..domain.enums import ActionKind, ActionStatus, AssignmentRole
 from ..services.browsing import EvidenceItem, RecommendationDetail
 from ..services.overlap import Related
+from .enum_text import agency_name, label
 from .recommendations_model import cycle_label, position_label, status_label
 from .related_list import FIND_OVERLAPS_URL, RECOMMENDATION_SCHEME, related_html
 
@@ -158,7 +159,7 @@ class DetailPane(QTextBrowser):
         if not detail.assignments:
             return ", ".join(detail.recommendation.assigned_agencies)
         return "; ".join(
-            self.tr("{0} ({1}, {2})").format(a.code, a.name_mi or a.name_en,
+            self.tr("{0} ({1}, {2})").format(a.code, agency_name(a.name_en, a.name_mi),
                                                enum_label(AssignmentRole, a.role).lower())
             for a in detail.assignments)
 
@@ -195,7 +196,8 @@ class DetailPane(QTextBrowser):
                 for p in detail.progress)
             out.append(f"<table cellspacing=0>{rows}</table>")
         else:
-            out.append(f'<p style="color:{muted}">{escape(self.tr("No progress updates yet."))}'
+            none = self.tr("No progress updates yet.")
+            out.append(f'<p style="color:{muted}">{escape(none)}'
                        "</p>")
         out.append(self._heading(self.tr("Actions")))
         if detail.actions:
@@ -221,7 +223,8 @@ class DetailPane(QTextBrowser):
                     + (f"<br>{escape(a.description)}" if a.description else "") + "</p>"
                     + self._evidence_html(linked.evidence, muted))
         else:
-            out.append(f'<p style="color:{muted}">{escape(self.tr("No actions yet."))}</p>')
+            none = self.tr("No actions yet.")
+            out.append(f'<p style="color:{muted}">{escape(none)}</p>')
         if detail.evidence:
             out.append(self._heading(self.tr("Evidence")))
             out.append(self._evidence_html(detail.evidence, muted))

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
-ERROR_STYLE = "color: #b3261e;"
+from .palette import error_colour
 
 
 def error_label(parent: QWidget, name: str) -> QLabel:
     """A hidden, word-wrapped, selectable label for one field's error."""
     label = QLabel(parent)
     label.setObjectName(f"{name}Error")
-    label.setStyleSheet(ERROR_STYLE)
+    label.setStyleSheet(f"color: {error_colour(parent.palette()).name()};")
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    label.setAccessibleName(parent.tr("Problem with this field"))
+    label.setAccessibleName(QCoreApplication.translate("FieldErrors", "Problem with this field"))
     label.hide()
     return label
 

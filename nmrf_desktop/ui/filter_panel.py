@@ -21,9 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.enums import ImplementationStatus, Mechanism, label
+from ..domain.enums import ImplementationStatus, Mechanism
 from ..domain.records import Filters
 from ..services.facets import FilterChoices
+from .enum_text import label
 from .recommendations_model import cycle_label, position_label
 
 log = logging.getLogger(__name__)

@@ -137,6 +137,10 @@ class MainWindow(QMainWindow):
         self.overview = OverviewPage(self)
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("mainTabs")
+        self.tabs.setAccessibleName(self.tr("Views"))
+        self.tabs.setAccessibleDescription(self.tr(
+            "Recommendations, overview and, for the coordinator, inbox, conflicts and "
+            "clusters (Ctrl+1 to Ctrl+5)"))
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(browse, self.tr("Recommendations"))
         self.tabs.addTab(self.overview, self.tr("Overview"))

@@ -47,6 +47,7 @@ class OverviewPage(QWidget):
         self.months.setSuffix(self.tr(" months"))
         self.summary = QLabel(self)
         self.summary.setObjectName("overviewSummary")
+        self.summary.setAccessibleName(self.tr("Summary of the recommendations"))
         self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.by_status = BarChart(self.tr("By status"), self)
         self.by_body = BarChart(self.tr("By body"), self)

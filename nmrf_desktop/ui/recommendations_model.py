@@ -33,11 +33,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QApplication
 
-from ..domain.enums import ImplementationStatus, Position, label
+from ..domain.enums import ImplementationStatus, Position
 from ..domain.records import Filters
 from ..services import browsing
 from ..services.browsing import Cancelled, FirstPage, ListRow, SortKey
 from ..services.record import Record
+from .enum_text import label
 from .tasks import TaskRunner
 
 log = logging.getLogger(__name__)

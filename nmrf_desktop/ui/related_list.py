@@ -39,7 +39,8 @@ def related_html(related: Related | None, can_detect: bool, muted: str) -> str:
                        "database yet.") if not related.detected else
                 _T(_C, "This recommendation came in after overlaps were last looked for."))
         if can_detect:
-            tail = f'<a href="{FIND_OVERLAPS_URL}">{escape(_T(_C, "Find overlaps"))}</a>'
+            find = _T(_C, "Find overlaps")
+            tail = f'<a href="{FIND_OVERLAPS_URL}">{escape(find)}</a>'
         else:
             tail = escape(_T(_C, "A coordinator can find them."))
         out.append(f'<p style="color:{muted}">{escape(note)} {tail}</p>')

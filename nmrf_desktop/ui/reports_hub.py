@@ -9,7 +9,15 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QDate, QObject, QStandardPaths, Qt, QUrl
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QDate,
+    QObject,
+    QStandardPaths,
+    Qt,
+    QUrl,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -43,6 +51,17 @@ log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
 _C = "Reports"
 PDF, XLSX = "pdf", "xlsx"
+
+
+# The report titles (reports.model.KIND_TITLES), for lupdate: shown through tr().
+_KIND_TITLES = (
+    QT_TRANSLATE_NOOP("ReportDialog", "Agency progress summary"),
+    QT_TRANSLATE_NOOP("ReportDialog", "Progress by body and cycle"),
+    QT_TRANSLATE_NOOP("ReportDialog", "Progress by theme and affected group"),
+    QT_TRANSLATE_NOOP("ReportDialog", "Te Tiriti o Waitangi lens"),
+    QT_TRANSLATE_NOOP("ReportDialog", "Annual report to Ministers"),
+    QT_TRANSLATE_NOOP("ReportDialog", "Thematic list of recommendations"),
+)
 
 
 def open_file(path: Path) -> bool:

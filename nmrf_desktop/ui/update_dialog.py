@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Sequence
 
 from PySide6.QtCore import QDate, Signal
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,10 +22,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.entry import InvalidEntry, ProgressDraft
-from ..domain.enums import ImplementationStatus, label
+from ..domain.enums import ImplementationStatus
 from ..services.entry import add_progress
 from ..services.facets import AgencyChoice
 from ..services.record import Record
+from .enum_text import label
 from .field_errors import FieldErrors, error_label, with_error
 from .tasks import TaskRunner
 
@@ -89,6 +91,10 @@ class UpdateDialog(QDialog):
                 caption.setBuddy(widget)
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save
                                         | QDialogButtonBox.StandardButton.Cancel, self)
+        save = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        save.setShortcut(QKeySequence(QKeySequence.StandardKey.Save))  # Ctrl+S
+        save.setToolTip(self.tr("Save ({0})").format(
+            save.shortcut().toString(QKeySequence.SequenceFormat.NativeText)))
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)

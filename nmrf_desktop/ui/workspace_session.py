@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject
+from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QDialog
 
 from ..services import facets, overview, workspace
@@ -15,6 +15,7 @@ from ..services.facets import FilterChoices
 from ..services.record import Record
 from ..services.workspace import Profile
 from . import window_state
+from .enum_text import agency_name
 from .menus import WindowActions, coordinator_actions
 from .profile_dialog import ProfileDialog
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:
     from .main_window import MainWindow
 
 log = logging.getLogger(__name__)
+_T = QCoreApplication.translate
+_C = "MainWindow"  # the words it shows are the main window's
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,14 +92,14 @@ class WorkspaceSession(QObject):
         window.profile = profile
         names = {a.code: a for a in window.agencies}
         if profile.is_coordinator:
-            text = window.tr("Coordinator: {0}").format(profile.officer_name)
+            text = _T(_C, "Coordinator: {0}").format(profile.officer_name)
         elif profile.is_set:
             agency = names.get(profile.agency)
-            where = f"{agency.name_mi or agency.name_en} ({agency.code})" if agency \
+            where = f"{agency_name(agency.name_en, agency.name_mi)} ({agency.code})" if agency \
                 else profile.agency
-            text = window.tr("{0} · officer of {1}").format(profile.officer_name, where)
+            text = _T(_C, "{0} · officer of {1}").format(profile.officer_name, where)
         else:
-            text = window.tr("Role not chosen")
+            text = _T(_C, "Role not chosen")
         window.profile_label.setText(text)
         window.exchange.set_coordinator(profile.is_coordinator)
         window.filter_panel.set_own_agency(profile.agency if not profile.is_coordinator
@@ -127,7 +130,7 @@ class WorkspaceSession(QObject):
             chosen = dialog.profile()
             window.runner.run(lambda: workspace.save_profile(record, chosen),
                               self._profile_saved, lambda exc: window.show_error(
-                                  window.tr("Your role could not be saved: {0}").format(exc)))
+                                  _T(_C, "Your role could not be saved: {0}").format(exc)))
         dialog.finished.connect(finished)
         dialog.open()
         return dialog
@@ -135,7 +138,7 @@ class WorkspaceSession(QObject):
     def _profile_saved(self, profile: Profile) -> None:
         self._apply_profile(profile)
         self._window.overview.set_agencies(self._window.agencies, profile.agency)
-        self._window.statusBar().showMessage(self._window.tr("Saved your role and name."), 5000)
+        self._window.statusBar().showMessage(_T(_C, "Saved your role and name."), 5000)
 
     # -- recent files -------------------------------------------------------------------
 
@@ -151,11 +154,11 @@ class WorkspaceSession(QObject):
             action.setStatusTip(path)
             action.triggered.connect(lambda _c=False, p=path: self._window.open_database(p))
         if not recent:
-            none = menu.addAction(self._window.tr("No recent databases"))
+            none = menu.addAction(_T(_C, "No recent databases"))
             none.setEnabled(False)
             return
         menu.addSeparator()
-        menu.addAction(self._window.tr("&Clear Menu"), window_state.clear_recent_databases)
+        menu.addAction(_T(_C, "&Clear Menu"), window_state.clear_recent_databases)
 
     # -- overview -----------------------------------------------------------------------
 

@@ -73,8 +73,9 @@ def test_selecting_a_row_shows_the_full_text_and_details(qtbot, window: MainWind
         assert state in shown
     for theme in expected.themes:
         assert theme in shown
-    assert "MFAT (Manatū Aorere, lead)" in shown  # assigned agencies (UPR lead defaults)
-    assert "MOJ (Te Tāhū o te Ture, lead)" in shown
+    # assigned agencies (UPR lead defaults), official English and te reo Māori names
+    assert "MFAT (Ministry of Foreign Affairs and Trade — Manatū Aorere, lead)" in shown
+    assert "MOJ (Ministry of Justice — Te Tāhū o te Ture, lead)" in shown
     assert window.detail.isReadOnly()
     assert window.detail.textInteractionFlags() & Qt.TextInteractionFlag.TextSelectableByMouse
 

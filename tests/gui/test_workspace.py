@@ -48,7 +48,7 @@ def test_first_run_asks_role_and_name_and_stores_them(qtbot, runner: TaskRunner,
     dialog._accept()
     qtbot.waitUntil(lambda: win.profile.is_set, timeout=WAIT)
     assert win.profile_label.text() == \
-        "Aroha Ngata · officer of Te Manatū Whakahiato Ora (MSD)"
+        "Aroha Ngata · officer of Ministry of Social Development — Te Manatū Whakahiato Ora (MSD)"
     assert _profile(db_path) == Profile("officer", "MSD", "Aroha Ngata")
     assert not win.window_actions.coordinator_menu.menuAction().isVisible()
     assert win.filter_panel.mine.isEnabled()

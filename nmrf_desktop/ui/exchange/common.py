@@ -13,17 +13,12 @@ from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QSizePolicy, QWidget
 
 from ...services.progress import Cancelled
+from ..palette import banner_style
 
 log = logging.getLogger(__name__)
 
 _T = QCoreApplication.translate
 
-_STYLES = {
-    "error": "background:#fdecea; border:1px solid #e0a19b; color:#5f2120;",
-    "warning": "background:#fff4e5; border:1px solid #e7b86a; color:#663c00;",
-    "info": "background:#e8f0fe; border:1px solid #a6c1ee; color:#0b3a73;",
-    "success": "background:#e6f4ea; border:1px solid #93c9a2; color:#1e4620;",
-}
 
 
 class MessageStrip(QLabel):
@@ -40,7 +35,8 @@ class MessageStrip(QLabel):
 
     def show_message(self, kind: str, text: str) -> None:
         self.kind = kind
-        self.setStyleSheet(f"QLabel {{ {_STYLES[kind]} border-radius:4px; padding:6px 8px; }}")
+        style = banner_style(kind, self.palette())  # follows dark mode, high contrast
+        self.setStyleSheet(f"QLabel {{ {style} border-radius:4px; padding:6px 8px; }}")
         self.setText(text)
         self.setAccessibleName(text)
         self.setVisible(bool(text))

@@ -10,6 +10,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from PySide6.QtGui import QColor
 
 from ...services.conflicts import ConflictInfo
+from ..palette import meaning_colour
 from .table_model import Column, RowsModel
 
 _T = QCoreApplication.translate
@@ -104,7 +105,7 @@ class ConflictsModel(RowsModel):
 
     def foreground(self, item: ConflictInfo, column: int) -> QColor | None:
         if column == ConflictColumn.KIND and item.status == "open":
-            return QColor("#b3261e") if item.kind == "hard" else QColor("#8a5300")
+            return meaning_colour("error" if item.kind == "hard" else "warning")
         return None
 
     def row_of(self, conflict_id: str) -> int:

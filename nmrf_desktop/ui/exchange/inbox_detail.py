@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ...services.inbox import InboxDetail
+from ..palette import muted_colour
 from .inbox_model import status_label
 from .table_model import display
 
@@ -20,6 +21,7 @@ def _size(n: int) -> str:
 
 def detail_html(d: InboxDetail) -> str:
     r = d.row
+    muted = muted_colour().name()
     rows: list[tuple[str, str]] = [
         (_T("Inbox", "Status"), status_label(r.status)),
         (_T("Inbox", "Reason"), r.reason or "—"),
@@ -43,18 +45,18 @@ def detail_html(d: InboxDetail) -> str:
         rows.insert(min(len(rows), 9), (_T("Inbox", "Outcome"), ", ".join(
             f"{name}: {count}" for name, count in sorted(d.outcomes.items()))))
     cells = "".join(
-        f"<tr><td style='color:#555; padding-right:12px; white-space:nowrap'>{escape(k)}</td>"
+        f"<tr><td style='color:{muted}; padding-right:12px; white-space:nowrap'>{escape(k)}</td>"
         f"<td>{escape(v)}</td></tr>" for k, v in rows)
     parts = [f"<h3 style='margin:0 0 6px 0'>{escape(r.file)}</h3>",
              f"<table cellspacing='0' cellpadding='2'>{cells}</table>"]
     if d.evidence:
         items = "".join(
             f"<li>{escape(e.display_name or e.sha256[:12])} "
-            f"<span style='color:#555'>({escape(e.media_type or '?')}, "
+            f"<span style='color:{muted}'>({escape(e.media_type or '?')}, "
             f"{escape(_size(e.size))})</span></li>" for e in d.evidence)
         parts.append(f"<p><b>{escape(_T('Inbox', 'Evidence files'))}</b></p><ul>{items}</ul>")
     elif r.status != "rejected" or d.key_id:
-        parts.append(f"<p style='color:#555'>{escape(_T('Inbox', 'No evidence files.'))}</p>")
+        parts.append(f"<p style='color:{muted}'>{escape(_T('Inbox', 'No evidence files.'))}</p>")
     return "".join(parts)
 
 
@@ -70,7 +72,7 @@ class InboxDetailPane(QTextBrowser):
 
     def show_placeholder(self, text: str = "") -> None:
         text = text or self.tr("Select a bundle to see what it holds.")
-        self.setHtml(f"<p style='color:#666'>{escape(text)}</p>")
+        self.setHtml(f"<p style='color:{muted_colour(self.palette()).name()}'>{escape(text)}</p>")
 
     def show_detail(self, detail: InboxDetail) -> None:
         self.setHtml(detail_html(detail))

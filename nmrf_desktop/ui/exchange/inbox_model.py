@@ -8,6 +8,7 @@ from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QColor
 
 from ...services.inbox import InboxRow
+from ..palette import meaning_colour
 from .table_model import Column, RowsModel
 
 _T = QCoreApplication.translate
@@ -33,8 +34,8 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
-_COLOURS = {"rejected": QColor("#b3261e"), "held": QColor("#8a5300"),
-            "merged": QColor("#1e6b35"), "released": QColor("#1e6b35")}
+_MEANINGS = {"rejected": "error", "held": "warning", "merged": "success",
+             "released": "success"}
 
 
 class InboxModel(RowsModel):
@@ -54,7 +55,8 @@ class InboxModel(RowsModel):
 
     def foreground(self, item: InboxRow, column: int) -> QColor | None:
         if column == InboxColumn.STATUS:
-            return _COLOURS.get(item.status)
+            meaning = _MEANINGS.get(item.status)
+            return meaning_colour(meaning) if meaning else None
         return None
 
     def row_of(self, entry_id: str) -> int:

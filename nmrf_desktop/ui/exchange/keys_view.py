@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ...services import catalog, keys
 from ...services.keys import KeyInfo
 from ...services.record import Record
+from ..palette import meaning_colour
 from ..tasks import TaskRunner
 from .common import MessageStrip, guarded
 from .file_field import PathField, PathMode
@@ -69,7 +70,7 @@ class KeysModel(RowsModel):
 
     def foreground(self, item: KeyInfo, column: int) -> QColor | None:
         if column == KeyColumn.STATUS and item.status == "revoked":
-            return QColor("#b3261e")
+            return meaning_colour("error")
         return None
 
 
