@@ -12,6 +12,7 @@ from pathlib import Path
 
 from . import (
     __version__,
+    cli_calendar,
     cli_exchange,
     cli_maintenance,
     cli_migrate,
@@ -117,6 +118,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_overlap.register(sub)
     cli_reports.register(sub)
     cli_maintenance.register(sub)
+    cli_calendar.register(sub)
     cli_migrate.register(sub)
     return parser
 
@@ -248,6 +250,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     **cli_overlap.COMMANDS,
     **cli_reports.COMMANDS,
     **cli_maintenance.COMMANDS,
+    **cli_calendar.COMMANDS,
     **cli_migrate.COMMANDS,
 }
 

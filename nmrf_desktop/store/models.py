@@ -446,4 +446,4 @@ class AppliedChange(Base):
     outcome: Mapped[str] = mapped_column(String(20), nullable=False)
 
 
-from . import overlap_models  # noqa: E402,F401  (the overlap tables share this Base)
+from . import calendar_models, overlap_models  # noqa: E402,F401  (tables on this Base)

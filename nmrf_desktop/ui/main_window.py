@@ -38,6 +38,7 @@ from ..services.record import Record
 from ..services.workspace import Profile
 from . import window_state
 from .coordinator import CoordinatorTools
+from .dashboard_hub import DashboardHub
 from .detail_pane import DetailPane
 from .editing import Editing
 from .exchange_hub import ExchangeHub
@@ -89,6 +90,7 @@ class MainWindow(QMainWindow):
         self.reports = ReportsHub(self)
         self.safety = SafetyHub(self)
         self.overlap = OverlapHub(self)
+        self.dashboard = DashboardHub(self)
         self.session.install(self.window_actions)
         self._connect()
         self._set_title()

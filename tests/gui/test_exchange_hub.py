@@ -56,6 +56,6 @@ def test_coordinator_sees_inbox_and_conflicts(qtbot, runner, nz_db: Path) -> Non
     assert not any(a.isVisible() for a in hub.officer_actions)
     assert all(a.isVisible() for a in hub.coordinator_actions)
     assert _visible_tabs(window) == ["Recommendations", "Overview", "Bundle Inbox", "Conflicts",
-                                     "Overlaps"]
+                                     "Overlaps", "Dashboard", "Calendar"]
     hub.coordinator_actions[2].trigger()  # Conflicts
     assert window.tabs.currentWidget() is hub.conflicts
