@@ -152,8 +152,6 @@ class MainWindow(QMainWindow):
         self.filter_dock = QDockWidget(self.tr("Filters"), self)
         self.filter_dock.setObjectName("filterDock")
         self.filter_dock.setWidget(self.filter_panel)
-        # Wide tabs (a coordinator's) must not squeeze the filters into unreadable slivers.
-        self.filter_panel.setMinimumWidth(self.fontMetrics().horizontalAdvance("M" * 16))
         self.filter_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                                      | QDockWidget.DockWidgetFeature.DockWidgetMovable)
         self.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.filter_dock)
