@@ -10,6 +10,7 @@ import datetime as dt
 import uuid
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -242,7 +243,7 @@ class Evidence(Versioned, Base):
     recommendation_id: Mapped[str | None] = mapped_column(ForeignKey("recommendations.id"))
     agency_code: Mapped[str | None] = mapped_column(ForeignKey("agencies.code"))
     sha256: Mapped[str | None] = mapped_column(String(64))
-    size: Mapped[int | None] = mapped_column(Integer)
+    size: Mapped[int | None] = mapped_column(BigInteger)  # files may exceed 2 GiB
     media_type: Mapped[str] = mapped_column(String(100), nullable=False, default="")
     display_name: Mapped[str] = mapped_column(String(300), nullable=False, default="")
     url: Mapped[str] = mapped_column(String(2000), nullable=False, default="")
