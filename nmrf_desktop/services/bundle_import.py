@@ -168,6 +168,9 @@ def import_bundle(record: Record, path: Path, *, name: str | None = None,
         held.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, held)
         _record_inbox(record, held, sha, result, bundle, name)
+        # The missing bundle may have been merged by another import while this one was
+        # checked: then this one can follow now instead of waiting for the next import.
+        result.released = _release_held(record, bundle.key_id)
         return result
     try:
         crashpoint("bundle-import:verified")
@@ -202,8 +205,18 @@ def import_bundle(record: Record, path: Path, *, name: str | None = None,
             session.flush()
             crashpoint("bundle-import:before-commit")
     except IntegrityError:
-        # Another coordinator merged this bundle (or its sequence) at the same moment.
-        result.status, result.reason = DUPLICATE, "merged by another import at the same time"
+        # Another import merged this bundle, or another bundle with its sequence number,
+        # at the same moment: the same bundle is a no-op, a different one is a fork.
+        with record.reading() as session:
+            merged = session.get(MergedBundle, m.bundle_id)
+            same = merged is not None and merged.manifest_sha256 == bundle.manifest_sha256
+        if same:
+            result.status, result.reason = DUPLICATE, "merged by another import at the same time"
+            return result
+        result = BundleResult(str(path), REJECTED, f"fork: another bundle {m.sequence} from "
+                              "this key was merged at the same moment", m.bundle_id, m.agency,
+                              m.sequence)
+        _record_inbox(record, path, sha, result, bundle, name)
         return result
     except (Unauthorized, BadChange, BundleRejected) as exc:
         result = BundleResult(str(path), REJECTED, str(exc), m.bundle_id, m.agency, m.sequence)
