@@ -3,20 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import sys
 from collections.abc import Callable
 from typing import Any
 
+from .cli_exchange import iso_date
+
 KINDS = ("periodic-report", "list-of-issues", "follow-up", "upr-mid-term")
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +20,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add = cs.add_parser("add", help="enter a deadline once: body, kind, due date, coverage")
     add.add_argument("--body", required=True, metavar="CODE", help="UPR, CRC, CEDAW, …")
     add.add_argument("--kind", required=True, choices=KINDS)
-    add.add_argument("--due", required=True, type=_date, metavar="DATE",
+    add.add_argument("--due", required=True, type=iso_date, metavar="DATE",
                      help="due date, YYYY-MM-DD")
     add.add_argument("--title", default="")
     add.add_argument("--covers", nargs="+", default=[], metavar="REF",

@@ -18,7 +18,8 @@ class ExchangeError(Exception):
     """A user mistake or a refused exchange: one line on stderr, exit code 1."""
 
 
-def _date(text: str) -> dt.date:
+def iso_date(text: str) -> dt.date:
+    """An argparse type for YYYY-MM-DD dates, with a clear message."""
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
@@ -93,9 +94,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     aa.add_argument("--agency", help="default: this laptop's agency")
     aa.add_argument("--kind", choices=[k.value for k in ActionKind], default="other")
     aa.add_argument("--status", choices=[s.value for s in ActionStatus], default="planned")
-    aa.add_argument("--start", type=_date)
-    aa.add_argument("--target", type=_date)
-    aa.add_argument("--completed", type=_date)
+    aa.add_argument("--start", type=iso_date)
+    aa.add_argument("--target", type=iso_date)
+    aa.add_argument("--completed", type=iso_date)
     aa.add_argument("--public", action="store_true")
     aa.add_argument("--evidence", type=Path, action="append", default=[], metavar="FILE")
 
@@ -106,7 +107,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     pa.add_argument("--status", required=True, choices=[s.value for s in ImplementationStatus])
     pa.add_argument("--text", required=True)
     pa.add_argument("--agency")
-    pa.add_argument("--as-of", type=_date, default=None)
+    pa.add_argument("--as-of", type=iso_date, default=None)
     pa.add_argument("--public", action="store_true")
 
     demo = sub.add_parser("demo", help="demonstrations on the bundled real data")

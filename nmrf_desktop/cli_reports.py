@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from .cli_exchange import iso_date
 from .reports.model import ReportKind
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,9 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
                      help="agency (default; needs --assigned-to unless this laptop has an "
                      "agency), body, theme, tiriti, annual, thematic-list, clusters "
                      "(overlapping recommendations; run `nmrf overlap` first)")
-    pdf.add_argument("--from", dest="start", type=_date, metavar="DATE",
+    pdf.add_argument("--from", dest="start", type=iso_date, metavar="DATE",
                      help="annual report: first day of the period (default: a year ago)")
-    pdf.add_argument("--to", dest="end", type=_date, metavar="DATE",
+    pdf.add_argument("--to", dest="end", type=iso_date, metavar="DATE",
                      help="annual report: last day of the period (default: today)")
     pdf.add_argument("--landscape", action="store_true", help="A4 landscape (default portrait)")
     _add_filters(pdf)
