@@ -104,13 +104,17 @@ def _sequence_status(session: Session, bundle: VerifiedBundle) -> tuple[str, str
     if key.agency_code != m.agency:
         raise BundleRejected(f"the key of {key.officer_name} ({key.agency_code}) signed a "
                              f"bundle for agency {m.agency}")
-    merged = session.get(MergedBundle, m.bundle_id)
-    if merged is not None:
-        if merged.manifest_sha256 == bundle.manifest_sha256:
-            return DUPLICATE, "this bundle was already merged; nothing changed"
-        raise BundleRejected("a different bundle with the same id was already merged")
+    # The highest sequence is read BEFORE looking for this bundle: on PostgreSQL each
+    # statement sees the latest commits, so a bundle merged by another importer in between
+    # is then found below (already imported), never mistaken for an old sequence.
     last = session.execute(select(func.max(MergedBundle.sequence)).where(
         MergedBundle.key_id == bundle.key_id)).scalar() or 0
+    merged = session.execute(select(MergedBundle.manifest_sha256).where(
+        MergedBundle.bundle_id == m.bundle_id)).scalar()
+    if merged is not None:
+        if merged == bundle.manifest_sha256:
+            return DUPLICATE, "this bundle was already merged; nothing changed"
+        raise BundleRejected("a different bundle with the same id was already merged")
     if m.sequence <= last:
         raise BundleRejected(f"old sequence number {m.sequence} (this key's bundles up to "
                              f"{last} are merged): a replay or a rolled-back laptop")

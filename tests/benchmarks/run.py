@@ -25,6 +25,10 @@ to its raw floor, the same work done by the sqlite3 and csv modules alone:
 - bundle: exporting a bundle of 1,000 changes with 200 MB of evidence against hashing and
   zipping the same bytes; importing 100 bundles of 100 changes against inserting the
   same rows directly.
+- pg: the central record on PostgreSQL (NMRF_TEST_PG_URL, or .ci/postgres when installed;
+  skipped otherwise): the same 100 searches at 270,000 rows against the bare tsquery, and
+  100 bundles of 100 changes imported by 4 concurrent processes against one importer on
+  SQLite.
 - gui: the window at 270,000 rows (offscreen): last keystroke to rows painted (p50/p95,
   floor: debounce + the bare search_ids call), the longest GUI-thread block (a 5 ms
   event-loop lag probe) while opening, typing, filtering, scrolling and opening
@@ -47,7 +51,7 @@ from pathlib import Path
 
 from .common import DEFAULT_OUT, Figure
 
-BENCHMARKS = ("import", "search", "report", "overlap", "bundle", "gui")
+BENCHMARKS = ("import", "search", "report", "overlap", "bundle", "gui", "pg")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -85,6 +89,10 @@ def main(argv: list[str] | None = None) -> int:
             from . import bundle_bench
 
             batch = bundle_bench.run(runs, args.out)
+        elif name == "pg":
+            from . import pg_bench
+
+            batch = pg_bench.run(runs, args.out)
         else:
             from . import gui_bench
 
