@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
+from .. import policy
 from ..bundles.keys import SigningKey, fingerprint
 from ..bundles.pack_file import PackRejected, VerifiedPack, read_pack, write_pack
 from ..domain.enums import Mechanism, Position, Source
@@ -176,17 +177,22 @@ class PackImport:
 
 def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> PackImport:
     """Verify and import a pack; all or nothing. Unsent local changes survive it."""
-    pinned = record.setting(PINNED_KEY) or None
+    # An organisation's policy decides which central key is trusted, before any pin.
+    policy_pins = policy.pins_central_key()
+    pinned = None if policy_pins else (record.setting(PINNED_KEY) or None)
     pack = read_pack(path, pinned)
+    refusal = policy.central_key_refusal(pack.signer.id)
+    if refusal:
+        raise PackRejected(refusal)
     payload = pack.payload
     agency = payload["agency"]
-    local_agency = record.setting(AGENCY)
+    local_agency = policy.locked_agency() or record.setting(AGENCY)
     if local_agency and local_agency != agency:
         raise PackRejected(f"this pack is for agency {agency}; this laptop works for "
                            f"{local_agency}")
     current = int(record.setting(PACK_VERSION, "0"))
     result = PackImport(pack.version, agency, fingerprint(pack.signer.id),
-                        first_pin=pinned is None)
+                        first_pin=pinned is None and not policy_pins)
     if pack.version < current:
         raise PackRejected(f"this pack (version {pack.version}) is older than the one already "
                            f"imported (version {current}); refusing to roll back")

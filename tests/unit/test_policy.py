@@ -155,6 +155,18 @@ def test_the_pinned_key_refuses_a_pack_signed_by_another_key(
     packs.export_pack(record, "MOJ", genuine, central)
     assert policy.central_key_refusal(read_pack(genuine, None).signer.id) is None
 
+    # The real import path: a laptop that has pinned nothing still refuses the intruder.
+    from nmrf_desktop.bundles.pack_file import PackRejected
+    from nmrf_desktop.services.record import open_record
+
+    laptop = open_record(tmp_path / "laptop.sqlite3")
+    with pytest.raises(PackRejected):
+        packs.import_pack(laptop, forged)
+    assert laptop.setting(packs.PINNED_KEY) == ""
+    imported = packs.import_pack(laptop, genuine)
+    assert imported.version == 2 and not imported.first_pin
+    laptop.close()
+
 
 def test_locations_per_platform(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(policy.ENV_OVERRIDE, raising=False)
