@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
+from .. import settings
 from ..domain.entry import (
     ActionDraft,
     ActionRecord,
@@ -215,7 +216,7 @@ def attach_file(record: Record, path: Path, *, agency: str, action_id: str | Non
                 recommendation_id: str | None = None, is_public: bool = False,
                 max_bytes: int | None = None) -> EvidenceRecord:
     """Store a file content-addressed and record it as evidence of an action."""
-    limit = max_bytes if max_bytes is not None else EVIDENCE_MAX_BYTES.default
+    limit = max_bytes if max_bytes is not None else settings.value(EVIDENCE_MAX_BYTES)
     name = path.name
     try:
         size = path.stat().st_size

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import select
 
+from .. import settings
 from ..domain.entry import ActionRecord, InvalidEntry
 from ..domain.enums import ImplementationStatus
 from ..domain.records import Filters
@@ -91,7 +92,7 @@ def status_without(record: Record, recommendation_id: str, update_id: str) -> st
 
 def check_evidence_file(path: Path, max_bytes: int | None = None) -> int:
     """The size of a file that can be attached; InvalidEntry("file", …) saying why not."""
-    limit = max_bytes if max_bytes is not None else EVIDENCE_MAX_BYTES.default
+    limit = max_bytes if max_bytes is not None else settings.value(EVIDENCE_MAX_BYTES)
     name = path.name
     try:
         size = path.stat().st_size

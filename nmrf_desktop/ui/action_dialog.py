@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import settings
 from ..domain.entry import ActionDraft, ActionRecord, InvalidEntry
 from ..domain.enums import ActionKind, ActionStatus
 from ..services import workspace
@@ -88,7 +89,7 @@ class ActionDialog(QDialog):
         self.setWindowTitle(self.tr("Edit Action") if action else self.tr("New Action"))
         self.setAcceptDrops(True)
         self._runner, self._record, self._action = runner, record, action
-        self._max_bytes = max_bytes if max_bytes is not None else EVIDENCE_MAX_BYTES.default
+        self._max_bytes = max_bytes if max_bytes is not None else settings.value(EVIDENCE_MAX_BYTES)
         self._saving = False
 
         self.title = QLineEdit(self)

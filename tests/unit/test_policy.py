@@ -232,3 +232,18 @@ def test_policy_show_lists_the_file_and_the_locked_values(
     write(policy_file, "[backup\n")
     code, out = _policy_show(capsys, "--json")
     assert code == 1 and '"damaged": true' in out
+
+
+def test_the_policy_evidence_cap_is_enforced(policy_file: Path, nz_record: Record,
+                                             tmp_path: Path) -> None:
+    from nmrf_desktop.domain.entry import InvalidEntry
+    from nmrf_desktop.domain.records import Filters
+    from nmrf_desktop.services import entry
+    from nmrf_desktop.services.catalog import search_recommendations
+
+    write(policy_file, "[evidence]\nmax_bytes = 1048576\n")
+    rec = search_recommendations(nz_record, Filters(), limit=1)[0]
+    big = tmp_path / "scan.pdf"
+    big.write_bytes(b"%PDF" + b"x" * 2 * 1024 * 1024)
+    with pytest.raises(InvalidEntry, match="limit"):
+        entry.attach_file(nz_record, big, agency="MOJ", recommendation_id=rec.id)
