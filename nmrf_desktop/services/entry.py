@@ -7,6 +7,7 @@ hash-chained audit log.
 from __future__ import annotations
 
 import mimetypes
+import os
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -212,10 +213,8 @@ def progress_for(record: Record, recommendation_id: str) -> list[ProgressRecord]
         return [_progress_record(r) for r in rows]
 
 
-def attach_file(record: Record, path: Path, *, agency: str, action_id: str | None = None,
-                recommendation_id: str | None = None, is_public: bool = False,
-                max_bytes: int | None = None) -> EvidenceRecord:
-    """Store a file content-addressed and record it as evidence of an action."""
+def check_evidence_file(path: Path, max_bytes: int | None = None) -> int:
+    """The size of a file that can be attached; InvalidEntry("file", …) saying why not."""
     limit = max_bytes if max_bytes is not None else settings.value(EVIDENCE_MAX_BYTES)
     name = path.name
     try:
@@ -228,6 +227,23 @@ def attach_file(record: Record, path: Path, *, agency: str, action_id: str | Non
         raise InvalidEntry("file", f"{name} is empty (0 bytes).")
     if size > limit:
         raise InvalidEntry("file", f"{name} is {size:,} bytes, over the {limit:,} byte limit.")
+    if not os.access(path, os.R_OK):
+        raise InvalidEntry("file", f"{name} cannot be read (permission denied).")
+    try:
+        with path.open("rb") as fh:
+            fh.read(1)
+    except OSError as exc:
+        raise InvalidEntry("file", f"{name} cannot be read ({exc.strerror}).") from None
+    return size
+
+
+def attach_file(record: Record, path: Path, *, agency: str, action_id: str | None = None,
+                recommendation_id: str | None = None, is_public: bool = False,
+                max_bytes: int | None = None) -> EvidenceRecord:
+    """Store a file content-addressed and record it as evidence of an action."""
+    limit = max_bytes if max_bytes is not None else settings.value(EVIDENCE_MAX_BYTES)
+    name = path.name
+    check_evidence_file(path, limit)
     try:
         blob = BlobStore(record.evidence_root).put_file(path, max_size=limit)
     except PermissionError:

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import select
 
-from .. import settings
 from ..domain.entry import ActionRecord, InvalidEntry
 from ..domain.enums import ImplementationStatus
 from ..domain.records import Filters
-from ..settings import EVIDENCE_MAX_BYTES
 from ..store.models import Action, ActionLink, ProgressUpdate, Setting
 from . import browsing
 from .browsing import ListRow
+from .entry import check_evidence_file  # noqa: F401  (the dialogs check files before saving)
 from .record import Record
 
 ROLE_OFFICER = "officer"
@@ -88,30 +85,6 @@ def status_without(record: Record, recommendation_id: str, update_id: str) -> st
             .order_by(ProgressUpdate.as_of.desc(), ProgressUpdate.created_at.desc())
             .limit(1)).scalar()
     return status or ImplementationStatus.NOT_STARTED.value
-
-
-def check_evidence_file(path: Path, max_bytes: int | None = None) -> int:
-    """The size of a file that can be attached; InvalidEntry("file", …) saying why not."""
-    limit = max_bytes if max_bytes is not None else settings.value(EVIDENCE_MAX_BYTES)
-    name = path.name
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise InvalidEntry("file", f"{name} cannot be read ({exc.strerror}).") from None
-    if not path.is_file():
-        raise InvalidEntry("file", f"{name} is not a file.")
-    if size == 0:
-        raise InvalidEntry("file", f"{name} is empty (0 bytes).")
-    if size > limit:
-        raise InvalidEntry("file", f"{name} is {size:,} bytes, over the {limit:,} byte limit.")
-    if not os.access(path, os.R_OK):
-        raise InvalidEntry("file", f"{name} cannot be read (permission denied).")
-    try:
-        with path.open("rb") as fh:
-            fh.read(1)
-    except OSError as exc:
-        raise InvalidEntry("file", f"{name} cannot be read ({exc.strerror}).") from None
-    return size
 
 
 def pick_candidates(record: Record, text: str, limit: int = 50) -> list[ListRow]:
