@@ -139,14 +139,15 @@ def _sort_columns(key: SortKey, descending: bool) -> list:  # type: ignore[type-
     return ordered
 
 
-def _ordered(filters: Filters, sort: SortKey | None, descending: bool) -> Select:  # type: ignore[type-arg]
+def _ordered(session: Session, filters: Filters, sort: SortKey | None,  # type: ignore[type-arg]
+             descending: bool) -> Select:
     """The ids of a query in display order (deterministic: every order ends with num).
 
     Sorted by a column, a text query is a subquery run once: as a join, SQLite may walk
     the sort or a filter's index and run the MATCH once per row.
     """
     if sort is None:
-        return search.matching(filters)
+        return search.matching(filters, rank=search.rank_key(session))
     r = Recommendation
     stmt = select(r.id).where(*search.filter_clauses(filters))
     query = search.fts_query(filters.text) if filters.text else ""
@@ -189,7 +190,7 @@ def first_page(record: Record, filters: Filters, sort: SortKey | None = None,
         if sort is None and query:
             ids = search.search_ids(session, filters, limit=limit)
         else:
-            ids = list(session.execute(_ordered(filters, sort, descending).limit(limit))
+            ids = list(session.execute(_ordered(session, filters, sort, descending).limit(limit))
                        .scalars())
         _check(cancelled)
         rows = _rows(session, ids)
@@ -216,7 +217,7 @@ def page(record: Record, filters: Filters, sort: SortKey | None, descending: boo
             ids = search.search_ids(session, filters, limit=limit, offset=offset)
         else:
             ids = list(session.execute(
-                _ordered(filters, sort, descending).limit(limit).offset(offset)).scalars())
+                _ordered(session, filters, sort, descending).limit(limit).offset(offset)).scalars())
         return ids, _rows(session, ids)
 
 
@@ -233,7 +234,7 @@ def all_ids(record: Record, filters: Filters, sort: SortKey | None = None,
         # stall the GUI thread.
         parts: list[tuple[str, ...]] = []
         for part in session.execute(
-                _ordered(filters, sort, descending),
+                _ordered(session, filters, sort, descending),
                 execution_options={"yield_per": _ID_SLICE}).scalars().partitions():
             parts.append(tuple(part))
             _check(cancelled)

@@ -11,6 +11,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
 from ..paths import migrations_dir
+from . import postgres
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +37,19 @@ def head_revision(engine: Engine) -> str:
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Bring the schema to `revision`; a no-op when it is already there."""
     if revision == "head" and current_revision(engine) == head_revision(engine):
+        _ensure_rank_index(engine)
         return
     log.info("upgrading database schema to %s", revision)
     command.upgrade(alembic_config(engine), revision)
+
+
+def _ensure_rank_index(engine: Engine) -> None:
+    """A PostgreSQL record opened after the server gained `rum` gets its rank index then."""
+    if engine.dialect.name != "postgresql":
+        return
+    with engine.connect() as conn:
+        if postgres.has_rank_index(conn):
+            return
+    with engine.begin() as conn:
+        if postgres.install_rank_index(conn):
+            log.info("created the search rank index")

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from ..domain.records import Filters
 from . import search_pg
 from .models import Assignment, Recommendation, RecommendationState, RecommendationTerm, State, Term
-from .search_pg import fts_match, fts_rank
+from .search_pg import RankKey, fts_match, fts_rank, rank_key
 
 FTS_TABLE = "recommendation_fts"
 _fts = table(FTS_TABLE, column("rowid"), column("rank"))
@@ -123,8 +123,12 @@ def filter_clauses(filters: Filters) -> list:  # type: ignore[type-arg]
     return clauses
 
 
-def matching(filters: Filters, columns: Sequence = ()) -> Select:  # type: ignore[type-arg]
-    """SELECT of recommendations matching `filters`, best match first for a text query."""
+def matching(filters: Filters, columns: Sequence = (), *,  # type: ignore[type-arg]
+             rank: RankKey = fts_rank) -> Select:  # type: ignore[type-arg]
+    """SELECT of recommendations matching `filters`, best match first for a text query.
+
+    `rank` is the session's ranking (search_pg.rank_key): one query, one order.
+    """
     r = Recommendation
     query = fts_query(filters.text) if filters.text else ""
     stmt = select(*(columns or (r.id,))).where(*filter_clauses(filters))
@@ -133,7 +137,7 @@ def matching(filters: Filters, columns: Sequence = ()) -> Select:  # type: ignor
             stmt.select_from(_fts)
             .join(r, r.num == _fts.c.rowid)
             .where(fts_match(query))
-            .order_by(fts_rank(query), r.num)
+            .order_by(rank(query), r.num)
         )
     else:
         stmt = stmt.order_by(r.num)
@@ -145,16 +149,17 @@ def matches(query: str) -> Select:  # type: ignore[type-arg]
     return select(_fts.c.rowid).where(fts_match(query))
 
 
-def _best_matches(query: str, limit: int, offset: int) -> Select:  # type: ignore[type-arg]
+def _best_matches(query: str, limit: int, offset: int,  # type: ignore[type-arg]
+                  rank: RankKey) -> Select:
     """The page of a text query with no other filter: ranked inside the index, then joined.
 
     The same rows in the same order as `matching` (rank, then num = rowid), but only the
     page's rows are joined to recommendations, not every match.
     """
     best = (
-        select(_fts.c.rowid.label("num"), fts_rank(query).label("rank"))
+        select(_fts.c.rowid.label("num"), rank(query).label("rank"))
         .where(fts_match(query))
-        .order_by(fts_rank(query), _fts.c.rowid)
+        .order_by(rank(query), _fts.c.rowid)
         .limit(limit).offset(offset)
         .subquery("best")
     )
@@ -163,13 +168,32 @@ def _best_matches(query: str, limit: int, offset: int) -> Select:  # type: ignor
             .order_by(best.c.rank, best.c.num))
 
 
+def _page_in_rank_order(session: Session, filters: Filters, query: str, limit: int,
+                        offset: int) -> list[str] | None:
+    """A page in `fts_distance` order read from the RUM index (None: scan instead)."""
+    r = Recommendation
+    distance = search_pg.index_distance(query)
+    stmt = (select(r.id, r.num, distance).select_from(_fts)
+            .join(r, r.num == _fts.c.rowid)
+            .where(search_pg.index_match(query), *filter_clauses(filters))
+            .order_by(distance))
+    rows = search_pg.read_in_rank_order(session, stmt, offset + limit)
+    return None if rows is None else [str(key) for key, _, _ in rows[offset:]]
+
+
 def search_ids(session: Session, filters: Filters, *, limit: int | None = None,
                offset: int = 0) -> list[str]:
     query = fts_query(filters.text) if filters.text else ""
+    rank = rank_key(session)
+    if (limit and query and rank is search_pg.fts_distance
+            and search_pg.many_matches(session, query)):
+        ids = _page_in_rank_order(session, filters, query, limit, offset)
+        if ids is not None:
+            return ids
     if limit and query and not filter_clauses(filters):
-        stmt = _best_matches(query, limit, offset)
+        stmt = _best_matches(query, limit, offset, rank)
     else:
-        stmt = matching(filters)
+        stmt = matching(filters, rank=rank)
         if limit:
             stmt = stmt.limit(limit).offset(offset)
     return list(session.connection().execute(stmt).scalars())

@@ -6,15 +6,22 @@ of the typed text ('"indigenous peoples" AND "land"*'). On SQLite they compile t
 what FTS5 wants (`recommendation_fts MATCH ?` and `recommendation_fts.rank`); on
 PostgreSQL to a tsquery over the GIN-indexed tsvector (store/postgres.py) and
 `-ts_rank(...)`, so that lower still ranks first.
+
+When the RUM rank index exists (store/postgres.py) PostgreSQL ranks by RUM's distance
+instead (`fts_distance`, chosen per session by `rank_key`), and a common word's page
+comes from `read_in_rank_order`: matches read from the index in rank order, stopping
+after the page, instead of every match scored on the heap.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable, Sequence
 from typing import ClassVar
 
-from sqlalchemy import bindparam
+from sqlalchemy import Select, bindparam
+from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -22,7 +29,7 @@ from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Float, NullType
 
-from .postgres import FTS_TABLE, TS_CONFIG
+from .postgres import FTS_TABLE, RANK_DOC, TS_CONFIG, has_rank_index
 
 _PHRASE = re.compile(r'"([^"]*)"(\*?)')
 
@@ -109,3 +116,129 @@ def unindex(session: Session, nums: Sequence[int]) -> None:
     if nums:
         session.connection().exec_driver_sql(
             f"DELETE FROM {FTS_TABLE} WHERE rowid = ANY(%(nums)s)", {"nums": list(nums)})
+
+
+# Above this many estimated matches, a page is read from the RUM index in rank order;
+# below it, scoring every match found by GIN is faster (RUM merges whole posting lists).
+MANY_MATCHES = 5_000
+
+
+def exact_tsquery_text(fts5_query: str) -> str:
+    """The tsquery text without prefixes: the words as typed, which `fts_distance` ranks by."""
+    return tsquery_text(fts5_query).replace(":*", "")
+
+
+class fts_distance(_FtsElement):
+    """ORDER BY key when the RUM rank index exists (lower first).
+
+    RUM's distance to the words as typed, for the rows that hold them; infinity for
+    the rows that match only through a longer word (the last word is a prefix as one
+    types): "rights" ranks every row with "rights" above one with only "rightsholder".
+    Prefixes are left out of the distance because RUM scores a prefix differently
+    inside the index than `<=>` does on a row, and the order must be the same both ways.
+    A different order from `fts_rank` (RUM's own formula), so all of one query's pages
+    must use the same key: `rank_key` chooses it for a session.
+    """
+
+    inherit_cache = True
+    type = Float()
+
+    def __init__(self, query: str) -> None:
+        self.fts5 = bindparam(None, query, unique=True)
+        self.tsq = bindparam(None, exact_tsquery_text(query), unique=True)
+
+
+@compiles(fts_distance)
+def _distance_sqlite(element: fts_distance, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    return f"{FTS_TABLE}.rank"
+
+
+@compiles(fts_distance, "postgresql")
+def _distance_pg(element: fts_distance, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    # `doc <=> q` is `RANK_DOC <=> q` (the same tsvector) without copying it per row, and
+    # infinite for a row without the words as typed (tests/pg/test_search_rank.py).
+    return f"{FTS_TABLE}.doc <=> {_tsquery(element, compiler, **kw)}"
+
+
+RankKey = type[_FtsElement]
+
+
+def can_rank_in_index(session: Session) -> bool:
+    conn = session.connection()
+    return conn.dialect.name == "postgresql" and has_rank_index(conn)
+
+
+def rank_key(session: Session) -> RankKey:
+    """The ORDER BY key of text queries on this database (lower first)."""
+    return fts_distance if can_rank_in_index(session) else fts_rank
+
+
+def many_matches(session: Session, fts5_query: str) -> bool:
+    """Whether the planner expects more than MANY_MATCHES rows (its estimate: no scan)."""
+    plan = session.connection().exec_driver_sql(
+        f"EXPLAIN (FORMAT JSON) SELECT 1 FROM {FTS_TABLE} "
+        f"WHERE doc @@ to_tsquery('{TS_CONFIG}'::regconfig, %(q)s)",
+        {"q": tsquery_text(fts5_query)}).scalar_one()
+    return float(plan[0]["Plan"]["Plan Rows"]) > MANY_MATCHES
+
+
+class index_match(_FtsElement):
+    """WHERE clause for the RUM index (PostgreSQL only): the row holds the words as typed."""
+
+    inherit_cache = True
+    type = NullType()
+
+    def __init__(self, query: str) -> None:
+        self.fts5 = bindparam(None, query, unique=True)
+        self.tsq = bindparam(None, exact_tsquery_text(query), unique=True)
+
+
+class index_distance(index_match):
+    """ORDER BY key the RUM index returns rows in (PostgreSQL only)."""
+
+    inherit_cache = True
+    type = Float()
+
+
+@compiles(index_match)
+def _index_only(element: index_match, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    raise CompileError("the search rank index exists on PostgreSQL only")
+
+
+@compiles(index_match, "postgresql")
+def _index_match_pg(element: index_match, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    return f"{RANK_DOC} @@ {_tsquery(element, compiler, **kw)}"
+
+
+@compiles(index_distance, "postgresql")
+def _index_distance_pg(element: index_distance, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    return f"{RANK_DOC} <=> {_tsquery(element, compiler, **kw)}"
+
+
+def read_in_rank_order(session: Session, stmt: Select, want: int  # type: ignore[type-arg]
+                       ) -> list[tuple[object, int, float]] | None:
+    """The best `want` rows of `stmt` (key, num, distance), ordered by (distance, num).
+
+    `stmt` selects (key, num, distance) ORDER BY distance, as the RUM index yields its
+    rows: best first, ties in no particular order. Rows are read (through a server-side
+    cursor) until `want` are in hand and the next ranks strictly lower: every row not
+    read ranks lower than every row read, so the slice is exact once the rows read are
+    sorted by (distance, num). A slice ending inside a large tie reads the whole tie,
+    never more. None when the slice reaches infinite distances (too few rows hold the
+    words as typed): `fts_distance` orders those by num alone, which only a scan of
+    every match can do.
+    """
+    rows: list[tuple[object, int, float]] = []
+    result = session.connection().execute(
+        stmt, execution_options={"stream_results": True, "yield_per": max(2 * want, 256)})
+    try:
+        for key, num, distance in result:
+            if len(rows) >= want and distance > rows[want - 1][2]:
+                break
+            rows.append((key, num, distance))
+    finally:
+        result.close()
+    if len(rows) < want or math.isinf(rows[want - 1][2]):
+        return None
+    rows.sort(key=lambda row: (row[2], row[1]))
+    return rows[:want]
