@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from ..bundles.bundle_file import BundleRejected, VerifiedBundle, verify_bundle
 from ..bundles.keys import PublicKey
 from ..bundles.manifest import ZERO_HASH
-from ..faults import crashpoint
+from ..faults import crashpoint, pausepoint
 from ..hashing import file_sha256
 from ..store import audit
 from ..store.blobs import BlobStore
@@ -109,6 +109,7 @@ def _sequence_status(session: Session, bundle: VerifiedBundle) -> tuple[str, str
     # is then found below (already imported), never mistaken for an old sequence.
     last = session.execute(select(func.max(MergedBundle.sequence)).where(
         MergedBundle.key_id == bundle.key_id)).scalar() or 0
+    pausepoint("bundle-import:last-sequence-read")
     merged = session.execute(select(MergedBundle.manifest_sha256).where(
         MergedBundle.bundle_id == m.bundle_id)).scalar()
     if merged is not None:
@@ -162,6 +163,8 @@ def import_bundle(record: Record, path: Path, *, name: str | None = None,
             result = BundleResult(str(path), REJECTED, str(exc))
             _record_inbox(record, path, sha, result, None, name)
             return result
+    # Checked, nothing written yet: another import may commit right here.
+    pausepoint("bundle-import:checked")
     m = bundle.manifest
     result = BundleResult(str(path), status, reason, m.bundle_id, m.agency, m.sequence,
                           len(bundle.changes))
