@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
+
+from sqlalchemy.orm import Session
 
 from ..domain.records import ImportReport, RecommendationIn
 from ..hashing import file_sha256
@@ -54,6 +58,33 @@ def import_files(record: Record, kind: str, paths: Sequence[Path], *,
         report.rejected += parsed.rejected
         report.repeats += parsed.repeats
         progress.advance(1)
+    with import_transaction(record, report, records, paths, skip_bad_rows=skip_bad_rows):
+        pass  # the recommendations are all this import writes
+    progress.advance(1)
+    progress.finish()
+    log.info("import %s: %s", kind, report.as_dict() | {"rejected": len(report.rejected)})
+    return report
+
+
+@dataclass(slots=True)
+class ImportWrite:
+    """An import's open transaction: its session, who imports, and audit details to add."""
+
+    session: Session
+    actor: str
+    details: dict[str, object] = field(default_factory=dict)
+
+
+@contextmanager
+def import_transaction(record: Record, report: ImportReport,
+                       records: list[RecommendationIn], paths: Sequence[Path], *,
+                       skip_bad_rows: bool) -> Iterator[ImportWrite]:
+    """Write an import read from `paths` in one transaction, the caller's writes inside.
+
+    Bad rows refuse it (unless skipped); repeats across files are merged into one; then
+    the recommendations are upserted (counts into `report`), the caller writes what else
+    it imports, and the run is recorded with the files' hashes and an audit event.
+    """
     if report.rejected and not skip_bad_rows:
         raise ImportFailed(report.rejected)
     records, cross_repeats = _merge_across_files(records)
@@ -64,18 +95,17 @@ def import_files(record: Record, kind: str, paths: Sequence[Path], *,
         counts = recs_store.upsert(session, records)
         report.created, report.updated, report.unchanged = (
             counts.created, counts.updated, counts.unchanged)
-        session.add(ImportRun(source=kind, files=json.dumps(file_hashes),
+        write = ImportWrite(session, actor)
+        yield write
+        session.add(ImportRun(source=report.source, files=json.dumps(file_hashes),
                               report=json.dumps(report.as_dict(), ensure_ascii=False)))
         audit.append(session, "import", actor=actor, entity="import",
-                     details={"source": kind, "files": file_hashes,
+                     details={"source": report.source, "files": file_hashes,
                               "created": report.created, "updated": report.updated,
-                              "unchanged": report.unchanged,
-                              "rejected": len(report.rejected),
-                              "repeats_merged": len(report.repeats)})
-    progress.advance(1)
-    progress.finish()
-    log.info("import %s: %s", kind, report.as_dict() | {"rejected": len(report.rejected)})
-    return report
+                              "unchanged": report.unchanged}
+                     | write.details
+                     | {"rejected": len(report.rejected),
+                        "repeats_merged": len(report.repeats)})
 
 
 def _merge_across_files(records: list[RecommendationIn]

@@ -11,7 +11,6 @@ file, sheet, row and column, and nothing is changed.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections import defaultdict
 from collections.abc import Sequence
@@ -24,18 +23,16 @@ from sqlalchemy.orm import Session
 from ..domain.entry import InvalidEntry, ProgressDraft
 from ..domain.enums import ImplementationStatus
 from ..domain.records import ImportReport, RecommendationIn, RowProblem
-from ..hashing import file_sha256
 from ..importers import template
 from ..importers import template_sheets as sheets
 from ..importers.base import ImportFailed
 from ..importers.template_sheets import SheetRow
 from ..store import audit
-from ..store import recommendations as recs_store
 from ..store.changes import record_change
-from ..store.models import Agency, ImportRun, ProgressUpdate, Recommendation
+from ..store.models import Agency, ProgressUpdate, Recommendation
 from ..store.progress import refresh_statuses
 from . import workbook_rows
-from .importing import _merge_across_files
+from .importing import import_transaction
 from .progress import NO_PROGRESS, Progress
 from .record import Record
 
@@ -87,16 +84,9 @@ def import_workbooks(record: Record, paths: Sequence[Path], *, skip_bad_rows: bo
         for name, found in parsed.sheets.items():
             rows[name] += found
         progress.advance(1)
-    if report.rejected and not skip_bad_rows:
-        raise ImportFailed(report.rejected)
-    records, cross_repeats = _merge_across_files(records)
-    report.repeats += cross_repeats
-    file_hashes = [{"file": Path(p).name, "sha256": file_sha256(Path(p))} for p in paths]
-    actor = record.actor()
-    with record.unit_of_work() as session:
-        counts = recs_store.upsert(session, records)
-        report.created, report.updated, report.unchanged = (
-            counts.created, counts.updated, counts.unchanged)
+    with import_transaction(record, report, records, paths,
+                            skip_bad_rows=skip_bad_rows) as write:
+        session = write.session
         problems: list[RowProblem] = []
         for name in (sheets.ASSIGNMENTS, sheets.ACTIONS, sheets.EVIDENCE):
             problems += _check_reference_sheet(session, name, rows.get(name, []))
@@ -104,16 +94,8 @@ def import_workbooks(record: Record, paths: Sequence[Path], *, skip_bad_rows: bo
         report.rejected += problems
         if problems and not skip_bad_rows:
             raise ImportFailed(problems)  # rolls the whole import back
-        report.progress_added = _append(session, updates, actor)
-        session.add(ImportRun(source="xlsx", files=json.dumps(file_hashes),
-                              report=json.dumps(report.as_dict(), ensure_ascii=False)))
-        audit.append(session, "import", actor=actor, entity="import",
-                     details={"source": "xlsx", "files": file_hashes,
-                              "created": report.created, "updated": report.updated,
-                              "unchanged": report.unchanged,
-                              "progress_added": report.progress_added,
-                              "rejected": len(report.rejected),
-                              "repeats_merged": len(report.repeats)})
+        report.progress_added = _append(session, updates, write.actor)
+        write.details["progress_added"] = report.progress_added
     progress.advance(1)
     progress.finish()
     log.info("import xlsx: %s", report.as_dict() | {"rejected": len(report.rejected)})

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMenu
 
 from ..services import dashboard
@@ -15,6 +14,7 @@ from ..services.record import Record
 from .calendar_page import CalendarPage
 from .dashboard_page import DashboardPage
 from .exchange.common import guarded
+from .hub import Hub
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -24,26 +24,27 @@ _T = QCoreApplication.translate
 _C = "Dashboard"
 
 
-class DashboardHub(QObject):
+class DashboardHub(Hub):
     """The Dashboard and Calendar tabs, for coordinators: built once, shown by role."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self._window = window
-        self._coordinator = False
         self.page = DashboardPage(window)
         self.calendar = CalendarPage(window.runner, window)
         self._tab = window.tabs.addTab(self.page, _T(_C, "Dashboard"))
         self._calendar_tab = window.tabs.addTab(self.calendar, _T(_C, "Calendar"))
         menu: QMenu = window.window_actions.coordinator_menu
         menu.addSeparator()
-        self.show_action = self._add(menu, _T(_C, "&Dashboard"), self.show_dashboard,
-                                     "Ctrl+6", _T(_C, "Status across agencies, stale items, "
-                                                      "held bundles and open conflicts"))
-        self.calendar_action = self._add(menu, _T(_C, "Reporting Ca&lendar"),
-                                         self.show_calendar, "Ctrl+7",
-                                         _T(_C, "UN reporting deadlines per body and the "
-                                                "recommendations each covers"))
+        self.show_action = self.add_command(
+            _T(_C, "&Dashboard"), self.show_dashboard, "Ctrl+6",
+            _T(_C, "Status across agencies, stale items, held bundles and open conflicts"),
+            menu)
+        self.calendar_action = self.add_command(
+            _T(_C, "Reporting Ca&lendar"), self.show_calendar, "Ctrl+7",
+            _T(_C, "UN reporting deadlines per body and the recommendations each covers"),
+            menu)
+        self.for_role(True, actions=(self.show_action, self.calendar_action),
+                      tabs=(self._tab, self._calendar_tab))
         self.page.requested.connect(self.refresh)
         self.page.listRequested.connect(self.open_list)
         self.page.inboxRequested.connect(lambda: self._show_exchange("inbox"))
@@ -57,18 +58,8 @@ class DashboardHub(QObject):
         if exchange is not None:  # merges and resolutions change the counts
             exchange.inbox.bundlesImported.connect(lambda _r: self._refresh_if_shown())
             exchange.conflicts.resolved.connect(lambda _i: self._refresh_if_shown())
-        # The workspace shows the coordinator menu once the role is known; follow it.
-        menu.menuAction().changed.connect(self._follow_profile)
+        self.follow_coordinator_menu()
         self.set_coordinator(False)
-
-    def _add(self, menu: QMenu, text: str, slot, shortcut: str, tip: str) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(text, self._window)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self._window.addAction(action)
-        menu.addAction(action)
-        return action
 
     # -- state ------------------------------------------------------------------------
 
@@ -76,21 +67,6 @@ class DashboardHub(QObject):
         self.calendar.set_record(record or self._window.record)
         self._follow_profile()
         self._refresh_if_shown()
-
-    def set_coordinator(self, coordinator: bool) -> None:
-        """Only coordinators see the dashboard and the calendar."""
-        self._coordinator = coordinator
-        tabs = self._window.tabs
-        tabs.setTabVisible(self._tab, coordinator)
-        tabs.setTabVisible(self._calendar_tab, coordinator)
-        for action in (self.show_action, self.calendar_action):
-            action.setVisible(coordinator)
-            action.setEnabled(coordinator)
-
-    def _follow_profile(self) -> None:
-        wanted = self._window.profile.is_coordinator
-        if wanted != self._coordinator:
-            self.set_coordinator(wanted)
 
     def _tab_changed(self, index: int) -> None:
         if index == self._tab:

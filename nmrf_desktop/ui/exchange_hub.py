@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu, QVBoxLayout
 
 from ..services.record import Record
@@ -19,6 +19,7 @@ from .exchange import (
     PackImporter,
     UnsentBadge,
 )
+from .hub import Hub
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -28,12 +29,11 @@ _T = QCoreApplication.translate
 _C = "Exchange"
 
 
-class ExchangeHub(QObject):
+class ExchangeHub(Hub):
     """Everything about packs and bundles that the main window shows, for either role."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self._window = window
         runner = window.runner
         self.badge = UnsentBadge(runner, None, window)
         self.badge.clicked.connect(self.export_bundle)
@@ -69,17 +69,14 @@ class ExchangeHub(QObject):
             self._add(_T(_C, "Export &Packs…"), self.export_packs, "Ctrl+Shift+K",
                       _T(_C, "Write a signed pack for every agency with assignments")),
         )
+        # Officers see export/import and the badge; coordinators the inbox and conflicts.
+        self.for_role(False, actions=self.officer_actions, widgets=(self.badge,))
+        self.for_role(True, actions=self.coordinator_actions,
+                      tabs=(self._inbox_tab, self._conflicts_tab))
         self.set_coordinator(False)
 
     def _add(self, text: str, slot, shortcut: str | None, tip: str) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(text, self._window)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self._window.addAction(action)
-        self.menu.addAction(action)
-        return action
+        return self.add_command(text, slot, shortcut, tip, self.menu)
 
     # -- state ------------------------------------------------------------------------
 
@@ -88,19 +85,6 @@ class ExchangeHub(QObject):
             view.set_record(record)
         if self._keys_dialog is not None:
             self._keys_dialog.close()
-
-    def set_coordinator(self, coordinator: bool) -> None:
-        """Officers see export/import and the badge; coordinators the inbox and conflicts."""
-        for action in self.officer_actions:
-            action.setVisible(not coordinator)
-            action.setEnabled(not coordinator)
-        for action in self.coordinator_actions:
-            action.setVisible(coordinator)
-            action.setEnabled(coordinator)
-        self.badge.setVisible(not coordinator)
-        tabs = self._window.tabs
-        tabs.setTabVisible(self._inbox_tab, coordinator)
-        tabs.setTabVisible(self._conflicts_tab, coordinator)
 
     def refresh(self) -> None:
         """After any local edit: the unsent count changed."""

@@ -5,8 +5,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog
 
 from ..services import overlap
@@ -16,6 +15,7 @@ from ..services.record import Record
 from .action_dialog import ActionDialog, ActionSaved
 from .clusters_view import ClustersView
 from .exchange.common import JobProgress
+from .hub import Hub
 from .undo import CreateActionCommand
 
 if TYPE_CHECKING:
@@ -26,13 +26,11 @@ _T = QCoreApplication.translate
 _C = "Overlap"
 
 
-class OverlapHub(QObject):
+class OverlapHub(Hub):
     """Related recommendations in the detail pane, the clusters tab, and detection runs."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self._window = window
-        self._coordinator = False
         self._progress: QProgressDialog | None = None
         self._job: JobProgress | None = None
         self._poll = QTimer(self)
@@ -44,12 +42,16 @@ class OverlapHub(QObject):
         self._tab = window.tabs.addTab(self.view, _T(_C, "Overlaps"))
         menu = window.window_actions.coordinator_menu
         menu.addSeparator()
-        self.show_action = self._add(menu, _T(_C, "Overlapping &Recommendations"),
-                                     self.show_clusters, "Ctrl+5",
-                                     _T(_C, "Clusters of recommendations that ask the same "
-                                            "thing"))
-        self.find_action = self._add(menu, _T(_C, "&Find Overlaps"), self.find_overlaps, None,
-                                     _T(_C, "Look for overlapping recommendations now"))
+        self.show_action = self.add_command(
+            _T(_C, "Overlapping &Recommendations"), self.show_clusters, "Ctrl+5",
+            _T(_C, "Clusters of recommendations that ask the same thing"), menu)
+        self.find_action = self.add_command(
+            _T(_C, "&Find Overlaps"), self.find_overlaps, None,
+            _T(_C, "Look for overlapping recommendations now"), menu)
+        # Everyone sees related items; coordinators see the clusters tab and decide. The
+        # actions stay visible: the coordinator menu they are in is hidden from officers.
+        self.for_role(True, actions=(self.show_action, self.find_action), tabs=(self._tab,),
+                      hide_actions=False)
 
         detail = window.detail
         detail.detailShown.connect(self._load_related)
@@ -61,21 +63,11 @@ class OverlapHub(QObject):
         self.view.changed.connect(window.reload_detail)
         window.databaseOpened.connect(lambda _path: self.opened())
         window.tabs.currentChanged.connect(self._tab_changed)
-        # The workspace shows the coordinator menu once the role is known; follow it. Hidden
-        # until then, so that showing it for a coordinator is a change we hear about.
+        # The coordinator menu is hidden until the role is known, so that showing it for a
+        # coordinator is a change we hear about.
         menu.menuAction().setVisible(window.profile.is_coordinator)
-        menu.menuAction().changed.connect(self._follow_profile)
+        self.follow_coordinator_menu()
         self.set_coordinator(False)
-
-    def _add(self, menu, text: str, slot, shortcut: str | None, tip: str) -> QAction:  # type: ignore[no-untyped-def]
-        action = QAction(text, self._window)
-        if shortcut:
-            action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: slot())
-        self._window.addAction(action)
-        menu.addAction(action)
-        return action
 
     # -- state ------------------------------------------------------------------------
 
@@ -86,17 +78,14 @@ class OverlapHub(QObject):
 
     def set_coordinator(self, coordinator: bool) -> None:
         """Coordinators see the clusters tab and decide; everyone sees related items."""
-        self._coordinator = coordinator
         self.view.set_coordinator(coordinator)
-        self._window.tabs.setTabVisible(self._tab, coordinator)
-        for action in (self.show_action, self.find_action):
-            action.setEnabled(coordinator)
+        super().set_coordinator(coordinator)
 
-    def _follow_profile(self) -> None:
-        wanted = self._window.profile.is_coordinator
-        if wanted != self._coordinator:
-            self.set_coordinator(wanted)
+    def _follow_profile(self) -> bool:
+        changed = super()._follow_profile()
+        if changed:  # the related list shows the coordinator's buttons, or not
             self._window.reload_detail()
+        return changed
 
     def _tab_changed(self, index: int) -> None:
         if index == self._tab:

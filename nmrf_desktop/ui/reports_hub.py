@@ -13,12 +13,11 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDate,
-    QObject,
     QStandardPaths,
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -42,6 +41,7 @@ from ..services.record import Record
 from ..services.reporting import ReportError, ReportRequest, build_pdf, check_output_file
 from .exchange.common import JobProgress, MessageStrip, ProgressPoller, busy_bar, guarded
 from .exchange.file_field import PathField, PathMode
+from .hub import Hub
 from .tasks import TaskRunner
 
 if TYPE_CHECKING:
@@ -254,12 +254,11 @@ class ReportDialog(QDialog):
             super().closeEvent(event)
 
 
-class ReportsHub(QObject):
+class ReportsHub(Hub):
     """Adds the report commands to the window's File menu and opens their dialogs."""
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
-        self._window = window
         self.dialog: ReportDialog | None = None
         self.pdf_action = self._add(_T(_C, "&Print / Export PDF…"), PDF, "Ctrl+P",
                                     _T(_C, "A PDF progress report of the recommendations "
@@ -271,11 +270,7 @@ class ReportsHub(QObject):
 
     def _add(self, text: str, fmt: str, shortcut: str, tip: str) -> QAction:
         window = self._window
-        action = QAction(text, window)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setStatusTip(tip)
-        action.triggered.connect(lambda _checked=False: self.open_dialog(fmt))
-        window.addAction(action)
+        action = self.add_command(text, lambda: self.open_dialog(fmt), shortcut, tip)
         anchor = window.window_actions.profile
         menu = next(m for m in (a.menu() for a in window.menuBar().actions())
                     if isinstance(m, QMenu) and anchor in m.actions())

@@ -8,18 +8,15 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QDialog,
     QDialogButtonBox,
     QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +28,7 @@ from ..tasks import TaskRunner
 from .common import MessageStrip, guarded
 from .conflicts_model import ConflictColumn, ConflictsModel, field_label, value_text
 from .messages import explain
+from .view_parts import ViewToolbar, list_table
 
 log = logging.getLogger(__name__)
 
@@ -111,30 +109,11 @@ class ConflictsView(QWidget):
     def _build(self) -> None:
         self.show_resolved = QCheckBox(self.tr("Show resolved"), self)
         self.refresh_button = QPushButton(self.tr("Refresh"), self)
-        self.count_label = QLabel(self)
-        top = QHBoxLayout()
-        top.addWidget(self.refresh_button)
-        top.addWidget(self.show_resolved)
-        top.addStretch(1)
-        top.addWidget(self.count_label)
+        top = ViewToolbar(self, self.refresh_button, self.show_resolved)
+        self.count_label = top.count_label
 
-        self.table = QTableView(self)
-        self.table.setObjectName("conflictsTable")
-        self.table.setAccessibleName(self.tr("Conflicts"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in _WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(ConflictColumn.TITLE, QHeaderView.ResizeMode.Stretch)
+        self.table = list_table(self, self.model, "conflictsTable", self.tr("Conflicts"),
+                                _WIDTHS, ConflictColumn.TITLE)
 
         self.heading = QLabel(self)
         self.heading.setWordWrap(True)

@@ -9,23 +9,16 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from ...services import bundle_export, keys
 from ...services.bundle_export import ExportResult
 from ...services.packs import AGENCY
 from ...services.record import Record
 from ..tasks import TaskRunner
-from .common import MessageStrip, busy_bar, guarded, passphrase_field
+from .common import guarded
 from .file_field import PathField, PathMode
-from .messages import explain, is_wrong_passphrase
+from .signing_dialog import SigningDialog
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +51,7 @@ def _export(record: Record, out: Path, passphrase: bytes) -> ExportResult:
     return bundle_export.export_bundle(record, out, key)
 
 
-class ExportBundleDialog(QDialog):
+class ExportBundleDialog(SigningDialog):
     """Every unsent change on this laptop, signed with the officer's key, in one file."""
 
     exported = Signal(object)  # ExportResult
@@ -81,30 +74,13 @@ class ExportBundleDialog(QDialog):
         self.summary.setObjectName("summary")
         self.out = PathField(PathMode.SAVE, self.tr("Bundle file"),
                              self.tr("NMRF update bundles (*.nmrfbundle)"), self)
-        self.passphrase = passphrase_field(self)
-        self.passphrase.setPlaceholderText(self.tr("The passphrase of your signing key"))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("Save &to:"), self.out)
-        form.addRow(self.tr("&Passphrase:"), self.passphrase)
-        self.message = MessageStrip(self)
-        self.progress = busy_bar(self)
-        self.buttons = QDialogButtonBox(self)
-        self.export_button = self.buttons.addButton(
-            self.tr("&Export"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button.setDefault(True)
+        self._build_frame(self.summary, form, passphrase_label=self.tr("&Passphrase:"),
+                          placeholder=self.tr("The passphrase of your signing key"),
+                          export_text=self.tr("&Export"))
         self.export_button.setEnabled(False)
-        self.export_button.clicked.connect(self.export)
-        self.close_button.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.progress)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
         self.out.changed.connect(self._update_buttons)
         self.passphrase.textChanged.connect(self._update_buttons)
 
@@ -181,9 +157,7 @@ class ExportBundleDialog(QDialog):
 
     def _failed(self, exc: BaseException) -> None:
         self._set_busy(False)
-        self.message.show_message("error", explain(exc))
-        if is_wrong_passphrase(exc):
-            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._show_failure(exc)
 
     def _set_busy(self, busy: bool) -> None:
         self._busy = busy

@@ -7,30 +7,15 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QSpinBox,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QWidget
 
 from ...services import inbox, keys
 from ...services.inbox import PackRun
 from ...services.record import Record
 from ..tasks import TaskRunner
-from .common import (
-    JobProgress,
-    MessageStrip,
-    ProgressPoller,
-    busy_bar,
-    guarded,
-    passphrase_field,
-)
+from .common import JobProgress, ProgressPoller, guarded
 from .file_field import PathField, PathMode
-from .messages import explain, is_wrong_passphrase
+from .signing_dialog import SigningDialog
 
 log = logging.getLogger(__name__)
 
@@ -42,7 +27,7 @@ def _export_all(record: Record, folder: Path, passphrase: bytes, valid_days: int
                                   progress=progress)
 
 
-class ExportPacksDialog(QDialog):
+class ExportPacksDialog(SigningDialog):
     """Refreshed assignments back to every agency at once, signed with the central key."""
 
     exported = Signal(object)  # PackRun
@@ -71,31 +56,14 @@ class ExportPacksDialog(QDialog):
         self.valid_days.setRange(1, 365)
         self.valid_days.setValue(90)
         self.valid_days.setSuffix(self.tr(" days"))
-        self.passphrase = passphrase_field(self)
-        self.passphrase.setPlaceholderText(self.tr("The passphrase of the central signing key"))
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("Save &in:"), self.folder)
         form.addRow(self.tr("&Valid for:"), self.valid_days)
-        form.addRow(self.tr("&Passphrase:"), self.passphrase)
-        self.message = MessageStrip(self)
-        self.progress = busy_bar(self)
+        self._build_frame(self.summary, form, passphrase_label=self.tr("&Passphrase:"),
+                          placeholder=self.tr("The passphrase of the central signing key"),
+                          export_text=self.tr("&Export"))
         self._poller = ProgressPoller(self.progress)
-        self.buttons = QDialogButtonBox(self)
-        self.export_button = self.buttons.addButton(
-            self.tr("&Export"), QDialogButtonBox.ButtonRole.AcceptRole)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.export_button.setDefault(True)
-        self.export_button.clicked.connect(self.export)
-        self.close_button.clicked.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.summary)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(self.progress)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-        self.setMinimumWidth(520)
         self.folder.changed.connect(self._update_buttons)
         self.passphrase.textChanged.connect(self._update_buttons)
         self._update_buttons()
@@ -168,9 +136,7 @@ class ExportPacksDialog(QDialog):
         self.close_button.setText(self.tr("Cancel"))
         self.close_button.setEnabled(True)
         self._set_inputs(True)
-        self.message.show_message("error", explain(exc))
-        if is_wrong_passphrase(exc):
-            self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
+        self._show_failure(exc)
 
     def reject(self) -> None:
         if self._progress is not None:

@@ -10,15 +10,11 @@ from pathlib import Path
 from PySide6.QtCore import QModelIndex, Qt, Signal
 from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QFileDialog,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +28,7 @@ from .common import JobProgress, MessageStrip, ProgressPoller, busy_bar, guarded
 from .inbox_detail import InboxDetailPane
 from .inbox_model import InboxColumn, InboxModel, status_label
 from .messages import explain
+from .view_parts import ViewToolbar, list_table
 
 log = logging.getLogger(__name__)
 
@@ -89,37 +86,16 @@ class InboxView(QWidget):
         self.filter.addItem(self.tr("All bundles"), "")
         for status in ("merged", "held", "rejected", "released"):
             self.filter.addItem(status_label(status), status)
-        self.count_label = QLabel(self)
-        top = QHBoxLayout()
-        top.addWidget(self.import_button)
-        top.addWidget(self.refresh_button)
-        top.addSpacing(12)
-        top.addWidget(QLabel(self.tr("Show:"), self))
-        top.addWidget(self.filter)
-        top.addStretch(1)
-        top.addWidget(self.count_label)
+        top = ViewToolbar(self, self.import_button, self.refresh_button, 12,
+                          QLabel(self.tr("Show:"), self), self.filter)
+        self.count_label = top.count_label
 
         self.message = MessageStrip(self)
         self.progress = busy_bar(self)
         self._poller = ProgressPoller(self.progress)
 
-        self.table = QTableView(self)
-        self.table.setObjectName("inboxTable")
-        self.table.setAccessibleName(self.tr("Bundle inbox"))
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
-        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
-        header = self.table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        for column, width in _WIDTHS.items():
-            header.resizeSection(column, width)
-        header.setSectionResizeMode(InboxColumn.REASON, QHeaderView.ResizeMode.Stretch)
+        self.table = list_table(self, self.model, "inboxTable", self.tr("Bundle inbox"),
+                                _WIDTHS, InboxColumn.REASON)
         self.detail = InboxDetailPane(self)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
