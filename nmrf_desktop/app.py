@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, paths
+from . import __version__, paths, policy
 
 log = logging.getLogger(__name__)
 
@@ -40,7 +40,9 @@ def startup_database(args: argparse.Namespace, last_opened: str = "") -> Path | 
     """The database to open first; None means the demo.
 
     --db, then --demo, then NMRF_DB, then the database opened last time, then the
-    default database if it exists; on a first run with none of these, the demo.
+    default database if it exists; on a first run with none of these, the demo. One the
+    organisation's policy does not allow is still returned: opening it is refused with a
+    message naming the allowed folder, then the chooser is offered there.
     """
     if args.db:
         return Path(args.db)
@@ -93,6 +95,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if target is None:
         window.open_demo()
     else:
+        refusal = policy.database_refusal(target)
+        if refusal:  # the window says so too, then offers the chooser in the allowed folder
+            log.warning("not opening %s: %s", target, refusal)
         window.open_database(target)
     window.show()
     try:

@@ -124,6 +124,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _open(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The record every command works on: --db, else $NMRF_DB, else the default database.
+
+    The one place commands open it; `open_record` applies the organisation's policy (a
+    database outside its data folder is refused, nothing created: exit 1).
+    """
     from .services.record import RecordUnavailable, open_record
 
     target = args.db or os.environ.get("NMRF_DB") or str(default_database())
@@ -280,7 +285,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("nmrf: interrupted, nothing was changed\n")
         return 130
     except Exception as exc:
-        if not isinstance(exc, cli_exchange.refusals()):
+        from .services.record import RecordUnavailable  # e.g. migrate-to's target refused
+
+        if not isinstance(exc, (*cli_exchange.refusals(), RecordUnavailable)):
             raise
         sys.stderr.write(f"nmrf: {exc}\n")
         return 1

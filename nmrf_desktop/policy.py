@@ -11,6 +11,9 @@ Format (TOML, UTF-8; every key optional)::
 
     [storage]
     data_folder = "/srv/nmrf"         # databases only inside this folder (~ and $VARS expand)
+                                      # (files only: a postgresql:// URL names a server, not a
+                                      # file here, and is not limited by it; the bundled demo
+                                      # database is public data and always allowed)
 
     [evidence]
     max_bytes = 52428800              # largest evidence file, in bytes
@@ -227,14 +230,38 @@ def locked_agency() -> str | None:
     return current().values.get(AGENCY.policy)
 
 
+def agency_refusal(agency: str) -> str | None:
+    """Why the policy forbids this laptop working for `agency`, or None (no agency is set
+    by the policy, or it is this one)."""
+    locked = locked_agency()
+    if locked is None or agency == locked:
+        return None
+    return (f"your organisation has set this laptop's agency to {locked}; "
+            f"it cannot be changed to {agency or 'none'}")
+
+
 def allowed_data_folder() -> Path | None:
     """The only folder databases may live in, or None when the policy sets none."""
     folder = current().values.get(DATA_FOLDER.policy)
     return Path(folder) if folder else None
 
 
+def browse_folder(preferred: Path) -> Path:
+    """Where a chooser for a database should start: `preferred`, unless the policy allows
+    databases only in a folder that does not hold it; then that folder."""
+    folder = allowed_data_folder()
+    if folder is None or preferred.expanduser().resolve().is_relative_to(
+            folder.expanduser().resolve()):
+        return preferred
+    return folder
+
+
 def database_refusal(path: Path | str) -> str | None:
-    """Why the policy forbids opening or creating a database at `path`, or None."""
+    """Why the policy forbids opening or creating a database file at `path`, or None.
+
+    `path` is a file path (URLs are told apart in `services.record.policy_refusal`). The
+    bundled demo database is always allowed: its data is public.
+    """
     folder = allowed_data_folder()
     if folder is None:
         return None

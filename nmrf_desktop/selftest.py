@@ -42,7 +42,8 @@ class _Run:
     def open(self, name: str) -> Record:
         from .services.record import open_record
 
-        record = open_record(self.root / name / f"{name}.sqlite3")
+        # Throwaway databases in a temporary folder: not limited by the policy's data folder.
+        record = open_record(self.root / name / f"{name}.sqlite3", app_owned=True)
         self.records.append(record)
         return record
 

@@ -60,7 +60,7 @@ def _schema_head() -> str:
 def _built_marker(target: Path) -> str | None:
     """The marker stored in an existing demo, or None when it cannot be read as current."""
     try:
-        record = open_record(target, create=False)
+        record = open_record(target, create=False, app_owned=True)
     except Exception:  # a corrupt or foreign file is simply rebuilt
         log.warning("demo database %s is unreadable; rebuilding it", target, exc_info=True)
         return None
@@ -78,7 +78,7 @@ def _build(target: Path, source: Path, marker: str, progress: Progress) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     building = target.with_name(f"{target.name}.building-{os.getpid()}")
     _remove_with_companions(building)
-    record = open_record(building)
+    record = open_record(building, app_owned=True)  # public data, built beside the demo
     try:
         report = import_files(record, "upr-info", [source], progress=progress)
         assigned = assign_lead_defaults(record)

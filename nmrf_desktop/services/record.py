@@ -9,10 +9,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from alembic.util import CommandError
-from sqlalchemy import Engine, select
+from sqlalchemy import URL, Engine, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
+from .. import policy
 from ..paths import user_data_dir
 from ..store import migrate
 from ..store.engine import database_url, make_engine, make_session_factory
@@ -23,6 +24,15 @@ log = logging.getLogger(__name__)
 
 class RecordUnavailable(Exception):
     """The database cannot be opened: not a database, not reachable, or from a newer app."""
+
+
+class DatabaseRefused(RecordUnavailable):
+    """The organisation's policy allows no database at this place; nothing was created."""
+
+    def __init__(self, message: str, target: str = "", folder: Path | None = None) -> None:
+        super().__init__(message)
+        self.target = target  # the database refused (a resolved path)
+        self.folder = folder  # the only folder the policy allows databases in
 
 
 class Record:
@@ -94,9 +104,53 @@ class Record:
         self.engine.dispose()
 
 
-def open_record(target: str | Path, *, create: bool = True) -> Record:
-    """Open (and if needed create) a database and upgrade its schema to head."""
+def policy_refusal(target: str | Path) -> str | None:
+    """Why the organisation's policy forbids opening or creating the database `target`
+    (a path or URL), or None.
+
+    The policy's data folder limits database files: a path, or a sqlite:/// URL naming one.
+    An in-memory SQLite database and a server URL (postgresql://…) are no file on this
+    computer, so the folder does not limit them: a server's storage is its administrators'.
+    """
+    return _url_refusal(database_url(target))
+
+
+def require_allowed(target: str | Path) -> None:
+    """Raise DatabaseRefused when the policy forbids a database at `target` (see above)."""
+    _require(database_url(target))
+
+
+def _require(url: URL) -> None:
+    refusal = _url_refusal(url)
+    if refusal:
+        log.info("not opened: %s", refusal)
+        raise DatabaseRefused(refusal, str(Path(str(url.database)).expanduser().resolve()),
+                              policy.allowed_data_folder())
+
+
+def _url_refusal(url: URL) -> str | None:
+    if url.get_backend_name() != "sqlite":
+        if policy.allowed_data_folder() is not None:
+            log.info("the policy's data folder limits database files; %s is a server "
+                     "database", url.render_as_string(hide_password=True))
+        return None
+    if url.database in (None, "", ":memory:"):
+        return None
+    return policy.database_refusal(url.database)
+
+
+def open_record(target: str | Path, *, create: bool = True,
+                app_owned: bool = False) -> Record:
+    """Open (and if needed create) a database and upgrade its schema to head.
+
+    First the organisation's policy: DatabaseRefused, and nothing created, when it allows no
+    database at `target` (see `policy_refusal`). `app_owned=True` skips that check; it is
+    only for databases the app makes for itself (the demo, the self-test's, a backup's
+    verification copy), never for a place a user or a command line named.
+    """
     url = database_url(target)
+    if not app_owned:
+        _require(url)
     if (url.get_backend_name() == "sqlite" and not create and url.database
             and not Path(url.database).exists()):
         raise FileNotFoundError(f"no database at {url.database}")

@@ -20,7 +20,7 @@ from . import bundle_export, bundle_import, conflicts, entry, keys, packs
 from .assigning import assign, assign_lead_defaults, flag
 from .catalog import check, search_recommendations, stats
 from .importing import import_files
-from .record import Record, open_record
+from .record import Record, open_record, require_allowed
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +55,7 @@ def _pack(workdir: Path, central: Record, central_key: Any, laptop: Record, agen
 
 
 def demo_roundtrip(workdir: Path) -> dict[str, Any]:
+    require_allowed(workdir / "central" / "central.sqlite3")  # before anything is made
     workdir.mkdir(parents=True, exist_ok=True)
     central = open_record(workdir / "central" / "central.sqlite3")
     central.set_setting("officer_name", "Secretariat")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from .. import policy
 from ..domain.entry import ActionRecord, InvalidEntry
 from ..domain.enums import ImplementationStatus
 from ..domain.records import Filters
@@ -46,13 +47,19 @@ def load_profile(record: Record) -> Profile:
 
 
 def save_profile(record: Record, profile: Profile) -> Profile:
-    """Store the role, agency and name in the database's settings (one transaction)."""
+    """Store the role, agency and name in the database's settings (one transaction).
+
+    An officer's agency must be the one the organisation's policy sets, if it sets one.
+    """
     if profile.role not in (ROLE_OFFICER, ROLE_COORDINATOR):
         raise InvalidEntry("role", "Choose a role: agency officer or coordinator.")
     if not profile.officer_name.strip():
         raise InvalidEntry("officer_name", "Enter your name.")
     if profile.role == ROLE_OFFICER and not profile.agency:
         raise InvalidEntry("agency", "Choose your agency.")
+    refusal = policy.agency_refusal(profile.agency) if profile.role == ROLE_OFFICER else None
+    if refusal:  # the organisation's policy decides this laptop's agency
+        raise InvalidEntry("agency", refusal)
     with record.unit_of_work() as session:
         for key, value in (("role", profile.role), ("agency", profile.agency),
                            ("officer_name", profile.officer_name.strip())):

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
+    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import policy
 from ..services.facets import AgencyChoice
 from ..services.workspace import ROLE_COORDINATOR, ROLE_OFFICER, Profile
 from .field_errors import FieldErrors, error_label, with_error
@@ -53,8 +55,22 @@ class ProfileDialog(QDialog):
         self.agency.setAccessibleName(self.tr("Agency"))
         for choice in agencies:
             self.agency.addItem(choice.display(), choice.code)
-        if current.agency:
-            self.agency.setCurrentIndex(max(0, self.agency.findData(current.agency)))
+        # The organisation's policy may fix the agency: shown, never editable here.
+        self.locked_agency = policy.locked_agency()
+        self.locked_note: QLabel | None = None
+        if self.locked_agency and self.agency.findData(self.locked_agency) < 0:
+            self.agency.addItem(self.locked_agency, self.locked_agency)  # not in this list
+        wanted = self.locked_agency or current.agency
+        if wanted:
+            self.agency.setCurrentIndex(max(0, self.agency.findData(wanted)))
+        if self.locked_agency:
+            locked_tip = self.tr("Set by your organisation: this laptop works for this "
+                                 "agency")
+            self.agency.setToolTip(locked_tip)
+            self.agency.setAccessibleDescription(locked_tip)
+            self.locked_note = QLabel(self.tr("Set by your organisation"), self)
+            self.locked_note.setObjectName("lockedNote")
+            self.locked_note.setToolTip(locked_tip)
         self.name = QLineEdit(current.officer_name, self)
         self.name.setObjectName("nameEdit")
         self.name.setAccessibleName(self.tr("Your name"))
@@ -76,7 +92,12 @@ class ProfileDialog(QDialog):
 
         form = QFormLayout()
         form.addRow(self.officer)
-        form.addRow(self.tr("A&gency:"), with_error(self.agency, agency_error))
+        agency_field: QWidget | QHBoxLayout = self.agency
+        if self.locked_note is not None:
+            agency_field = QHBoxLayout()
+            agency_field.addWidget(self.agency, 1)
+            agency_field.addWidget(self.locked_note)
+        form.addRow(self.tr("A&gency:"), with_error(agency_field, agency_error))
         form.addRow(self.coordinator)
         form.addRow(self.tr("Your &name:"), with_error(self.name, name_error))
         for field in (self.agency, self.name):
@@ -93,9 +114,12 @@ class ProfileDialog(QDialog):
         layout.addLayout(form)
         layout.addWidget(self._general)
         layout.addWidget(buttons)
-        self.officer.toggled.connect(self.agency.setEnabled)
-        self.agency.setEnabled(self.officer.isChecked())
+        self.officer.toggled.connect(self._role_changed)
+        self._role_changed(self.officer.isChecked())
         self.setMinimumWidth(520)
+
+    def _role_changed(self, officer: bool) -> None:
+        self.agency.setEnabled(officer and not self.locked_agency)
 
     def profile(self) -> Profile:
         officer = self.officer.isChecked()
@@ -110,6 +134,11 @@ class ProfileDialog(QDialog):
             return
         if chosen.role == ROLE_OFFICER and not chosen.agency:
             self.errors.show("agency", self.tr("Choose your agency."))
+            return
+        if (chosen.role == ROLE_OFFICER and self.locked_agency
+                and chosen.agency != self.locked_agency):
+            self.errors.show("agency", self.tr("Your organisation has set this laptop's "
+                                               "agency to {0}.").format(self.locked_agency))
             return
         self.errors.clear()
         self.accept()
