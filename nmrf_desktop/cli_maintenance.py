@@ -18,14 +18,24 @@ class MaintenanceError(Exception):
 
 
 def register(sub: Any) -> None:
-    b = sub.add_parser("backup", help="back the database up (SQLite backup API, verified)")
-    b.add_argument("--out", type=Path, metavar="FILE",
-                   help="write the backup here (default: the user data folder's backups/, "
-                   "keeping the number the settings say)")
-    r = sub.add_parser("restore", help="replace the database by a backup that verifies "
-                       "(the current file is kept as a safety copy)")
-    r.add_argument("file", type=Path, metavar="FILE", nargs="?",
-                   help="the backup to restore (default: the latest one that verifies)")
+    b = sub.add_parser("backup", help="back the record up: its database (SQLite backup API), "
+                       "the evidence files it names and the signing keys, with a manifest")
+    what = b.add_mutually_exclusive_group()
+    what.add_argument("--out", type=Path, metavar="FOLDER",
+                      help="write the backup to this new folder (default: the user data "
+                      "folder's backups/, keeping the number the settings say); evidence "
+                      "already in a backup beside it is hard-linked, not copied")
+    what.add_argument("--list", action="store_true",
+                      help="list this database's backups, newest first, and what each holds")
+    what.add_argument("--verify", type=Path, metavar="BACKUP",
+                      help="check every file of a backup against its manifest, and its "
+                      "database")
+    r = sub.add_parser("restore", help="replace the database by a backup that verifies and "
+                       "put back its evidence and keys (the current file is kept as a "
+                       "safety copy; existing key files are never overwritten)")
+    r.add_argument("file", type=Path, metavar="BACKUP", nargs="?",
+                   help="the backup folder (or an old .sqlite3 backup) to restore (default: "
+                   "the latest one that verifies)")
     r.add_argument("--force", action="store_true",
                    help="restore even though the current database is not damaged")
     p = sub.add_parser("policy", help="the organisation's provisioned settings")
@@ -35,9 +45,14 @@ def register(sub: Any) -> None:
 
 
 def _database(args: argparse.Namespace) -> Path:
+    from .services.record import policy_refusal
+
     target = args.db or os.environ.get("NMRF_DB") or str(default_database())
     if "://" in target:
         raise MaintenanceError("backup and restore work on a database file, not a server URL")
+    refusal = policy_refusal(target)  # the same rule as every other command's database
+    if refusal:
+        raise MaintenanceError(refusal)
     return Path(target).expanduser().resolve()
 
 
@@ -45,13 +60,42 @@ def cmd_backup(args: argparse.Namespace) -> int:
     from .services import backup
 
     database = _database(args)
+    if args.list:
+        for found in backup.list_backups(database):
+            try:
+                text = backup.describe(found).summary()
+            except backup.ManifestProblem as exc:
+                text = f"UNREADABLE: {exc}"
+            sys.stdout.write(f"{found}\t{text}\n")
+        return 0
+    if args.verify is not None:
+        return _verify(args.verify)
     if not database.is_file():
         raise MaintenanceError(f"no database at {database}")
     try:
         out = backup.backup_database(database, args.out)
     except backup.BackupFailed as exc:
         raise MaintenanceError(str(exc)) from None
-    sys.stdout.write(f"backed up {database} to {out}\n")
+    contents = backup.describe(out)
+    sys.stdout.write(f"backed up {database} to {out}\n  {contents.summary()}\n")
+    if not contents.gaps:
+        return 0
+    for gap in contents.gaps:
+        sys.stderr.write(f"nmrf: warning: {gap}\n")
+    sys.stderr.write("nmrf: the backup is incomplete: those files were already lost before it "
+                     "was made (an older backup may still hold them)\n")
+    return 1
+
+
+def _verify(chosen: Path) -> int:
+    from .services import backup
+
+    problems = backup.verify(chosen)
+    if problems:
+        for problem in problems:
+            sys.stderr.write(f"nmrf: {problem}\n")
+        return 1
+    sys.stdout.write(f"{chosen}: ok ({backup.describe(chosen).summary()})\n")
     return 0
 
 
@@ -64,7 +108,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if chosen is None:
         chosen = backup.latest_good_backup(database)
         if chosen is None:
-            raise MaintenanceError(f"no backup of {database.name} verifies; name one as FILE")
+            raise MaintenanceError(f"no backup of {database.name} verifies; name one as BACKUP")
     try:
         done = backup.restore(database, chosen, force=args.force)
     except (backup.RestoreRefused, DatabaseInUse) as exc:
@@ -72,6 +116,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
     sys.stdout.write(f"restored {database} from {done.backup}\n")
     if done.safety_copy is not None:
         sys.stdout.write(f"the previous file was kept as {done.safety_copy}\n")
+    if done.evidence_files or done.key_files or done.bundle_files:
+        sys.stdout.write(f"put back {done.evidence_files} evidence files, {done.key_files} "
+                         f"key files and {done.bundle_files} bundle files\n")
+    for note in done.notes:
+        sys.stdout.write(f"note: {note}\n")
     return 0
 
 

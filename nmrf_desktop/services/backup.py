@@ -1,4 +1,8 @@
-"""Backups of a SQLite database (the backup API, never a file copy), rotation, checks, restore."""
+"""Making and rotating backups (database, evidence, keys, manifest); the one module to import."""
+
+# A backup is a folder: database.sqlite3 (SQLite backup API, never a file copy), the evidence
+# it names, key and bundle files, and manifest.json (every file's SHA-256 and size), written
+# last. Checking and restoring one are in backup_restore, re-exported here.
 
 from __future__ import annotations
 
@@ -6,38 +10,46 @@ import datetime as dt
 import hashlib
 import logging
 import os
+import shutil
 import sqlite3
-import tempfile
-from contextlib import closing
-from dataclasses import dataclass
+import time
 from pathlib import Path
 
+from ..faults import crashpoint
+from ..hashing import file_sha256
 from ..paths import user_data_dir
 from ..settings import BACKUPS_KEPT
 from ..settings import value as setting
-from .instance import InstanceGuard
+from . import backup_files as files
+from .backup_db import (
+    STAMP,
+    copy,
+    evidence_names,
+    fsync_dir,
+    is_sqlite_file,
+    key_settings,
+    quick_check,
+    stamp,
+)
+from .backup_manifest import DATABASE, FileEntry, Manifest, ManifestProblem
+from .backup_manifest import write as write_manifest
+from .backup_restore import Restored, RestoreRefused, latest_good_backup, restore, verify
+from .backup_summary import Contents, describe
+
+__all__ = ["BackupFailed", "Contents", "ManifestProblem", "RestoreRefused", "Restored",
+           "backup_database", "backup_due", "backup_folder", "describe", "is_sqlite_file",
+           "latest_good_backup", "list_backups", "prune", "quick_check", "restore", "verify"]
 
 log = logging.getLogger(__name__)
 
-SUFFIX = ".sqlite3"
+SUFFIX = ".nmrfbackup"  # a backup: a folder with database.sqlite3, manifest.json, evidence/…
+OLD_SUFFIX = ".sqlite3"  # a backup from before folders: the database file alone
 DAY = dt.timedelta(days=1)
-_STAMP = "%Y%m%dT%H%M%S%fZ"
-_COMPANIONS = ("-wal", "-shm", "-journal")
+_LEFTOVER = (".partial", ".removing")  # folders a crashed backup or rotation left behind
 
 
 class BackupFailed(Exception):
     """A backup could not be made (or the copy did not check out); nothing was rotated."""
-
-
-class RestoreRefused(Exception):
-    """A restore was refused before anything was replaced: the reason says why."""
-
-
-@dataclass(frozen=True, slots=True)
-class Restored:
-    database: Path
-    backup: Path
-    safety_copy: Path | None  # the database as it was, set aside (None: there was none)
 
 
 def backup_folder(database: Path | str) -> Path:
@@ -48,19 +60,20 @@ def backup_folder(database: Path | str) -> Path:
 
 
 def list_backups(database: Path | str) -> list[Path]:
-    """The backups in this database's backup folder, newest first."""
+    """The backups in this database's backup folder (folders, and old single files), newest
+    first."""
     folder = backup_folder(database)
     if not folder.is_dir():
         return []
-    return sorted((p for p in folder.glob(f"*{SUFFIX}") if p.is_file()),
-                  key=lambda p: p.name, reverse=True)
+    found = [p for p in folder.iterdir() if not p.name.startswith(".")
+             and ((p.suffix == SUFFIX and p.is_dir()) or (p.suffix == OLD_SUFFIX and p.is_file()))]
+    return sorted(found, key=lambda p: p.name, reverse=True)
 
 
 def _stamp_of(backup: Path) -> dt.datetime | None:
-    parts = backup.stem.split("-")
-    for part in parts:
+    for part in backup.stem.split("-"):
         try:
-            return dt.datetime.strptime(part, _STAMP).replace(tzinfo=dt.UTC)
+            return dt.datetime.strptime(part, STAMP).replace(tzinfo=dt.UTC)
         except ValueError:
             continue
     return None
@@ -70,196 +83,118 @@ def backup_due(database: Path | str, now: dt.datetime | None = None) -> bool:
     """True when no backup of this database was made in the last day."""
     moment = now or dt.datetime.now(dt.UTC)
     for backup in list_backups(database):
-        stamp = _stamp_of(backup)
-        if stamp is not None:
-            return moment - stamp >= DAY
+        made = _stamp_of(backup)
+        if made is not None:
+            return moment - made >= DAY
     return True
-
-
-def _connect(path: Path) -> sqlite3.Connection:
-    if not path.is_file():
-        raise FileNotFoundError(f"no database at {path}")
-    conn = sqlite3.connect(str(path), timeout=30, isolation_level=None)
-    conn.execute("PRAGMA busy_timeout=30000")
-    return conn
-
-
-def is_sqlite_file(path: Path | str) -> bool:
-    """True when the file starts with the SQLite header (whatever state the rest is in)."""
-    try:
-        with Path(path).open("rb") as fh:
-            return fh.read(16) == b"SQLite format 3\0"
-    except OSError:
-        return False
-
-
-def quick_check(database: Path | str) -> list[str]:
-    """PRAGMA quick_check: [] when the file is a sound SQLite database, else the problems."""
-    try:
-        with closing(_connect(Path(database))) as conn:
-            rows = [str(r[0]) for r in conn.execute("PRAGMA quick_check")]
-    except sqlite3.Error as exc:
-        return [f"{exc}"]
-    return [] if rows == ["ok"] else rows
-
-
-def _copy(source: Path, target: Path) -> None:
-    """A consistent copy with the SQLite backup API, as one self-contained file (no WAL)."""
-    with closing(_connect(source)) as src, closing(sqlite3.connect(str(target))) as dst:
-        src.backup(dst)
-        dst.execute("PRAGMA journal_mode=DELETE")
-    _fsync(target)
-
-
-def _fsync(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
-    if os.name != "nt":
-        fd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-
-
-def _remove(path: Path) -> None:
-    for p in (path, *(path.with_name(path.name + c) for c in _COMPANIONS)):
-        p.unlink(missing_ok=True)
 
 
 def backup_database(database: Path | str, out: Path | None = None, *, reason: str = "manual",
                     kept: int | None = None) -> Path:
-    """Back a database up (to `out`, else its backup folder, rotating to `kept`)."""
+    """Back a record up into the new folder `out` (else one in its backup folder, rotating to
+    `kept`): the database, the evidence it names, key and bundle files, and the manifest.
+
+    Evidence already in an earlier backup beside it is hard-linked, not copied. Evidence that
+    is missing or damaged (and in no earlier backup) is listed in the manifest's gaps."""
     source = Path(database).expanduser().resolve()
+    if not source.is_file():
+        raise BackupFailed(f"no database at {source}")
     rotate = out is None
     if out is None:
-        stamp = dt.datetime.now(dt.UTC).strftime(_STAMP)
-        out = backup_folder(source) / f"{source.stem}-{stamp}-{reason}{SUFFIX}"
-    out.parent.mkdir(parents=True, exist_ok=True)
+        out = backup_folder(source) / f"{source.stem}-{stamp()}-{reason}{SUFFIX}"
+    else:
+        out = Path(out).expanduser().resolve()
+        if out.suffix == OLD_SUFFIX:
+            raise BackupFailed(f"{out}: a backup is a folder (database, evidence and keys); "
+                               f"name a new folder, not a {OLD_SUFFIX} file")
+        if out.exists():
+            raise BackupFailed(f"{out} already exists: name a new folder for the backup")
+    started = time.perf_counter()
     partial = out.with_name(f".{out.name}.partial")
-    _remove(partial)
     try:
-        _copy(source, partial)
-        problems = quick_check(partial)
-        if problems:
-            raise BackupFailed(f"the backup of {source.name} does not check out: {problems[0]}"
-                               " (the database itself may be damaged)")
-        os.replace(partial, out)
-        _fsync(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        _delete(partial)
+        partial.mkdir(mode=0o700)  # the whole record is in here: its owner's eyes only
+        os.chmod(partial, 0o700)
+        made = _fill(source, partial, reason, out.parent)
+        crashpoint("backup:manifest-written")
+        os.rename(partial, out)
+        fsync_dir(out.parent)
     except sqlite3.Error as exc:
         raise BackupFailed(f"cannot back up {source}: {exc}") from None
+    except OSError as exc:
+        where = exc.filename or out
+        raise BackupFailed(f"cannot make the backup: {where}: {exc.strerror or exc}") from None
     finally:
-        _remove(partial)
-    log.info("backed up %s to %s", source, out)
+        _delete(partial)
+    log.info("backed up %s to %s in %.1f s (%d files; %d bytes copied, %d linked; %d gaps)",
+             source, out, time.perf_counter() - started, len(made.files), made.copied_bytes,
+             made.linked_bytes, len(made.gaps))
     if rotate:
         prune(source, kept if kept is not None else setting(BACKUPS_KEPT))
     return out
 
 
+def _fill(source: Path, partial: Path, reason: str, beside: Path) -> Manifest:
+    """Write the database copy, the files and (last) the manifest into `partial`."""
+    db = partial / DATABASE
+    copy(source, db)
+    problems = quick_check(db)
+    if problems:
+        raise BackupFailed(f"the backup of {source.name} does not check out: {problems[0]}"
+                           " (the database itself may be damaged)")
+    db_entry = FileEntry(file_sha256(db), db.stat().st_size)
+    got = files.gather(partial, source.parent, evidence_names(db), key_settings(db),
+                       files.earlier_files(beside))
+    crashpoint("backup:files-gathered")
+    manifest = Manifest(dt.datetime.now(dt.UTC).isoformat(timespec="microseconds"), reason,
+                        str(source), {DATABASE: db_entry, **got.files}, tuple(got.gaps),
+                        got.copied_bytes + db_entry.size, got.linked_bytes)
+    write_manifest(partial, manifest)
+    fsync_dir(partial)
+    return manifest
+
+
 def prune(database: Path | str, kept: int) -> list[Path]:
-    """Delete all but the newest `kept` backups of a database; returns those deleted."""
-    removed = list_backups(database)[max(kept, 1):]
-    for old in removed:
-        old.unlink(missing_ok=True)
+    """Delete all but the newest `kept` backups of a database, each whole; returns those
+    deleted. Evidence hard-linked from a newer backup stays there."""
+    removed = []
+    for old in list_backups(database)[max(kept, 1):]:
+        try:
+            _delete(old)
+        except OSError as exc:  # kept for the next rotation; the new backup stands
+            log.warning("could not remove the old backup %s: %s", old, exc)
+            continue
+        removed.append(old)
         log.info("removed old backup %s", old)
+    folder = backup_folder(database)
+    for left in folder.iterdir() if folder.is_dir() else ():
+        if left.name.startswith(".") and left.name.endswith(_LEFTOVER):
+            try:
+                if _older(left, DAY):
+                    _delete(left)
+            except OSError as exc:
+                log.warning("could not remove %s: %s", left, exc)
     return removed
 
 
-def verify(backup: Path | str) -> list[str]:
-    """Everything wrong with a backup: it must open, migrate and pass `catalog.check`."""
-    source = Path(backup)
-    with tempfile.TemporaryDirectory(prefix="nmrf-verify-") as scratch:
-        copy = Path(scratch) / "verify.sqlite3"
-        return _verify_copy(source, copy)
+def _older(path: Path, age: dt.timedelta) -> bool:
+    return time.time() - path.stat().st_mtime > age.total_seconds()
 
 
-def _verify_copy(source: Path, copy: Path) -> list[str]:
-    """Copy `source` to `copy`, open it (migrating to head) and check it; [] when sound."""
-    from .catalog import check
-    from .record import RecordUnavailable, open_record
-
-    try:
-        _copy(source, copy)
-    except (sqlite3.Error, OSError) as exc:
-        return [f"{source.name} cannot be read as a database: {exc}"]
-    problems = quick_check(copy)
-    if problems:
-        return problems
-    try:
-        record = open_record(copy, create=False)
-    except (RecordUnavailable, FileNotFoundError) as exc:
-        return [str(exc)]
-    try:
-        return check(record)
-    finally:
-        record.close()
-
-
-def latest_good_backup(database: Path | str) -> Path | None:
-    """The newest backup of this database that verifies, or None."""
-    for candidate in list_backups(database):
-        problems = verify(candidate)
-        if not problems:
-            return candidate
-        log.warning("backup %s does not verify: %s", candidate, problems[0])
-    return None
-
-
-def restore(database: Path | str, backup: Path | str, *, force: bool = False) -> Restored:
-    """Replace a database by a verified backup; the current file is set aside, never deleted.
-
-    Refused (RestoreRefused, nothing changed) when the backup does not verify, or when the
-    current database is sound and `force` is not given (work since the backup would go);
-    DatabaseInUse when an app has the database open.
-    """
-    target = Path(database).expanduser().resolve()
-    source = Path(backup).expanduser().resolve()
-    if not source.is_file():
-        raise RestoreRefused(f"no backup file at {source}")
-    if source == target:
-        raise RestoreRefused("the backup is the database itself")
-    with InstanceGuard(target):
-        if target.exists() and not force and not quick_check(target):
-            raise RestoreRefused(f"{target.name} is not damaged: restoring would lose every "
-                                 "change made since the backup; use --force to restore anyway "
-                                 "(the current file is kept as a safety copy)")
-        staged = target.with_name(f".{target.name}.restoring")
-        _remove(staged)
+def _delete(path: Path) -> None:
+    """Remove a backup whole: a folder is first renamed away so it never looks half there."""
+    if path.is_dir() and not path.is_symlink():
+        doomed = path
+        if not path.name.endswith(_LEFTOVER):
+            doomed = path.with_name(f".{path.name}.removing")
+            os.rename(path, doomed)
         try:
-            problems = _verify_copy(source, staged)
-            if problems:
-                raise RestoreRefused(f"the backup {source.name} does not verify, nothing was "
-                                     f"changed: {problems[0]}")
-            with closing(sqlite3.connect(str(staged), isolation_level=None)) as conn:
-                conn.execute("PRAGMA journal_mode=DELETE")  # folds its WAL in: one file
-            _fsync(staged)
-            safety = _set_aside(target) if target.exists() else None
-            try:
-                os.replace(staged, target)
-            except OSError:
-                if safety is not None:
-                    _put_back(safety, target)
-                raise
-            _fsync(target)
-        finally:
-            _remove(staged)
-    log.warning("restored %s from %s (safety copy: %s)", target, source, safety)
-    return Restored(target, source, safety)
-
-
-def _set_aside(target: Path) -> Path:
-    """Rename the database and its WAL/SHM files together to '<name>.before-restore-<time>'."""
-    stamp = dt.datetime.now(dt.UTC).strftime(_STAMP)
-    safety = target.with_name(f"{target.name}.before-restore-{stamp}")
-    for companion in ("", *_COMPANIONS):
-        here = target.with_name(target.name + companion)
-        if here.exists():
-            os.replace(here, safety.with_name(safety.name + companion))
-    return safety
-
-
-def _put_back(safety: Path, target: Path) -> None:
-    for companion in ("", *_COMPANIONS):
-        kept = safety.with_name(safety.name + companion)
-        if kept.exists():
-            os.replace(kept, target.with_name(target.name + companion))
+            shutil.rmtree(doomed)
+        except PermissionError:  # Windows refuses to delete read-only files
+            for folder, names, found in os.walk(doomed):
+                for name in (*names, *found):
+                    os.chmod(Path(folder) / name, 0o700)
+            shutil.rmtree(doomed)
+    else:
+        path.unlink(missing_ok=True)

@@ -8,14 +8,14 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox
 
 from .. import policy, settings
 from ..services import backup
 from ..services.instance import DatabaseInUse, InstanceGuard
-from ..services.record import Record, RecordUnavailable
+from ..services.record import DatabaseRefused, Record, RecordUnavailable
 from ..services.record import open_record as _open_record
 from ..settings import AGENCY, BACKUP_DAILY, CENTRAL_KEY
 from . import window_state
@@ -39,7 +39,7 @@ class DamagedDatabase(RecordUnavailable):
         super().__init__(f"{path.name} is damaged: {problems[0]}")
 
 
-class PolicyRefused(RecordUnavailable):
+class PolicyRefused(DatabaseRefused):
     """The organisation's policy does not allow a database in this place."""
 
 
@@ -56,8 +56,8 @@ class SafetyHub(QObject):
         settings.set_user_source(user_source(window_state.settings))
         self.settings_action = self._make_settings_action()
         self.backup_action = QAction(_T(_C, "&Back Up Now"), window)
-        self.backup_action.setStatusTip(_T(_C, "Back the open database up to the backups "
-                                               "folder now"))
+        self.backup_action.setStatusTip(_T(_C, "Back the open database, its evidence files "
+                                               "and signing keys up to the backups folder now"))
         self.backup_action.triggered.connect(lambda _checked=False: self.back_up_now())
         window.addAction(self.backup_action)
         self._add_to_file_menu()
@@ -105,8 +105,8 @@ class SafetyHub(QObject):
         """
         path = Path(target).expanduser().resolve()
         refusal = policy.database_refusal(path)
-        if refusal:
-            raise PolicyRefused(refusal)
+        if refusal:  # before the lock file beside it: nothing is made in a refused folder
+            raise PolicyRefused(refusal, str(path), policy.allowed_data_folder())
         guard = self._take_guard(path)
         try:
             if backup.is_sqlite_file(path):  # not a database at all: open_record says so
@@ -165,32 +165,41 @@ class SafetyHub(QObject):
                              "again.").format(exc.database.name), "inUseBox",
                       detail=str(exc))
             return True
-        if isinstance(exc, PolicyRefused):
-            self._box(QMessageBox.Icon.Warning, _T(_C, "Not Allowed Here"),
-                      _T(_C, "Your organisation does not allow databases in this folder."),
-                      "policyRefusedBox", detail=str(exc))
+        if isinstance(exc, DatabaseRefused):
+            box = self._box(QMessageBox.Icon.Warning, _T(_C, "Not Allowed Here"),
+                            _T(_C, "Your organisation allows databases only in {0}.\n\n{1} is "
+                                   "outside that folder, so it was not opened.").format(
+                                exc.folder, exc.target), "policyRefusedBox", detail=str(exc))
+            box.finished.connect(lambda _result: self._choose_after_refusal())
             return True
         if isinstance(exc, DamagedDatabase):
             self._window.statusBar().showMessage(_T(_C, "Looking for a good backup…"))
-            self._run(lambda: backup.latest_good_backup(exc.path),
+            self._run(lambda: _latest_good(exc.path),
                       lambda found: self._offer_restore(exc, found))
             return True
         return False
 
-    def _offer_restore(self, exc: DamagedDatabase, found: Path | None) -> None:
+    def _choose_after_refusal(self) -> None:
+        """With no database open (a refused start), offer the chooser, in the allowed folder."""
+        if self._window.database_path is None:
+            self._window.choose_database()
+
+    def _offer_restore(self, exc: DamagedDatabase,
+                       latest: tuple[Path, backup.Contents] | None) -> None:
         self._window.statusBar().clearMessage()
-        if found is None:
+        if latest is None:
             self._box(QMessageBox.Icon.Critical, _T(_C, "Database Damaged"),
                       _T(_C, "{0} is damaged and no backup of it checks out. The file was "
                              "left as it is; please contact your IT support.").format(
                           exc.path.name), "damagedBox", detail="\n".join(exc.problems))
             return
+        found, contents = latest
         box = self._box(QMessageBox.Icon.Critical, _T(_C, "Database Damaged"),
-                        _T(_C, "{0} is damaged. Restore the latest good backup ({1})? Work "
-                               "recorded after that backup is not in it; the damaged file is "
-                               "kept beside it as a safety copy.").format(
-                            exc.path.name, found.name), "restoreOfferBox",
-                        detail="\n".join(exc.problems), ask=True)
+                        _T(_C, "{0} is damaged. Restore the latest good backup ({1}, holding "
+                               "{2})? Work recorded after that backup is not in it; the "
+                               "damaged file is kept beside it as a safety copy.").format(
+                            exc.path.name, found.name, contents_text(contents)),
+                        "restoreOfferBox", detail="\n".join(exc.problems), ask=True)
         restore_button = restore_button_of(box)
 
         def clicked(button: object) -> None:
@@ -204,6 +213,13 @@ class SafetyHub(QObject):
             self._window.statusBar().showMessage(
                 _T(_C, "Restored {0} from {1}").format(database.name, chosen.name), 8000)
             self._window.open_database(result.database)
+            if result.notes:
+                self._box(QMessageBox.Icon.Information, _T(_C, "Backup Restored"),
+                          _T(_C, "{0} was restored, with {1} evidence files and {2} key files "
+                                 "put back. Some things need your attention: see the "
+                                 "details.").format(database.name, result.evidence_files,
+                                                    result.key_files),
+                          "restoreNotesBox", detail="\n".join(result.notes))
 
         def failed(error: BaseException) -> None:
             log.error("restore failed", exc_info=error)
@@ -230,11 +246,24 @@ class SafetyHub(QObject):
             self._window.show_error(_T(_C, "Open a database first."))
             return
         path = guard.database
-        self._run(lambda: backup.backup_database(path, reason="manual"),
-                  lambda out: self._window.statusBar().showMessage(
-                      _T(_C, "Backed up to {0}").format(out), 8000),
-                  lambda e: self._window.show_error(
-                      _T(_C, "The backup failed.\n\n{0}").format(e)))
+
+        def job() -> tuple[Path, backup.Contents]:
+            out = backup.backup_database(path, reason="manual")
+            return out, backup.describe(out)
+        self._run(job, self._backed_up, lambda e: self._window.show_error(
+            _T(_C, "The backup failed.\n\n{0}").format(e)))
+
+    def _backed_up(self, made: tuple[Path, backup.Contents]) -> None:
+        out, contents = made
+        self._window.statusBar().showMessage(
+            _T(_C, "Backed up to {0}: {1}").format(out, contents_text(contents)), 8000)
+        if contents.gaps:
+            self._box(QMessageBox.Icon.Warning, _T(_C, "Backup Incomplete"),
+                      _T(_C, "The backup was made, but it is incomplete: files the "
+                             "database needs were already missing or damaged ({0} in all, "
+                             "named in the details). An older backup may still hold them; "
+                             "otherwise attach them again.").format(len(contents.gaps)),
+                      "backupGapsBox", detail="\n".join(contents.gaps))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.Close:
@@ -302,6 +331,21 @@ class SafetyHub(QObject):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
         return box
+
+
+def _latest_good(database: Path) -> tuple[Path, backup.Contents] | None:
+    """On the worker: the newest backup that verifies, and what it holds."""
+    found = backup.latest_good_backup(database)
+    return None if found is None else (found, backup.describe(found))
+
+
+def contents_text(contents: backup.Contents) -> str:
+    """What a backup holds, in a few words for a message."""
+    if contents.database_only:
+        return _T(_C, "the database only: an old-format backup without evidence files or keys")
+    return _T(_C, "the database, {0} evidence files ({1}) and {2} key files").format(
+        contents.evidence_files, QLocale().formattedDataSize(contents.evidence_bytes),
+        contents.key_files)
 
 
 def restore_button_of(box: QMessageBox) -> Any:

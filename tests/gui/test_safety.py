@@ -113,7 +113,7 @@ def test_closing_backs_up_and_lets_go_of_the_database(qtbot, runner: TaskRunner,
     qtbot.waitUntil(lambda: win.database_path is not None and win.is_idle(), timeout=10_000)
     qtbot.waitUntil(lambda: len(backup.list_backups(nz_db)) == 1, timeout=10_000)  # daily
     win.close()
-    qtbot.waitUntil(lambda: any(p.name.endswith("-close.sqlite3")
+    qtbot.waitUntil(lambda: any(p.name.endswith("-close.nmrfbackup")
                                 for p in backup.list_backups(nz_db)), timeout=10_000)
     qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
     InstanceGuard(nz_db).acquire().release()  # unlocked
@@ -138,6 +138,7 @@ def test_a_damaged_database_offers_the_latest_good_backup(qtbot, runner: TaskRun
                     timeout=20_000)
     box = win.findChild(QMessageBox, "restoreOfferBox")
     assert good.name in box.text()
+    assert "the database, 0 evidence files" in box.text()  # what the backup holds
     restore_button_of(box).click()
     qtbot.waitUntil(lambda: win.database_path is not None and win.is_idle(), timeout=20_000)
     assert backup.quick_check(nz_db) == []
@@ -150,3 +151,36 @@ def test_a_damaged_database_offers_the_latest_good_backup(qtbot, runner: TaskRun
     finally:
         reopened.close()
     assert [p for p in nz_db.parent.iterdir() if ".before-restore-" in p.name]
+
+
+def test_back_up_now_says_what_the_backup_holds_and_names_lost_evidence(  # type: ignore[no-untyped-def]
+        qtbot, runner: TaskRunner, nz_record: Record, nz_db: Path, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from nmrf_desktop.domain.entry import ActionDraft
+    from nmrf_desktop.services import entry
+    from nmrf_desktop.store.blobs import BlobStore
+
+    rec = catalog.search_recommendations(nz_record, catalog.Filters(), limit=1)[0].id
+    action = entry.create_action(nz_record, ActionDraft(title="Review", agency="MOJ",
+                                                        recommendation_ids=(rec,))).id
+    for name in ("kept.pdf", "lost.pdf"):
+        (tmp_path / name).write_bytes(name.encode() * 1000)
+        sha = entry.attach_file(nz_record, tmp_path / name, agency="MOJ",
+                                action_id=action).sha256
+    assert sha is not None
+    BlobStore(nz_record.evidence_root).path_for(sha).unlink()  # lost.pdf is gone
+    nz_record.close()
+    win, hub = safe_window(qtbot, runner, monkeypatch)
+    win.open_database(nz_db)
+    qtbot.waitUntil(lambda: win.database_path is not None and win.is_idle(), timeout=10_000)
+    hub.back_up_now()
+    qtbot.waitUntil(lambda: win.findChild(QMessageBox, "backupGapsBox") is not None,
+                    timeout=10_000)
+    box = win.findChild(QMessageBox, "backupGapsBox")
+    assert "incomplete" in box.text() and "(1 in all" in box.text()
+    assert "lost.pdf" in box.detailedText() and sha in box.detailedText()
+    assert "1 evidence files" in win.statusBar().currentMessage()
+    box.close()
+    win.close()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+

@@ -54,6 +54,16 @@ def record_work(record: Record, title: str) -> None:
                                              f"{title}: under way", dt.date(2024, 5, 1)))
 
 
+def old_format_backup(database: Path, out: Path) -> Path:
+    """A backup as made before backups were folders: the database alone, by the backup API."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with contextlib.closing(sqlite3.connect(database)) as src, \
+            contextlib.closing(sqlite3.connect(out)) as dst:
+        src.backup(dst)
+        dst.execute("PRAGMA journal_mode=DELETE")
+    return out
+
+
 def corrupt(path: Path) -> None:
     """Overwrite 16 KiB in the middle of the file (the live database, closed)."""
     size = path.stat().st_size
@@ -126,13 +136,13 @@ def test_restore_refuses_over_a_sound_database_unless_forced(nz_record: Record,
 
 def test_a_backup_that_does_not_verify_is_refused_and_nothing_changes(
         nz_record: Record, db_path: Path, tmp_path: Path) -> None:
-    bad = backup.backup_database(db_path, tmp_path / "bad.sqlite3")
+    bad = old_format_backup(db_path, tmp_path / "bad.sqlite3")
     corrupt(bad)
     nz_record.close()
     corrupt(db_path)
     damaged = db_path.read_bytes()
     code, _out, err = run("restore", bad, db=db_path)
-    assert code == 1 and "does not verify" in err
+    assert code == 1 and "does not verify" in err and str(bad) in err
     assert db_path.read_bytes() == damaged
     assert not [p for p in db_path.parent.iterdir() if "restoring" in p.name]
     not_a_db = tmp_path / "notes.sqlite3"
@@ -162,12 +172,13 @@ def test_rotation_keeps_the_number_from_the_policy(record: Record, db_path: Path
     assert len(backup.list_backups(db_path)) == 3
 
 
-def test_backup_is_one_self_contained_file_and_daily_is_due_after_a_day(
+def test_backup_database_is_one_self_contained_file_and_daily_is_due_after_a_day(
         record: Record, db_path: Path) -> None:
     assert backup.backup_due(db_path)
     made = backup.backup_database(db_path, reason="daily")
-    assert not made.with_name(made.name + "-wal").exists()
-    with contextlib.closing(sqlite3.connect(made)) as conn:
+    copy = made / "database.sqlite3"
+    assert not copy.with_name(copy.name + "-wal").exists()
+    with contextlib.closing(sqlite3.connect(copy)) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
     assert backup.verify(made) == []
     assert not backup.backup_due(db_path)
@@ -177,7 +188,8 @@ def test_backup_is_one_self_contained_file_and_daily_is_due_after_a_day(
 def test_latest_good_backup_skips_a_damaged_one(nz_record: Record, db_path: Path) -> None:
     good = backup.backup_database(db_path)
     newer = backup.backup_database(db_path)
-    corrupt(newer)
+    corrupt(newer / "database.sqlite3")
+    assert backup.verify(newer)
     assert backup.latest_good_backup(db_path) == good
     code, out, err = run("restore", "--force", db=db_path)  # no FILE: the latest good one
     assert code == 0, err
