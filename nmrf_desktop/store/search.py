@@ -169,27 +169,37 @@ def _best_matches(query: str, limit: int, offset: int,  # type: ignore[type-arg]
 
 
 def _page_in_rank_order(session: Session, filters: Filters, query: str, limit: int,
-                        offset: int) -> list[str] | None:
-    """A page in `fts_distance` order read from the RUM index (None: scan instead)."""
+                        offset: int) -> list[str]:
+    """A page in `fts_distance` order, read from the RUM index (PostgreSQL).
+
+    First the rows holding the words that rank, best first, from the index; when they
+    run out before the page does, the rest of the matches (infinitely far: they match
+    only through a longer word) follow by num, as `fts_distance` orders them.
+    """
     r = Recommendation
     distance = search_pg.index_distance(query)
-    stmt = (select(r.id, r.num, distance).select_from(_fts)
-            .join(r, r.num == _fts.c.rowid)
-            .where(search_pg.index_match(query), *filter_clauses(filters))
-            .order_by(distance))
-    rows = search_pg.read_in_rank_order(session, stmt, offset + limit)
-    return None if rows is None else [str(key) for key, _, _ in rows[offset:]]
+    ranked = search_pg.read_in_rank_order(
+        session,
+        select(r.id, r.num, distance).select_from(_fts).join(r, r.num == _fts.c.rowid)
+        .where(search_pg.index_match(query), search_pg.row_match(query),
+               *filter_clauses(filters)).order_by(distance),
+        offset + limit)
+    ids = [str(key) for key, _, _ in ranked[offset:]]
+    if len(ranked) == offset + limit or search_pg.rank_tsquery(query)[1]:
+        return ids
+    rest = (select(r.id).select_from(_fts).join(r, r.num == _fts.c.rowid)
+            .where(~search_pg.index_match(query), fts_match(query), *filter_clauses(filters))
+            .order_by(r.num)
+            .offset(max(0, offset - len(ranked))).limit(limit - len(ids)))
+    return ids + list(session.connection().execute(rest).scalars())
 
 
 def search_ids(session: Session, filters: Filters, *, limit: int | None = None,
                offset: int = 0) -> list[str]:
     query = fts_query(filters.text) if filters.text else ""
     rank = rank_key(session)
-    if (limit and query and rank is search_pg.fts_distance
-            and search_pg.many_matches(session, query)):
-        ids = _page_in_rank_order(session, filters, query, limit, offset)
-        if ids is not None:
-            return ids
+    if limit and query and rank is search_pg.fts_distance:
+        return _page_in_rank_order(session, filters, query, limit, offset)
     if limit and query and not filter_clauses(filters):
         stmt = _best_matches(query, limit, offset, rank)
     else:
