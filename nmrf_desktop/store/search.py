@@ -174,21 +174,26 @@ def _page_in_rank_order(session: Session, filters: Filters, query: str, limit: i
 
     First the rows holding the words that rank, best first, from the index; when they
     run out before the page does, the rest of the matches (infinitely far: they match
-    only through a longer word) follow by num, as `fts_distance` orders them.
+    only through a longer word) follow by num, as `fts_distance` orders them. A large
+    tie is read whole, so each row read costs little: the distance is computed on the
+    row without copying its tsvector, and recommendations are joined only to filter.
     """
     r = Recommendation
-    distance = search_pg.index_distance(query)
-    ranked = search_pg.read_in_rank_order(
-        session,
-        select(r.id, r.num, distance).select_from(_fts).join(r, r.num == _fts.c.rowid)
-        .where(search_pg.index_match(query), search_pg.row_match(query),
-               *filter_clauses(filters)).order_by(distance),
-        offset + limit)
-    ids = [str(key) for key, _, _ in ranked[offset:]]
+    clauses = filter_clauses(filters)
+    stream = (select(_fts.c.rowid, search_pg.fts_distance(query))
+              .where(search_pg.index_match(query), search_pg.row_match(query))
+              .order_by(search_pg.index_distance(query)))
+    if clauses:
+        stream = stream.join(r, r.num == _fts.c.rowid).where(*clauses)
+    ranked = search_pg.read_in_rank_order(session, stream, offset + limit)
+    nums = [num for num, _ in ranked[offset:]]
+    found = dict(session.connection().execute(
+        select(r.num, r.id).where(r.num.in_(nums))).tuples().all()) if nums else {}
+    ids = [found[num] for num in nums if num in found]
     if len(ranked) == offset + limit or search_pg.rank_tsquery(query)[1]:
         return ids
     rest = (select(r.id).select_from(_fts).join(r, r.num == _fts.c.rowid)
-            .where(~search_pg.index_match(query), fts_match(query), *filter_clauses(filters))
+            .where(~search_pg.index_match(query), fts_match(query), *clauses)
             .order_by(r.num)
             .offset(max(0, offset - len(ranked))).limit(limit - len(ids)))
     return ids + list(session.connection().execute(rest).scalars())

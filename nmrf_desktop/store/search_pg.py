@@ -255,25 +255,25 @@ def _row_match_pg(element: row_match, compiler, **kw) -> str:  # type: ignore[no
 
 
 def read_in_rank_order(session: Session, stmt: Select,  # type: ignore[type-arg]
-                       want: int) -> list[tuple[object, int, float]]:
-    """The best `want` rows of `stmt` (key, num, distance), ordered by (distance, num).
+                       want: int) -> list[tuple[int, float]]:
+    """The best `want` rows of `stmt` (num, distance), ordered by (distance, num).
 
-    `stmt` selects (key, num, distance) ORDER BY distance, as the RUM index yields its
-    rows: best first, ties in no particular order. Rows are read (through a server-side
+    `stmt` selects (num, distance) ORDER BY distance, as the RUM index yields its rows:
+    best first, ties in no particular order. Rows are read (through a server-side
     cursor) until `want` are in hand and the next ranks strictly lower: every row not
     read ranks lower than every row read, so the slice is exact once the rows read are
     sorted by (distance, num). A slice ending inside a large tie reads the whole tie,
     never more. Fewer than `want` when `stmt` has no more rows.
     """
-    rows: list[tuple[object, int, float]] = []
+    rows: list[tuple[int, float]] = []
     result = session.connection().execute(
         stmt, execution_options={"stream_results": True, "yield_per": max(2 * want, 256)})
     try:
-        for key, num, distance in result:
-            if len(rows) >= want and distance > rows[want - 1][2]:
+        for num, distance in result:
+            if len(rows) >= want and distance > rows[want - 1][1]:
                 break
-            rows.append((key, num, distance))
+            rows.append((num, distance))
     finally:
         result.close()
-    rows.sort(key=lambda row: (row[2], row[1]))
+    rows.sort(key=lambda row: (row[1], row[0]))
     return rows[:want]

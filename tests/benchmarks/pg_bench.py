@@ -12,7 +12,9 @@ installs packages). Without one it prints a line saying so and reports nothing.
   copy of bench-out/search-270k.sqlite3 (made with `nmrf migrate-to`'s machinery into the
   database nmrf_bench_search, once: reused while it holds the 270,000 rows at the
   current schema head); p50 and p95. Floor: the bare tsquery
-  `doc @@ to_tsquery(...) ORDER BY ts_rank(...) DESC LIMIT 50` with psycopg alone.
+  `doc @@ to_tsquery(...) ORDER BY ts_rank(...) DESC LIMIT 50` with psycopg alone (GIN,
+  what PostgreSQL does without the RUM extension); and the bare RUM query the app's
+  page is built on (its top 50 by distance, without ordering ties or filters).
 - pg.import100.x4: 4 processes each import all 100 bundles of bench-out/bundle-import-v1
   (100 changes each, sequences 1..100, same order) at the same moment into a fresh
   PostgreSQL copy of the fixture's central record (cloned per run from a template made
@@ -44,6 +46,11 @@ IMPORTERS = 4
 # just merged is reported (and put in the inbox) as rejected instead of "already imported".
 RACE = "old sequence number"
 ROWS = 270_000
+RUM_FLOOR_SQL = ("SELECT rowid FROM recommendation_fts "
+                 "WHERE (doc || ''::tsvector) @@ to_tsquery('nmrf'::regconfig, %(rank)s) "
+                 "AND (doc @@ to_tsquery('nmrf'::regconfig, %(q)s)) IS TRUE "
+                 "ORDER BY (doc || ''::tsvector) <=> to_tsquery('nmrf'::regconfig, %(rank)s) "
+                 "LIMIT 50")
 FLOOR_SQL = ("SELECT rowid FROM recommendation_fts "
              "WHERE doc @@ to_tsquery('nmrf'::regconfig, %(q)s) "
              "ORDER BY ts_rank(doc, to_tsquery('nmrf'::regconfig, %(q)s)) DESC LIMIT 50")
@@ -166,7 +173,7 @@ def _search(server: Server, out: Path, reps: int, head: str) -> list[Figure]:
     from nmrf_desktop.services.catalog import search_recommendations
     from nmrf_desktop.services.record import open_record
     from nmrf_desktop.store.search import fts_query
-    from nmrf_desktop.store.search_pg import tsquery_text
+    from nmrf_desktop.store.search_pg import rank_tsquery, tsquery_text
 
     from . import bigdb, search_bench
 
@@ -185,10 +192,16 @@ def _search(server: Server, out: Path, reps: int, head: str) -> list[Figure]:
         def floor_call(filters: Filters) -> None:
             con.execute(FLOOR_SQL, {"q": tsquery_text(fts_query(filters.text))}).fetchall()
 
+        def rum_floor_call(filters: Filters) -> None:
+            query = fts_query(filters.text)
+            con.execute(RUM_FLOOR_SQL, {"q": tsquery_text(query),
+                                        "rank": rank_tsquery(query)[0]}).fetchall()
+
         def search_call(filters: Filters) -> None:
             search_recommendations(record, filters, limit=search_bench.LIMIT)
 
-        floor, times = search_bench._measure(queries, [floor_call, search_call], reps)
+        floor, rum_floor, times = search_bench._measure(
+            queries, [floor_call, rum_floor_call, search_call], reps)
     finally:
         record.close()
         con.close()
@@ -196,6 +209,12 @@ def _search(server: Server, out: Path, reps: int, head: str) -> list[Figure]:
     figures = [Figure(f"pg.search.floor.p{pct}", percentile(floor, pct) * ms, "ms", runs=reps,
                       note=f"bare tsquery via psycopg, {len(queries)} queries")
                for pct in (50, 95)]
+    figures += [Figure(f"pg.search.rum_floor.p{pct}", percentile(rum_floor, pct) * ms, "ms",
+                       runs=reps, note="bare RUM top 50 via psycopg (no ties, no filters)")
+                for pct in (50, 95)]
+    figures.append(Figure("pg.search.p95.vs_rum", percentile(times, 95) * ms, "ms",
+                          percentile(rum_floor, 95) * ms, reps,
+                          "search p95 against the bare RUM query's p95"))
     figures += [Figure(f"pg.search.p{pct}", percentile(times, pct) * ms, "ms",
                        percentile(floor, pct) * ms, reps,
                        "search_recommendations(limit=50), 270,000 rows, PostgreSQL")
