@@ -21,7 +21,7 @@ from nmrf_desktop.services import catalog
 from nmrf_desktop.services.catalog import count_recommendations, search_recommendations
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import Record, open_record
-from nmrf_desktop.store import audit
+from nmrf_desktop.store import audit, postgres
 from nmrf_desktop.store.postgres import row_counts
 from tests.conftest import NZ_CSV
 from tests.unit.bundles.world import add_action, assign_some, make_world, record_digest
@@ -81,6 +81,8 @@ def test_migrate_to_postgresql_and_back_loses_nothing(report_record: Record, pg_
         back_path = tmp_path / "back" / "central.sqlite3"
         middle = open_record(pg_url)
         try:
+            with middle.reading() as session:  # dropped for the copy, built at its end
+                assert postgres.has_rank_index(session.connection())
             back = migrate_to(middle, f"sqlite:///{back_path}")
         finally:
             middle.close()
