@@ -277,7 +277,10 @@ def _rec_ids(record: Any, references: list[str]) -> list[str]:
 
 
 def _agency(record: Any, given: str | None) -> str:
-    agency = given or record.setting("agency")
+    """--agency, else the laptop's agency (the policy's, if it sets one)."""
+    from .services.agency import laptop_agency
+
+    agency = given or laptop_agency(record)
     if not agency:
         raise ExchangeError("name the agency with --agency (this database has none set)")
     return agency

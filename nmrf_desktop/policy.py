@@ -7,13 +7,17 @@ Format (TOML, UTF-8; every key optional)::
     [exchange]
     central_key = "3F2A 9C01 …"       # the central signing key to pin: its fingerprint
                                       # (32 hex digits, spaces allowed) or full key id (64)
-    agency = "MOJ"                    # the agency code this laptop works for
+    agency = "MOJ"                    # the agency code this laptop works for, whatever
+                                      # a database stores (services/agency.py)
 
     [storage]
     data_folder = "/srv/nmrf"         # databases only inside this folder (~ and $VARS expand)
                                       # (files only: a postgresql:// URL names a server, not a
                                       # file here, and is not limited by it; the bundled demo
-                                      # database is public data and always allowed)
+                                      # database is public data and always allowed);
+                                      # the default database, automatic backups and a
+                                      # server record's evidence and keys go there too
+                                      # (paths.data_home, services/record.py)
 
     [evidence]
     max_bytes = 52428800              # largest evidence file, in bytes

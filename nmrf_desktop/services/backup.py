@@ -17,7 +17,7 @@ from pathlib import Path
 
 from ..faults import crashpoint
 from ..hashing import file_sha256
-from ..paths import user_data_dir
+from ..paths import data_home, user_data_dir
 from ..settings import BACKUPS_KEPT
 from ..settings import value as setting
 from . import backup_files as files
@@ -52,11 +52,26 @@ class BackupFailed(Exception):
     """A backup could not be made (or the copy did not check out); nothing was rotated."""
 
 
+_warned_earlier: set[Path] = set()  # backup folders left outside the policy's data folder
+
+
 def backup_folder(database: Path | str) -> Path:
-    """This database's automatic backups: <user data>/backups/<name>-<hash of its path>/."""
+    """This database's automatic backups: <data home>/backups/<name>-<hash of its path>/.
+
+    The data home is the organisation's data folder when its policy sets one (a backup holds
+    the whole record: it stays where databases may live), else the user data folder. Backups
+    made before the policy set a folder are not moved; a warning names them once.
+    """
     path = Path(database).expanduser().resolve()
     tag = hashlib.sha256(str(path).encode()).hexdigest()[:8]
-    return user_data_dir() / "backups" / f"{path.stem}-{tag}"
+    folder = data_home() / "backups" / f"{path.stem}-{tag}"
+    earlier = user_data_dir() / "backups" / folder.name
+    if earlier != folder and earlier not in _warned_earlier and earlier.is_dir():
+        _warned_earlier.add(earlier)
+        log.warning("earlier automatic backups of %s are in %s, outside your organisation's "
+                    "data folder; they are no longer listed or rotated (new ones go to %s): "
+                    "move them there or delete them", path, earlier, folder)
+    return folder
 
 
 def list_backups(database: Path | str) -> list[Path]:

@@ -20,7 +20,8 @@ from ..faults import crashpoint
 from ..store import audit
 from ..store.blobs import BlobStore
 from ..store.models import AuditEvent, Change, Evidence, SentBundle, Setting, utcnow
-from .packs import AGENCY, PACK_ID, PACK_VERSION
+from .agency import export_refusal, laptop_agency
+from .packs import PACK_ID, PACK_VERSION
 from .record import Record
 
 SEQUENCE = "bundle_sequence"
@@ -62,11 +63,15 @@ def export_bundle(record: Record, out: Path, key: SigningKey) -> ExportResult:
     """Write every unsent change (and its evidence files) to a signed bundle at `out`.
 
     The file is written first (temp name, fsync, rename); only then does one transaction
-    mark the changes as sent. A crash in between leaves nothing marked as exported.
+    mark the changes as sent. A crash in between leaves nothing marked as exported. The
+    bundle's agency is the laptop's (`agency.laptop_agency`: the policy's, if it sets one).
     """
-    agency = record.setting(AGENCY)
+    agency = laptop_agency(record)  # the organisation's policy decides it, if it sets one
     if not agency:
         raise ExportRefused("this laptop has no agency yet: import your agency's pack first")
+    refusal = export_refusal(record)  # never under one agency with another agency's changes
+    if refusal:
+        raise ExportRefused(refusal)
     blobs = BlobStore(record.evidence_root)
     with record.reading() as session:
         rows = session.execute(select(Change).where(Change.bundle_id.is_(None))

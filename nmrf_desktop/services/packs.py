@@ -41,6 +41,7 @@ from ..store.models import (
     utcnow,
 )
 from . import overlap
+from .agency import laptop_agency
 from .record import Record
 
 log = logging.getLogger(__name__)
@@ -186,7 +187,7 @@ def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> P
         raise PackRejected(refusal)
     payload = pack.payload
     agency = payload["agency"]
-    local_agency = policy.locked_agency() or record.setting(AGENCY)
+    local_agency = laptop_agency(record)
     if local_agency and local_agency != agency:
         raise PackRejected(f"this pack is for agency {agency}; this laptop works for "
                            f"{local_agency}")

@@ -1,4 +1,18 @@
-"""Opening the record: engine, migrations to head on open, and the unit of work."""
+"""Opening the record: engine, migrations to head on open, and the unit of work.
+
+Where a record's files live (evidence/, keys/, sent/ and held/ bundles) is decided here,
+once, by `Record.data_root`:
+
+- a database file (SQLite): the folder holding it. The organisation's data-folder policy
+  already keeps every such file inside its folder (the only exceptions are the bundled
+  demo, public data, and the app's own scratch copies), so its files are there too;
+- a database that is no file on this computer (a server, PostgreSQL; an in-memory SQLite):
+  `paths.data_home()`, the policy's data folder when it sets one, else the user data folder.
+
+Nothing is ever moved: without a policy every place is what it always was, and files a
+server record kept in the user data folder before a policy set a data folder stay there
+(a warning names them once).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +28,7 @@ from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import policy
-from ..paths import user_data_dir
+from ..paths import data_home, user_data_dir
 from ..store import migrate
 from ..store.engine import database_url, make_engine, make_session_factory
 from ..store.models import Setting
@@ -48,22 +62,24 @@ class Record:
         return self.engine.url.render_as_string(hide_password=True)
 
     @property
-    def evidence_root(self) -> Path:
-        """Where evidence files live: an 'evidence' folder beside a SQLite database file,
-        or the user data folder for a server database."""
+    def data_root(self) -> Path:
+        """The folder for this record's evidence, keys, sent and held bundles: beside a
+        database file, else `paths.data_home()` (see the module docstring)."""
         if self.is_sqlite and self.engine.url.database not in (None, "", ":memory:"):
-            return Path(str(self.engine.url.database)).parent / "evidence"
-        return user_data_dir() / "evidence"
+            return Path(str(self.engine.url.database)).parent
+        home = data_home()
+        _warn_left_behind(home)
+        return home
+
+    @property
+    def evidence_root(self) -> Path:
+        """Where evidence files live: data_root/evidence."""
+        return self.data_root / "evidence"
 
     @property
     def keys_root(self) -> Path:
-        """Where this database's private signing keys live (encrypted)."""
-        return self.evidence_root.parent / "keys"
-
-    @property
-    def data_root(self) -> Path:
-        """The folder beside the database for evidence, keys, sent and held bundles."""
-        return self.evidence_root.parent
+        """Where this database's private signing keys live (encrypted): data_root/keys."""
+        return self.data_root / "keys"
 
     @property
     def is_sqlite(self) -> bool:
@@ -102,6 +118,27 @@ class Record:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+_RECORD_FOLDERS = ("evidence", "keys", "sent", "held")
+_checked_homes: set[Path] = set()
+
+
+def _warn_left_behind(home: Path) -> None:
+    """Once per place: say so when a record with no file of its own has files in the user
+    data folder while a data-folder policy sends it elsewhere (they are not moved)."""
+    if home in _checked_homes:
+        return
+    _checked_homes.add(home)
+    old = user_data_dir()
+    if old == home:
+        return
+    left = [old / name for name in _RECORD_FOLDERS
+            if (old / name).is_dir() and any((old / name).iterdir())]
+    if left:
+        log.warning("your organisation's data folder is %s: the files of a server database "
+                    "are kept there now; %s, kept before, are outside it and no longer used: "
+                    "move them there", home, ", ".join(map(str, left)))
 
 
 def policy_refusal(target: str | Path) -> str | None:

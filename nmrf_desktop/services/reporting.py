@@ -34,6 +34,7 @@ from ..store.models import (
     Recommendation,
 )
 from . import report_data
+from .agency import laptop_agency
 from .progress import NO_PROGRESS, Cancelled, Progress
 from .record import Record
 
@@ -95,7 +96,7 @@ def validate(record: Record, request: ReportRequest) -> ReportRequest:
         if start > end:
             raise ReportError(f"the period starts ({start}) after it ends ({end})")
     if kind is ReportKind.AGENCY and not filters.agency:
-        filters.agency = record.setting("agency") or None
+        filters.agency = laptop_agency(record)
         if not filters.agency:
             raise ReportError("an agency summary needs an agency: --assigned-to AGENCY")
     if kind is ReportKind.TIRITI:

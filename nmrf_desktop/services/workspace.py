@@ -13,6 +13,7 @@ from ..domain.enums import ImplementationStatus
 from ..domain.records import Filters
 from ..store.models import Action, ActionLink, ProgressUpdate, Setting
 from . import browsing
+from .agency import AGENCY, effective_agency
 from .browsing import ListRow
 from .entry import check_evidence_file  # noqa: F401  (the dialogs check files before saving)
 from .record import Record
@@ -39,11 +40,15 @@ class Profile:
 
 
 def load_profile(record: Record) -> Profile:
+    """Who uses this database. An officer's agency (and one not yet chosen) is the laptop's:
+    the organisation's policy's when it sets one, whatever the database stores."""
     with record.reading() as session:
-        found = dict(session.execute(select(Setting.key, Setting.value).where(
-            Setting.key.in_(("role", "agency", "officer_name")))).all())
-    return Profile(role=found.get("role", ""), agency=found.get("agency", ""),
-                   officer_name=found.get("officer_name", ""))
+        found: dict[str, str] = {key: value for key, value in session.execute(
+            select(Setting.key, Setting.value).where(
+                Setting.key.in_(("role", AGENCY, "officer_name"))))}
+    role, stored = found.get("role", ""), found.get(AGENCY, "")
+    agency = stored if role == ROLE_COORDINATOR else effective_agency(record, stored) or ""
+    return Profile(role=role, agency=agency, officer_name=found.get("officer_name", ""))
 
 
 def save_profile(record: Record, profile: Profile) -> Profile:
@@ -61,7 +66,7 @@ def save_profile(record: Record, profile: Profile) -> Profile:
     if refusal:  # the organisation's policy decides this laptop's agency
         raise InvalidEntry("agency", refusal)
     with record.unit_of_work() as session:
-        for key, value in (("role", profile.role), ("agency", profile.agency),
+        for key, value in (("role", profile.role), (AGENCY, profile.agency),
                            ("officer_name", profile.officer_name.strip())):
             session.merge(Setting(key=key, value=value))
     return load_profile(record)

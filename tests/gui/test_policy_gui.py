@@ -225,3 +225,17 @@ def test_nmrf_desktop_db_outside_the_folder_is_refused_not_crashed(tmp_path: Pat
     assert "Traceback" not in done.stderr
     assert f"your organisation allows databases only in {allowed}; {outside}" in done.stderr
     assert not outside.parent.exists()
+
+
+def test_the_status_bar_and_export_dialog_show_the_policy_agency_over_the_stored_one(  # type: ignore[no-untyped-def]
+        qtbot, runner: TaskRunner, nz_db: Path, nz_record: Record, policy_file: Path) -> None:
+    from nmrf_desktop.ui.exchange.export_bundle_dialog import laptop_state
+
+    assert nz_record.setting(AGENCY.key) == "MOJ"  # stored before the policy
+    policy_file.write_text('[exchange]\nagency = "MSD"\n', encoding="utf-8")
+    win = _window(qtbot, runner)
+    win.open_database(nz_db)
+    qtbot.waitUntil(lambda: win.profile.is_set and win.is_idle(), timeout=WAIT)
+    assert win.profile.agency == "MSD"
+    assert "(MSD)" in win.profile_label.text() and "MOJ" not in win.profile_label.text()
+    assert laptop_state(nz_record).agency == "MSD"

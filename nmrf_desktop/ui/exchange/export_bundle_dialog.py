@@ -12,8 +12,8 @@ from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
 from ...services import bundle_export, keys
+from ...services.agency import laptop_agency
 from ...services.bundle_export import ExportResult
-from ...services.packs import AGENCY
 from ...services.record import Record
 from ..tasks import TaskRunner
 from .common import guarded
@@ -34,7 +34,7 @@ class LaptopState:
 
 def laptop_state(record: Record) -> LaptopState:
     """What the dialog needs to know before asking for anything (runs on the worker)."""
-    return LaptopState(record.setting(AGENCY), bundle_export.unsent_count(record),
+    return LaptopState(laptop_agency(record) or "", bundle_export.unsent_count(record),
                        bundle_export.awaiting_ack_count(record),
                        bool(record.setting(keys.LAPTOP_KEY)))
 
