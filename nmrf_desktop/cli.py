@@ -228,9 +228,14 @@ def cmd_stats(args: argparse.Namespace) -> int:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    from .services.catalog import check
+    from .services.catalog import check, file_problems
+    from .services.record import require_allowed
 
-    problems = check(_open(args))
+    # A damaged file is reported as found, before opening it would migrate (write to) it;
+    # the policy first, so nothing outside its folder is read. The same target as _open's.
+    target = args.db or os.environ.get("NMRF_DB") or str(default_database())
+    require_allowed(target)
+    problems = file_problems(target) or check(_open(args))
     if problems:
         sys.stderr.write(f"nmrf: check failed: {problems[0]}\n")
         for problem in problems[1:]:

@@ -101,6 +101,7 @@ def _verify(chosen: Path) -> int:
 
 def cmd_restore(args: argparse.Namespace) -> int:
     from .services import backup
+    from .services.backup_summary import counted
     from .services.instance import DatabaseInUse
 
     database = _database(args)
@@ -117,8 +118,9 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if done.safety_copy is not None:
         sys.stdout.write(f"the previous file was kept as {done.safety_copy}\n")
     if done.evidence_files or done.key_files or done.bundle_files:
-        sys.stdout.write(f"put back {done.evidence_files} evidence files, {done.key_files} "
-                         f"key files and {done.bundle_files} bundle files\n")
+        sys.stdout.write(f"put back {counted(done.evidence_files, 'evidence file')}, "
+                         f"{counted(done.key_files, 'key file')} and "
+                         f"{counted(done.bundle_files, 'bundle file')}\n")
     for note in done.notes:
         sys.stdout.write(f"note: {note}\n")
     return 0

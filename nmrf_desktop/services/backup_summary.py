@@ -34,9 +34,10 @@ class Contents:
         """One line for the command line and the log."""
         if self.database_only:
             return f"database only ({_size(self.database_bytes)}; an old-format backup)"
-        text = (f"database ({_size(self.database_bytes)}), {self.evidence_files} evidence "
-                f"files ({_size(self.evidence_bytes)}), {self.key_files} key files, "
-                f"{self.bundle_files} bundle files ({_size(self.bundle_bytes)})")
+        text = (f"database ({_size(self.database_bytes)}), "
+                f"{counted(self.evidence_files, 'evidence file')} "
+                f"({_size(self.evidence_bytes)}), {counted(self.key_files, 'key file')}, "
+                f"{counted(self.bundle_files, 'bundle file')} ({_size(self.bundle_bytes)})")
         if self.linked_bytes:
             text += f"; {_size(self.linked_bytes)} shared with an earlier backup"
         if self.gaps:
@@ -62,10 +63,15 @@ def describe(backup: Path | str) -> Contents:
                     manifest.linked_bytes, tuple(g.describe() for g in manifest.gaps))
 
 
+def counted(n: int, noun: str) -> str:
+    """`n` and an English noun, plural unless one: "1 key file", "3 key files"."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _size(count: int) -> str:
     value = float(count)
     for unit in ("bytes", "KB", "MB", "GB"):
         if value < 1000 or unit == "GB":
-            return f"{value:.0f} {unit}" if unit == "bytes" else f"{value:.1f} {unit}"
+            return counted(count, "byte") if unit == "bytes" else f"{value:.1f} {unit}"
         value /= 1000
-    return f"{count} bytes"
+    return counted(count, "byte")

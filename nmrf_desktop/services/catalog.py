@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import logging
+import sqlite3
+from pathlib import Path
+
 from sqlalchemy import func, select, text
+from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
 from ..domain.records import Filters, RecommendationRow
 from ..store import audit, postgres, search
+from ..store.engine import database_url
 from ..store.models import (
     Action,
     Agency,
@@ -18,7 +24,11 @@ from ..store.models import (
     Term,
 )
 from ..store.recommendations import fetch_rows
+from .backup_db import is_sqlite_file, quick_check
 from .record import Record
+
+log = logging.getLogger(__name__)
+DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)  # the file, not a lock or a bug
 
 
 def search_recommendations(record: Record, filters: Filters, *, limit: int | None = 50,
@@ -57,22 +67,58 @@ def stats(record: Record) -> dict[str, object]:
         }
 
 
+def file_problems(target: str | Path) -> list[str]:
+    """What is wrong with a SQLite database file, found before opening it (nothing written).
+
+    [] for a sound file, one not made yet, an empty one (SQLite's new database) and a server
+    URL; else the problems, the first naming the file: damaged, or not a database at all.
+    """
+    url = database_url(target)
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return []
+    path = Path(url.database)
+    if not path.is_file() or path.stat().st_size == 0:
+        return []
+    if not is_sqlite_file(path):  # SQLite takes a file shorter than its header for new
+        return [f"{path} is not a database"]
+    problems = quick_check(path)
+    if problems:
+        log.info("%s fails its quick check: %s", path, problems[0])
+        return [f"{path} is damaged: {problems[0]}", *problems[1:]]
+    return []
+
+
 def check(record: Record) -> list[str]:
-    """Everything wrong with the database: integrity, foreign keys, search index, audit chain."""
+    """Everything wrong with the database: integrity, foreign keys, search index, audit chain.
+
+    A SQLite file too damaged to read to the end is one problem naming it, not an exception.
+    """
     problems: list[str] = []
-    with record.reading() as session:
-        if record.is_sqlite:
-            result = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
-            if result != ["ok"]:
-                problems += [f"integrity: {r}" for r in result]
-            for row in session.execute(text("PRAGMA foreign_key_check")):
-                problems.append(f"foreign key: {row[0]} row {row[1]} points to missing "
-                                f"{row[2]}")
-            problems += _search_index_problems(session)
-        elif record.engine.dialect.name == "postgresql":
-            problems += postgres.search_index_problems(session.connection())
-        problems += audit.verify(session)
+    try:
+        with record.reading() as session:
+            if record.is_sqlite:
+                result = [r[0] for r in session.execute(text("PRAGMA integrity_check"))]
+                if result != ["ok"]:
+                    problems += [f"integrity: {r}" for r in result]
+                for row in session.execute(text("PRAGMA foreign_key_check")):
+                    problems.append(f"foreign key: {row[0]} row {row[1]} points to missing "
+                                    f"{row[2]}")
+                problems += _search_index_problems(session)
+            elif record.engine.dialect.name == "postgresql":
+                problems += postgres.search_index_problems(session.connection())
+            problems += audit.verify(session)
+    except DatabaseError as exc:
+        if not (record.is_sqlite and _is_damage(exc.orig)):
+            raise
+        log.info("%s cannot be read to the end: %s", record.location, exc.orig)
+        problems.insert(0, f"{record.engine.url.database} is damaged: {exc.orig}")
     return problems
+
+
+def _is_damage(error: BaseException | None) -> bool:
+    """A SQLite error that says the file itself is damaged (not busy, not a mistake)."""
+    code = getattr(error, "sqlite_errorcode", None)
+    return code is not None and code & 0xFF in DAMAGE_CODES
 
 
 def _search_index_problems(session: Session) -> list[str]:

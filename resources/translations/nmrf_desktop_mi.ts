@@ -4,7 +4,7 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/action_dialog.py" line="+88"/>
+        <location filename="../../nmrf_desktop/ui/action_dialog.py" line="+89"/>
         <source>Edit Action</source>
         <translation type="unfinished"></translation>
     </message>
@@ -751,7 +751,7 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="+112"/>
+        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="+110"/>
         <source>Show resolved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,12 +761,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+4"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+6"/>
         <source>Current value (in the record)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -926,7 +926,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/dashboard_hub.py" line="+36"/>
+        <location filename="../../nmrf_desktop/ui/dashboard_hub.py" line="+34"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -936,7 +936,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>&amp;Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -946,17 +946,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Reporting Ca&amp;lendar</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>UN reporting deadlines per body and the recommendations each covers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+89"/>
+        <location line="+66"/>
         <source>The dashboard could not be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -979,7 +979,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+3"/>
+        <source>Dashboard summary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Agency</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1251,7 +1256,7 @@
 <context>
     <name>EditValueDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="-237"/>
+        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="-218"/>
         <source>Edit {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1548,7 +1553,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+35"/>
         <source>Open a database first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1566,7 +1571,7 @@
 <context>
     <name>ExportBundleDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/export_bundle_dialog.py" line="+73"/>
+        <location filename="../../nmrf_desktop/ui/exchange/export_bundle_dialog.py" line="+66"/>
         <source>Export Update Bundle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1586,12 +1591,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>The passphrase of your signing key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-2"/>
         <source>Save &amp;to:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1601,12 +1606,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+2"/>
         <source>&amp;Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+15"/>
         <location line="+5"/>
         <source>Nothing can be exported yet.</source>
         <translation type="unfinished"></translation>
@@ -1673,7 +1678,7 @@ They stay marked “sent, awaiting acknowledgement” until a pack from the secr
 <context>
     <name>ExportPacksDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/export_packs_dialog.py" line="+57"/>
+        <location filename="../../nmrf_desktop/ui/exchange/export_packs_dialog.py" line="+42"/>
         <source>Export Packs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1693,12 +1698,12 @@ They stay marked “sent, awaiting acknowledgement” until a pack from the secr
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+6"/>
         <source>The passphrase of the central signing key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="-3"/>
         <source>Save &amp;in:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1713,12 +1718,12 @@ They stay marked “sent, awaiting acknowledgement” until a pack from the secr
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+2"/>
         <source>&amp;Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+13"/>
         <source>No agency has assignments yet, so there are no packs to send.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1762,7 +1767,7 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Stopping after the current pack…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2063,7 +2068,7 @@ Send each agency its own file.</source>
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/inbox_view.py" line="+82"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_view.py" line="+79"/>
         <source>&amp;Import Bundles…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2088,17 +2093,17 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+4"/>
         <source>Show:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+7"/>
         <source>Bundle inbox</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+76"/>
+        <location line="+63"/>
         <source>{0} bundles · {1} held · {2} rejected</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2267,7 +2272,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/main_window.py" line="+110"/>
+        <location filename="../../nmrf_desktop/ui/window_widgets.py" line="+76"/>
         <source>Number of recommendations shown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2277,12 +2282,12 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+27"/>
+        <location line="+22"/>
         <source>Views</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Recommendations, overview and, for the coordinator, inbox, conflicts and clusters (Ctrl+1 to Ctrl+5)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2297,18 +2302,18 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <location line="+111"/>
+        <location filename="../../nmrf_desktop/ui/results_browser.py" line="+77"/>
+        <location filename="../../nmrf_desktop/ui/window_widgets.py" line="-53"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-96"/>
+        <location filename="../../nmrf_desktop/ui/window_widgets.py" line="+63"/>
         <source>Your role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location filename="../../nmrf_desktop/ui/main_window.py" line="+128"/>
         <source>Opening {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2318,7 +2323,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+6"/>
         <source>Open Database</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2328,7 +2333,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+19"/>
         <source>Opened {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2340,12 +2345,12 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location filename="../../nmrf_desktop/ui/results_browser.py" line="-1"/>
         <source>Filters ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+67"/>
+        <location filename="../../nmrf_desktop/ui/main_window.py" line="+48"/>
         <source>The change was not saved.
 
 {0}</source>
@@ -2357,7 +2362,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location filename="../../nmrf_desktop/ui/results_browser.py" line="+5"/>
         <source>{0} of {1} recommendations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2367,18 +2372,18 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+51"/>
+        <location line="+97"/>
         <source>This recommendation is no longer in the database.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
-        <location line="+6"/>
+        <location filename="../../nmrf_desktop/ui/main_window.py" line="+25"/>
+        <location line="+9"/>
         <source>NMRF Desktop</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-6"/>
         <source>{0} — NMRF Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2628,7 +2633,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+18"/>
         <source>No recent databases</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2692,17 +2697,17 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>Overlap</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overlap_hub.py" line="+44"/>
+        <location filename="../../nmrf_desktop/ui/overlap_hub.py" line="+42"/>
         <source>Overlaps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
+        <location line="+4"/>
         <source>Overlapping &amp;Recommendations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
         <source>Clusters of recommendations that ask the same thing</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2717,7 +2722,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+83"/>
+        <location line="+74"/>
         <location line="+11"/>
         <source>Looking for overlapping recommendations…</source>
         <translation type="unfinished"></translation>
@@ -2914,7 +2919,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>ProfileDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/profile_dialog.py" line="+33"/>
+        <location filename="../../nmrf_desktop/ui/profile_dialog.py" line="+35"/>
         <source>Welcome to NMRF Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2954,7 +2959,17 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+12"/>
+        <source>Set by your organisation: this laptop works for this agency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Set by your organisation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>Your name</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2974,7 +2989,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+19"/>
         <source>A&amp;gency:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2984,13 +2999,18 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+28"/>
+        <location line="+31"/>
         <source>Enter your name.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Choose your agency.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Your organisation has set this laptop&apos;s agency to {0}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3380,7 +3400,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+184"/>
+        <location line="+183"/>
         <source>&amp;Print / Export PDF…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3400,7 +3420,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+19"/>
         <source>Open a database first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3408,17 +3428,12 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>Safety</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="+58"/>
+        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="+48"/>
         <source>&amp;Back Up Now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Back the open database up to the backups folder now</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+15"/>
+        <location line="+16"/>
         <source>&amp;Settings…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3428,7 +3443,27 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+82"/>
+        <location filename="../../nmrf_desktop/ui/safety_messages.py" line="+31"/>
+        <source>%n evidence file(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%n key file(s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>the database only: an old-format backup without evidence files or keys</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>the database, {0} ({1}) and {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
         <source>Database Already Open</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3438,43 +3473,70 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Not Allowed Here</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Your organisation does not allow databases in this folder.</source>
+        <source>Your organisation allows databases only in {0}.
+
+{1} is outside that folder, so it was not opened.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+19"/>
+        <source>{0} is damaged. Restore the latest good backup ({1}, holding {2})? Work recorded after that backup is not in it; the damaged file is kept beside it as a safety copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Backup Restored</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>{0} was restored, with {1} and {2} put back. Some things need your attention: see the details.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Backup Incomplete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The backup was made, but it is incomplete: files the database needs were already missing or damaged ({0} in all, named in the details). An older backup may still hold them; otherwise attach them again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="+86"/>
         <source>Looking for a good backup…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
-        <location line="+5"/>
+        <location filename="../../nmrf_desktop/ui/safety_messages.py" line="-33"/>
+        <location line="+10"/>
         <source>Database Damaged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-4"/>
+        <location line="-9"/>
         <source>{0} is damaged and no backup of it checks out. The file was left as it is; please contact your IT support.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>{0} is damaged. Restore the latest good backup ({1})? Work recorded after that backup is not in it; the damaged file is kept beside it as a safety copy.</source>
+        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="-107"/>
+        <source>Back the open database, its evidence files and signing keys up to the backups folder now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+137"/>
         <source>Restored {0} from {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+7"/>
         <source>The backup was not restored.
 
 {0}</source>
@@ -3486,19 +3548,19 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
-        <source>Backed up to {0}</source>
+        <location line="+13"/>
+        <source>Backed up to {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="-5"/>
         <source>The backup failed.
 
 {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+59"/>
+        <location filename="../../nmrf_desktop/ui/safety_messages.py" line="-31"/>
         <source>&amp;Restore Backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3642,7 +3704,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>StatusTableModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/dashboard_page.py" line="-181"/>
+        <location filename="../../nmrf_desktop/ui/dashboard_page.py" line="-182"/>
         <source>Not assigned</source>
         <translation type="unfinished"></translation>
     </message>

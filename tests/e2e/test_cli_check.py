@@ -1,8 +1,10 @@
-"""`nmrf check`: 0 on a good record; 1 with the reason on tampering or broken structure."""
+"""`nmrf check`: 0 on a good record; 1 with the reason on tampering, broken structure or a
+damaged file."""
 
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -103,3 +105,41 @@ def test_search_index_with_a_stale_text_is_caught(audited_db: Path) -> None:
     _tamper(audited_db, "UPDATE recommendations SET text = 'Changed behind the index.' "
                         "WHERE num = (SELECT min(num) FROM recommendations)")
     _check_fails(audited_db, "search index: 1 entries hold an out-of-date text")
+
+
+def _garbage_in_the_middle(db: Path) -> None:
+    size = db.stat().st_size
+    with db.open("r+b") as fh:
+        fh.seek(size // 2 // 4096 * 4096)
+        fh.write(b"\xa5" * 16384)
+
+
+def _truncated(db: Path) -> None:
+    with db.open("r+b") as fh:
+        fh.truncate(db.stat().st_size // 3)
+
+
+def _shorter_than_its_header(db: Path) -> None:
+    with db.open("r+b") as fh:
+        fh.truncate(10)  # SQLite alone would take this for a new, empty database
+
+
+def _not_a_database(db: Path) -> None:
+    db.write_text("Minutes of the meeting, not a database.\n" * 200, encoding="utf-8")
+
+
+@pytest.mark.parametrize(("damage", "reason"), [
+    (_garbage_in_the_middle, "is damaged: database disk image is malformed"),
+    (_truncated, "is damaged: database disk image is malformed"),
+    (_shorter_than_its_header, "is not a database"),
+    (_not_a_database, "is not a database"),
+])
+def test_a_damaged_file_is_one_clear_failure_and_left_as_it_was(
+        nz_db: Path, damage: Callable[[Path], None], reason: str) -> None:
+    damage(nz_db)
+    before = nz_db.read_bytes()
+    done = nmrf("check", db=nz_db)
+    assert (done.returncode, done.stdout) == (1, ""), done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[0] == f"nmrf: check failed: {nz_db} {reason}"
+    assert nz_db.read_bytes() == before  # nothing migrated or written into it

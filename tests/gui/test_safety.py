@@ -3,7 +3,8 @@ and the offer to restore the latest good backup when the start-up check fails.""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import re
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from nmrf_desktop.settings import BACKUP_DAILY, BACKUPS_KEPT, EVIDENCE_MAX_BYTES
 from nmrf_desktop.ui import main_window, window_state
 from nmrf_desktop.ui.main_window import MainWindow
 from nmrf_desktop.ui.safety_hub import SafetyHub, restore_button_of
+from nmrf_desktop.ui.safety_messages import contents_text
 from nmrf_desktop.ui.settings_dialog import MB, SettingsDialog
 from nmrf_desktop.ui.tasks import TaskRunner
 
@@ -179,8 +181,62 @@ def test_back_up_now_says_what_the_backup_holds_and_names_lost_evidence(  # type
     box = win.findChild(QMessageBox, "backupGapsBox")
     assert "incomplete" in box.text() and "(1 in all" in box.text()
     assert "lost.pdf" in box.detailedText() and sha in box.detailedText()
-    assert "1 evidence files" in win.statusBar().currentMessage()
+    status = win.statusBar().currentMessage()
+    assert "the database, 1 evidence file (" in status and "and 0 key files" in status
     box.close()
     win.close()
     qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
 
+
+
+@pytest.mark.parametrize("kept", [lambda size: size // 3, lambda size: 10],
+                         ids=["truncated", "shorter-than-its-header"])
+def test_a_truncated_database_offers_the_latest_good_backup(  # type: ignore[no-untyped-def]
+        qtbot, runner: TaskRunner, nz_record: Record, nz_db: Path,
+        monkeypatch: pytest.MonkeyPatch, kept: Callable[[int], int]) -> None:
+    good = backup.backup_database(nz_db)
+    nz_record.close()
+    with nz_db.open("r+b") as fh:
+        fh.truncate(kept(nz_db.stat().st_size))
+    cut = nz_db.read_bytes()
+    win, _hub = safe_window(qtbot, runner, monkeypatch)
+    win.open_database(nz_db)
+    qtbot.waitUntil(lambda: win.findChild(QMessageBox, "restoreOfferBox") is not None,
+                    timeout=20_000)
+    box = win.findChild(QMessageBox, "restoreOfferBox")
+    assert good.name in box.text() and "is damaged" in box.text()
+    assert nz_db.read_bytes() == cut  # never opened, so never made a new database
+    assert win.database_path is None
+    box.reject()  # Leave It
+    win.close()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+
+
+@pytest.mark.parametrize("content", [b"S", b"Minutes of the meeting.\n" * 100],
+                         ids=["one-byte", "text"])
+def test_a_file_that_is_no_database_and_never_was_is_refused_untouched(  # type: ignore[no-untyped-def]
+        qtbot, runner: TaskRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        content: bytes) -> None:
+    notes = tmp_path / "notes.sqlite3"
+    notes.write_bytes(content)
+    win, _hub = safe_window(qtbot, runner, monkeypatch)
+    failed: list[str] = []
+    win.openFailed.connect(failed.append)
+    win.open_database(notes)
+    qtbot.waitUntil(lambda: bool(failed), timeout=20_000)
+    assert failed == [f"The database could not be opened.\n\ncannot open the database "
+                      f"{notes.resolve()}: file is not a database"]
+    assert notes.read_bytes() == content and win.database_path is None
+    for box in win.findChildren(QMessageBox):
+        box.close()
+    win.close()
+    qtbot.waitUntil(lambda: not runner.busy, timeout=10_000)
+
+
+def test_counts_in_messages_are_singular_for_one() -> None:
+    def holding(evidence: int, keys: int) -> str:
+        text = contents_text(backup.Contents(Path("b.nmrfbackup"), False, "manual", 1,
+                                             evidence_files=evidence, key_files=keys))
+        return re.sub(r" \(.*?\)", "", text)  # the size is written in the user's locale
+    assert holding(1, 1) == "the database, 1 evidence file and 1 key file"
+    assert holding(0, 2) == "the database, 0 evidence files and 2 key files"

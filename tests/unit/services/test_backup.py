@@ -10,7 +10,6 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy.exc import DatabaseError
 
 from nmrf_desktop import cli, cli_maintenance
 from nmrf_desktop.domain.entry import ActionDraft, ProgressDraft
@@ -84,9 +83,9 @@ def test_backup_corrupt_restore_loses_nothing_recorded_before_the_backup(
 
     corrupt(db_path)
     assert backup.quick_check(db_path), "the corruption must be visible to quick_check"
-    # `nmrf check` on a damaged file currently ends in a traceback (cli.py; lead told).
-    with contextlib.suppress(DatabaseError):
-        assert run("check", db=db_path)[0] != 0
+    code, out, err = run("check", db=db_path)
+    assert (code, out) == (1, ""), err
+    assert err.startswith(f"nmrf: check failed: {db_path} is damaged: "), err
 
     code, out, err = run("restore", made[0], db=db_path)
     assert code == 0, err
