@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from . import __version__, paths, policy
+from .services import locations
+from .services.locations import Location
 
 log = logging.getLogger(__name__)
 
@@ -22,7 +24,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--demo", action="store_true",
                        help="open the demo database (real New Zealand UPR recommendations)")
     which.add_argument("--db", metavar="PATH",
-                       help="open (or create) this database file")
+                       help="open (or create) this database file, or a central record on a "
+                            "server: postgresql://user@host/database")
     parser.add_argument("--screenshot", metavar="PATH", type=Path,
                         help="save a PNG of the window once the database is shown, then exit")
     parser.add_argument("--self-test", action="store_true",
@@ -36,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def startup_database(args: argparse.Namespace, last_opened: str = "") -> Path | None:
+def startup_database(args: argparse.Namespace, last_opened: str = "") -> Location | None:
     """The database to open first; None means the demo.
 
     --db, then --demo, then NMRF_DB, then the database opened last time, then the
@@ -45,15 +48,20 @@ def startup_database(args: argparse.Namespace, last_opened: str = "") -> Path | 
     message naming the allowed folder, then the chooser is offered there.
     """
     if args.db:
-        return Path(args.db)
+        return locations.parse(args.db)
     if args.demo:
         return None
     if os.environ.get("NMRF_DB"):
-        return Path(os.environ["NMRF_DB"])
+        return locations.parse(os.environ["NMRF_DB"])
     demo = paths.demo_database().resolve()
     for candidate in (last_opened, str(paths.default_database())):
-        if candidate and Path(candidate).is_file():
-            return None if Path(candidate).resolve() == demo else Path(candidate)
+        if not candidate:
+            continue
+        where = locations.parse(candidate)
+        if locations.is_server(where):
+            return where
+        if Path(where).is_file():
+            return None if Path(where).resolve() == demo else where
     return None
 
 
@@ -95,7 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if target is None:
         window.open_demo()
     else:
-        refusal = policy.database_refusal(target)
+        refusal = None if locations.is_server(target) else policy.database_refusal(target)
         if refusal:  # the window says so too, then offers the chooser in the allowed folder
             log.warning("not opening %s: %s", target, refusal)
         window.open_database(target)

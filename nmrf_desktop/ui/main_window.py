@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 )
 
 from .. import policy
+from ..services import locations
 from ..services.demo import ensure_demo_database
 from ..services.facets import AgencyChoice
+from ..services.locations import Location
 from ..services.record import Record
 from ..services.workspace import Profile
 from . import window_state, window_widgets
@@ -80,7 +82,7 @@ class MainWindow(QMainWindow):
         self._runner = runner
         self._remember_state = remember_state
         self._record: Record | None = None
-        self._path: Path | None = None
+        self._path: Location | None = None
         self._opening = False
         self.profile = Profile()
         self.agencies: list[AgencyChoice] = []
@@ -114,11 +116,16 @@ class MainWindow(QMainWindow):
 
     # -- opening a database -------------------------------------------------------------
 
-    def open_database(self, path: Path | str) -> None:
-        """Open (creating and migrating as needed) a database file, off the GUI thread."""
-        target = Path(path)
+    def open_database(self, path: Location) -> None:
+        """Open (creating and migrating as needed) a database file or a server's record,
+        off the GUI thread."""
+        try:
+            target = locations.parse(path)
+        except ValueError as exc:
+            self._show_error(str(exc))
+            return
         self._begin_open(lambda: (target, self.safety.open_record(target)),
-                         self.tr("Opening {0}…").format(target.name))
+                         self.tr("Opening {0}…").format(locations.label(target)))
 
     def open_demo(self) -> None:
         """Open the demo database, building it first if needed."""
@@ -128,7 +135,8 @@ class MainWindow(QMainWindow):
         self._begin_open(job, self.tr("Opening the demo database…"))
 
     def choose_database(self) -> None:
-        start = str(policy.browse_folder(self._path.parent if self._path else Path.home()))
+        here = self._path if isinstance(self._path, Path) else None
+        start = str(policy.browse_folder(here.parent if here else Path.home()))
         chosen, _ = QFileDialog.getOpenFileName(
             self, self.tr("Open Database"), start,
             self.tr("NMRF databases (*.sqlite3 *.sqlite *.db);;All files (*)"))
@@ -140,7 +148,7 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(message)
         self._runner.run(job, self._opened, self._open_failed)
 
-    def _opened(self, result: tuple[Path, Record]) -> None:
+    def _opened(self, result: tuple[Location, Record]) -> None:
         path, record = result
         old = self._record
         self._record, self._path, self._opening = record, path, False
@@ -149,19 +157,20 @@ class MainWindow(QMainWindow):
         if old is not None:
             self._runner.run(old.close)
         self._set_title()
-        self.statusBar().showMessage(self.tr("Opened {0}").format(path), 5000)
+        shown = locations.safe_text(path)  # never a password: settings are plain files
+        self.statusBar().showMessage(self.tr("Opened {0}").format(shown), 5000)
         if self._remember_state:
-            window_state.set_last_database(str(path))
-            window_state.add_recent_database(str(path))
+            window_state.set_last_database(shown)
+            window_state.add_recent_database(shown)
         self.editing.undo_stack.clear()  # its steps belong to the database closed
         self.exchange.opened(record)
         self.session.opened(record)
-        log.info("opened %s", path)
+        log.info("opened %s", shown)
         # What exists now (modules, widgets, mappers) lives as long as the app: keep it out
         # of the collector's full passes, which hold the GIL and would stall the window
         # for 100+ ms at a time.
         gc.freeze()
-        self.databaseOpened.emit(str(path))
+        self.databaseOpened.emit(shown)
 
     def _open_failed(self, exc: BaseException) -> None:
         self._opening = False
@@ -233,7 +242,8 @@ class MainWindow(QMainWindow):
         return self._record
 
     @property
-    def database_path(self) -> Path | None:
+    def database_path(self) -> Location | None:
+        """The open record's file, or its server URL (text); None before one is open."""
         return self._path
 
     def is_idle(self) -> bool:
@@ -245,8 +255,8 @@ class MainWindow(QMainWindow):
         if self._path is None:
             self.setWindowTitle(self.tr("NMRF Desktop"))
             return
-        self.setWindowFilePath(str(self._path))
-        self.setWindowTitle(self.tr("{0} — NMRF Desktop").format(self._path.name))
+        self.setWindowFilePath(locations.safe_text(self._path))
+        self.setWindowTitle(self.tr("{0} — NMRF Desktop").format(locations.label(self._path)))
 
     def show_error(self, message: str) -> None:
         self._show_error(message)

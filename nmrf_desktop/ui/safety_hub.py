@@ -8,17 +8,20 @@ import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMessageBox
+from PySide6.QtWidgets import QMenu
 
 from .. import policy, settings
-from ..services import backup
+from ..services import backup, locations
 from ..services.instance import DatabaseInUse, InstanceGuard
-from ..services.record import DatabaseRefused, Record, RecordUnavailable
+from ..services.record import DatabaseRefused, Record
 from ..services.record import open_record as _open_record
 from ..settings import AGENCY, BACKUP_DAILY, CENTRAL_KEY
+from . import safety_messages as messages
 from . import window_state
+from .safety_checks import DamagedDatabase, PolicyRefused, latest_good, refuse_if_damaged
+from .safety_messages import contents_text, restore_button_of
 from .settings_dialog import SettingsDialog, user_source
 
 if TYPE_CHECKING:
@@ -28,19 +31,6 @@ log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
 _C = "Safety"
 DAILY_CHECK_MS = 60 * 60 * 1000  # look once an hour whether a day has passed
-
-
-class DamagedDatabase(RecordUnavailable):
-    """PRAGMA quick_check failed at start: the file is damaged (nothing was written to it)."""
-
-    def __init__(self, path: Path, problems: list[str]) -> None:
-        self.path = path
-        self.problems = problems
-        super().__init__(f"{path.name} is damaged: {problems[0]}")
-
-
-class PolicyRefused(DatabaseRefused):
-    """The organisation's policy does not allow a database in this place."""
 
 
 class SafetyHub(QObject):
@@ -102,17 +92,19 @@ class SafetyHub(QObject):
         """Policy, lock, quick_check, then open: the open job's replacement for open_record.
 
         Runs on the worker. DatabaseInUse, DamagedDatabase or PolicyRefused say why not.
+        A record on a server is opened as it is: several coordinators share it (the
+        server arbitrates), and it has no file here to lock, check or back up.
         """
-        path = Path(target).expanduser().resolve()
+        where = locations.parse(target)
+        if locations.is_server(where):
+            return _open_record(where)
+        path = Path(where).expanduser().resolve()
         refusal = policy.database_refusal(path)
         if refusal:  # before the lock file beside it: nothing is made in a refused folder
             raise PolicyRefused(refusal, str(path), policy.allowed_data_folder())
         guard = self._take_guard(path)
         try:
-            if backup.is_sqlite_file(path):  # not a database at all: open_record says so
-                problems = backup.quick_check(path)
-                if problems:
-                    raise DamagedDatabase(path, problems)
+            refuse_if_damaged(path)
             return _open_record(path)
         except BaseException:
             self._drop_pending(path, guard)
@@ -134,11 +126,20 @@ class SafetyHub(QObject):
                 guard.release()
 
     def _opened(self, shown: str) -> None:
-        path = Path(shown).expanduser().resolve()
+        where = locations.parse(shown)
+        server = locations.is_server(where)
+        self.backup_action.setEnabled(not server)
+        self.backup_action.setStatusTip(
+            _T(_C, "A record on a server is backed up by the server's administrators")
+            if server else _T(_C, "Back the open database, its evidence files "
+                                  "and signing keys up to the backups folder now"))
+        path = None if server else Path(where).expanduser().resolve()
         with self._lock:
-            guard = self._pending.pop(path, None)
+            guard = self._pending.pop(path, None) if path is not None else None
             old = self._guard
-            if guard is not None:
+            if server:
+                self._guard = None  # nothing here to lock or back up
+            elif guard is not None:
                 self._guard = guard
         if old is not None and old is not self._guard:
             # Queued after MainWindow's close of the old record: unlocked once it is closed.
@@ -159,22 +160,15 @@ class SafetyHub(QObject):
     def open_failed(self, exc: BaseException) -> bool:
         """Show the refusal or the restore offer for a failed open; False = not ours."""
         if isinstance(exc, DatabaseInUse):
-            self._box(QMessageBox.Icon.Warning, _T(_C, "Database Already Open"),
-                      _T(_C, "{0} is already open in another NMRF Desktop window, so it was "
-                             "not opened here. Switch to that window, or close it and try "
-                             "again.").format(exc.database.name), "inUseBox",
-                      detail=str(exc))
+            messages.in_use_box(self._window, exc)
             return True
         if isinstance(exc, DatabaseRefused):
-            box = self._box(QMessageBox.Icon.Warning, _T(_C, "Not Allowed Here"),
-                            _T(_C, "Your organisation allows databases only in {0}.\n\n{1} is "
-                                   "outside that folder, so it was not opened.").format(
-                                exc.folder, exc.target), "policyRefusedBox", detail=str(exc))
+            box = messages.policy_refused_box(self._window, exc)
             box.finished.connect(lambda _result: self._choose_after_refusal())
             return True
         if isinstance(exc, DamagedDatabase):
             self._window.statusBar().showMessage(_T(_C, "Looking for a good backup…"))
-            self._run(lambda: _latest_good(exc.path),
+            self._run(lambda: latest_good(exc.path),
                       lambda found: self._offer_restore(exc, found))
             return True
         return False
@@ -188,18 +182,10 @@ class SafetyHub(QObject):
                        latest: tuple[Path, backup.Contents] | None) -> None:
         self._window.statusBar().clearMessage()
         if latest is None:
-            self._box(QMessageBox.Icon.Critical, _T(_C, "Database Damaged"),
-                      _T(_C, "{0} is damaged and no backup of it checks out. The file was "
-                             "left as it is; please contact your IT support.").format(
-                          exc.path.name), "damagedBox", detail="\n".join(exc.problems))
+            messages.damaged_box(self._window, exc.path, exc.problems)
             return
         found, contents = latest
-        box = self._box(QMessageBox.Icon.Critical, _T(_C, "Database Damaged"),
-                        _T(_C, "{0} is damaged. Restore the latest good backup ({1}, holding "
-                               "{2})? Work recorded after that backup is not in it; the "
-                               "damaged file is kept beside it as a safety copy.").format(
-                            exc.path.name, found.name, contents_text(contents)),
-                        "restoreOfferBox", detail="\n".join(exc.problems), ask=True)
+        box = messages.restore_offer_box(self._window, exc.path, exc.problems, found, contents)
         restore_button = restore_button_of(box)
 
         def clicked(button: object) -> None:
@@ -214,12 +200,7 @@ class SafetyHub(QObject):
                 _T(_C, "Restored {0} from {1}").format(database.name, chosen.name), 8000)
             self._window.open_database(result.database)
             if result.notes:
-                self._box(QMessageBox.Icon.Information, _T(_C, "Backup Restored"),
-                          _T(_C, "{0} was restored, with {1} evidence files and {2} key files "
-                                 "put back. Some things need your attention: see the "
-                                 "details.").format(database.name, result.evidence_files,
-                                                    result.key_files),
-                          "restoreNotesBox", detail="\n".join(result.notes))
+                messages.restore_notes_box(self._window, database, result)
 
         def failed(error: BaseException) -> None:
             log.error("restore failed", exc_info=error)
@@ -258,12 +239,7 @@ class SafetyHub(QObject):
         self._window.statusBar().showMessage(
             _T(_C, "Backed up to {0}: {1}").format(out, contents_text(contents)), 8000)
         if contents.gaps:
-            self._box(QMessageBox.Icon.Warning, _T(_C, "Backup Incomplete"),
-                      _T(_C, "The backup was made, but it is incomplete: files the "
-                             "database needs were already missing or damaged ({0} in all, "
-                             "named in the details). An older backup may still hold them; "
-                             "otherwise attach them again.").format(len(contents.gaps)),
-                      "backupGapsBox", detail="\n".join(contents.gaps))
+            messages.backup_gaps_box(self._window, contents.gaps)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self._window and event.type() == QEvent.Type.Close:
@@ -316,39 +292,3 @@ class SafetyHub(QObject):
         dialog.open()
         self.dialog = dialog
         return dialog
-
-    def _box(self, icon: QMessageBox.Icon, title: str, text: str, name: str, *,
-             detail: str = "", ask: bool = False) -> QMessageBox:
-        box = QMessageBox(icon, title, text, QMessageBox.StandardButton.NoButton, self._window)
-        box.setObjectName(name)
-        if ask:
-            box.addButton(_T(_C, "&Restore Backup"), QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(_T(_C, "&Leave It"), QMessageBox.ButtonRole.RejectRole)
-        else:
-            box.addButton(QMessageBox.StandardButton.Ok)
-        if detail:
-            box.setDetailedText(detail)
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()
-        return box
-
-
-def _latest_good(database: Path) -> tuple[Path, backup.Contents] | None:
-    """On the worker: the newest backup that verifies, and what it holds."""
-    found = backup.latest_good_backup(database)
-    return None if found is None else (found, backup.describe(found))
-
-
-def contents_text(contents: backup.Contents) -> str:
-    """What a backup holds, in a few words for a message."""
-    if contents.database_only:
-        return _T(_C, "the database only: an old-format backup without evidence files or keys")
-    return _T(_C, "the database, {0} evidence files ({1}) and {2} key files").format(
-        contents.evidence_files, QLocale().formattedDataSize(contents.evidence_bytes),
-        contents.key_files)
-
-
-def restore_button_of(box: QMessageBox) -> Any:
-    """The offer's "Restore Backup" button (the one with the accept role)."""
-    return next(b for b in box.buttons()
-                if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)

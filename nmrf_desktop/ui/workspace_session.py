@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QDialog
 
-from ..services import facets, overview, workspace
+from ..services import facets, locations, overview, workspace
 from ..services.facets import FilterChoices
 from ..services.record import Record
 from ..services.workspace import Profile
@@ -146,9 +146,11 @@ class WorkspaceSession(QObject):
         assert self._actions is not None
         menu = self._actions.recent_menu
         menu.clear()
-        recent = [p for p in window_state.recent_databases() if Path(p).is_file()]
+        recent = [p for p in window_state.recent_databases()
+                  if locations.is_server(locations.parse(p)) or Path(p).is_file()]
         for number, path in enumerate(recent, start=1):
-            text = f"&{number} {Path(path).name}" if number < 10 else Path(path).name
+            name = locations.label(locations.parse(path))
+            text = f"&{number} {name}" if number < 10 else name
             action = menu.addAction(text)
             action.setToolTip(path)
             action.setStatusTip(path)

@@ -1,0 +1,50 @@
+"""Where a record lives: a database file on this computer, or a database server's URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+Location = Path | str  # a file, or a server URL kept as text (a Path would mangle "//")
+
+
+def parse(text: str | Path) -> Location:
+    """A server URL ('postgresql://user@host/db') as text, anything else as a file path.
+
+    A 'sqlite:///…' URL names a file, so it becomes that file's path.
+    """
+    if isinstance(text, Path):
+        return text
+    if "://" in text:
+        try:
+            url = make_url(text)
+        except ArgumentError as exc:
+            raise ValueError(f"not a database URL: {safe_text(text)} ({exc})") from None
+        if url.get_backend_name() == "sqlite" and url.database:
+            return Path(url.database).expanduser()
+        return text
+    return Path(text).expanduser()
+
+
+def is_server(location: Location) -> bool:
+    return isinstance(location, str)
+
+
+def safe_text(location: Location) -> str:
+    """The location in full, any password hidden: for menus, messages, logs and settings."""
+    if isinstance(location, Path):
+        return str(location)
+    try:
+        return make_url(location).render_as_string(hide_password=True)
+    except ArgumentError:
+        return "<a database URL that cannot be read>"
+
+
+def label(location: Location) -> str:
+    """A short name: the file's name, or 'database on host'."""
+    if isinstance(location, Path):
+        return location.name
+    url = make_url(location)
+    return f"{url.database or '?'} on {url.host or 'localhost'}"
