@@ -47,6 +47,7 @@ from .reports_hub import ReportsHub
 from .results_browser import SEARCH_DEBOUNCE_MS, ResultsBrowser
 from .safety_hub import SafetyHub
 from .search_box import SearchBox
+from .server_dialog import ServerDialog
 from .tasks import TaskRunner
 from .workspace_session import WorkspaceSession
 
@@ -142,6 +143,12 @@ class MainWindow(QMainWindow):
             self.tr("NMRF databases (*.sqlite3 *.sqlite *.db);;All files (*)"))
         if chosen:
             self.open_database(chosen)
+
+    def choose_server(self) -> None:
+        last = locations.safe_text(self._path) if isinstance(self._path, str) else ""
+        dialog = ServerDialog(self, last)
+        if dialog.exec() and (url := dialog.url()):
+            self.open_database(url)
 
     def _begin_open(self, job, message: str) -> None:  # type: ignore[no-untyped-def]
         self._opening = True

@@ -15,6 +15,7 @@ _T = QCoreApplication.translate
 @dataclass(frozen=True, slots=True)
 class WindowActions:
     open_database: QAction
+    open_server: QAction
     open_demo: QAction
     profile: QAction
     quit: QAction
@@ -75,6 +76,9 @@ def install_menus(window: Any) -> WindowActions:
     actions = WindowActions(
         open_database=_action(window, _T(c, "&Open Database…"), window.choose_database,
                               std.Open, _T(c, "Open another NMRF database file")),
+        open_server=_action(window, _T(c, "Open Central Record on a &Server…"),
+                            window.choose_server, "Ctrl+Shift+O",
+                            _T(c, "Open the secretariat's shared record on PostgreSQL")),
         open_demo=_action(window, _T(c, "Open &Demo Database"), window.open_demo,
                           "Ctrl+Shift+D",
                           _T(c, "Open the demo database of real New Zealand UPR "
@@ -128,6 +132,7 @@ def install_menus(window: Any) -> WindowActions:
         actions.about.setShortcut(QKeySequence("F1"))
 
     file_menu.addAction(actions.open_database)
+    file_menu.addAction(actions.open_server)
     file_menu.addMenu(recent)
     file_menu.addAction(actions.open_demo)
     file_menu.addSeparator()
