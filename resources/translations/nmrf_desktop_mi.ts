@@ -2313,7 +2313,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/main_window.py" line="+128"/>
+        <location filename="../../nmrf_desktop/ui/main_window.py" line="+129"/>
         <source>Opening {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2333,7 +2333,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+25"/>
         <source>Opened {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2388,7 +2388,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/menus.py" line="+60"/>
+        <location filename="../../nmrf_desktop/ui/menus.py" line="+61"/>
         <source>&amp;Undo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2440,6 +2440,16 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
     <message>
         <location line="+1"/>
         <source>Open another NMRF database file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Open Central Record on a &amp;Server…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open the secretariat&apos;s shared record on PostgreSQL</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3510,7 +3520,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="+86"/>
+        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="+100"/>
         <source>Looking for a good backup…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3526,12 +3536,18 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="-107"/>
+        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="-121"/>
+        <location line="+85"/>
         <source>Back the open database, its evidence files and signing keys up to the backups folder now</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+137"/>
+        <location line="-1"/>
+        <source>A record on a server is backed up by the server&apos;s administrators</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+67"/>
         <source>Restored {0} from {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3585,6 +3601,64 @@ Please phone the secretariat and check that they read out the same fingerprint. 
     <message>
         <location line="+2"/>
         <source>Results update as you type. Quote a phrase to find it exactly. Press Down or Enter to move to the results.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ServerDialog</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/server_dialog.py" line="+28"/>
+        <source>Not a database address: write it as {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A central record on a server is a postgresql:// address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Name the server and the database: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Open Central Record on a Server</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Server address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Password</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>leave empty to use the system&apos;s (.pgpass)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>What is wrong with the address</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>The secretariat&apos;s shared record on PostgreSQL. The password is used for this session only and never saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Address:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Password:</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
