@@ -65,7 +65,11 @@ class _FtsElement(ColumnElement):  # type: ignore[type-arg]
 
     def __init__(self, query: str) -> None:
         self.fts5 = bindparam(None, query, unique=True)
-        self.tsq = bindparam(None, tsquery_text(query), unique=True)
+        self.tsq = bindparam(None, self.tsquery_of(query), unique=True)
+
+    @staticmethod
+    def tsquery_of(query: str) -> str:
+        return tsquery_text(query)
 
 
 class fts_match(_FtsElement):
@@ -174,9 +178,9 @@ class fts_distance(_FtsElement):
     inherit_cache = True
     type = Float()
 
-    def __init__(self, query: str) -> None:
-        self.fts5 = bindparam(None, query, unique=True)
-        self.tsq = bindparam(None, rank_tsquery(query)[0], unique=True)
+    @staticmethod
+    def tsquery_of(query: str) -> str:
+        return rank_tsquery(query)[0]
 
 
 @compiles(fts_distance)
@@ -210,9 +214,9 @@ class index_match(_FtsElement):
     inherit_cache = True
     type = NullType()
 
-    def __init__(self, query: str) -> None:
-        self.fts5 = bindparam(None, query, unique=True)
-        self.tsq = bindparam(None, rank_tsquery(query)[0], unique=True)
+    @staticmethod
+    def tsquery_of(query: str) -> str:
+        return rank_tsquery(query)[0]
 
 
 class index_distance(index_match):
