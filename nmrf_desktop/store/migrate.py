@@ -47,8 +47,10 @@ def _ensure_rank_index(engine: Engine) -> None:
     """A PostgreSQL record opened after the server gained `rum` gets its rank index then."""
     if engine.dialect.name != "postgresql":
         return
-    with engine.connect() as conn:
-        if postgres.has_rank_index(conn):
+    # A reader's connection, and without the extension no write transaction at all:
+    # either would otherwise wait for any coordinator importing at the time.
+    with engine.execution_options(sqlite_begin="DEFERRED").connect() as conn:
+        if postgres.has_rank_index(conn) or not postgres.rum_available(conn):
             return
     with engine.begin() as conn:
         if postgres.install_rank_index(conn):

@@ -109,6 +109,16 @@ def has_rank_index(conn: Connection) -> bool:
     return known
 
 
+def rum_available(conn: Connection) -> bool:
+    """Whether the server has the `rum` extension to install; the log says so if not."""
+    available = conn.exec_driver_sql(
+        "SELECT 1 FROM pg_available_extensions WHERE name = 'rum'").first() is not None
+    if not available:
+        log.warning("PostgreSQL has no 'rum' extension: search ranks every match "
+                    "(install postgresql-NN-rum on the server, then reopen the record)")
+    return available
+
+
 def install_rank_index(conn: Connection) -> bool:
     """Create the RUM rank index if the server has the extension (and we may add it).
 
@@ -120,11 +130,7 @@ def install_rank_index(conn: Connection) -> bool:
     installed = conn.exec_driver_sql(
         "SELECT 1 FROM pg_extension WHERE extname = 'rum'").first() is not None
     if not installed:
-        available = conn.exec_driver_sql(
-            "SELECT 1 FROM pg_available_extensions WHERE name = 'rum'").first() is not None
-        if not available:
-            log.warning("PostgreSQL has no 'rum' extension: search ranks every match "
-                        "(install postgresql-NN-rum on the server, then reopen the record)")
+        if not rum_available(conn):
             return False
         try:
             with conn.begin_nested():

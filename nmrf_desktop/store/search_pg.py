@@ -165,7 +165,22 @@ def rank_tsquery(fts5_query: str) -> tuple[str, bool]:
     return " & ".join(kept), complete
 
 
-class fts_distance(_FtsElement):
+class _RankWords(_FtsElement):
+    """Holds the words that rank (`rank_tsquery`) as its tsquery; PostgreSQL only."""
+
+    inherit_cache = True
+
+    @staticmethod
+    def tsquery_of(query: str) -> str:
+        return rank_tsquery(query)[0]
+
+
+@compiles(_RankWords)
+def _postgres_only(element: _RankWords, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
+    raise CompileError("ranking by RUM distance exists on PostgreSQL only")
+
+
+class fts_distance(_RankWords):
     """ORDER BY key when the RUM rank index exists (lower first).
 
     RUM's distance to the words that rank (`rank_tsquery`), for the rows that hold
@@ -177,15 +192,6 @@ class fts_distance(_FtsElement):
 
     inherit_cache = True
     type = Float()
-
-    @staticmethod
-    def tsquery_of(query: str) -> str:
-        return rank_tsquery(query)[0]
-
-
-@compiles(fts_distance)
-def _distance_sqlite(element: fts_distance, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
-    return f"{FTS_TABLE}.rank"
 
 
 @compiles(fts_distance, "postgresql")
@@ -208,15 +214,11 @@ def rank_key(session: Session) -> RankKey:
     return fts_distance if can_rank_in_index(session) else fts_rank
 
 
-class index_match(_FtsElement):
+class index_match(_RankWords):
     """WHERE clause for the RUM index (PostgreSQL only): the row holds the words that rank."""
 
     inherit_cache = True
     type = NullType()
-
-    @staticmethod
-    def tsquery_of(query: str) -> str:
-        return rank_tsquery(query)[0]
 
 
 class index_distance(index_match):
@@ -224,11 +226,6 @@ class index_distance(index_match):
 
     inherit_cache = True
     type = Float()
-
-
-@compiles(index_match)
-def _index_only(element: index_match, compiler, **kw) -> str:  # type: ignore[no-untyped-def]
-    raise CompileError("the search rank index exists on PostgreSQL only")
 
 
 @compiles(index_match, "postgresql")

@@ -49,32 +49,22 @@ def status_mix_text(summary: ClusterSummary) -> str:
                      for s, n in summary.status_mix)
 
 
-class ClustersModel(QAbstractTableModel):
-    """The clusters found, largest first (a small in-memory list)."""
+class _ListModel(QAbstractTableModel):
+    """A small in-memory list shown under fixed HEADERS (translated in the subclass's context)."""
 
-    HEADERS = (
-        QT_TRANSLATE_NOOP("ClustersModel", "Size"),
-        QT_TRANSLATE_NOOP("ClustersModel", "State under review"),
-        QT_TRANSLATE_NOOP("ClustersModel", "Bodies"),
-        QT_TRANSLATE_NOOP("ClustersModel", "Cycles"),
-        QT_TRANSLATE_NOOP("ClustersModel", "Status mix"),
-        QT_TRANSLATE_NOOP("ClustersModel", "Key reasons"),
-    )
+    HEADERS: tuple[str, ...] = ()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._rows: list[ClusterSummary] = []
+        self._rows: list[Any] = []
 
-    def set_clusters(self, rows: Sequence[ClusterSummary]) -> None:
+    def _set_rows(self, rows: Sequence[Any]) -> None:
         self.beginResetModel()
         self._rows = list(rows)
         self.endResetModel()
 
-    def cluster_at(self, row: int) -> ClusterSummary | None:
+    def _row(self, row: int) -> Any:
         return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_holding(self, rec_id: str) -> int:
-        return next((i for i, c in enumerate(self._rows) if rec_id in c.member_ids), -1)
 
     def rowCount(self, parent: Index = _INVALID) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -86,8 +76,30 @@ class ClustersModel(QAbstractTableModel):
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
                 and 0 <= section < len(self.HEADERS)):
-            return self.tr(self.HEADERS[section])
+            return QCoreApplication.translate(type(self).__name__, self.HEADERS[section])
         return None
+
+
+class ClustersModel(_ListModel):
+    """The clusters found, largest first (a small in-memory list)."""
+
+    HEADERS = (
+        QT_TRANSLATE_NOOP("ClustersModel", "Size"),
+        QT_TRANSLATE_NOOP("ClustersModel", "State under review"),
+        QT_TRANSLATE_NOOP("ClustersModel", "Bodies"),
+        QT_TRANSLATE_NOOP("ClustersModel", "Cycles"),
+        QT_TRANSLATE_NOOP("ClustersModel", "Status mix"),
+        QT_TRANSLATE_NOOP("ClustersModel", "Key reasons"),
+    )
+
+    def set_clusters(self, rows: Sequence[ClusterSummary]) -> None:
+        self._set_rows(rows)
+
+    def cluster_at(self, row: int) -> ClusterSummary | None:
+        return self._row(row)
+
+    def row_holding(self, rec_id: str) -> int:
+        return next((i for i, c in enumerate(self._rows) if rec_id in c.member_ids), -1)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         c = self.cluster_at(index.row()) if index.isValid() else None
@@ -107,7 +119,7 @@ class ClustersModel(QAbstractTableModel):
         return None
 
 
-class MembersModel(QAbstractTableModel):
+class MembersModel(_ListModel):
     """The members of one cluster, with each one's strongest match inside it."""
 
     HEADERS = (
@@ -119,30 +131,11 @@ class MembersModel(QAbstractTableModel):
         QT_TRANSLATE_NOOP("MembersModel", "Matched because"),
     )
 
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._rows: list[Member] = []
-
     def set_members(self, rows: Sequence[Member]) -> None:
-        self.beginResetModel()
-        self._rows = list(rows)
-        self.endResetModel()
+        self._set_rows(rows)
 
     def member_at(self, row: int) -> Member | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def rowCount(self, parent: Index = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: Index = _INVALID) -> int:
-        return 0 if parent.isValid() else len(self.HEADERS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self.HEADERS)):
-            return self.tr(self.HEADERS[section])
-        return None
+        return self._row(row)
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         m = self.member_at(index.row()) if index.isValid() else None
