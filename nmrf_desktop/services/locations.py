@@ -20,8 +20,8 @@ def parse(text: str | Path) -> Location:
     if "://" in text:
         try:
             url = make_url(text)
-        except ArgumentError as exc:
-            raise ValueError(f"not a database URL: {safe_text(text)} ({exc})") from None
+        except (ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
+            raise ValueError(f"not a database address: {safe_text(text)} ({exc})") from None
         if url.get_backend_name() == "sqlite" and url.database:
             return Path(url.database).expanduser()
         return text
@@ -38,8 +38,8 @@ def safe_text(location: Location) -> str:
         return str(location)
     try:
         return make_url(location).render_as_string(hide_password=True)
-    except ArgumentError:
-        return "<a database URL that cannot be read>"
+    except (ArgumentError, ValueError):
+        return "<an address that cannot be read>"
 
 
 def label(location: Location) -> str:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtWidgets import QDialogButtonBox
+import pytest
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from sqlalchemy.engine import make_url
 
 from nmrf_desktop.services import locations
@@ -44,3 +45,15 @@ def test_the_dialog_opens_only_a_server_address(qtbot, tmp_path: Path) -> None: 
 def test_file_menu_offers_it(window: MainWindow) -> None:
     texts = [a.text() for a in window.menuBar().actions()[0].menu().actions()]
     assert "Open Central Record on a &Server…" in texts
+
+
+@pytest.mark.parametrize("address", ["postgresql://coord:pw@db.govt.nz:port/nmrf", "://nmrf"])
+def test_an_unreadable_address_is_refused_clearly_and_opens_nothing(
+        qtbot, window: MainWindow, address: str) -> None:  # type: ignore[no-untyped-def]
+    before = window.database_path
+    window.open_database(address)
+    qtbot.waitUntil(lambda: bool(window.findChildren(QMessageBox)), timeout=5_000)
+    [box] = window.findChildren(QMessageBox)
+    assert box.text().startswith("not a database address:")
+    assert "pw" not in box.text()  # the password never shows
+    assert window.database_path == before
