@@ -9,9 +9,16 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from . import __version__, paths, policy
-from .services import locations
-from .services.locations import Location
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from nmrf_desktop import __version__, crash, i18n, paths, policy, selftest
+from nmrf_desktop.services import locations
+from nmrf_desktop.services.locations import Location
+from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window import state as window_state
+from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.screenshot import capture
 
 log = logging.getLogger(__name__)
 
@@ -54,7 +61,7 @@ def startup_database(args: argparse.Namespace, last_opened: str = "") -> Locatio
     if os.environ.get("NMRF_DB"):
         return locations.parse(os.environ["NMRF_DB"])
     demo = paths.demo_database().resolve()
-    for candidate in (last_opened, str(paths.default_database())):
+    for candidate in (last_opened, str(policy.default_database())):
         if not candidate:
             continue
         where = locations.parse(candidate)
@@ -69,27 +76,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    from . import crash
 
     crash.install()  # uncaught errors to a rotating log in the user log folder, user told
     if args.self_test:  # before any window is made; the exit code is the verdict
-        from . import selftest
-
         return selftest.run()
-
-    from PySide6.QtCore import QCoreApplication
-    from PySide6.QtWidgets import QApplication
-
-    from .ui import window_state
-    from .ui.main_window import MainWindow
-    from .ui.tasks import TaskRunner
 
     QCoreApplication.setOrganizationName(window_state.ORGANIZATION)
     QCoreApplication.setApplicationName(window_state.APPLICATION)
     QCoreApplication.setApplicationVersion(__version__)
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "nmrf-desktop"])
     QApplication.setDesktopFileName("nmrf-desktop")
-    from . import i18n
 
     i18n.install(app, args.lang)
 
@@ -110,8 +106,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     window.show()
     try:
         if screenshot is not None:
-            from .ui.screenshot import capture
-
             return 0 if capture(window, screenshot) else 1
         return app.exec()
     finally:

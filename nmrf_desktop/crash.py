@@ -11,7 +11,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO, Any
 
-from . import paths
+from nmrf_desktop import paths
 
 log = logging.getLogger(__name__)
 

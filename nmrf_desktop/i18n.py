@@ -17,7 +17,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from . import paths
+from nmrf_desktop import paths
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,6 @@ from pathlib import Path
 
 import platformdirs
 
-from . import policy
-
 APP_NAME = "nmrf-desktop"
 APP_AUTHOR = "NMRF"
 
@@ -39,19 +37,6 @@ def user_data_dir() -> Path:
 
 def user_log_dir() -> Path:
     return Path(platformdirs.user_log_dir(APP_NAME, APP_AUTHOR))
-
-
-def data_home() -> Path:
-    """Where the app keeps sensitive data that is not beside a database file (the default
-    database, automatic backups, a server record's evidence and keys): the organisation's
-    data folder when its policy sets one, else the user data folder."""
-    return policy.allowed_data_folder() or user_data_dir()
-
-
-def default_database() -> Path:
-    """The embedded default database: one SQLite file in `data_home()` (so a data-folder
-    policy allows it)."""
-    return data_home() / "nmrf.sqlite3"
 
 
 def demo_database() -> Path:

@@ -17,7 +17,7 @@ Format (TOML, UTF-8; every key optional)::
                                       # database is public data and always allowed);
                                       # the default database, automatic backups and a
                                       # server record's evidence and keys go there too
-                                      # (paths.data_home, services/record.py)
+                                      # (policy.data_home, services/record.py)
 
     [evidence]
     max_bytes = 52428800              # largest evidence file, in bytes
@@ -48,11 +48,25 @@ import sys
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from .settings import AGENCY, CENTRAL_KEY, DATA_FOLDER, POLICY_OPTIONS, coerce
+from nmrf_desktop.bundles.keys import fingerprint
+from nmrf_desktop.paths import demo_database, user_data_dir
+from nmrf_desktop.settings import (
+    AGENCY,
+    CENTRAL_KEY,
+    DATA_FOLDER,
+    POLICY,
+    POLICY_OPTIONS,
+    UNSET,
+    Option,
+    Resolved,
+    coerce,
+    user_or_default,
+)
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FORMAT_VERSION = 1
 ENV_OVERRIDE = "NMRF_POLICY_FILE"
@@ -217,7 +231,6 @@ def pinned_central_key() -> str | None:
 
 def central_key_refusal(signer_id: str) -> str | None:
     """Why a pack signed by `signer_id` must be refused under the policy, or None if allowed."""
-    from .bundles.keys import fingerprint
 
     try:
         pinned = pinned_central_key()
@@ -269,7 +282,6 @@ def database_refusal(path: Path | str) -> str | None:
     folder = allowed_data_folder()
     if folder is None:
         return None
-    from .paths import demo_database
 
     target = Path(path).expanduser().resolve()
     if target == demo_database().resolve():
@@ -277,3 +289,37 @@ def database_refusal(path: Path | str) -> str | None:
     if target.is_relative_to(folder.expanduser().resolve()):
         return None
     return (f"your organisation allows databases only in {folder}; {target} is outside it")
+
+
+# -- where the app keeps its data, under the policy ----------------------------------------
+
+
+def data_home() -> Path:
+    """Where the app keeps sensitive data that is not beside a database file (the default
+    database, automatic backups, a server record's evidence and keys): the organisation's
+    data folder when its policy sets one, else the user data folder."""
+    return allowed_data_folder() or user_data_dir()
+
+
+def default_database() -> Path:
+    """The embedded default database: one SQLite file in `data_home()` (so a data-folder
+    policy allows it)."""
+    return data_home() / "nmrf.sqlite3"
+
+
+# -- the value of a setting in force ----------------------------------------------------------
+
+
+def resolve(option: Option[T], user_value: object = UNSET) -> Resolved[T]:
+    """The value in force: the policy's, else the user's (given or from the user source),
+    else the default."""
+    if option.policy:
+        provisioned = current().values.get(option.policy, UNSET)
+        if provisioned is not UNSET:
+            return Resolved(option, provisioned, POLICY)
+    return user_or_default(option, user_value)
+
+
+def value(option: Option[T], user_value: object = UNSET) -> T:
+    """The value in force (see `resolve`)."""
+    return resolve(option, user_value).value

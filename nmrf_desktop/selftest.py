@@ -14,10 +14,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import __version__, paths
+from nmrf_desktop import __version__, paths
+from nmrf_desktop.domain.entry import ActionDraft
+from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.reports.model import ReportKind
+from nmrf_desktop.services import entry
+from nmrf_desktop.services.assigning import assign_lead_defaults
+from nmrf_desktop.services.catalog import check, search_recommendations
+from nmrf_desktop.services.exchange import bundle_import, keys, packs
+from nmrf_desktop.services.exchange.bundle_export import export_bundle
+from nmrf_desktop.services.importing import import_files
+from nmrf_desktop.services.record import open_record
+from nmrf_desktop.services.reports.pdf import build_pdf
+from nmrf_desktop.services.reports.request import ReportRequest
+from nmrf_desktop.store import migrate
+from nmrf_desktop.store.models import Action
 
 if TYPE_CHECKING:
-    from .services.record import Record
+    from nmrf_desktop.services.record import Record
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +54,6 @@ class _Run:
     values: dict[str, Any] = field(default_factory=dict)
 
     def open(self, name: str) -> Record:
-        from .services.record import open_record
-
         # Throwaway databases in a temporary folder: not limited by the policy's data folder.
         record = open_record(self.root / name / f"{name}.sqlite3", app_owned=True)
         self.records.append(record)
@@ -58,8 +70,6 @@ def _expect(condition: bool, message: str) -> None:
 
 
 def _database(run: _Run) -> str:
-    from .store import migrate
-
     central = run.open("central")
     central.set_setting("officer_name", "Self-test secretariat")
     run.values["central"] = central
@@ -69,9 +79,6 @@ def _database(run: _Run) -> str:
 
 
 def _import_demo(run: _Run) -> str:
-    from .services.assigning import assign_lead_defaults
-    from .services.importing import import_files
-
     central = run.values["central"]
     source = paths.demo_source()
     _expect(source.is_file(), f"demo data missing: {source}")
@@ -83,9 +90,6 @@ def _import_demo(run: _Run) -> str:
 
 
 def _search(run: _Run) -> str:
-    from .domain.records import Filters
-    from .services.catalog import search_recommendations
-
     rows = search_recommendations(run.values["central"], Filters(text=SEARCH_TEXT), limit=None)
     unmarked = [r for r in rows if UNMARKED in r.text]
     _expect(bool(unmarked), f"{SEARCH_TEXT!r} found no row written {UNMARKED!r}")
@@ -97,10 +101,6 @@ def _search(run: _Run) -> str:
 
 
 def _pdf(run: _Run) -> str:
-    from .domain.records import Filters
-    from .reports.model import ReportKind
-    from .services.reporting import ReportRequest, build_pdf
-
     out = run.root / "progress-summary.pdf"
     agency = run.values["agency"]
     # The search's rows only: a few pages, so the step stays quick.
@@ -125,8 +125,6 @@ def _pdf(run: _Run) -> str:
 
 
 def _keys(run: _Run) -> str:
-    from .services import keys
-
     central, laptop = run.values["central"], run.open("laptop")
     laptop.set_setting("officer_name", "Self-test officer")
     run.values["laptop"] = laptop
@@ -142,8 +140,6 @@ def _keys(run: _Run) -> str:
 
 
 def _pack(run: _Run) -> str:
-    from .services import packs
-
     out = run.root / "agency.nmrfpack"
     issued = packs.export_pack(run.values["central"], run.values["agency"], out,
                                run.values["central_key"])
@@ -155,9 +151,6 @@ def _pack(run: _Run) -> str:
 
 
 def _action(run: _Run) -> str:
-    from .domain.entry import ActionDraft
-    from .services import entry
-
     action = entry.create_action(run.values["laptop"], ActionDraft(
         title="Self-test action", agency=run.values["agency"],
         recommendation_ids=tuple(run.values["rec_ids"]), start_date=dt.date.today()))
@@ -166,8 +159,6 @@ def _action(run: _Run) -> str:
 
 
 def _bundle(run: _Run) -> str:
-    from .services.bundle_export import export_bundle
-
     out = run.root / "officer.nmrfbundle"
     result = export_bundle(run.values["laptop"], out, run.values["officer_key"])
     _expect(out.is_file() and result.changes > 0, "the bundle holds no changes")
@@ -176,9 +167,6 @@ def _bundle(run: _Run) -> str:
 
 
 def _merge(run: _Run) -> str:
-    from .services import bundle_import
-    from .store.models import Action
-
     central, bundle = run.values["central"], run.values["bundle"]
     verified = bundle_import.verify_only(central, bundle)
     _expect(verified.status == "valid", f"verify: {verified.status} {verified.reason}")
@@ -192,8 +180,6 @@ def _merge(run: _Run) -> str:
 
 
 def _check(run: _Run) -> str:
-    from .services.catalog import check
-
     for name in ("central", "laptop"):
         problems = check(run.values[name])
         _expect(not problems, f"{name}: {'; '.join(problems[:3])}")
@@ -202,11 +188,13 @@ def _check(run: _Run) -> str:
 
 def _qt(run: _Run) -> str:
     """The GUI's libraries, platform plugin and SVG support load; no window is made."""
+    # Deferred on purpose: a library that fails to load is this step's finding, not a crash
+    # of the whole self-test before it could report the steps that passed.
     from PySide6.QtCore import QSize, qVersion
     from PySide6.QtGui import QGuiApplication, QIcon, QImageReader
     from PySide6.QtWidgets import QApplication
 
-    from .ui import main_window  # noqa: F401  (every UI module imports)
+    from nmrf_desktop.ui.window import main_window  # noqa: F401  (every UI module imports)
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "nmrf"])
     run.values["qt_app"] = app

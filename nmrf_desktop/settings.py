@@ -1,7 +1,7 @@
 """Every setting declared once, with its type, default, description and policy key.
 
-A value is resolved in one place, `resolve()`: the organisation's policy file (see
-`policy.py`) wins, then the user's own setting, then the default declared here.
+A value is resolved in one place, `policy.resolve()`: the organisation's policy file wins,
+then the user's own setting (`user_or_default` here), then the default declared here.
 """
 
 from __future__ import annotations
@@ -50,7 +50,7 @@ OPTIONS: tuple[Option[Any], ...] = (EVIDENCE_MAX_BYTES, STALE_MONTHS, BACKUPS_KE
 POLICY_OPTIONS: dict[str, Option[Any]] = {o.policy: o for o in OPTIONS if o.policy}
 
 POLICY, USER, DEFAULT = "policy", "user", "default"
-_UNSET: Any = object()
+UNSET: Any = object()
 
 # Where user settings come from (the desktop app registers its QSettings); None = none.
 UserSource = Callable[[str], object]
@@ -97,25 +97,14 @@ def coerce(option: Option[T], raw: object) -> T:
     return value  # type: ignore[no-any-return]
 
 
-def resolve(option: Option[T], user_value: object = _UNSET) -> Resolved[T]:
-    """The value in force: policy, else the user's (given or from the user source), else default."""
-    from . import policy
-
-    if option.policy:
-        provisioned = policy.current().values.get(option.policy, _UNSET)
-        if provisioned is not _UNSET:
-            return Resolved(option, provisioned, POLICY)
-    if user_value is _UNSET and _user_source is not None:
+def user_or_default(option: Option[T], user_value: object = UNSET) -> Resolved[T]:
+    """The user's value (given, or read from the registered user source) if it is valid,
+    else the default; the policy's value, which wins over both, is `policy.resolve`'s."""
+    if user_value is UNSET and _user_source is not None:
         user_value = _user_source(option.key)
-    if user_value is not _UNSET and user_value is not None and user_value != "":
+    if user_value is not UNSET and user_value is not None and user_value != "":
         try:
             return Resolved(option, coerce(option, user_value), USER)
         except (TypeError, ValueError):
-            log.warning("ignoring the setting %s=%r: not a valid value",
-                                                option.key, user_value)
+            log.warning("ignoring the setting %s=%r: not a valid value", option.key, user_value)
     return Resolved(option, option.default, DEFAULT)
-
-
-def value(option: Option[T], user_value: object = _UNSET) -> T:
-    """The value in force (see `resolve`)."""
-    return resolve(option, user_value).value

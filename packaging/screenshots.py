@@ -32,10 +32,10 @@ from nmrf_desktop.services.demo import ensure_demo_database
 from nmrf_desktop.services.entry import add_progress, attach_file, create_action
 from nmrf_desktop.services.record import open_record
 from nmrf_desktop.services.workspace import Profile, save_profile
-from nmrf_desktop.ui import window_state
-from nmrf_desktop.ui.main_window import MainWindow
-from nmrf_desktop.ui.screenshot import capture, save_png, settle, wait_until
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window import state as window_state
+from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.screenshot import capture, save_png, settle, wait_until
 
 log = logging.getLogger("screenshots")
 SIZE = (1280, 800)

@@ -16,12 +16,12 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..faults import crashpoint
-from .archive import DEFAULT_LIMITS, Limits, SafeZip, UnsafeArchive
-from .envelope import BUNDLE_TYPE, open_envelope, sign
-from .keys import PublicKey, SigningKey
-from .manifest import BundleManifest, ChangeLine
-from .strict_json import BadDocument
+from nmrf_desktop.bundles.archive import DEFAULT_LIMITS, Limits, SafeZip, UnsafeArchive
+from nmrf_desktop.bundles.envelope import BUNDLE_TYPE, SignatureRejected, open_envelope, sign
+from nmrf_desktop.bundles.keys import PublicKey, SigningKey
+from nmrf_desktop.bundles.manifest import BundleManifest, ChangeLine
+from nmrf_desktop.bundles.strict_json import BadDocument
+from nmrf_desktop.faults import crashpoint
 
 ENVELOPE = "envelope.json"
 CHANGES = "changes.jsonl"
@@ -148,7 +148,6 @@ def verify_bundle(path: Path, find_key: Callable[[str], PublicKey | None],
 
     Authorization, replay and sequence checks need the central record and come after.
     """
-    from .envelope import SignatureRejected
 
     archive, envelope = read_envelope(path, limits)
     with archive:

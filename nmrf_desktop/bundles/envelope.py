@@ -10,8 +10,8 @@ import base64
 import binascii
 from collections.abc import Callable
 
-from .keys import PublicKey, SigningKey
-from .strict_json import BadDocument, dumps, exact_keys, loads
+from nmrf_desktop.bundles.keys import PublicKey, SigningKey
+from nmrf_desktop.bundles.strict_json import BadDocument, dumps, exact_keys, loads
 
 BUNDLE_TYPE = "application/vnd.nmrf.bundle+json; version=1"
 PACK_TYPE = "application/vnd.nmrf.pack+json; version=1"

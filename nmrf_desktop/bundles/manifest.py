@@ -7,7 +7,7 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from .strict_json import BadDocument, dumps, exact_keys, loads
+from nmrf_desktop.bundles.strict_json import BadDocument, dumps, exact_keys, loads
 
 FORMAT_VERSION = 1
 ZERO_HASH = "0" * 64

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .archive import Limits, SafeZip, UnsafeArchive
-from .envelope import PACK_TYPE, SignatureRejected, open_envelope, sign
-from .keys import KeyProblem, PublicKey, SigningKey
-from .manifest import FORMAT_VERSION
-from .strict_json import BadDocument, dumps, exact_keys, loads
+from nmrf_desktop.bundles.archive import Limits, SafeZip, UnsafeArchive
+from nmrf_desktop.bundles.envelope import PACK_TYPE, SignatureRejected, open_envelope, sign
+from nmrf_desktop.bundles.keys import KeyProblem, PublicKey, SigningKey
+from nmrf_desktop.bundles.manifest import FORMAT_VERSION
+from nmrf_desktop.bundles.strict_json import BadDocument, dumps, exact_keys, loads
 
 ENVELOPE = "envelope.json"
 SIGNER = "signer.pub"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .enums import ActionKind, ActionStatus, ImplementationStatus
+from nmrf_desktop.domain.enums import ActionKind, ActionStatus, ImplementationStatus
 
 
 class InvalidEntry(ValueError):

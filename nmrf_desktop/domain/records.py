@@ -6,7 +6,7 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
 
-from .enums import Mechanism, Position, Source
+from nmrf_desktop.domain.enums import Mechanism, Position, Source
 
 
 @dataclass(frozen=True, slots=True)

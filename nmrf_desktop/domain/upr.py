@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .enums import Mechanism
+from nmrf_desktop.domain.enums import Mechanism
 
 # (first session, last session, cycle) per DESIGN.md §2.
 _CYCLES: tuple[tuple[int, int, int], ...] = ((1, 12, 1), (13, 26, 2), (27, 40, 3), (41, 54, 4))

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..domain.records import RecommendationIn, RowProblem
-from ..domain.text import looks_like_formula
+from nmrf_desktop.domain.records import RecommendationIn, RowProblem
+from nmrf_desktop.domain.text import looks_like_formula
 
 
 class ImportFailed(Exception):

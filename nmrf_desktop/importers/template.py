@@ -23,14 +23,20 @@ from pathlib import Path
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 
-from ..domain.enums import Source
-from ..domain.records import RecommendationIn, RowProblem, StateRef
-from ..domain.text import identity_text, squash
-from ..domain.upr import BODIES, body_code, cycle_of_session, mechanism_of_body, year_of_session
-from .base import ImportFailed, Parsed, merge_repeats, read_file
-from .template_cells import RowCells, unsafe_cell
-from .template_layout import BY_LABEL, COLUMNS, REQUIRED, SHEET, Column
-from .template_sheets import BY_NAME, Sheet, SheetRow, typed
+from nmrf_desktop.domain.enums import Source
+from nmrf_desktop.domain.records import RecommendationIn, RowProblem, StateRef
+from nmrf_desktop.domain.text import identity_text, squash
+from nmrf_desktop.domain.upr import (
+    BODIES,
+    body_code,
+    cycle_of_session,
+    mechanism_of_body,
+    year_of_session,
+)
+from nmrf_desktop.importers.base import ImportFailed, Parsed, merge_repeats, read_file
+from nmrf_desktop.importers.template_cells import RowCells, unsafe_cell
+from nmrf_desktop.importers.template_layout import BY_LABEL, COLUMNS, REQUIRED, SHEET, Column
+from nmrf_desktop.importers.template_sheets import BY_NAME, Sheet, SheetRow, typed
 
 log = logging.getLogger(__name__)
 

@@ -9,11 +9,16 @@ import unicodedata
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.utils.datetime import from_excel
 
-from ..domain.enums import Mechanism, Position
-from ..domain.records import RowProblem
-from ..domain.text import squash
-from .base import check_text_cell
-from .template_layout import MECHANISMS_READ, POSITIONS_READ, YES_NO_READ, Column
+from nmrf_desktop.domain.enums import Mechanism, Position
+from nmrf_desktop.domain.records import RowProblem
+from nmrf_desktop.domain.text import squash
+from nmrf_desktop.importers.base import check_text_cell
+from nmrf_desktop.importers.template_layout import (
+    MECHANISMS_READ,
+    POSITIONS_READ,
+    YES_NO_READ,
+    Column,
+)
 
 _LINE_BREAK = re.compile(r"\r\n?")
 _DIGITS = re.compile(r"[0-9]{1,9}")

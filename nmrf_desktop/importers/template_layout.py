@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..domain.enums import Mechanism, Position, label
-from ..domain.records import RecommendationIn
+from nmrf_desktop.domain.enums import Mechanism, Position, label
+from nmrf_desktop.domain.records import RecommendationIn
 
 SHEET = "Recommendations"
 

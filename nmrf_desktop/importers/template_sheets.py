@@ -14,9 +14,15 @@ from enum import StrEnum
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from ..domain.enums import ActionKind, ActionStatus, AssignmentRole, ImplementationStatus, label
-from .template_cells import RowCells
-from .template_layout import NO, YES, Column, lookup
+from nmrf_desktop.domain.enums import (
+    ActionKind,
+    ActionStatus,
+    AssignmentRole,
+    ImplementationStatus,
+    label,
+)
+from nmrf_desktop.importers.template_cells import RowCells
+from nmrf_desktop.importers.template_layout import NO, YES, Column, lookup
 
 ASSIGNMENTS, ACTIONS, PROGRESS, EVIDENCE = "Assignments", "Actions", "Progress", "Evidence"
 

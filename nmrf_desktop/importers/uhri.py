@@ -19,11 +19,11 @@ from pathlib import Path
 
 from openpyxl.workbook.workbook import Workbook
 
-from ..domain.records import RecommendationIn
-from .base import Parsed, merge_repeats, read_file
-from .uhri_cells import sdg_label, split_paragraph, to_date
-from .uhri_row import Row
-from .uhri_sheet import (
+from nmrf_desktop.domain.records import RecommendationIn
+from nmrf_desktop.importers.base import Parsed, merge_repeats, read_file
+from nmrf_desktop.importers.uhri_cells import sdg_label, split_paragraph, to_date
+from nmrf_desktop.importers.uhri_row import Row
+from nmrf_desktop.importers.uhri_sheet import (
     COLUMNS,
     REQUIRED,
     check_signature,

@@ -7,7 +7,7 @@ import re
 
 from openpyxl.utils.datetime import from_excel
 
-from ..domain.text import squash
+from nmrf_desktop.domain.text import squash
 
 # Short names real exports use for special procedures: "SR ...", "IE ...", "WG ...".
 _PARAGRAPH = re.compile(r"(\d{1,4}(?:\.\d{1,4})*)(\.?)\s*")

@@ -7,13 +7,19 @@ import hashlib
 import re
 from typing import Any
 
-from ..domain.enums import Position, Source
-from ..domain.records import RecommendationIn, RowProblem, StateRef
-from ..domain.text import identity_text, squash
-from ..domain.upr import BODIES, body_code, cycle_of_session, mechanism_of_body, year_of_session
-from .base import check_text_cell
-from .uhri_cells import sdg_label, split_paragraph, strip_dash, to_date
-from .uhri_sheet import Header
+from nmrf_desktop.domain.enums import Position, Source
+from nmrf_desktop.domain.records import RecommendationIn, RowProblem, StateRef
+from nmrf_desktop.domain.text import identity_text, squash
+from nmrf_desktop.domain.upr import (
+    BODIES,
+    body_code,
+    cycle_of_session,
+    mechanism_of_body,
+    year_of_session,
+)
+from nmrf_desktop.importers.base import check_text_cell
+from nmrf_desktop.importers.uhri_cells import sdg_label, split_paragraph, strip_dash, to_date
+from nmrf_desktop.importers.uhri_sheet import Header
 
 _POSITIONS = {
     "supported": Position.SUPPORTED, "accepted": Position.SUPPORTED,

@@ -14,9 +14,9 @@ from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 
-from ..domain.records import RowProblem
-from ..domain.text import squash
-from .base import ImportFailed
+from nmrf_desktop.domain.records import RowProblem
+from nmrf_desktop.domain.text import squash
+from nmrf_desktop.importers.base import ImportFailed
 
 log = logging.getLogger(__name__)
 

@@ -16,11 +16,17 @@ import re
 import unicodedata
 from pathlib import Path
 
-from ..domain.enums import Mechanism, Position, Source
-from ..domain.records import RecommendationIn, RowProblem, StateRef
-from ..domain.text import _FORMULA_START, identity_text, squash
-from ..domain.upr import cycle_of_session, year_of_session
-from .base import ImportFailed, Parsed, check_text_cell, merge_repeats, read_file
+from nmrf_desktop.domain.enums import Mechanism, Position, Source
+from nmrf_desktop.domain.records import RecommendationIn, RowProblem, StateRef
+from nmrf_desktop.domain.text import _FORMULA_START, identity_text, squash
+from nmrf_desktop.domain.upr import cycle_of_session, year_of_session
+from nmrf_desktop.importers.base import (
+    ImportFailed,
+    Parsed,
+    check_text_cell,
+    merge_repeats,
+    read_file,
+)
 
 COLUMNS = ("To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org", "Response",
            "Action", "Issue", "Session")

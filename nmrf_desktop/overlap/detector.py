@@ -6,11 +6,11 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from .cluster import greedy
-from .instruments import Ask
-from .model import CONFIRM, REJECT, Cluster, Decision, Doc, Match, pair
-from .similarity import TermStats, cosine, shared_terms, similar_pairs
-from .text import ASK_CONCEPTS, clause_features, concept_asks, display_terms
+from nmrf_desktop.overlap.cluster import greedy
+from nmrf_desktop.overlap.instruments import Ask
+from nmrf_desktop.overlap.model import CONFIRM, REJECT, Cluster, Decision, Doc, Match, pair
+from nmrf_desktop.overlap.similarity import TermStats, cosine, shared_terms, similar_pairs
+from nmrf_desktop.overlap.text import ASK_CONCEPTS, clause_features, concept_asks, display_terms
 
 TEXT = "text"
 

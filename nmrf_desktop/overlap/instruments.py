@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..domain.text import fold
+from nmrf_desktop.domain.text import fold
 
 _CRC = r"(?:the\s+)?(?:convention\s+on\s+the\s+rights\s+of\s+the\s+child|crc)"
 _OP = r"(?:(?:first|second|third|1st|2nd|3rd|remaining|both|two|three)\s+)?optional\s+protocols?"

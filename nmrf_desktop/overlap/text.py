@@ -6,7 +6,7 @@ import functools
 import itertools
 import re
 
-from ..domain.text import fold
+from nmrf_desktop.domain.text import fold
 
 # Openers that soften an ask without changing it ("consider ratifying" = "ratify").
 _HEDGE = re.compile(

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from ..domain.records import RecommendationRow
+from nmrf_desktop.domain.records import RecommendationRow
 
 
 class ReportKind(StrEnum):
@@ -19,6 +19,7 @@ class ReportKind(StrEnum):
     TIRITI = "tiriti"
     ANNUAL = "annual"
     THEMATIC_LIST = "thematic-list"
+    CLUSTERS = "clusters"  # by overlap cluster: its own layout (pdf_clusters)
 
 
 KIND_TITLES: dict[ReportKind, str] = {
@@ -28,6 +29,7 @@ KIND_TITLES: dict[ReportKind, str] = {
     ReportKind.TIRITI: "Te Tiriti o Waitangi lens",
     ReportKind.ANNUAL: "Annual report to Ministers",
     ReportKind.THEMATIC_LIST: "Thematic list of recommendations",
+    ReportKind.CLUSTERS: "Overlapping recommendations by cluster",
 }
 
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
-from .model import AnnualSummary
-from .pdf_doc import Bookmark
-from .pdf_styles import NAVY, RULE, TINT, Styles, esc, long_date
+from nmrf_desktop.reports.model import AnnualSummary
+from nmrf_desktop.reports.pdf_doc import Bookmark
+from nmrf_desktop.reports.pdf_styles import NAVY, RULE, TINT, Styles, esc, long_date
 
 _STYLE = [("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
           ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),

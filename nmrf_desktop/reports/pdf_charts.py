@@ -7,8 +7,17 @@ from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.shapes import Drawing, String
 from reportlab.lib import colors
 
-from .model import Summary
-from .pdf_styles import GREY, NAVY, RULE, SANS, SANS_BOLD, STATUS_COLOURS, TEAL, human
+from nmrf_desktop.reports.model import Summary
+from nmrf_desktop.reports.pdf_styles import (
+    GREY,
+    NAVY,
+    RULE,
+    SANS,
+    SANS_BOLD,
+    STATUS_COLOURS,
+    TEAL,
+    human,
+)
 
 MAX_BODIES = 12
 

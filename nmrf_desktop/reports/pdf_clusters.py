@@ -19,10 +19,10 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .model import ReportMeta
-from .pdf_doc import Bookmark, ReportDoc, write_atomically
-from .pdf_entries import status_chip
-from .pdf_styles import NAVY, RULE, TINT, Styles, esc, long_date, styles
+from nmrf_desktop.reports.model import ReportMeta
+from nmrf_desktop.reports.pdf_doc import Bookmark, ReportDoc, write_atomically
+from nmrf_desktop.reports.pdf_entries import status_chip
+from nmrf_desktop.reports.pdf_styles import NAVY, RULE, TINT, Styles, esc, long_date, styles
 
 log = logging.getLogger(__name__)
 

@@ -18,8 +18,17 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from .model import ReportMeta
-from .pdf_styles import GREY, MONO, NAVY, RULE, SANS, SANS_BOLD, long_date, register_fonts
+from nmrf_desktop.reports.model import ReportMeta
+from nmrf_desktop.reports.pdf_styles import (
+    GREY,
+    MONO,
+    NAVY,
+    RULE,
+    SANS,
+    SANS_BOLD,
+    long_date,
+    register_fonts,
+)
 
 _TOTAL_FORM = "nmrfPageTotal"
 MARGIN = 18 * mm

@@ -7,9 +7,18 @@ import datetime as dt
 from reportlab.lib import colors
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from .model import Entry
-from .pdf_doc import Bookmark
-from .pdf_styles import GREY, NAVY, RULE, STATUS_COLOURS, TINT, Styles, esc, human
+from nmrf_desktop.reports.model import Entry
+from nmrf_desktop.reports.pdf_doc import Bookmark
+from nmrf_desktop.reports.pdf_styles import (
+    GREY,
+    NAVY,
+    RULE,
+    STATUS_COLOURS,
+    TINT,
+    Styles,
+    esc,
+    human,
+)
 
 _PAD = [("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),

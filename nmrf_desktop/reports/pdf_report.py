@@ -19,12 +19,22 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from .model import ReportData, ReportKind, Summary
-from .pdf_annual import annual_flowables
-from .pdf_charts import MAX_BODIES, by_cycle, status_by_body
-from .pdf_doc import Bookmark, ReportDoc, write_atomically
-from .pdf_entries import entry_flowables, thematic_header, thematic_row
-from .pdf_styles import GREY, NAVY, RULE, TINT, Styles, esc, human, long_date, styles
+from nmrf_desktop.reports.model import ReportData, ReportKind, Summary
+from nmrf_desktop.reports.pdf_annual import annual_flowables
+from nmrf_desktop.reports.pdf_charts import MAX_BODIES, by_cycle, status_by_body
+from nmrf_desktop.reports.pdf_doc import Bookmark, ReportDoc, write_atomically
+from nmrf_desktop.reports.pdf_entries import entry_flowables, thematic_header, thematic_row
+from nmrf_desktop.reports.pdf_styles import (
+    GREY,
+    NAVY,
+    RULE,
+    TINT,
+    Styles,
+    esc,
+    human,
+    long_date,
+    styles,
+)
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 
-from ..paths import resources_dir
+from nmrf_desktop.paths import resources_dir
 
 SANS = "NMRFSans"
 SANS_BOLD = "NMRFSans-Bold"

@@ -15,8 +15,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ..domain.text import looks_like_formula
-from ..importers.template_layout import (
+from nmrf_desktop.domain.text import looks_like_formula
+from nmrf_desktop.importers.template_layout import (
     COLUMNS,
     MECHANISM_LABELS,
     NO,

@@ -7,9 +7,14 @@ import logging
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from ..importers.template_layout import COLUMNS, SHEET, TemplateRow
-from ..importers.template_sheets import LISTS, SHEETS
-from .xlsx_template import new_workbook, save_atomically, template_values, write_sheet
+from nmrf_desktop.importers.template_layout import COLUMNS, SHEET, TemplateRow
+from nmrf_desktop.importers.template_sheets import LISTS, SHEETS
+from nmrf_desktop.reports.xlsx_template import (
+    new_workbook,
+    save_atomically,
+    template_values,
+    write_sheet,
+)
 
 log = logging.getLogger(__name__)
 

@@ -7,11 +7,11 @@ from collections.abc import Sequence
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..domain.enums import AssignmentRole
-from ..domain.records import Filters
-from ..store import audit, search
-from ..store.models import Agency, Assignment, BodyLead, Recommendation, new_id, utcnow
-from .record import Record
+from nmrf_desktop.domain.enums import AssignmentRole
+from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.store import audit, search
+from nmrf_desktop.store.models import Agency, Assignment, BodyLead, Recommendation, new_id, utcnow
 
 
 class UnknownAgency(ValueError):

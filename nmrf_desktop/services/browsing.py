@@ -16,15 +16,15 @@ from sqlalchemy import Select, case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from ..domain.entry import ActionRecord, EvidenceRecord, ProgressRecord
-from ..domain.enums import Position
-from ..domain.records import Filters, RecommendationRow
-from ..store import search
-from ..store.blobs import BlobStore
-from ..store.models import Agency, Assignment, Recommendation
-from ..store.recommendations import fetch_rows
-from .entry import actions_for, evidence_for, progress_for
-from .record import Record
+from nmrf_desktop.domain.entry import ActionRecord, EvidenceRecord, ProgressRecord
+from nmrf_desktop.domain.enums import Position
+from nmrf_desktop.domain.records import Filters, RecommendationRow
+from nmrf_desktop.services.entry import actions_for, evidence_for, progress_for
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.store import search
+from nmrf_desktop.store.blobs import BlobStore
+from nmrf_desktop.store.models import Agency, Assignment, Recommendation
+from nmrf_desktop.store.recommendations import fetch_rows
 
 EXCERPT_CHARS = 140
 # How much text the list query reads per row: enough for an excerpt, never a whole text.

@@ -12,12 +12,12 @@ from typing import Any
 from sqlalchemy import delete, distinct, func, select, union
 from sqlalchemy.orm import Session
 
-from ..domain.upr import BODIES, body_code
-from ..store import audit
-from ..store.calendar_models import CalendarCover, CalendarEntry
-from ..store.models import Recommendation
-from .overview import months_before
-from .record import Record
+from nmrf_desktop.domain.upr import BODIES, body_code
+from nmrf_desktop.services.overview import months_before
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.store import audit
+from nmrf_desktop.store.calendar_models import CalendarCover, CalendarEntry
+from nmrf_desktop.store.models import Recommendation
 
 log = logging.getLogger(__name__)
 

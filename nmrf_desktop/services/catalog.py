@@ -10,10 +10,12 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session
 
-from ..domain.records import Filters, RecommendationRow
-from ..store import audit, postgres, search
-from ..store.engine import database_url
-from ..store.models import (
+from nmrf_desktop.domain.records import Filters, RecommendationRow
+from nmrf_desktop.services.backup.database import is_sqlite_file, quick_check
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.store import audit, postgres, search
+from nmrf_desktop.store.engine import database_url
+from nmrf_desktop.store.models import (
     Action,
     Agency,
     Assignment,
@@ -23,9 +25,7 @@ from ..store.models import (
     State,
     Term,
 )
-from ..store.recommendations import fetch_rows
-from .backup_db import is_sqlite_file, quick_check
-from .record import Record
+from nmrf_desktop.store.recommendations import fetch_rows
 
 log = logging.getLogger(__name__)
 DAMAGE_CODES = (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB)  # the file, not a lock or a bug

@@ -9,13 +9,13 @@ from typing import Any
 
 from sqlalchemy import case, func, or_, select
 
-from ..domain.enums import ImplementationStatus
-from ..settings import STALE_MONTHS
-from ..store.calendar_models import CalendarEntry
-from ..store.models import Agency, Assignment, Conflict, InboxEntry, Recommendation
-from .calendar import WINDOWS, months_after
-from .overview import months_before
-from .record import Record
+from nmrf_desktop.domain.enums import ImplementationStatus
+from nmrf_desktop.services.calendar import WINDOWS, months_after
+from nmrf_desktop.services.overview import months_before
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.settings import STALE_MONTHS
+from nmrf_desktop.store.calendar_models import CalendarEntry
+from nmrf_desktop.store.models import Agency, Assignment, Conflict, InboxEntry, Recommendation
 
 HELD, REJECTED = "held", "rejected"
 UNASSIGNED = ""  # the agency "code" of recommendations assigned to nobody

@@ -10,11 +10,11 @@ from pathlib import Path
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 
-from .. import paths
-from .assigning import assign_lead_defaults
-from .importing import import_files
-from .progress import NO_PROGRESS, Progress
-from .record import open_record
+from nmrf_desktop import paths
+from nmrf_desktop.services.assigning import assign_lead_defaults
+from nmrf_desktop.services.importing import import_files
+from nmrf_desktop.services.progress import NO_PROGRESS, Progress
+from nmrf_desktop.services.record import open_record
 
 log = logging.getLogger(__name__)
 

@@ -14,8 +14,8 @@ from pathlib import Path
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from .. import settings
-from ..domain.entry import (
+from nmrf_desktop import policy
+from nmrf_desktop.domain.entry import (
     ActionDraft,
     ActionRecord,
     EvidenceRecord,
@@ -23,13 +23,14 @@ from ..domain.entry import (
     ProgressDraft,
     ProgressRecord,
 )
-from ..domain.enums import ActionStatus
-from ..settings import EVIDENCE_MAX_BYTES
-from ..store import audit
-from ..store.blobs import BlobStore
-from ..store.changes import record_change
-from ..store.history import snapshot_action
-from ..store.models import (
+from nmrf_desktop.domain.enums import ActionStatus
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.settings import EVIDENCE_MAX_BYTES
+from nmrf_desktop.store import audit
+from nmrf_desktop.store.blobs import BlobStore
+from nmrf_desktop.store.changes import record_change
+from nmrf_desktop.store.history import snapshot_action
+from nmrf_desktop.store.models import (
     Action,
     ActionLink,
     Agency,
@@ -38,8 +39,7 @@ from ..store.models import (
     Recommendation,
     utcnow,
 )
-from ..store.progress import refresh_status, trunk_base
-from .record import Record
+from nmrf_desktop.store.progress import refresh_status, trunk_base
 
 _ACTION_FIELDS = ("title", "description", "kind", "status", "start_date", "target_date",
                   "completed_date", "is_public")
@@ -215,7 +215,7 @@ def progress_for(record: Record, recommendation_id: str) -> list[ProgressRecord]
 
 def check_evidence_file(path: Path, max_bytes: int | None = None) -> int:
     """The size of a file that can be attached; InvalidEntry("file", …) saying why not."""
-    limit = max_bytes if max_bytes is not None else settings.value(EVIDENCE_MAX_BYTES)
+    limit = max_bytes if max_bytes is not None else policy.value(EVIDENCE_MAX_BYTES)
     name = path.name
     try:
         size = path.stat().st_size
@@ -241,7 +241,7 @@ def attach_file(record: Record, path: Path, *, agency: str, action_id: str | Non
                 recommendation_id: str | None = None, is_public: bool = False,
                 max_bytes: int | None = None) -> EvidenceRecord:
     """Store a file content-addressed and record it as evidence of an action."""
-    limit = max_bytes if max_bytes is not None else settings.value(EVIDENCE_MAX_BYTES)
+    limit = max_bytes if max_bytes is not None else policy.value(EVIDENCE_MAX_BYTES)
     name = path.name
     check_evidence_file(path, limit)
     try:

@@ -6,8 +6,8 @@ from dataclasses import dataclass, replace
 
 from sqlalchemy import distinct, select
 
-from ..store.models import Agency, Recommendation, RecommendationState, State, Term
-from .record import Record
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.store.models import Agency, Recommendation, RecommendationState, State, Term
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,18 +14,24 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..overlap.detector import DEFAULT, Prepared, Settings, detect_group
-from ..overlap.instruments import Ask, asks
-from ..overlap.model import CONFIRM, REJECT, Doc, Match, pair
-from ..overlap.similarity import TermStats
-from ..overlap.text import features
-from ..store import overlap as store
-from ..store.models import Recommendation
-from ..store.overlap_models import OverlapCluster, OverlapDecision, OverlapDoc, OverlapMember
-from .browsing import excerpt
-from .catalog import ids_for_references
-from .progress import NO_PROGRESS, Progress
-from .record import Record
+from nmrf_desktop.overlap.detector import DEFAULT, Prepared, Settings, detect_group
+from nmrf_desktop.overlap.instruments import Ask, asks
+from nmrf_desktop.overlap.model import CONFIRM, REJECT, Doc, Match, pair
+from nmrf_desktop.overlap.similarity import TermStats
+from nmrf_desktop.overlap.text import features
+from nmrf_desktop.services.browsing import excerpt
+from nmrf_desktop.services.catalog import ids_for_references
+from nmrf_desktop.services.progress import NO_PROGRESS, Progress
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.store import overlap as store
+from nmrf_desktop.store.models import Recommendation
+from nmrf_desktop.store.overlap_models import (
+    OverlapCluster,
+    OverlapDecision,
+    OverlapDoc,
+    OverlapMatch,
+    OverlapMember,
+)
 
 log = logging.getLogger(__name__)
 
@@ -371,8 +377,7 @@ def _best_reasons(session: Session, groups: dict[str, list[Member]]) -> dict[str
 
 
 def _matches_among(session: Session, ids: list[str]) -> list[tuple[str, str, str, float, str]]:
-    from ..store.overlap_models import OverlapMatch as x
-
+    x = OverlapMatch
     out = []
     for start in range(0, len(ids), 400):
         chunk = ids[start:start + 400]

@@ -8,11 +8,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import case, func, or_, select
 
-from ..domain.records import Filters
-from ..settings import STALE_MONTHS
-from ..store import search
-from ..store.models import Recommendation
-from .record import Record
+from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.settings import STALE_MONTHS
+from nmrf_desktop.store import search
+from nmrf_desktop.store.models import Recommendation
 
 STALE_LIST_LIMIT = 200
 

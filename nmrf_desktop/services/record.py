@@ -7,7 +7,7 @@ once, by `Record.data_root`:
   already keeps every such file inside its folder (the only exceptions are the bundled
   demo, public data, and the app's own scratch copies), so its files are there too;
 - a database that is no file on this computer (a server, PostgreSQL; an in-memory SQLite):
-  `paths.data_home()`, the policy's data folder when it sets one, else the user data folder.
+  `policy.data_home()`, the policy's data folder when it sets one, else the user data folder.
 
 Nothing is ever moved: without a policy every place is what it always was, and files a
 server record kept in the user data folder before a policy set a data folder stay there
@@ -27,11 +27,12 @@ from sqlalchemy import URL, Engine, select
 from sqlalchemy.exc import DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
-from .. import policy
-from ..paths import data_home, user_data_dir
-from ..store import migrate
-from ..store.engine import database_url, make_engine, make_session_factory
-from ..store.models import Setting
+from nmrf_desktop import policy
+from nmrf_desktop.paths import user_data_dir
+from nmrf_desktop.policy import data_home
+from nmrf_desktop.store import migrate
+from nmrf_desktop.store.engine import database_url, make_engine, make_session_factory
+from nmrf_desktop.store.models import Setting
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class Record:
     @property
     def data_root(self) -> Path:
         """The folder for this record's evidence, keys, sent and held bundles: beside a
-        database file, else `paths.data_home()` (see the module docstring)."""
+        database file, else `policy.data_home()` (see the module docstring)."""
         if self.is_sqlite and self.engine.url.database not in (None, "", ":memory:"):
             return Path(str(self.engine.url.database)).parent
         home = data_home()

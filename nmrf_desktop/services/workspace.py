@@ -7,16 +7,16 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
-from .. import policy
-from ..domain.entry import ActionRecord, InvalidEntry
-from ..domain.enums import ImplementationStatus
-from ..domain.records import Filters
-from ..store.models import Action, ActionLink, ProgressUpdate, Setting
-from . import browsing
-from .agency import AGENCY, effective_agency
-from .browsing import ListRow
-from .entry import check_evidence_file  # noqa: F401  (the dialogs check files before saving)
-from .record import Record
+from nmrf_desktop import policy
+from nmrf_desktop.domain.entry import ActionRecord, InvalidEntry
+from nmrf_desktop.domain.enums import ImplementationStatus
+from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.services import browsing
+from nmrf_desktop.services.browsing import ListRow
+from nmrf_desktop.services.entry import check_evidence_file  # noqa: F401  (the dialogs check files before saving)
+from nmrf_desktop.services.exchange.agency import AGENCY, effective_agency
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.store.models import Action, ActionLink, ProgressUpdate, Setting
 
 ROLE_OFFICER = "officer"
 ROLE_COORDINATOR = "coordinator"

@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import postgres
-from .models import AuditEvent, utcnow
+from nmrf_desktop.store import postgres
+from nmrf_desktop.store.models import AuditEvent, utcnow
 
 GENESIS = "0" * 64
 

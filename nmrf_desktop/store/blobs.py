@@ -8,8 +8,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..faults import crashpoint
-from ..hashing import file_sha256
+from nmrf_desktop.faults import crashpoint
+from nmrf_desktop.hashing import file_sha256
 
 CHUNK = 1 << 20
 

@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, Versioned, new_id
+from nmrf_desktop.store.models import Base, Versioned, new_id
 
 
 class CalendarEntry(Versioned, Base):

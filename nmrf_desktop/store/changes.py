@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .models import Change
+from nmrf_desktop.store.models import Change
 
 
 def _plain(value: Any) -> Any:

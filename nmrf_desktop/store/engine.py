@@ -11,7 +11,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-from . import postgres
+from nmrf_desktop.store import postgres
 
 log = logging.getLogger(__name__)
 

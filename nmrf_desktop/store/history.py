@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Action, ActionLink, RecordVersion
+from nmrf_desktop.store.models import Action, ActionLink, RecordVersion
 
 ACTION_FIELDS = ("title", "description", "kind", "status", "start_date", "target_date",
                  "completed_date", "is_public", "agency_code")

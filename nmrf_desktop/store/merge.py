@@ -17,10 +17,15 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..bundles.manifest import ChangeLine
-from ..domain.enums import ActionKind, ActionStatus, ImplementationStatus
-from .history import ACTION_FIELDS, action_fields, changed_by_others, snapshot_action
-from .models import (
+from nmrf_desktop.bundles.manifest import ChangeLine
+from nmrf_desktop.domain.enums import ActionKind, ActionStatus, ImplementationStatus
+from nmrf_desktop.store.history import (
+    ACTION_FIELDS,
+    action_fields,
+    changed_by_others,
+    snapshot_action,
+)
+from nmrf_desktop.store.models import (
     Action,
     ActionLink,
     AppliedChange,
@@ -31,7 +36,7 @@ from .models import (
     Recommendation,
     RecordVersion,
 )
-from .progress import refresh_statuses
+from nmrf_desktop.store.progress import refresh_statuses
 
 _EDITABLE = {"title", "description", "kind", "status", "start_date", "target_date",
              "completed_date", "is_public", "recommendation_ids"}

@@ -10,8 +10,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from ..paths import migrations_dir
-from . import postgres
+from nmrf_desktop.paths import migrations_dir
+from nmrf_desktop.store import postgres
 
 log = logging.getLogger(__name__)
 

@@ -8,9 +8,9 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from ..overlap.model import Cluster, Decision, Match
-from .models import Recommendation, utcnow
-from .overlap_models import (
+from nmrf_desktop.overlap.model import Cluster, Decision, Match
+from nmrf_desktop.store.models import Recommendation, utcnow
+from nmrf_desktop.store.overlap_models import (
     OverlapCluster,
     OverlapDecision,
     OverlapDoc,
@@ -18,7 +18,7 @@ from .overlap_models import (
     OverlapMember,
     OverlapTerm,
 )
-from .recommendations import insert_rows
+from nmrf_desktop.store.recommendations import insert_rows
 
 
 def recommendations(session: Session) -> list[tuple[str, str, str]]:

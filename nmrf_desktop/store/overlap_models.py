@@ -7,7 +7,7 @@ import datetime as dt
 from sqlalchemy import DateTime, Float, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .models import Base, utcnow
+from nmrf_desktop.store.models import Base, utcnow
 
 
 class OverlapDoc(Base):

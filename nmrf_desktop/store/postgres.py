@@ -34,6 +34,8 @@ from sqlalchemy import Connection, Engine, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
+from nmrf_desktop.store.models import AuditEvent, Base, Recommendation
+
 log = logging.getLogger(__name__)
 
 FTS_TABLE = "recommendation_fts"
@@ -219,7 +221,6 @@ class TransferRefused(Exception):
 
 
 def _tables():  # type: ignore[no-untyped-def]
-    from .models import Base
 
     return Base.metadata.sorted_tables
 
@@ -235,8 +236,6 @@ def row_counts(conn: Connection) -> dict[str, int]:
 
 
 def _ensure_empty(conn: Connection) -> None:
-    from .models import AuditEvent, Recommendation
-
     for table in (Recommendation.__table__, AuditEvent.__table__):
         if conn.exec_driver_sql(f"SELECT count(*) FROM {table.name}").scalar_one():
             raise TransferRefused(f"the target already holds a record ({table.name} is not "

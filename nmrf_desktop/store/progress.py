@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
-from .models import Change, ProgressUpdate, Recommendation
+from nmrf_desktop.store.models import Change, ProgressUpdate, Recommendation
 
 
 def trunk_base(session: Session, entity: str, entity_id: str, version: int) -> int:

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from ..domain.countries import iso3
-from ..domain.records import RecommendationIn, RecommendationRow
-from . import search
-from .models import (
+from nmrf_desktop.domain.countries import iso3
+from nmrf_desktop.domain.records import RecommendationIn, RecommendationRow
+from nmrf_desktop.store import search
+from nmrf_desktop.store.models import (
     Assignment,
     Recommendation,
     RecommendationState,

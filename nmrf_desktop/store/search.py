@@ -12,10 +12,17 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import Select, and_, column, exists, func, select, table, text
 from sqlalchemy.orm import Session
 
-from ..domain.records import Filters
-from . import search_pg
-from .models import Assignment, Recommendation, RecommendationState, RecommendationTerm, State, Term
-from .search_pg import RankKey, fts_match, fts_rank, rank_key
+from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.store import search_pg
+from nmrf_desktop.store.models import (
+    Assignment,
+    Recommendation,
+    RecommendationState,
+    RecommendationTerm,
+    State,
+    Term,
+)
+from nmrf_desktop.store.search_pg import RankKey, fts_match, fts_rank, rank_key
 
 FTS_TABLE = "recommendation_fts"
 _fts = table(FTS_TABLE, column("rowid"), column("rank"))

@@ -28,7 +28,7 @@ from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Float, NullType
 
-from .postgres import FTS_TABLE, RANK_DOC, TS_CONFIG, has_rank_index
+from nmrf_desktop.store.postgres import FTS_TABLE, RANK_DOC, TS_CONFIG, has_rank_index
 
 _PHRASE = re.compile(r'"([^"]*)"(\*?)')
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-from ..domain import enums
+from nmrf_desktop.domain import enums
 
 CONTEXT = "Enums"
 

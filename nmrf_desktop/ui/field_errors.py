@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QLabel, QLayout, QVBoxLayout, QWidget
 
-from .palette import error_colour
+from nmrf_desktop.ui.palette import error_colour
 
 
 def error_label(parent: QWidget, name: str) -> QLabel:

@@ -2,7 +2,7 @@
 
 import sys
 
-from nmrf_desktop.cli import main
+from nmrf_desktop.cli.main import main
 
 if __name__ == "__main__":
     sys.exit(main())

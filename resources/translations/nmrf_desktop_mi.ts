@@ -4,7 +4,7 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/action_dialog.py" line="+89"/>
+        <location filename="../../nmrf_desktop/ui/entry/action_dialog.py" line="+89"/>
         <source>Edit Action</source>
         <translation type="unfinished"></translation>
     </message>
@@ -197,7 +197,7 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/coordinator.py" line="+40"/>
+        <location filename="../../nmrf_desktop/ui/assigning.py" line="+40"/>
         <source>Assign to Agency</source>
         <translation type="unfinished"></translation>
     </message>
@@ -253,7 +253,7 @@
 <context>
     <name>Calendar</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/calendar_page.py" line="+69"/>
+        <location filename="../../nmrf_desktop/ui/calendar/page.py" line="+69"/>
         <source>Next periodic report</source>
         <translation type="unfinished"></translation>
     </message>
@@ -497,7 +497,7 @@
 <context>
     <name>ClustersModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/clusters_view.py" line="+47"/>
+        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="+47"/>
         <source>no update</source>
         <translation type="unfinished"></translation>
     </message>
@@ -880,7 +880,7 @@
 <context>
     <name>CoordinatorTools</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/coordinator.py" line="+35"/>
+        <location filename="../../nmrf_desktop/ui/assigning.py" line="+35"/>
         <source>Assigned {0} recommendations to {1} as {2} ({3} new, {4} changed).</source>
         <translation type="unfinished"></translation>
     </message>
@@ -926,7 +926,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/dashboard_hub.py" line="+34"/>
+        <location filename="../../nmrf_desktop/ui/dashboard/hub.py" line="+34"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -964,7 +964,7 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/dashboard_page.py" line="+163"/>
+        <location filename="../../nmrf_desktop/ui/dashboard/page.py" line="+163"/>
         <source>Months without an update</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1093,7 +1093,7 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/detail_pane.py" line="+49"/>
+        <location filename="../../nmrf_desktop/ui/browsing/detail_pane.py" line="+49"/>
         <source>Recommendation details</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1274,7 +1274,7 @@
 <context>
     <name>Editing</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/editing.py" line="+94"/>
+        <location filename="../../nmrf_desktop/ui/entry/editing.py" line="+94"/>
         <location line="+23"/>
         <source>Select a recommendation first.</source>
         <translation type="unfinished"></translation>
@@ -1473,7 +1473,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange_hub.py" line="+45"/>
+        <location filename="../../nmrf_desktop/ui/exchange/hub.py" line="+45"/>
         <source>Bundle Inbox</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1783,7 +1783,7 @@ Send each agency its own file.</source>
 <context>
     <name>FilterPanel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/filter_panel.py" line="+88"/>
+        <location filename="../../nmrf_desktop/ui/browsing/filter_panel.py" line="+88"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2272,7 +2272,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/window_widgets.py" line="+76"/>
+        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="+76"/>
         <source>Number of recommendations shown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2302,18 +2302,18 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/results_browser.py" line="+77"/>
-        <location filename="../../nmrf_desktop/ui/window_widgets.py" line="-53"/>
+        <location filename="../../nmrf_desktop/ui/window/results.py" line="+77"/>
+        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="-53"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/window_widgets.py" line="+63"/>
+        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="+63"/>
         <source>Your role</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/main_window.py" line="+129"/>
+        <location filename="../../nmrf_desktop/ui/window/main_window.py" line="+129"/>
         <source>Opening {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2345,12 +2345,12 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/results_browser.py" line="-1"/>
+        <location filename="../../nmrf_desktop/ui/window/results.py" line="-1"/>
         <source>Filters ({0})</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/main_window.py" line="+48"/>
+        <location filename="../../nmrf_desktop/ui/window/main_window.py" line="+48"/>
         <source>The change was not saved.
 
 {0}</source>
@@ -2362,7 +2362,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/results_browser.py" line="+5"/>
+        <location filename="../../nmrf_desktop/ui/window/results.py" line="+5"/>
         <source>{0} of {1} recommendations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2377,7 +2377,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/main_window.py" line="+25"/>
+        <location filename="../../nmrf_desktop/ui/window/main_window.py" line="+25"/>
         <location line="+9"/>
         <source>NMRF Desktop</source>
         <translation type="unfinished"></translation>
@@ -2388,7 +2388,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/menus.py" line="+61"/>
+        <location filename="../../nmrf_desktop/ui/window/menus.py" line="+61"/>
         <source>&amp;Undo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2608,7 +2608,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/recommendations_table.py" line="+50"/>
+        <location filename="../../nmrf_desktop/ui/browsing/recommendations_table.py" line="+50"/>
         <source>About NMRF Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2618,7 +2618,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/workspace_session.py" line="+95"/>
+        <location filename="../../nmrf_desktop/ui/window/session.py" line="+95"/>
         <source>Coordinator: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2656,7 +2656,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>MembersModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/clusters_view.py" line="-306"/>
+        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="-306"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2707,7 +2707,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>Overlap</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overlap_hub.py" line="+42"/>
+        <location filename="../../nmrf_desktop/ui/overlap/hub.py" line="+42"/>
         <source>Overlaps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2773,7 +2773,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>OverviewPage</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overview_page.py" line="+40"/>
+        <location filename="../../nmrf_desktop/ui/browsing/overview_page.py" line="+40"/>
         <source>Agency shown in the overview</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2929,7 +2929,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>ProfileDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/profile_dialog.py" line="+35"/>
+        <location filename="../../nmrf_desktop/ui/window/profile_dialog.py" line="+35"/>
         <source>Welcome to NMRF Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3027,7 +3027,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>RecommendationPicker</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/picker.py" line="+43"/>
+        <location filename="../../nmrf_desktop/ui/entry/picker.py" line="+43"/>
         <source>Find recommendations to link…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3075,7 +3075,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>RecommendationsModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/recommendations_model.py" line="+67"/>
+        <location filename="../../nmrf_desktop/ui/browsing/recommendations_model.py" line="+67"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3113,7 +3113,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>RecommendationsTable</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/recommendations_table.py" line="-29"/>
+        <location filename="../../nmrf_desktop/ui/browsing/recommendations_table.py" line="-29"/>
         <source>Recommendations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3179,7 +3179,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>RelatedList</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/related_list.py" line="+22"/>
+        <location filename="../../nmrf_desktop/ui/overlap/related_list.py" line="+22"/>
         <source>Same instrument</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3247,7 +3247,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/reports_hub.py" line="+58"/>
+        <location filename="../../nmrf_desktop/ui/reports/hub.py" line="+58"/>
         <source>Agency progress summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3438,7 +3438,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>Safety</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="+48"/>
+        <location filename="../../nmrf_desktop/ui/backup/hub.py" line="+48"/>
         <source>&amp;Back Up Now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3453,7 +3453,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/safety_messages.py" line="+31"/>
+        <location filename="../../nmrf_desktop/ui/backup/messages.py" line="+31"/>
         <source>%n evidence file(s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3520,12 +3520,12 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="+100"/>
+        <location filename="../../nmrf_desktop/ui/backup/hub.py" line="+100"/>
         <source>Looking for a good backup…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/safety_messages.py" line="-33"/>
+        <location filename="../../nmrf_desktop/ui/backup/messages.py" line="-33"/>
         <location line="+10"/>
         <source>Database Damaged</source>
         <translation type="unfinished"></translation>
@@ -3536,7 +3536,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/safety_hub.py" line="-121"/>
+        <location filename="../../nmrf_desktop/ui/backup/hub.py" line="-121"/>
         <location line="+85"/>
         <source>Back the open database, its evidence files and signing keys up to the backups folder now</source>
         <translation type="unfinished"></translation>
@@ -3576,7 +3576,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/safety_messages.py" line="-31"/>
+        <location filename="../../nmrf_desktop/ui/backup/messages.py" line="-31"/>
         <source>&amp;Restore Backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3589,7 +3589,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>SearchBox</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/search_box.py" line="+21"/>
+        <location filename="../../nmrf_desktop/ui/browsing/search_box.py" line="+21"/>
         <source>Search recommendations — words, &quot;a phrase&quot;, Māori or Maori</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3607,7 +3607,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>ServerDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/server_dialog.py" line="+28"/>
+        <location filename="../../nmrf_desktop/ui/window/server_dialog.py" line="+28"/>
         <source>Not a database address: write it as {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3665,7 +3665,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/settings_dialog.py" line="+54"/>
+        <location filename="../../nmrf_desktop/ui/window/settings_dialog.py" line="+54"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3778,7 +3778,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>StatusTableModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/dashboard_page.py" line="-182"/>
+        <location filename="../../nmrf_desktop/ui/dashboard/page.py" line="-182"/>
         <source>Not assigned</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3801,7 +3801,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/undo.py" line="+73"/>
+        <location filename="../../nmrf_desktop/ui/entry/undo.py" line="+73"/>
         <source>Could not {0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3869,7 +3869,7 @@ Click to export an update bundle.</source>
 <context>
     <name>UpdateDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/update_dialog.py" line="+47"/>
+        <location filename="../../nmrf_desktop/ui/entry/update_dialog.py" line="+47"/>
         <source>Progress Update — {0}</source>
         <translation type="unfinished"></translation>
     </message>

@@ -22,8 +22,7 @@ from nmrf_desktop.domain.upr import cycle_of_session, year_of_session
 from nmrf_desktop.importers import upr_info
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import open_record
-from nmrf_desktop.store import migrate
-from nmrf_desktop.store import recommendations as recs_store
+from nmrf_desktop.store import migrate, recommendations as recs_store
 from nmrf_desktop.store.engine import make_engine
 
 from .common import UPR_INFO_FILES

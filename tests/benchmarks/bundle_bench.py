@@ -34,8 +34,8 @@ RECIPE = "v1"
 
 
 def _world(root: Path):  # type: ignore[no-untyped-def]
-    from nmrf_desktop.services import keys, packs
     from nmrf_desktop.services.assigning import assign_lead_defaults
+    from nmrf_desktop.services.exchange import keys, packs
     from nmrf_desktop.services.importing import import_files
     from nmrf_desktop.services.record import open_record
 
@@ -99,7 +99,7 @@ def _export_fixture(out: Path) -> Path:
 
 
 def _export_once(fixture: Path, work: Path) -> tuple[float, float]:
-    from nmrf_desktop.services import bundle_export, keys
+    from nmrf_desktop.services.exchange import bundle_export, keys
     from nmrf_desktop.services.record import open_record
 
     shutil.rmtree(work, ignore_errors=True)
@@ -138,7 +138,7 @@ def _export_floor(blobs: list[Path], changes: bytes, out: Path) -> float:
 
 
 def _import_fixture(out: Path) -> Path:
-    from nmrf_desktop.services import bundle_export, keys
+    from nmrf_desktop.services.exchange import bundle_export, keys
 
     root = out / f"bundle-import-{RECIPE}"
     if (root / "ready").exists():
@@ -158,7 +158,7 @@ def _import_fixture(out: Path) -> Path:
 
 
 def _import_once(fixture: Path, work: Path) -> tuple[float, float]:
-    from nmrf_desktop.services import bundle_import
+    from nmrf_desktop.services.exchange import bundle_import
     from nmrf_desktop.services.record import open_record
 
     shutil.rmtree(work, ignore_errors=True)

@@ -40,8 +40,7 @@ from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import open_record
 from nmrf_desktop.services.workspace import Profile, save_profile
-from nmrf_desktop.store import migrate
-from nmrf_desktop.store import recommendations as recs_store
+from nmrf_desktop.store import migrate, recommendations as recs_store
 from nmrf_desktop.store.engine import make_engine
 
 from . import bigdb
@@ -124,7 +123,7 @@ def ensure_small(out: Path) -> Path:
 def _isolate_settings(folder: str) -> None:
     from PySide6.QtCore import QCoreApplication, QSettings
 
-    from nmrf_desktop.ui import window_state
+    from nmrf_desktop.ui.window import state as window_state
     for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
         QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
         QSettings.setPath(fmt, QSettings.Scope.SystemScope, folder)
@@ -274,10 +273,10 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
     from PySide6.QtCore import Qt
 
     from nmrf_desktop.store.search import search_ids
-    from nmrf_desktop.ui import main_window as mw
-    from nmrf_desktop.ui.main_window import MainWindow
-    from nmrf_desktop.ui.recommendations_model import PAGE_SIZE
+    from nmrf_desktop.ui.browsing.recommendations_model import PAGE_SIZE
     from nmrf_desktop.ui.tasks import TaskRunner
+    from nmrf_desktop.ui.window import main_window as mw
+    from nmrf_desktop.ui.window.main_window import MainWindow
 
     figures: list[Figure] = []
     settings = tempfile.TemporaryDirectory(prefix="nmrf-gui-bench-")
@@ -481,8 +480,8 @@ def _child(path: str | None) -> int:
         sys.stdout.write("ready\n")
         sys.stdout.flush()
         return 0
-    from nmrf_desktop.ui.main_window import MainWindow
     from nmrf_desktop.ui.tasks import TaskRunner
+    from nmrf_desktop.ui.window.main_window import MainWindow
     runner = TaskRunner()
     window = MainWindow(runner, remember_state=False, ask_profile=False)
     window.resize(1280, 800)

@@ -139,7 +139,7 @@ def _head() -> str:
 
 def _migrate(server: Server, source: Path, database: str) -> None:
     """`nmrf migrate-to` into a new, empty database; refuse a copy that did not verify."""
-    from nmrf_desktop.cli_migrate import migrate_to
+    from nmrf_desktop.cli.migrate import migrate_to
     from nmrf_desktop.services.record import open_record
 
     server.recreate(database)
@@ -233,7 +233,7 @@ def _search(server: Server, out: Path, reps: int, head: str) -> list[Figure]:
 
 
 def _sqlite_import(fixture: Path, work: Path) -> float:
-    from nmrf_desktop.services import bundle_import
+    from nmrf_desktop.services.exchange import bundle_import
     from nmrf_desktop.services.record import open_record
 
     shutil.rmtree(work, ignore_errors=True)
@@ -283,7 +283,7 @@ def _pg_import(server: Server, fixture: Path) -> tuple[float, int]:
 
 
 def _worker(argv: list[str]) -> int:
-    from nmrf_desktop.services.bundle_import import DUPLICATE, MERGED, import_bundles
+    from nmrf_desktop.services.exchange.bundle_import import DUPLICATE, MERGED, import_bundles
     from nmrf_desktop.services.record import open_record
 
     url, start_at, paths = argv[0], float(argv[1]), [Path(p) for p in argv[2:]]

@@ -3,7 +3,7 @@ report over all 41,066 real UPR Info recommendations (wall time and peak memory)
 
     .venv/bin/python -m tests.benchmarks.report_bench [--runs N] [--skip-full]
 
-- report.agency500: services.reporting.build_pdf (kind agency) over 500 recommendations, 250
+- report.agency500: services.reports.pdf.build_pdf (kind agency) over 500 recommendations, 250
   actions each answering two of them, a progress update on each. Floor: the same entries,
   gathered beforehand, turned into the same flowables and laid out by reportlab's
   SimpleDocTemplate.build alone (no data gathering, no cover, summary charts or page total).
@@ -85,9 +85,10 @@ def _floor_once(entries: list, out: Path) -> float:  # type: ignore[type-arg]
 
 def agency(runs: int) -> list[Figure]:
     from nmrf_desktop.domain.records import Filters
-    from nmrf_desktop.services import report_data
     from nmrf_desktop.services.record import open_record
-    from nmrf_desktop.services.reporting import ReportRequest, build_pdf
+    from nmrf_desktop.services.reports import data as report_data
+    from nmrf_desktop.services.reports.pdf import build_pdf
+    from nmrf_desktop.services.reports.request import ReportRequest
 
     folder = Path(tempfile.mkdtemp(prefix="nmrf-bench-report-"))
     try:
@@ -117,7 +118,8 @@ def agency(runs: int) -> list[Figure]:
 def _child_report(db: str, out: str) -> None:
     """In a fresh process: the full report; prints wall time and peak memory as JSON."""
     from nmrf_desktop.services.record import open_record
-    from nmrf_desktop.services.reporting import ReportRequest, build_pdf
+    from nmrf_desktop.services.reports.pdf import build_pdf
+    from nmrf_desktop.services.reports.request import ReportRequest
 
     record = open_record(db)
     start = time.perf_counter()

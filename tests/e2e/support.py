@@ -18,8 +18,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def nmrf(*args: str | Path, db: Path | None = None, env: dict[str, str] | None = None,
          timeout: float = 120) -> subprocess.CompletedProcess[str]:
-    """Run `python -m nmrf_desktop.cli [--db DB] ARGS…` and capture its output."""
-    argv = [sys.executable, "-m", "nmrf_desktop.cli"]
+    """Run `python -m nmrf_desktop.cli.main [--db DB] ARGS…` and capture its output."""
+    argv = [sys.executable, "-m", "nmrf_desktop.cli.main"]
     if db is not None:
         argv += ["--db", str(db)]
     argv += [str(a) for a in args]
@@ -43,7 +43,7 @@ def nmrf_json(*args: str | Path, db: Path | None = None) -> Any:
 
 def nmrf_in_process(*args: str | Path, db: Path | None = None) -> tuple[int, str, str]:
     """Run `nmrf` through `cli.main` in this process: (exit code, stdout, stderr)."""
-    from nmrf_desktop.cli import main
+    from nmrf_desktop.cli.main import main
 
     argv = (["--db", str(db)] if db is not None else []) + [str(a) for a in args]
     out, err = io.StringIO(), io.StringIO()

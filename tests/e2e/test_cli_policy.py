@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from nmrf_desktop import cli, policy
+from nmrf_desktop import policy
+from nmrf_desktop.cli import main as cli
 from tests.conftest import NZ_CSV
 from tests.e2e.support import assert_user_error, nmrf, nmrf_in_process, nmrf_ok
 

@@ -226,7 +226,7 @@ def test_search_output_into_a_closed_pipe_is_quiet(search_db: Path) -> None:
 
     from tests.e2e.support import ROOT
     # `nmrf search … | head -1`: the reader stops early; no traceback, no noise.
-    with subprocess.Popen([sys.executable, "-m", "nmrf_desktop.cli", "--db", str(search_db),
+    with subprocess.Popen([sys.executable, "-m", "nmrf_desktop.cli.main", "--db", str(search_db),
                            "search", "--limit", "0"], cwd=ROOT, stdout=subprocess.PIPE,
                           stderr=subprocess.PIPE) as process:
         assert process.stdout is not None and process.stderr is not None

@@ -34,7 +34,7 @@ def _import_and_kill(db: Path, delay: float) -> tuple[bool, int | None]:
     Returns (whether writing was seen before the kill, the exit code).
     """
     process = subprocess.Popen(
-        [sys.executable, "-m", "nmrf_desktop.cli", "--db", str(db), "import", "upr-info",
+        [sys.executable, "-m", "nmrf_desktop.cli.main", "--db", str(db), "import", "upr-info",
          *map(str, ALL_UPR_CSV)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     writing = False

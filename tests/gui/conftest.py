@@ -11,9 +11,9 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile, save_profile
-from nmrf_desktop.ui import window_state
-from nmrf_desktop.ui.main_window import MainWindow
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window import state as window_state
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 
 @pytest.fixture(autouse=True)

@@ -16,8 +16,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nmrf_desktop.ui.main_window import MainWindow
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 from .test_translations import WAIT, open_windows, visible_widgets
 

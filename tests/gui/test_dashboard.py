@@ -13,17 +13,18 @@ from PySide6.QtCore import Qt
 from nmrf_desktop.bundles.keys import SigningKey
 from nmrf_desktop.domain.entry import ProgressDraft
 from nmrf_desktop.domain.enums import AssignmentRole, ImplementationStatus
-from nmrf_desktop.services import bundle_import, calendar, entry
+from nmrf_desktop.services import calendar, entry
 from nmrf_desktop.services.assigning import assign
 from nmrf_desktop.services.calendar import CalendarDraft, months_after
+from nmrf_desktop.services.exchange import bundle_import
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile, save_profile
-from nmrf_desktop.ui.calendar_page import CalendarModel
-from nmrf_desktop.ui.dashboard_hub import DashboardHub
-from nmrf_desktop.ui.dashboard_page import STALE, TOTAL, StatusTableModel
-from nmrf_desktop.ui.main_window import MainWindow
+from nmrf_desktop.ui.calendar.page import CalendarModel
+from nmrf_desktop.ui.dashboard.hub import DashboardHub
+from nmrf_desktop.ui.dashboard.page import STALE, TOTAL, StatusTableModel
 from nmrf_desktop.ui.tasks import TaskRunner
-from tests.unit.bundles.world import World, add_action, forge_bundle, make_world
+from nmrf_desktop.ui.window.main_window import MainWindow
+from tests.unit.exchange.world import World, add_action, forge_bundle, make_world
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
 

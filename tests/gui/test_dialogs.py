@@ -14,10 +14,10 @@ from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.services import catalog, facets
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.settings import EVIDENCE_MAX_BYTES
-from nmrf_desktop.ui.action_dialog import ActionDialog
-from nmrf_desktop.ui.profile_dialog import ProfileDialog
+from nmrf_desktop.ui.entry.action_dialog import ActionDialog
+from nmrf_desktop.ui.entry.update_dialog import UpdateDialog
 from nmrf_desktop.ui.tasks import TaskRunner
-from nmrf_desktop.ui.update_dialog import UpdateDialog
+from nmrf_desktop.ui.window.profile_dialog import ProfileDialog
 
 WAIT = 10_000
 

@@ -12,10 +12,10 @@ from PySide6.QtGui import QKeySequence
 from nmrf_desktop.domain.enums import ActionStatus
 from nmrf_desktop.services import entry, workspace
 from nmrf_desktop.services.record import open_record
-from nmrf_desktop.ui.action_dialog import ActionDialog
-from nmrf_desktop.ui.main_window import MainWindow
+from nmrf_desktop.ui.entry.action_dialog import ActionDialog
+from nmrf_desktop.ui.entry.update_dialog import UpdateDialog
 from nmrf_desktop.ui.tasks import TaskRunner
-from nmrf_desktop.ui.update_dialog import UpdateDialog
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 WAIT = 15_000
 

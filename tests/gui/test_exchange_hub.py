@@ -12,7 +12,7 @@ from nmrf_desktop.services import entry
 from nmrf_desktop.services.catalog import search_recommendations
 from nmrf_desktop.services.record import open_record
 from nmrf_desktop.services.workspace import Profile, save_profile
-from nmrf_desktop.ui.main_window import MainWindow
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 
 def _visible_tabs(window: MainWindow) -> list[str]:

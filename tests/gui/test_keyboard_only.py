@@ -7,7 +7,7 @@ Enter, exactly as a keyboard user would; then Tab to Attach Link…, Space, type
 address, Enter. Blocking dialogs are driven from a timer inside their own event loop.
 The offscreen platform has no window manager: when a modal window closes nothing
 re-activates its parent, so `_focused_in` does that part (activateWindow) if needed.
-The laptop is set up as in tests/unit/bundles/world.py: a signing key registered with
+The laptop is set up as in tests/unit/exchange/world.py: a signing key registered with
 the secretariat and MOJ's pack imported, so the bundle can be signed and written.
 """
 
@@ -24,9 +24,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QLineEdit, QWidget
 from nmrf_desktop.services import catalog
 from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.services.workspace import Profile, save_profile
-from nmrf_desktop.ui.main_window import MainWindow
 from nmrf_desktop.ui.tasks import TaskRunner
-from tests.unit.bundles.world import PASS, World, make_world
+from nmrf_desktop.ui.window.main_window import MainWindow
+from tests.unit.exchange.world import PASS, World, make_world
 
 WAIT = 15_000
 CTRL = Qt.KeyboardModifier.ControlModifier

@@ -11,10 +11,10 @@ from PySide6.QtWidgets import QApplication, QHeaderView, QMessageBox
 from nmrf_desktop.services import browsing
 from nmrf_desktop.services.browsing import RecommendationDetail
 from nmrf_desktop.services.record import open_record
-from nmrf_desktop.ui import window_state
-from nmrf_desktop.ui.main_window import MainWindow
-from nmrf_desktop.ui.recommendations_model import Column
+from nmrf_desktop.ui.browsing.recommendations_model import Column
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window import state as window_state
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 
 def _details(path: Path, ids: list[str]) -> list[RecommendationDetail]:

@@ -13,11 +13,11 @@ from nmrf_desktop.services import overlap
 from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.services.workspace import Profile, save_profile
 from nmrf_desktop.store.models import ActionLink
-from nmrf_desktop.ui.clusters_view import ClustersModel, MembersModel
-from nmrf_desktop.ui.main_window import MainWindow
-from nmrf_desktop.ui.overlap_hub import OverlapHub
-from nmrf_desktop.ui.related_list import ANCHOR, RECOMMENDATION_SCHEME
+from nmrf_desktop.ui.overlap.clusters_view import ClustersModel, MembersModel
+from nmrf_desktop.ui.overlap.hub import OverlapHub
+from nmrf_desktop.ui.overlap.related_list import ANCHOR, RECOMMENDATION_SCHEME
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
 ICRMW = "Ratify the ICRMW, signed in 2007"

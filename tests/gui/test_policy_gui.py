@@ -17,11 +17,11 @@ from nmrf_desktop.services import facets
 from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.services.workspace import Profile, load_profile
 from nmrf_desktop.settings import AGENCY, DATA_FOLDER
-from nmrf_desktop.ui import window_state
-from nmrf_desktop.ui.main_window import MainWindow
-from nmrf_desktop.ui.profile_dialog import ProfileDialog
-from nmrf_desktop.ui.settings_dialog import SettingsDialog
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window import state as window_state
+from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.profile_dialog import ProfileDialog
+from nmrf_desktop.ui.window.settings_dialog import SettingsDialog
 
 WAIT = 20_000
 

@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.ui import recommendations_model as rm
-from nmrf_desktop.ui.recommendations_model import ID_ROLE, Column, RecommendationsModel
+from nmrf_desktop.ui.browsing import recommendations_model as rm
+from nmrf_desktop.ui.browsing.recommendations_model import ID_ROLE, Column, RecommendationsModel
 from nmrf_desktop.ui.tasks import TaskRunner
 
 

@@ -10,9 +10,9 @@ import pytest
 from openpyxl import load_workbook
 
 from nmrf_desktop.reports.model import ReportKind
-from nmrf_desktop.ui import reports_hub
-from nmrf_desktop.ui.main_window import MainWindow
-from nmrf_desktop.ui.reports_hub import PDF, XLSX, ReportDialog, ReportsHub
+from nmrf_desktop.ui.reports import hub as reports_hub
+from nmrf_desktop.ui.reports.hub import PDF, XLSX, ReportDialog, ReportsHub
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 
 @pytest.fixture

@@ -10,17 +10,18 @@ from pathlib import Path
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
-from nmrf_desktop import settings
-from nmrf_desktop.services import backup, catalog
+from nmrf_desktop import policy, settings
+from nmrf_desktop.services import catalog
+from nmrf_desktop.services.backup import making as backup
 from nmrf_desktop.services.instance import InstanceGuard
 from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.settings import BACKUP_DAILY, BACKUPS_KEPT, EVIDENCE_MAX_BYTES
-from nmrf_desktop.ui import main_window, window_state
-from nmrf_desktop.ui.main_window import MainWindow
-from nmrf_desktop.ui.safety_hub import SafetyHub, restore_button_of
-from nmrf_desktop.ui.safety_messages import contents_text
-from nmrf_desktop.ui.settings_dialog import MB, SettingsDialog
+from nmrf_desktop.ui.backup.hub import SafetyHub, restore_button_of
+from nmrf_desktop.ui.backup.messages import contents_text
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window import main_window, state as window_state
+from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.settings_dialog import MB, SettingsDialog
 
 
 @pytest.fixture(autouse=True)
@@ -73,7 +74,7 @@ def test_settings_dialog_shows_policy_values_locked(qtbot, _policy: Path) -> Non
     dialog.accept()
     assert int(store.value(BACKUPS_KEPT.key)) == 20  # a locked value is never written
     assert int(store.value(EVIDENCE_MAX_BYTES.key)) == 7 * MB
-    assert settings.resolve(BACKUP_DAILY, store.value(BACKUP_DAILY.key)).value is False
+    assert policy.resolve(BACKUP_DAILY, store.value(BACKUP_DAILY.key)).value is False
 
 
 def test_settings_is_in_the_file_menu_and_opens(qtbot, runner: TaskRunner, nz_db: Path,  # type: ignore[no-untyped-def]

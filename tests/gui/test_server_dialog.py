@@ -9,8 +9,8 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from sqlalchemy.engine import make_url
 
 from nmrf_desktop.services import locations
-from nmrf_desktop.ui.main_window import MainWindow
-from nmrf_desktop.ui.server_dialog import ServerDialog, server_url
+from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.server_dialog import ServerDialog, server_url
 
 
 def test_addresses_are_checked() -> None:

@@ -47,10 +47,10 @@ from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.services import catalog, facets
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile
-from nmrf_desktop.ui.coordinator import AssignDialog
-from nmrf_desktop.ui.main_window import MainWindow
-from nmrf_desktop.ui.reports_hub import PDF, XLSX
+from nmrf_desktop.ui.assigning import AssignDialog
+from nmrf_desktop.ui.reports.hub import PDF, XLSX
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 ROOT = Path(__file__).resolve().parents[2]
 WAIT = 10_000

@@ -10,9 +10,9 @@ from PySide6.QtWidgets import QWidget
 from nmrf_desktop.services import assigning, workspace
 from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.services.workspace import Profile
-from nmrf_desktop.ui import window_state
-from nmrf_desktop.ui.main_window import MainWindow
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window import state as window_state
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 WAIT = 10_000
 
@@ -191,7 +191,7 @@ def test_following_an_action_link_opens_it_for_editing(qtbot, window: MainWindow
     window.detail.actionActivated.connect(opened.append)
     from PySide6.QtCore import QUrl
 
-    from nmrf_desktop.ui.detail_pane import ACTION_SCHEME
+    from nmrf_desktop.ui.browsing.detail_pane import ACTION_SCHEME
     window.detail.anchorClicked.emit(QUrl(f"{ACTION_SCHEME}:{action_id}"))
     assert opened == [action_id]
     dialogs = [d for d in window.findChildren(QWidget, "actionDialog") if d.isVisible()]

@@ -14,9 +14,9 @@ import time
 from pathlib import Path
 
 from nmrf_desktop.domain.enums import AssignmentRole
-from nmrf_desktop.services import conflicts
 from nmrf_desktop.services.assigning import assign
-from nmrf_desktop.services.bundle_import import import_bundles
+from nmrf_desktop.services.exchange import conflicts
+from nmrf_desktop.services.exchange.bundle_import import import_bundles
 from nmrf_desktop.services.record import open_record
 
 

@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from nmrf_desktop.services.bundle_import import import_bundles
+from nmrf_desktop.services.exchange.bundle_import import import_bundles
 from nmrf_desktop.services.record import open_record
 
 

@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 
 ENV_URL = "NMRF_TEST_PG_URL"
 # The matrix: these folders run on both engines (acceptance 1 of issue 7).
-SUITES = ("tests/unit/store", "tests/unit/bundles", "tests/unit/reports", "tests/pg")
+SUITES = ("tests/unit/store", "tests/unit/exchange", "tests/unit/reports", "tests/pg")
 # Records that stay SQLite on PostgreSQL runs: officers' laptops.
 LAPTOP_NAMES = frozenset({"laptop.sqlite3"})
 # Tests about SQLite itself: its PRAGMAs, files, and batch migrations of old SQLite files.
@@ -33,7 +33,7 @@ SQLITE_ONLY = {
         "checks SQLite PRAGMAs",
     "tests/unit/store/test_migrations.py::test_upgrade_keeps_linked_taxonomy_terms":
         "checks SQLite's batch rebuild of a table at revision 0003",
-    "tests/unit/bundles/test_durability.py":
+    "tests/unit/exchange/test_durability.py":
         "hands the SQLite file path (engine.url.database) to a child process it kills; "
         "tests/pg covers real concurrent processes on PostgreSQL",
     "tests/unit/reports/test_workbook.py":

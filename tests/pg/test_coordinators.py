@@ -15,11 +15,12 @@ from sqlalchemy import select, text
 
 from nmrf_desktop.domain.entry import ActionDraft
 from nmrf_desktop.domain.enums import ActionStatus
-from nmrf_desktop.services import bundle_import, catalog, conflicts, entry
+from nmrf_desktop.services import catalog, entry
+from nmrf_desktop.services.exchange import bundle_import, conflicts
 from nmrf_desktop.services.record import open_record
 from nmrf_desktop.store import audit
 from nmrf_desktop.store.models import Action, Assignment
-from tests.unit.bundles.world import Laptop, add_action, make_world
+from tests.unit.exchange.world import Laptop, add_action, make_world
 
 pytestmark = pytest.mark.postgresql_only
 ROOT = Path(__file__).resolve().parents[2]

@@ -13,9 +13,9 @@ from PySide6.QtCore import QCoreApplication, QSettings
 from nmrf_desktop import app
 from nmrf_desktop.services import locations
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.ui import window_state
-from nmrf_desktop.ui.main_window import MainWindow
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window import state as window_state
+from nmrf_desktop.ui.window.main_window import MainWindow
 
 pytestmark = pytest.mark.postgresql_only
 ROOT = Path(__file__).resolve().parents[2]

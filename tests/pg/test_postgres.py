@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from nmrf_desktop.cli_migrate import migrate_to
+from nmrf_desktop.cli.migrate import migrate_to
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.services import catalog
 from nmrf_desktop.services.catalog import count_recommendations, search_recommendations
@@ -24,7 +24,7 @@ from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.store import audit, postgres
 from nmrf_desktop.store.postgres import row_counts
 from tests.conftest import NZ_CSV
-from tests.unit.bundles.world import add_action, assign_some, make_world, record_digest
+from tests.unit.exchange.world import add_action, assign_some, make_world, record_digest
 
 from .conftest import sqlite_record
 
@@ -105,7 +105,7 @@ def test_migrate_to_postgresql_and_back_loses_nothing(report_record: Record, pg_
 
 def test_migrate_to_refuses_a_database_that_holds_a_record(nz_record: Record,
                                                            tmp_path: Path) -> None:
-    from nmrf_desktop.cli_migrate import MigrateRefused
+    from nmrf_desktop.cli.migrate import MigrateRefused
 
     source = sqlite_record(tmp_path / "s" / "central.sqlite3")
     try:

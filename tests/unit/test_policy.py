@@ -12,7 +12,7 @@ import pytest
 from nmrf_desktop import policy, settings
 from nmrf_desktop.bundles.keys import SigningKey, fingerprint
 from nmrf_desktop.bundles.pack_file import read_pack
-from nmrf_desktop.services import packs
+from nmrf_desktop.services.exchange import packs
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.settings import (
     BACKUP_DAILY,
@@ -45,11 +45,11 @@ def write(path: Path, text: str) -> Path:
 
 def test_without_a_policy_file_user_settings_then_defaults_apply(policy_file: Path) -> None:
     assert policy.current().path is None
-    assert settings.resolve(BACKUPS_KEPT).source == settings.DEFAULT
-    assert settings.value(BACKUPS_KEPT) == BACKUPS_KEPT.default
-    assert settings.resolve(BACKUPS_KEPT, "4").value == 4
-    assert settings.resolve(BACKUP_DAILY, "false").value is False
-    assert not settings.resolve(BACKUPS_KEPT, "4").locked
+    assert policy.resolve(BACKUPS_KEPT).source == settings.DEFAULT
+    assert policy.value(BACKUPS_KEPT) == BACKUPS_KEPT.default
+    assert policy.resolve(BACKUPS_KEPT, "4").value == 4
+    assert policy.resolve(BACKUP_DAILY, "false").value is False
+    assert not policy.resolve(BACKUPS_KEPT, "4").locked
     assert not policy.pins_central_key()
     assert policy.central_key_refusal("ab" * 32) is None
 
@@ -63,23 +63,23 @@ daily = false
 [evidence]
 max_bytes = 5_000_000
 """)
-    kept = settings.resolve(BACKUPS_KEPT, "25")
+    kept = policy.resolve(BACKUPS_KEPT, "25")
     assert (kept.value, kept.source, kept.locked) == (3, settings.POLICY, True)
-    assert settings.value(BACKUP_DAILY, True) is False
-    assert settings.value(EVIDENCE_MAX_BYTES, 1) == 5_000_000
+    assert policy.value(BACKUP_DAILY, True) is False
+    assert policy.value(EVIDENCE_MAX_BYTES, 1) == 5_000_000
     # Not provisioned: the user's own value still counts.
-    assert settings.resolve(STALE_MONTHS, "9").value == 9
+    assert policy.resolve(STALE_MONTHS, "9").value == 9
     # The same through the registered user source (the app's QSettings).
     settings.set_user_source({"backup/kept": "25", "overview/stale_months": "2"}.get)
-    assert settings.value(BACKUPS_KEPT) == 3
-    assert settings.value(STALE_MONTHS) == 2
+    assert policy.value(BACKUPS_KEPT) == 3
+    assert policy.value(STALE_MONTHS) == 2
 
 
 def test_policy_file_is_read_again_when_it_changes(policy_file: Path) -> None:
     write(policy_file, "[backup]\nkept = 3\n")
-    assert settings.value(BACKUPS_KEPT) == 3
+    assert policy.value(BACKUPS_KEPT) == 3
     write(policy_file, "[backup]\nkept = 40\n# longer now\n")
-    assert settings.value(BACKUPS_KEPT) == 40
+    assert policy.value(BACKUPS_KEPT) == 40
 
 
 def test_malformed_file_is_logged_with_its_name_and_fails_safe(
@@ -91,7 +91,7 @@ def test_malformed_file_is_logged_with_its_name_and_fails_safe(
     assert str(policy_file) in caplog.text
     assert "not valid TOML" in caplog.text
     # No value from it applies; the user's settings and the defaults do.
-    assert settings.resolve(BACKUPS_KEPT, "7").value == 7
+    assert policy.resolve(BACKUPS_KEPT, "7").value == 7
     # The pin it may carry is unknown: every pack is refused until it is repaired.
     assert policy.pins_central_key()
     with pytest.raises(policy.PolicyError):
@@ -118,9 +118,9 @@ colour = "blue"
     assert f"{policy_file}: key 'backup.kept'" in caplog.text
     assert f"{policy_file}: key 'evidence.max_bytes'" in caplog.text
     assert "unknown key 'exchange.colour'" in caplog.text
-    assert settings.resolve(BACKUPS_KEPT, "6").value == 6  # user's value, not locked
-    assert settings.value(EVIDENCE_MAX_BYTES) == EVIDENCE_MAX_BYTES.default
-    assert settings.value(BACKUP_DAILY, True) is False  # the good values still apply
+    assert policy.resolve(BACKUPS_KEPT, "6").value == 6  # user's value, not locked
+    assert policy.value(EVIDENCE_MAX_BYTES) == EVIDENCE_MAX_BYTES.default
+    assert policy.value(BACKUP_DAILY, True) is False  # the good values still apply
     assert policy.locked_agency() == "MOJ"
     assert not policy.pins_central_key()
 
@@ -134,7 +134,7 @@ def test_a_malformed_central_key_refuses_packs(policy_file: Path) -> None:
 def test_newer_format_is_refused_as_damaged(policy_file: Path) -> None:
     write(policy_file, "format = 2\n[backup]\nkept = 3\n")
     assert policy.current().damaged
-    assert settings.value(BACKUPS_KEPT) == BACKUPS_KEPT.default
+    assert policy.value(BACKUPS_KEPT) == BACKUPS_KEPT.default
 
 
 @pytest.mark.parametrize("written", ["fingerprint", "key id"])
@@ -144,7 +144,7 @@ def test_the_pinned_key_refuses_a_pack_signed_by_another_key(
     pin = fingerprint(central.id) if written == "fingerprint" else central.id.upper()
     write(policy_file, f'[exchange]\ncentral_key = "{pin}"\n')
     assert policy.pinned_central_key() is not None
-    assert settings.resolve(CENTRAL_KEY, "ffff").locked
+    assert policy.resolve(CENTRAL_KEY, "ffff").locked
 
     forged = tmp_path / "forged.nmrfpack"
     packs.export_pack(record, "MOJ", forged, intruder)
@@ -196,7 +196,7 @@ def test_first_existing_location_is_the_policy(tmp_path: Path,
     if Path("/etc/nmrf-desktop/policy.toml").exists():
         pytest.skip("a real system policy is installed on this machine")
     assert policy.current().path == second / "nmrf-desktop" / "policy.toml"
-    assert settings.value(BACKUPS_KEPT) == 2
+    assert policy.value(BACKUPS_KEPT) == 2
 
 
 def test_data_folder_limits_where_databases_may_be(policy_file: Path, tmp_path: Path) -> None:
@@ -213,7 +213,7 @@ def test_data_folder_limits_where_databases_may_be(policy_file: Path, tmp_path: 
 def _policy_show(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
     import argparse
 
-    from nmrf_desktop import cli_maintenance
+    from nmrf_desktop.cli import backup as cli_maintenance
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--db")

@@ -10,13 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from nmrf_desktop import policy
-from nmrf_desktop.services import bundle_export, bundle_import, workspace
-from nmrf_desktop.services.agency import AGENCY, export_refusal, laptop_agency
+from nmrf_desktop.services import workspace
+from nmrf_desktop.services.exchange import bundle_export, bundle_import
+from nmrf_desktop.services.exchange.agency import AGENCY, export_refusal, laptop_agency
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile
 from nmrf_desktop.store.models import ProgressUpdate
 from tests.e2e.support import nmrf_in_process
-from tests.unit.bundles.world import World, add_action, make_world
+from tests.unit.exchange.world import World, add_action, make_world
 
 
 @pytest.fixture
@@ -40,7 +41,7 @@ def world(tmp_path: Path, nz_csv: Path) -> Iterator[World]:
 
 def _warnings(caplog: pytest.LogCaptureFixture) -> list[str]:
     return [r.getMessage() for r in caplog.records
-            if r.name == "nmrf_desktop.services.agency" and r.levelno == logging.WARNING]
+            if r.name == "nmrf_desktop.services.exchange.agency" and r.levelno == logging.WARNING]
 
 
 def test_laptop_agency_is_the_policys_else_the_stored_one(
@@ -50,7 +51,7 @@ def test_laptop_agency_is_the_policys_else_the_stored_one(
     assert laptop_agency(record) == "DOC"
     assert export_refusal(record) is None
     set_agency(policy_file, "MOJ")
-    with caplog.at_level(logging.WARNING, logger="nmrf_desktop.services.agency"):
+    with caplog.at_level(logging.WARNING, logger="nmrf_desktop.services.exchange.agency"):
         for _ in range(3):
             assert laptop_agency(record) == "MOJ"
     warned = _warnings(caplog)
@@ -67,7 +68,7 @@ def test_a_bundle_is_never_exported_under_an_agency_the_policy_overrides(
     add_action(lap, world.rec_ids())
     set_agency(policy_file, "DOC")
     out = tmp_path / "out.nmrfbundle"
-    with caplog.at_level(logging.WARNING, logger="nmrf_desktop.services.agency"):
+    with caplog.at_level(logging.WARNING, logger="nmrf_desktop.services.exchange.agency"):
         for _ in range(2):
             with pytest.raises(bundle_export.ExportRefused) as refused:
                 bundle_export.export_bundle(lap.record, out, lap.key)

@@ -9,7 +9,8 @@ import pytest
 
 from nmrf_desktop import paths, policy
 from nmrf_desktop.domain.entry import InvalidEntry
-from nmrf_desktop.services import backup, workspace
+from nmrf_desktop.services import workspace
+from nmrf_desktop.services.backup import making as backup
 from nmrf_desktop.services.demo import ensure_demo_database
 from nmrf_desktop.services.record import (
     DatabaseRefused,

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from nmrf_desktop import paths, policy
-from nmrf_desktop.services import backup, keys
+from nmrf_desktop.services.backup import making as backup
+from nmrf_desktop.services.exchange import keys
 from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.store.engine import make_engine
 from tests.e2e.support import nmrf_in_process
@@ -49,16 +50,16 @@ def server_record() -> Iterator[Record]:
 
 
 def test_the_default_database_is_in_the_data_folder(allowed: Path) -> None:
-    assert paths.data_home() == allowed
-    assert paths.default_database() == allowed / "nmrf.sqlite3"
-    assert policy.database_refusal(paths.default_database()) is None
+    assert policy.data_home() == allowed
+    assert policy.default_database() == allowed / "nmrf.sqlite3"
+    assert policy.database_refusal(policy.default_database()) is None
 
 
 def test_without_a_data_folder_the_default_database_is_where_it_always_was(
         policy_file: Path) -> None:
     policy_file.write_text('[backup]\nkept = 3\n', encoding="utf-8")
-    assert paths.data_home() == paths.user_data_dir()
-    assert paths.default_database() == paths.user_data_dir() / "nmrf.sqlite3"
+    assert policy.data_home() == paths.user_data_dir()
+    assert policy.default_database() == paths.user_data_dir() / "nmrf.sqlite3"
 
 
 def test_nmrf_init_and_backup_without_db_just_work_under_a_data_folder(
@@ -116,7 +117,7 @@ def test_backups_made_before_the_policy_are_named_once_and_left_alone(
     old = backup.backup_database(database)
     assert old.is_relative_to(paths.user_data_dir() / "backups")
     set_data_folder(policy_file, folder)
-    with caplog.at_level(logging.WARNING, logger="nmrf_desktop.services.backup"):
+    with caplog.at_level(logging.WARNING, logger="nmrf_desktop.services.backup.making"):
         new = backup.backup_database(database)
         backup.list_backups(database)
     assert new.is_relative_to(folder / "backups") and old.is_dir()  # nothing moved

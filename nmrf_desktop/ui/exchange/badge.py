@@ -7,10 +7,10 @@ import logging
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QToolButton, QWidget
 
-from ...services import bundle_export
-from ...services.record import Record
-from ..tasks import TaskRunner
-from .common import guarded
+from nmrf_desktop.services.exchange import bundle_export
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.exchange.common import guarded
+from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 

@@ -12,8 +12,8 @@ import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
 from PySide6.QtWidgets import QLabel, QLineEdit, QProgressBar, QSizePolicy, QWidget
 
-from ...services.progress import Cancelled
-from ..palette import banner_style
+from nmrf_desktop.services.progress import Cancelled
+from nmrf_desktop.ui.palette import banner_style
 
 log = logging.getLogger(__name__)
 

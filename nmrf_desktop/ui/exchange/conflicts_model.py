@@ -9,9 +9,9 @@ from typing import Any
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject
 from PySide6.QtGui import QColor
 
-from ...services.conflicts import ConflictInfo
-from ..palette import meaning_colour
-from .table_model import Column, RowsModel
+from nmrf_desktop.services.exchange.conflicts import ConflictInfo
+from nmrf_desktop.ui.exchange.table_model import Column, RowsModel
+from nmrf_desktop.ui.palette import meaning_colour
 
 _T = QCoreApplication.translate
 

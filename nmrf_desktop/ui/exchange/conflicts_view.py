@@ -21,14 +21,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import conflicts
-from ...services.conflicts import ConflictInfo
-from ...services.record import Record
-from ..tasks import TaskRunner
-from .common import MessageStrip, guarded
-from .conflicts_model import ConflictColumn, ConflictsModel, field_label, value_text
-from .messages import explain
-from .view_parts import ViewToolbar, list_table
+from nmrf_desktop.services.exchange import conflicts
+from nmrf_desktop.services.exchange.conflicts import ConflictInfo
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.exchange.common import MessageStrip, guarded
+from nmrf_desktop.ui.exchange.conflicts_model import (
+    ConflictColumn,
+    ConflictsModel,
+    field_label,
+    value_text,
+)
+from nmrf_desktop.ui.exchange.messages import explain
+from nmrf_desktop.ui.exchange.view_parts import ViewToolbar, list_table
+from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 

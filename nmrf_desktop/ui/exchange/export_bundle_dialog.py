@@ -11,14 +11,14 @@ from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
 
-from ...services import bundle_export, keys
-from ...services.agency import laptop_agency
-from ...services.bundle_export import ExportResult
-from ...services.record import Record
-from ..tasks import TaskRunner
-from .common import guarded
-from .file_field import PathField, PathMode
-from .signing_dialog import SigningDialog
+from nmrf_desktop.services.exchange import bundle_export, keys
+from nmrf_desktop.services.exchange.agency import laptop_agency
+from nmrf_desktop.services.exchange.bundle_export import ExportResult
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.exchange.common import guarded
+from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
+from nmrf_desktop.ui.exchange.signing_dialog import SigningDialog
+from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 

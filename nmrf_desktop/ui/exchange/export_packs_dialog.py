@@ -9,13 +9,13 @@ from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFormLayout, QLabel, QSpinBox, QWidget
 
-from ...services import inbox, keys
-from ...services.inbox import PackRun
-from ...services.record import Record
-from ..tasks import TaskRunner
-from .common import JobProgress, ProgressPoller, guarded
-from .file_field import PathField, PathMode
-from .signing_dialog import SigningDialog
+from nmrf_desktop.services.exchange import inbox, keys
+from nmrf_desktop.services.exchange.inbox import PackRun
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.exchange.common import JobProgress, ProgressPoller, guarded
+from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
+from nmrf_desktop.ui.exchange.signing_dialog import SigningDialog
+from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 

@@ -8,12 +8,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from ...services import packs
-from ...services.packs import PackImport
-from ...services.record import Record
-from ..tasks import TaskRunner
-from .common import guarded
-from .messages import explain
+from nmrf_desktop.services.exchange import packs
+from nmrf_desktop.services.exchange.packs import PackImport
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.exchange.common import guarded
+from nmrf_desktop.ui.exchange.messages import explain
+from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 

@@ -7,10 +7,10 @@ from html import escape
 from PySide6.QtCore import QCoreApplication, QLocale
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
-from ...services.inbox import InboxDetail
-from ..palette import muted_colour
-from .inbox_model import status_label
-from .table_model import display
+from nmrf_desktop.services.exchange.inbox import InboxDetail
+from nmrf_desktop.ui.exchange.inbox_model import status_label
+from nmrf_desktop.ui.exchange.table_model import display
+from nmrf_desktop.ui.palette import muted_colour
 
 _T = QCoreApplication.translate
 

@@ -7,9 +7,9 @@ from enum import IntEnum
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtGui import QColor
 
-from ...services.inbox import InboxRow
-from ..palette import meaning_colour
-from .table_model import Column, RowsModel
+from nmrf_desktop.services.exchange.inbox import InboxRow
+from nmrf_desktop.ui.exchange.table_model import Column, RowsModel
+from nmrf_desktop.ui.palette import meaning_colour
 
 _T = QCoreApplication.translate
 

@@ -19,16 +19,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import bundle_import, inbox
-from ...services.bundle_import import BundleResult
-from ...services.inbox import InboxDetail, InboxRow
-from ...services.record import Record
-from ..tasks import TaskRunner
-from .common import JobProgress, MessageStrip, ProgressPoller, busy_bar, guarded
-from .inbox_detail import InboxDetailPane
-from .inbox_model import InboxColumn, InboxModel, status_label
-from .messages import explain
-from .view_parts import ViewToolbar, list_table
+from nmrf_desktop.services.exchange import bundle_import, inbox
+from nmrf_desktop.services.exchange.bundle_import import BundleResult
+from nmrf_desktop.services.exchange.inbox import InboxDetail, InboxRow
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.exchange.common import (
+    JobProgress,
+    MessageStrip,
+    ProgressPoller,
+    busy_bar,
+    guarded,
+)
+from nmrf_desktop.ui.exchange.inbox_detail import InboxDetailPane
+from nmrf_desktop.ui.exchange.inbox_model import InboxColumn, InboxModel, status_label
+from nmrf_desktop.ui.exchange.messages import explain
+from nmrf_desktop.ui.exchange.view_parts import ViewToolbar, list_table
+from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 

@@ -26,15 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services import catalog, keys
-from ...services.keys import KeyInfo
-from ...services.record import Record
-from ..palette import meaning_colour
-from ..tasks import TaskRunner
-from .common import MessageStrip, guarded
-from .file_field import PathField, PathMode
-from .messages import explain
-from .table_model import Column, RowsModel
+from nmrf_desktop.services import catalog
+from nmrf_desktop.services.exchange import keys
+from nmrf_desktop.services.exchange.keys import KeyInfo
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.exchange.common import MessageStrip, guarded
+from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
+from nmrf_desktop.ui.exchange.messages import explain
+from nmrf_desktop.ui.exchange.table_model import Column, RowsModel
+from nmrf_desktop.ui.palette import meaning_colour
+from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 _T = QCoreApplication.translate

@@ -6,10 +6,10 @@ import logging
 
 from PySide6.QtCore import QCoreApplication
 
-from ...bundles.pack_file import PackRejected
-from ...services.bundle_export import ExportRefused, NothingToSend
-from ...services.conflicts import ResolveRefused
-from ...services.keys import KeyRefused
+from nmrf_desktop.bundles.pack_file import PackRejected
+from nmrf_desktop.services.exchange.bundle_export import ExportRefused, NothingToSend
+from nmrf_desktop.services.exchange.conflicts import ResolveRefused
+from nmrf_desktop.services.exchange.keys import KeyRefused
 
 log = logging.getLogger(__name__)
 

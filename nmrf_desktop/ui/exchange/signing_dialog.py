@@ -5,8 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QVBoxLayout
 
-from .common import MessageStrip, busy_bar, passphrase_field
-from .messages import explain, is_wrong_passphrase
+from nmrf_desktop.ui.exchange.common import MessageStrip, busy_bar, passphrase_field
+from nmrf_desktop.ui.exchange.messages import explain, is_wrong_passphrase
 
 
 class SigningDialog(QDialog):

@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from nmrf_desktop.domain.entry import ActionDraft
 from nmrf_desktop.domain.enums import ActionStatus
-from nmrf_desktop.services import bundle_import, entry
+from nmrf_desktop.services import entry
+from nmrf_desktop.services.exchange import bundle_import
 from nmrf_desktop.store.models import Action, ActionLink
 from nmrf_desktop.ui.tasks import TaskRunner
-from tests.unit.bundles.world import Laptop, World, add_action, make_world
+from tests.unit.exchange.world import Laptop, World, add_action, make_world
 
 
 @pytest.fixture

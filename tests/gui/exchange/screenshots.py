@@ -18,16 +18,16 @@ from PySide6.QtWidgets import QApplication, QWidget
 from nmrf_desktop.bundles.keys import SigningKey
 from nmrf_desktop.bundles.manifest import ChangeLine
 from nmrf_desktop.domain.enums import ActionStatus
-from nmrf_desktop.services import bundle_import
+from nmrf_desktop.services.exchange import bundle_import
 from nmrf_desktop.ui.exchange import (
     ConflictsView,
     ExportBundleDialog,
     InboxView,
 )
-from nmrf_desktop.ui.screenshot import wait_until
 from nmrf_desktop.ui.tasks import TaskRunner
+from nmrf_desktop.ui.window.screenshot import wait_until
 from tests.conftest import NZ_CSV
-from tests.unit.bundles.world import add_action, forge_bundle, make_world
+from tests.unit.exchange.world import add_action, forge_bundle, make_world
 
 from .conftest import edit_action
 

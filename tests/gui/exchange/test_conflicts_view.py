@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from nmrf_desktop.services import conflicts
+from nmrf_desktop.services.exchange import conflicts
 from nmrf_desktop.ui.exchange.conflicts_view import ConflictsView, EditValueDialog, parse_edited
 from nmrf_desktop.ui.tasks import TaskRunner
-from tests.unit.bundles.world import World
+from tests.unit.exchange.world import World
 
 from .conftest import central_title, hard_conflict
 

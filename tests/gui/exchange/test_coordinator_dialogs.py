@@ -7,12 +7,12 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from nmrf_desktop.services import inbox, keys
+from nmrf_desktop.services.exchange import inbox, keys
 from nmrf_desktop.store.models import IssuedPack
 from nmrf_desktop.ui.exchange import ExportPacksDialog, KeysView
 from nmrf_desktop.ui.exchange.keys_view import Registration
 from nmrf_desktop.ui.tasks import TaskRunner
-from tests.unit.bundles.world import PASS, World
+from tests.unit.exchange.world import PASS, World
 
 
 def _issued(world: World) -> int:

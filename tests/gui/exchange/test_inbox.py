@@ -9,11 +9,11 @@ from PySide6.QtGui import QDropEvent
 
 from nmrf_desktop.bundles.keys import SigningKey
 from nmrf_desktop.bundles.manifest import ChangeLine
-from nmrf_desktop.services.inbox import list_inbox
+from nmrf_desktop.services.exchange.inbox import list_inbox
 from nmrf_desktop.ui.exchange.inbox_model import InboxColumn, InboxModel
 from nmrf_desktop.ui.exchange.inbox_view import InboxView
 from nmrf_desktop.ui.tasks import TaskRunner
-from tests.unit.bundles.world import World, add_action, forge_bundle
+from tests.unit.exchange.world import World, add_action, forge_bundle
 
 
 def _statuses(model: InboxModel) -> list[tuple[int | None, str]]:

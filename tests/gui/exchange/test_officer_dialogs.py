@@ -7,12 +7,12 @@ from pathlib import Path
 from PySide6.QtWidgets import QLineEdit, QMessageBox
 from sqlalchemy import func, select
 
-from nmrf_desktop.services import bundle_export, keys, packs
+from nmrf_desktop.services.exchange import bundle_export, keys, packs
 from nmrf_desktop.services.record import open_record
 from nmrf_desktop.store.models import SentBundle
 from nmrf_desktop.ui.exchange import ExportBundleDialog, PackImporter, UnsentBadge
 from nmrf_desktop.ui.tasks import TaskRunner
-from tests.unit.bundles.world import PASS, World, add_action, record_digest
+from tests.unit.exchange.world import PASS, World, add_action, record_digest
 
 
 def _dialog(qtbot, tasks: TaskRunner, record) -> ExportBundleDialog:  # type: ignore[no-untyped-def]

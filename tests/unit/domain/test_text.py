@@ -5,8 +5,7 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from nmrf_desktop.domain.records import Filters, RowProblem
 from nmrf_desktop.domain.text import fold, identity_text, looks_like_formula, squash

@@ -9,17 +9,17 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 
-from nmrf_desktop.cli import main
+from nmrf_desktop.cli.main import main
 from nmrf_desktop.domain.enums import Mechanism, Position, Source
 from nmrf_desktop.domain.records import Filters, RecommendationIn, StateRef
 from nmrf_desktop.importers.base import ImportFailed
 from nmrf_desktop.importers.template import identity, parse_recommendations
 from nmrf_desktop.importers.template_layout import COLUMNS
 from nmrf_desktop.services.catalog import search_recommendations, stats
-from nmrf_desktop.services.exporting import export_template
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.progress import Cancelled
 from nmrf_desktop.services.record import Record, open_record
+from nmrf_desktop.services.workbook.exporting import export_template
 from nmrf_desktop.store.recommendations import stable_id, upsert
 
 LABELS = [c.label for c in COLUMNS]

@@ -8,9 +8,10 @@ from pathlib import Path
 import pytest
 
 from nmrf_desktop.bundles.pack_file import PackRejected, write_pack
-from nmrf_desktop.services import overlap, packs
+from nmrf_desktop.services import overlap
+from nmrf_desktop.services.exchange import packs
 from nmrf_desktop.services.record import Record
-from tests.unit.bundles.world import World, assign_some, make_world
+from tests.unit.exchange.world import World, assign_some, make_world
 
 
 @pytest.fixture

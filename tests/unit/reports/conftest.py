@@ -11,7 +11,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from nmrf_desktop import cli, cli_reports
+from nmrf_desktop.cli import main as cli, reports as cli_reports
 from nmrf_desktop.domain.entry import ActionDraft, ProgressDraft
 from nmrf_desktop.domain.enums import ActionKind, ActionStatus, ImplementationStatus
 from nmrf_desktop.domain.records import Filters

@@ -8,7 +8,8 @@ import pypdf
 
 from nmrf_desktop.services import overlap
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.reporting import ReportRequest, build_pdf
+from nmrf_desktop.services.reports.pdf import build_pdf
+from nmrf_desktop.services.reports.request import ReportRequest
 
 from .conftest import pdf_text
 

@@ -13,7 +13,8 @@ from nmrf_desktop.reports.model import ReportKind
 from nmrf_desktop.services.catalog import search_recommendations
 from nmrf_desktop.services.progress import Cancelled
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.reporting import ReportError, ReportRequest, build_pdf
+from nmrf_desktop.services.reports.pdf import build_pdf
+from nmrf_desktop.services.reports.request import ReportError, ReportRequest
 
 from .conftest import MACRON_TEXT, PRIVATE, PUBLIC, pdf_text
 

@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from nmrf_desktop.reports.public_files import Table, neutralise, write_csv, write_xlsx
-from nmrf_desktop.services.public_export import export_public
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.reporting import ReportError
+from nmrf_desktop.services.reports.public import export_public
+from nmrf_desktop.services.reports.request import ReportError
 
 from .conftest import OFFICER, PRIVATE, PUBLIC, pdf_text
 

@@ -14,11 +14,11 @@ from nmrf_desktop.importers.base import ImportFailed
 from nmrf_desktop.importers.template import parse_recommendations
 from nmrf_desktop.importers.template_layout import COLUMNS
 from nmrf_desktop.services.catalog import search_recommendations
-from nmrf_desktop.services.exporting import export_workbook
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.progress import Cancelled
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.workbook_import import import_workbooks
+from nmrf_desktop.services.workbook.exporting import export_workbook
+from nmrf_desktop.services.workbook.importing import import_workbooks
 
 from .conftest import MACRON_TEXT, PUBLIC
 

@@ -1,0 +1,1 @@
+"""The `nmrf` command: main.py parses and dispatches, common.py is shared, one module per wing."""

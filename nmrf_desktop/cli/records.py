@@ -1,0 +1,181 @@
+"""The record's own commands of `nmrf`: init, import, export, search, assign, stats, check,
+agencies."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from nmrf_desktop.cli.common import (
+    Subparsers,
+    UserError,
+    add_filters,
+    database_target,
+    filters_from,
+    open_from_args,
+    print_json,
+)
+from nmrf_desktop.domain.enums import AssignmentRole
+from nmrf_desktop.services.assigning import UnknownAgency, assign, assign_lead_defaults
+from nmrf_desktop.services.catalog import (
+    agencies,
+    check,
+    file_problems,
+    search_recommendations,
+    stats,
+)
+from nmrf_desktop.services.importing import import_files
+from nmrf_desktop.services.record import require_allowed
+from nmrf_desktop.services.workbook.exporting import export_template
+
+
+def register(sub: Subparsers) -> None:
+    """Add the record's own commands to the `nmrf` parser."""
+    sub.add_parser("init", help="create the database (or upgrade it) and seed agencies")
+
+    imp = sub.add_parser("import", help="import recommendations from a source")
+    imp_sub = imp.add_subparsers(dest="kind", required=True, metavar="SOURCE")
+    for kind, helptext in (("upr-info", "UPR Info database CSV export(s)"),
+                           ("uhri", "OHCHR Universal Human Rights Index 'Export to Excel'"),
+                           ("xlsx", "the product's own XLSX template")):
+        k = imp_sub.add_parser(kind, help=helptext)
+        k.add_argument("files", nargs="+" if kind == "upr-info" else 1, type=Path,
+                       metavar="FILE")
+        k.add_argument("--skip-bad-rows", action="store_true",
+                       help="import the good rows and list the rejected ones")
+        k.add_argument("--json", action="store_true", help="print the report as JSON")
+        if kind == "upr-info":
+            k.add_argument("--encoding", help="force the file encoding (default: UTF-8, "
+                           "else Mac Roman)")
+
+    exp = sub.add_parser("export", help="export recommendations")
+    exp_sub = exp.add_subparsers(dest="kind", required=True, metavar="FORMAT")
+    x = exp_sub.add_parser("xlsx", help="the XLSX template (edit in Excel, import back)")
+    x.add_argument("--out", required=True, type=Path)
+    add_filters(x)
+
+    s = sub.add_parser("search", help="full-text search with filters")
+    s.add_argument("text", nargs="*", help="words, or \"a phrase\" in double quotes")
+    s.add_argument("--limit", type=int, default=50, help="at most N results (0 = all)")
+    s.add_argument("--json", action="store_true")
+    add_filters(s)
+
+    a = sub.add_parser("assign", help="assign recommendations to an agency")
+    who = a.add_mutually_exclusive_group(required=True)
+    who.add_argument("--agency", help="agency code, e.g. MOJ")
+    who.add_argument("--lead-defaults", action="store_true",
+                     help="the lead agency of each body (Cabinet paper, Annex II)")
+    a.add_argument("--role", choices=[r.value for r in AssignmentRole], default="lead")
+    add_filters(a)
+
+    st = sub.add_parser("stats", help="counts of everything in the record")
+    st.add_argument("--json", action="store_true")
+
+    sub.add_parser("check", help="integrity, foreign keys, search index, audit chain")
+    sub.add_parser("agencies", help="list the agencies and their codes")
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    record = open_from_args(args)
+    sys.stdout.write(f"database ready: {record.location}\n")
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+
+    record = open_from_args(args)
+    report = import_files(record, args.kind, list(args.files),
+                          skip_bad_rows=args.skip_bad_rows,
+                          encoding=getattr(args, "encoding", None))
+    if args.json:
+        print_json(report.as_dict())
+        return 0
+    sys.stdout.write(f"created {report.created}, updated {report.updated}, "
+                     f"unchanged {report.unchanged}, rejected {len(report.rejected)}, "
+                     f"repeats merged {len(report.repeats)}\n")
+    if getattr(report, "progress_added", 0):
+        sys.stdout.write(f"progress updates added {report.progress_added}\n")
+    for line in report.repeats:
+        sys.stdout.write(f"  repeat: {line}\n")
+    for problem in report.rejected:
+        sys.stdout.write(f"  rejected: {problem}\n")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+
+    record = open_from_args(args)
+    n = export_template(record, filters_from(args), args.out)
+    sys.stdout.write(f"wrote {n} recommendations to {args.out}\n")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+
+    record = open_from_args(args)
+    rows = search_recommendations(record, filters_from(args, " ".join(args.text)),
+                                  limit=args.limit or None)
+    if args.json:
+        print_json([r.as_json() for r in rows])
+        return 0
+    for row in rows:
+        excerpt = row.text if len(row.text) <= 100 else row.text[:99] + "…"
+        sys.stdout.write(f"{row.reference}\t{row.body}\t{row.position or ''}\t{excerpt}\n")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+
+    record = open_from_args(args)
+    if args.lead_defaults:
+        result = assign_lead_defaults(record)
+    else:
+        try:
+            result = assign(record, args.agency, AssignmentRole(args.role), filters_from(args))
+        except UnknownAgency as exc:
+            raise UserError(f"{exc}; see `nmrf agencies`") from None
+    sys.stdout.write(f"matched {result['matched']}, assigned {result['created']}, "
+                     f"changed {result['changed']}\n")
+    return 0
+
+
+def cmd_stats(args: argparse.Namespace) -> int:
+
+    result = stats(open_from_args(args))
+    if args.json:
+        print_json(result)
+    else:
+        for key, value in result.items():
+            sys.stdout.write(f"{key}: {value}\n")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+
+    # A damaged file is reported as found, before opening it would migrate (write to) it;
+    # the policy first, so nothing outside its folder is read. The same target as open_from_args'.
+    target = database_target(args)
+    require_allowed(target)
+    problems = file_problems(target) or check(open_from_args(args))
+    if problems:
+        sys.stderr.write(f"nmrf: check failed: {problems[0]}\n")
+        for problem in problems[1:]:
+            sys.stderr.write(f"  {problem}\n")
+        return 1
+    sys.stdout.write("ok\n")
+    return 0
+
+
+def cmd_agencies(args: argparse.Namespace) -> int:
+
+    for code, en, mi in agencies(open_from_args(args)):
+        sys.stdout.write(f"{code}\t{en}\t{mi}\n")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
+    "init": cmd_init, "import": cmd_import, "export": cmd_export, "search": cmd_search,
+    "assign": cmd_assign, "stats": cmd_stats, "check": cmd_check, "agencies": cmd_agencies,
+}

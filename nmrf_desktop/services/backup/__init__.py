@@ -1,0 +1,1 @@
+"""The backup wing: making, checking, summarising and restoring backups of the whole record."""

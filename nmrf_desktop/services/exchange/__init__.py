@@ -1,0 +1,1 @@
+"""The exchange wing: signing keys, packs out to laptops, bundles back, the inbox and conflicts."""

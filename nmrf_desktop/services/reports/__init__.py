@@ -1,0 +1,1 @@
+"""The reports wing: report requests, the reads behind them, PDFs, the public export."""

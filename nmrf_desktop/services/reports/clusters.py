@@ -1,0 +1,84 @@
+"""The by-cluster PDF report: the stored overlap clusters in scope, read once, then written."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from pathlib import Path
+
+from sqlalchemy import select
+
+from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.reports.model import ReportMeta
+from nmrf_desktop.reports.pdf_clusters import (
+    KIND,
+    TITLE,
+    ClusterMember,
+    ClusterSection,
+    write_clusters_pdf,
+)
+from nmrf_desktop.services.overlap import ClusterSummary, cluster_summaries
+from nmrf_desktop.services.progress import NO_PROGRESS, Cancelled, Progress
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.services.reports.request import (
+    ReportError,
+    ReportRequest,
+    ReportResult,
+    check_output_file,
+    fingerprint,
+    scope_lines,
+)
+from nmrf_desktop.store import search
+from nmrf_desktop.store.models import Agency
+
+log = logging.getLogger(__name__)
+
+
+def _cycle(cycle: int | None, year: int | None) -> str:
+    if cycle is None:
+        return str(year or "—")
+    return f"{cycle} ({year})" if year else str(cycle)
+
+
+def section_of(c: ClusterSummary) -> ClusterSection:
+    mix = ", ".join(f"{n} {s.replace('_', ' ') if s != 'none' else 'no update'}"
+                    for s, n in c.status_mix)
+    return ClusterSection(c.id, c.country, c.reasons, tuple(
+        ClusterMember(m.reference, m.body, _cycle(m.cycle, m.year), m.excerpt, m.status)
+        for m in c.members), mix)
+
+
+def build_clusters_pdf(record: Record, request: ReportRequest, out: Path,
+                       progress: Progress = NO_PROGRESS) -> ReportResult:
+    """One section per cluster holding a recommendation in the request's scope."""
+    if request.start or request.end:
+        raise ReportError("--from and --to apply to the annual report (--kind annual)")
+    check_output_file(out)
+    filters = request.filters
+    with record.reading() as session:
+        names: dict[str, str] = {code: name for code, name in session.execute(
+            select(Agency.code, Agency.name_en))}
+        if filters.agency and filters.agency not in names:
+            raise ReportError(f"unknown agency {filters.agency!r}; see `nmrf agencies`")
+        ids = None if filters == Filters() else search.search_ids(session, filters)
+        print_ = fingerprint(session)
+    found = cluster_summaries(record, ids=ids)
+    meta = ReportMeta(
+        title=TITLE, subtitle="Recommendations that ask for the same action",
+        scope=scope_lines(filters, names), generated=dt.datetime.now().replace(microsecond=0),
+        fingerprint=print_, author=record.setting("officer_name") or "NMRF Desktop",
+        subject="Overlapping UN human-rights recommendations, by cluster",
+        landscape=request.landscape, total=len(found))
+    progress.start(len(found), "Writing the clusters report")
+    try:
+        count = write_clusters_pdf(meta, (section_of(c) for c in found), out, progress)
+    except Cancelled:
+        log.info("report cancelled; nothing written to %s", out)
+        raise
+    except OSError as exc:
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    progress.finish()
+    return ReportResult(out, sum(c.size for c in found[:count]), print_)
+
+
+__all__ = ["KIND", "build_clusters_pdf"]

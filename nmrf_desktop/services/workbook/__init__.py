@@ -1,0 +1,1 @@
+"""The workbook wing: the XLSX template and progress workbook, exported and imported back."""

@@ -1,0 +1,114 @@
+"""Export use cases: the recommendations matching some filters as the round-trippable template,
+or as the progress workbook (the template plus assignments, actions, progress, evidence)."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from nmrf_desktop.domain.enums import Mechanism, Position, Source
+from nmrf_desktop.domain.records import Filters, RecommendationIn, StateRef
+from nmrf_desktop.importers.template_layout import TemplateRow
+from nmrf_desktop.reports.xlsx_template import write_template
+from nmrf_desktop.reports.xlsx_workbook import write_workbook
+from nmrf_desktop.services.progress import NO_PROGRESS, Progress
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.services.workbook import rows as workbook_rows
+from nmrf_desktop.store import search
+from nmrf_desktop.store.models import (
+    Recommendation,
+    RecommendationState,
+    RecommendationTerm,
+    State,
+    Term,
+)
+
+log = logging.getLogger(__name__)
+
+_CHUNK = 500
+
+
+def export_template(record: Record, filters: Filters, out: Path,
+                    progress: Progress = NO_PROGRESS) -> int:
+    """Write every recommendation matching `filters` to `out`; returns the rows written."""
+    with record.reading() as session:
+        ids = search.search_ids(session, filters)
+        progress.start(len(ids), "Exporting recommendations")
+        count = write_template(_rows(session, ids, progress), out)
+    progress.finish()
+    return count
+
+
+def export_workbook(record: Record, filters: Filters, out: Path,
+                    progress: Progress = NO_PROGRESS, ids: Sequence[str] | None = None
+                    ) -> dict[str, int]:
+    """Write the progress workbook of the recommendations matching `filters` (or of `ids`,
+    in search order, when given: a selection); returns the rows written per sheet."""
+    with record.reading() as session:
+        found = search.search_ids(session, filters)
+        if ids is not None:
+            wanted = set(ids)
+            found = [i for i in found if i in wanted]
+        progress.start(len(found) * 5, "Exporting the workbook")
+        counts = write_workbook(_rows(session, found, progress), {
+            name: _sheet(session, found, read, progress)
+            for name, read in workbook_rows.BY_RECOMMENDATIONS.items()}, out)
+    progress.finish()
+    return counts
+
+
+def _sheet(session: Session, ids: Sequence[str], read: workbook_rows.Reader,
+           progress: Progress) -> Iterator[list[object]]:
+    seen: set[str] = set()  # an action or evidence answering several recommendations
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        for key, values in read(session, chunk):
+            if key not in seen:
+                seen.add(key)
+                yield values
+        progress.advance(len(chunk))
+
+
+def _rows(session: Session, ids: Sequence[str], progress: Progress) -> Iterator[TemplateRow]:
+    r = Recommendation
+    for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
+        base = {row.id: row for row in session.execute(select(
+            r.id, r.reference, r.source, r.source_id, r.text, r.country,
+            r.mechanism, r.body, r.position, r.upr_session, r.cycle, r.year, r.published_on,
+            r.document_symbol, r.paragraph, r.action_category, r.te_tiriti, r.withdrawn,
+        ).where(r.id.in_(chunk)))}
+        lists: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        for rid, name, group in session.execute(
+            select(RecommendationState.recommendation_id, State.name, State.regional_group)
+            .join(State, State.id == RecommendationState.state_id)
+            .where(RecommendationState.recommendation_id.in_(chunk)).order_by(State.name)
+        ):
+            lists[rid]["states"].append(StateRef(name, group))
+        for rid, kind, label in session.execute(
+            select(RecommendationTerm.recommendation_id, Term.kind, Term.label)
+            .join(Term, Term.id == RecommendationTerm.term_id)
+            .where(RecommendationTerm.recommendation_id.in_(chunk)).order_by(Term.label)
+        ):
+            lists[rid][kind].append(label)
+        for rid in chunk:
+            b, links = base[rid], lists[rid]
+            rec = RecommendationIn(
+                source=Source(b.source), source_id=b.source_id, text=b.text,
+                country=b.country, mechanism=Mechanism(b.mechanism), body=b.body,
+                position=Position(b.position) if b.position else None,
+                upr_session=b.upr_session, cycle=b.cycle, year=b.year,
+                published_on=b.published_on, document_symbol=b.document_symbol,
+                paragraph=b.paragraph, action_category=b.action_category,
+                te_tiriti=bool(b.te_tiriti), withdrawn=bool(b.withdrawn),
+                reference=b.reference, states=tuple(links["states"]),
+                themes=tuple(links["theme"]), groups=tuple(links["group"]),
+                sdgs=tuple(links["sdg"]),
+            )
+            yield TemplateRow(rid, rec)
+        progress.advance(len(chunk))

@@ -1,0 +1,1 @@
+"""The backup wing of the window: one app per record, backups, the start-up check, restore."""

@@ -1,0 +1,1 @@
+"""Browsing the record: search box, filter panel, the lazy table, detail pane and overview."""

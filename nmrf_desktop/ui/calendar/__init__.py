@@ -1,0 +1,1 @@
+"""The calendar wing of the window: the reporting calendar tab."""

@@ -1,0 +1,1 @@
+"""The dashboard wing of the window: the coordinator's dashboard across agencies."""

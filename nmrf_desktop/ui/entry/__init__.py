@@ -1,0 +1,1 @@
+"""Recording work: the action and progress dialogs, evidence, picking, undo and redo."""

@@ -1,0 +1,165 @@
+"""Wires the pack and bundle windows into the main window: menu, badge, inbox and conflicts tabs."""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QDialog, QMenu, QVBoxLayout
+
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.exchange import (
+    ConflictsView,
+    ExportBundleDialog,
+    ExportPacksDialog,
+    InboxView,
+    KeysView,
+    PackImporter,
+    UnsentBadge,
+)
+from nmrf_desktop.ui.window.hub import Hub
+
+if TYPE_CHECKING:
+    from nmrf_desktop.ui.window.main_window import MainWindow
+
+log = logging.getLogger(__name__)
+_T = QCoreApplication.translate
+_C = "Exchange"
+
+
+class ExchangeHub(Hub):
+    """Everything about packs and bundles that the main window shows, for either role."""
+
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        runner = window.runner
+        self.badge = UnsentBadge(runner, None, window)
+        self.badge.clicked.connect(self.export_bundle)
+        window.statusBar().addPermanentWidget(self.badge)
+        self.inbox = InboxView(runner, None, window)
+        self.conflicts = ConflictsView(runner, None, window)
+        self.inbox.bundlesImported.connect(lambda _results: self._after_merge())
+        self.conflicts.resolved.connect(lambda _info: window.refresh_after_edit())
+        self._inbox_tab = window.tabs.addTab(self.inbox, _T(_C, "Bundle Inbox"))
+        self._conflicts_tab = window.tabs.addTab(self.conflicts, _T(_C, "Conflicts"))
+        self._keys_dialog: QDialog | None = None
+        self._importer: PackImporter | None = None
+        self.menu = _make_menu(window)
+        window.menuBar().insertMenu(window.window_actions.coordinator_menu.menuAction(),
+                                    self.menu)
+        self.officer_actions = (
+            self._add(_T(_C, "&Export Update Bundle…"), self.export_bundle, "Ctrl+Shift+E",
+                      _T(_C, "Write every unsent change to one signed file for the "
+                             "secretariat")),
+            self._add(_T(_C, "&Import Pack…"), self.import_pack, "Ctrl+Shift+I",
+                      _T(_C, "Import your agency's signed pack from the secretariat")),
+        )
+        self.menu.addSeparator()
+        self.coordinator_actions = (
+            self._add(_T(_C, "Import &Bundles…"), self.import_bundles, "Ctrl+Shift+B",
+                      _T(_C, "Verify and merge officers' update bundles")),
+            self._add(_T(_C, "Bundle I&nbox"), lambda: self._show(self._inbox_tab), "Ctrl+3",
+                      _T(_C, "Every bundle received: merged, held or rejected, with reasons")),
+            self._add(_T(_C, "&Conflicts"), lambda: self._show(self._conflicts_tab), "Ctrl+4",
+                      _T(_C, "Edits that met newer values: decide which to keep")),
+            self._add(_T(_C, "Signing &Keys…"), self.show_keys, None,
+                      _T(_C, "The key registry: register and revoke officers' keys")),
+            self._add(_T(_C, "Export &Packs…"), self.export_packs, "Ctrl+Shift+K",
+                      _T(_C, "Write a signed pack for every agency with assignments")),
+        )
+        # Officers see export/import and the badge; coordinators the inbox and conflicts.
+        self.for_role(False, actions=self.officer_actions, widgets=(self.badge,))
+        self.for_role(True, actions=self.coordinator_actions,
+                      tabs=(self._inbox_tab, self._conflicts_tab))
+        self.set_coordinator(False)
+
+    def _add(self, text: str, slot, shortcut: str | None, tip: str) -> QAction:  # type: ignore[no-untyped-def]
+        return self.add_command(text, slot, shortcut, tip, self.menu)
+
+    # -- state ------------------------------------------------------------------------
+
+    def opened(self, record: Record) -> None:
+        for view in (self.badge, self.inbox, self.conflicts):
+            view.set_record(record)
+        if self._keys_dialog is not None:
+            self._keys_dialog.close()
+
+    def refresh(self) -> None:
+        """After any local edit: the unsent count changed."""
+        self.badge.refresh()
+
+    def _after_merge(self) -> None:
+        self.conflicts.refresh()
+        self._window.refresh_after_edit()
+
+    def _show(self, tab: int) -> None:
+        self._window.tabs.setCurrentIndex(tab)
+
+    # -- commands ---------------------------------------------------------------------
+
+    def _record(self) -> Record | None:
+        record = self._window.record
+        if record is None:
+            self._window.show_error(_T(_C, "Open a database first."))
+        return record
+
+    def export_bundle(self) -> None:
+        record = self._record()
+        if record is None:
+            return
+        dialog = ExportBundleDialog(self._window.runner, record, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(lambda _result: self.badge.refresh())
+        dialog.open()
+
+    def import_pack(self) -> None:
+        record = self._record()
+        if record is None:
+            return
+        self._importer = PackImporter(self._window.runner, record, self._window)
+        self._importer.imported.connect(lambda _result: self._after_pack())
+        self._importer.choose()
+
+    def _after_pack(self) -> None:
+        self.badge.refresh()
+        self._window.refresh_after_edit()
+
+    def import_bundles(self) -> None:
+        if self._record() is None:
+            return
+        self._show(self._inbox_tab)
+        self.inbox.choose_files()
+
+    def export_packs(self) -> None:
+        record = self._record()
+        if record is None:
+            return
+        dialog = ExportPacksDialog(self._window.runner, record, self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def show_keys(self) -> None:
+        record = self._record()
+        if record is None:
+            return
+        if self._keys_dialog is None:
+            dialog = QDialog(self._window)
+            dialog.setWindowTitle(_T(_C, "Signing Keys"))
+            dialog.setObjectName("keysDialog")
+            dialog.resize(900, 420)
+            view = KeysView(self._window.runner, record, dialog)
+            layout = QVBoxLayout(dialog)
+            layout.addWidget(view)
+            dialog.finished.connect(lambda _r: setattr(self, "_keys_dialog", None))
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            self._keys_dialog = dialog
+        self._keys_dialog.show()
+        self._keys_dialog.raise_()
+
+
+def _make_menu(window: MainWindow) -> QMenu:
+    menu = QMenu(_T(_C, "E&xchange"), window)
+    menu.setObjectName("exchangeMenu")
+    return menu

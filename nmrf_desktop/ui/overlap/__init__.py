@@ -1,0 +1,1 @@
+"""The overlap wing of the window: related recommendations, the clusters tab, decisions."""
