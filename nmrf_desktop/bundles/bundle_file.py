@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from nmrf_desktop.bundles.keys import PublicKey, SigningKey
 from nmrf_desktop.bundles.manifest import BundleManifest, ChangeLine
 from nmrf_desktop.bundles.strict_json import BadDocument
 from nmrf_desktop.faults import crashpoint
+from nmrf_desktop.files import atomic_write
 
 ENVELOPE = "envelope.json"
 CHANGES = "changes.jsonl"
@@ -72,23 +71,15 @@ def write_bundle(out: Path, manifest: BundleManifest, changes: bytes,
     """
     envelope = sign(BUNDLE_TYPE, manifest.to_bytes(), key)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            with zipfile.ZipFile(_ForwardOnly(raw), "w", zipfile.ZIP_STORED) as zf:  # type: ignore[arg-type]
-                zf.writestr(_info(ENVELOPE, zipfile.ZIP_DEFLATED), envelope)
-                zf.writestr(_info(CHANGES, zipfile.ZIP_DEFLATED), changes)
-                for sha, path in evidence_files:
-                    _add_evidence(zf, sha, path)
-            raw.flush()
-            os.fsync(raw.fileno())
+    with atomic_write(out) as raw:
+        with zipfile.ZipFile(_ForwardOnly(raw), "w", zipfile.ZIP_STORED) as zf:  # type: ignore[call-overload]
+            zf.writestr(_info(ENVELOPE, zipfile.ZIP_DEFLATED), envelope)
+            zf.writestr(_info(CHANGES, zipfile.ZIP_DEFLATED), changes)
+            for sha, path in evidence_files:
+                _add_evidence(zf, sha, path)
+        raw.flush()
         crashpoint("bundle-file:written")
-        os.replace(tmp, out)
-        return hashlib.sha256(manifest.to_bytes()).hexdigest()
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return hashlib.sha256(manifest.to_bytes()).hexdigest()
 
 
 class EvidenceDamaged(ValueError):

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +12,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PrivateKey,
     Ed25519PublicKey,
 )
+
+from nmrf_desktop.files import GROUP_READABLE, OWNER_ONLY, atomic_write
 
 
 class KeyProblem(ValueError):
@@ -89,14 +90,10 @@ class SigningKey:
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
             serialization.BestAvailableEncryption(passphrase))
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.name + ".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "wb") as fh:
+        with atomic_write(path, OWNER_ONLY) as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-        path.with_suffix(".pub").write_bytes(self.public.to_pem())
+        with atomic_write(path.with_suffix(".pub"), GROUP_READABLE) as fh:
+            fh.write(self.public.to_pem())
 
     @classmethod
     def load(cls, path: Path, passphrase: bytes) -> SigningKey:

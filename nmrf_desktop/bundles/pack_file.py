@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,6 +19,7 @@ from nmrf_desktop.bundles.envelope import PACK_TYPE, SignatureRejected, open_env
 from nmrf_desktop.bundles.keys import KeyProblem, PublicKey, SigningKey
 from nmrf_desktop.bundles.manifest import FORMAT_VERSION
 from nmrf_desktop.bundles.strict_json import BadDocument, dumps, exact_keys, loads
+from nmrf_desktop.files import atomic_path
 
 ENVELOPE = "envelope.json"
 SIGNER = "signer.pub"
@@ -42,21 +41,12 @@ def write_pack(out: Path, payload: dict[str, Any], key: SigningKey) -> str:
     """Sign and write a pack atomically; return the file's SHA-256."""
     envelope = sign(PACK_TYPE, dumps(payload), key)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
-    tmp = Path(tmp_name)
-    try:
-        with os.fdopen(fd, "wb") as raw:
-            with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
-                zf.writestr(ENVELOPE, envelope)
-                zf.writestr(SIGNER, key.public.to_pem())
-            raw.flush()
-            os.fsync(raw.fileno())
+    with atomic_path(out) as tmp:
+        with tmp.open("wb") as raw, zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.writestr(ENVELOPE, envelope)
+            zf.writestr(SIGNER, key.public.to_pem())
         digest = hashlib.sha256(tmp.read_bytes()).hexdigest()
-        os.replace(tmp, out)
-        return digest
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    return digest
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,9 +7,6 @@ count is a form XObject drawn on every page and defined once the last page is kn
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -18,6 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from nmrf_desktop.files import atomic_path
 from nmrf_desktop.reports.model import ReportMeta
 from nmrf_desktop.reports.pdf_styles import (
     GREY,
@@ -148,12 +146,5 @@ class ReportDoc(BaseDocTemplate):
 
 def write_atomically(out: Path, build: Callable[[str], None]) -> None:
     """Call build(temp_path) and move the result to `out`; on any failure nothing is left."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".part", dir=out.parent)
-    os.close(fd)
-    try:
-        build(tmp)
-        os.replace(tmp, out)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    with atomic_path(out) as tmp:
+        build(str(tmp))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nmrf_desktop.domain.text import looks_like_formula
+from nmrf_desktop.files import GROUP_READABLE, atomic_path
 from nmrf_desktop.importers.template_layout import (
     COLUMNS,
     MECHANISM_LABELS,
@@ -173,13 +173,8 @@ def new_workbook(title: str) -> Workbook:
 
 def save_atomically(wb: Workbook, out: Path) -> None:
     """Save to `out`, replaced whole, never left half-written."""
-    out = Path(out)
-    partial = out.with_name(f".{out.name}.{os.getpid()}.partial")
-    try:
+    with atomic_path(Path(out), GROUP_READABLE) as partial:
         wb.save(partial)
-        os.replace(partial, out)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def write_template(rows: Iterable[TemplateRow], out: Path) -> int:

@@ -11,6 +11,7 @@ from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from nmrf_desktop import paths
+from nmrf_desktop.files import publish
 from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
@@ -86,7 +87,7 @@ def _build(target: Path, source: Path, marker: str, progress: Progress) -> None:
     finally:
         record.close()
     _remove_companions(target)
-    os.replace(building, target)
+    publish(building, target, mode=None)  # public data: the mode the database was made with
     _remove_companions(building)
     log.info("demo database built: %d recommendations, %d lead assignments",
              report.created, assigned["created"])

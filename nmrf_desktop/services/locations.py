@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
@@ -48,3 +49,38 @@ def label(location: Location) -> str:
         return location.name
     url = make_url(location)
     return f"{url.database or '?'} on {url.host or 'localhost'}"
+
+
+class AddressProblem(Enum):
+    """Why text is not a central record's server address."""
+
+    NOT_AN_ADDRESS = "not an address"
+    NOT_POSTGRESQL = "not postgresql://"
+    INCOMPLETE = "no server or no database"
+
+
+def server_url(text: str, password: str = "") -> tuple[str | None, AddressProblem | None]:
+    """(the PostgreSQL URL to open with the password in it, or None; why not).
+
+    Empty text is neither: (None, None). The password goes into the URL only.
+    """
+    text = text.strip()
+    if not text:
+        return None, None
+    try:
+        url = make_url(text)
+    except (ArgumentError, ValueError):  # ValueError: a port that is no number
+        return None, AddressProblem.NOT_AN_ADDRESS
+    if url.get_backend_name() != "postgresql":
+        return None, AddressProblem.NOT_POSTGRESQL
+    try:
+        host, database = url.host, url.database
+        if url.port is not None and not 0 < url.port < 65536:
+            return None, AddressProblem.NOT_AN_ADDRESS
+    except ValueError:
+        return None, AddressProblem.NOT_AN_ADDRESS
+    if not host or not database:
+        return None, AddressProblem.INCOMPLETE
+    if password:
+        url = url.set(password=password)
+    return url.render_as_string(hide_password=False), None

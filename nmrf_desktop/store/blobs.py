@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nmrf_desktop.faults import crashpoint
+from nmrf_desktop.files import publish
 from nmrf_desktop.hashing import file_sha256
 
 CHUNK = 1 << 20
@@ -55,7 +56,6 @@ class BlobStore:
                     digest.update(block)
                     out.write(block)
                 out.flush()
-                os.fsync(out.fileno())
             crashpoint("blob:written")
             sha = digest.hexdigest()
             final = self.path_for(sha)
@@ -63,8 +63,7 @@ class BlobStore:
                 tmp.unlink()
                 return StoredBlob(sha, size, final, True)
             final.parent.mkdir(parents=True, exist_ok=True)
-            os.replace(tmp, final)
-            _fsync_dir(final.parent)
+            publish(tmp, final)
             return StoredBlob(sha, size, final, False)
         except BaseException:
             tmp.unlink(missing_ok=True)
@@ -73,13 +72,3 @@ class BlobStore:
     def verify(self, sha256: str) -> bool:
         path = self.path_for(sha256)
         return path.is_file() and file_sha256(path) == sha256
-
-
-def _fsync_dir(folder: Path) -> None:
-    if os.name != "posix":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import (
@@ -20,12 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from nmrf_desktop.domain.changes import Changed
 from nmrf_desktop.domain.enums import AssignmentRole
 from nmrf_desktop.services import assigning
 from nmrf_desktop.services.facets import AgencyChoice
-
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +81,7 @@ class AssignDialog(QDialog):
 class CoordinatorTools(QObject):
     """The Coordinator menu's commands, run on the worker, reported in the status bar."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Shell) -> None:
         super().__init__(window)
         self._window = window
 
@@ -93,18 +91,19 @@ class CoordinatorTools(QObject):
         if record is None:
             return
         ids = window.selected_ids()
-        dialog = AssignDialog(window.agencies, len(ids), window.model.rowCount(), window)
+        dialog = AssignDialog(window.agencies, len(ids), window.shown_count(), window)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         agency, role = str(dialog.agency.currentData()), dialog.role()
-        filters = window.model.filters
+        filters = window.shown_filters()
         chosen = ids if dialog.selection.isChecked() else None
         window.run_write(
             lambda: assigning.assign(record, agency, role, filters=filters, ids=chosen),
             lambda result: self.tr("Assigned {0} recommendations to {1} as {2} ({3} new, "
                                    "{4} changed).").format(result["matched"], agency,
                                                            role.value, result["created"],
-                                                           result["changed"]))
+                                                           result["changed"]),
+            Changed.ASSIGNMENTS)
 
     def lead_defaults(self) -> None:
         window = self._window
@@ -119,7 +118,8 @@ class CoordinatorTools(QObject):
         window.run_write(lambda: assigning.assign_lead_defaults(record),
                          lambda result: self.tr("Lead defaults applied: {0} assignments "
                                                 "created, {1} changed.").format(
-                             result["created"], result["changed"]))
+                             result["created"], result["changed"]),
+                         Changed.ASSIGNMENTS)
 
     def flag_te_tiriti(self, relevant: bool = True) -> None:
         window = self._window
@@ -134,4 +134,5 @@ class CoordinatorTools(QObject):
             lambda changed: (self.tr("{0} recommendations flagged as relevant to Te Tiriti.")
                              if relevant else
                              self.tr("Te Tiriti flag cleared on {0} recommendations.")
-                             ).format(changed))
+                             ).format(changed),
+            Changed.RECOMMENDATIONS)

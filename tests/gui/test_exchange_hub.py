@@ -6,6 +6,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QDialog
 
+from nmrf_desktop.domain.changes import ACTION_ENTRY
 from nmrf_desktop.domain.entry import ActionDraft
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.services import entry
@@ -32,7 +33,7 @@ def test_officer_sees_export_import_and_the_badge(qtbot, window: MainWindow,  # 
     rec = search_recommendations(record, Filters(text="Maori"), limit=1)[0]
     entry.create_action(record, ActionDraft(title="Kaupapa Māori plan", agency="MOJ",
                                             recommendation_ids=(rec.id,)))
-    window.refresh_after_edit()
+    window.did_change(ACTION_ENTRY)
     qtbot.waitUntil(lambda: "1 unsent" in hub.badge.text(), timeout=10_000)
     hub.officer_actions[0].trigger()  # Export Update Bundle…
     dialogs = [w for w in window.findChildren(QDialog) if w.isVisible()]

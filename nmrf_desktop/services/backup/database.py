@@ -10,6 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
+from nmrf_desktop.files import fsync_dir, fsync_file
 from nmrf_desktop.services.exchange.keys import CENTRAL_KEY, LAPTOP_KEY
 
 STAMP = "%Y%m%dT%H%M%S%fZ"
@@ -103,19 +104,9 @@ def key_settings(database: Path) -> dict[str, str]:
 
 
 def fsync(path: Path) -> None:
-    with path.open("rb") as fh:
-        os.fsync(fh.fileno())
+    """Flush a file and the folder holding it to the disk."""
+    fsync_file(path)
     fsync_dir(path.parent)
-
-
-def fsync_dir(folder: Path) -> None:
-    if os.name == "nt":
-        return
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def fsync_dirs(folders: Iterable[Path]) -> None:

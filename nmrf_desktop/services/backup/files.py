@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from nmrf_desktop.files import fsync_dir
 from nmrf_desktop.hashing import file_sha256
-from nmrf_desktop.services.backup.database import FSYNC_THREADS, fsync_dir, fsync_dirs
+from nmrf_desktop.services.backup.database import FSYNC_THREADS, fsync_dirs
 from nmrf_desktop.services.backup.manifest import (
     MANIFEST,
     FileEntry,

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from nmrf_desktop.faults import crashpoint
+from nmrf_desktop.files import fsync_dir
 from nmrf_desktop.hashing import file_sha256
 from nmrf_desktop.policy import value as setting
 from nmrf_desktop.services.backup import files
@@ -22,7 +23,6 @@ from nmrf_desktop.services.backup.database import (
     STAMP,
     copy,
     evidence_names,
-    fsync_dir,
     is_sqlite_file,
     key_settings,
     quick_check,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import threading
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
@@ -28,9 +28,7 @@ from nmrf_desktop.ui.backup.checks import (
 from nmrf_desktop.ui.backup.messages import contents_text, restore_button_of
 from nmrf_desktop.ui.window import state as window_state
 from nmrf_desktop.ui.window.settings_dialog import SettingsDialog, user_source
-
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
@@ -41,7 +39,7 @@ DAILY_CHECK_MS = 60 * 60 * 1000  # look once an hour whether a day has passed
 class SafetyHub(QObject):
     """Guards, backs up and checks the databases the window opens."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Shell) -> None:
         super().__init__(window)
         self.setObjectName("safetyHub")
         self._window = window
@@ -91,7 +89,7 @@ class SafetyHub(QObject):
             return
         log.warning("no File menu found for Settings…")
 
-    # -- opening: called on the worker by MainWindow's open job --------------------------
+    # -- opening: called on the worker by Shell's open job --------------------------
 
     def open_record(self, target: Path | str) -> Record:
         """Policy, lock, quick_check, then open: the open job's replacement for open_record.
@@ -147,7 +145,7 @@ class SafetyHub(QObject):
             elif guard is not None:
                 self._guard = guard
         if old is not None and old is not self._guard:
-            # Queued after MainWindow's close of the old record: unlocked once it is closed.
+            # Queued after Shell's close of the old record: unlocked once it is closed.
             self._run(lambda: self._leave(old, back_up=True))
         self._daily()
 
@@ -160,7 +158,7 @@ class SafetyHub(QObject):
         finally:
             guard.release()
 
-    # -- failures: MainWindow._open_failed asks here first -------------------------------
+    # -- failures: Shell._open_failed asks here first -------------------------------
 
     def open_failed(self, exc: BaseException) -> bool:
         """Show the refusal or the restore offer for a failed open; False = not ours."""
@@ -252,7 +250,7 @@ class SafetyHub(QObject):
         return False
 
     def _closing(self) -> None:
-        """Before MainWindow.closeEvent: close the record, back it up, then unlock."""
+        """Before Shell.closeEvent: close the record, back it up, then unlock."""
         with self._lock:
             guard, self._guard = self._guard, None
         if guard is None:

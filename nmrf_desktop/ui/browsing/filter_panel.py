@@ -262,6 +262,18 @@ class FilterPanel(QScrollArea):
             self._restoring = False
         self.changed.emit()
 
+    def show_only(self, agency: str, body: str, status: str) -> None:
+        """Filter to one agency's recommendations and, when given, one body and one status."""
+        self.clear()
+        self.mine.setChecked(False)
+        self.agency.setCurrentIndex(max(0, self.agency.findData(agency)))
+        for name, wanted in (("bodies", body), ("statuses", status)):
+            facet = self.lists[name]
+            for i in range(facet.count()):
+                item = facet.item(i)
+                if wanted and item.data(Qt.ItemDataRole.UserRole) == wanted:
+                    item.setCheckState(Qt.CheckState.Checked)
+
     def _mine_toggled(self, checked: bool) -> None:
         self.agency.setEnabled(not checked)
         self._emit()

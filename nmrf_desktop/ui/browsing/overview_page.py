@@ -103,6 +103,11 @@ class OverviewPage(QWidget):
         self.agency.setCurrentIndex(max(0, self.agency.findData(default)))
         self.agency.blockSignals(False)
 
+    def choose(self, agency: str, months: int) -> None:
+        """Show one agency's figures (all agencies: ""), stale after `months`."""
+        self.months.setValue(months)
+        self.agency.setCurrentIndex(max(0, self.agency.findData(agency)))
+
     def chosen_agency(self) -> str | None:
         return str(self.agency.currentData() or "") or None
 

@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QMenu
 
 from nmrf_desktop.services import dashboard
@@ -15,9 +14,7 @@ from nmrf_desktop.ui.calendar.page import CalendarPage
 from nmrf_desktop.ui.dashboard.page import DashboardPage
 from nmrf_desktop.ui.exchange.common import guarded
 from nmrf_desktop.ui.window.hub import Hub
-
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
@@ -27,7 +24,7 @@ _C = "Dashboard"
 class DashboardHub(Hub):
     """The Dashboard and Calendar tabs, for coordinators: built once, shown by role."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Shell) -> None:
         super().__init__(window)
         self.page = DashboardPage(window)
         self.calendar = CalendarPage(window.runner, window)
@@ -47,8 +44,8 @@ class DashboardHub(Hub):
                       tabs=(self._tab, self._calendar_tab))
         self.page.requested.connect(self.refresh)
         self.page.listRequested.connect(self.open_list)
-        self.page.inboxRequested.connect(lambda: self._show_exchange("inbox"))
-        self.page.conflictsRequested.connect(lambda: self._show_exchange("conflicts"))
+        self.page.inboxRequested.connect(lambda: self._show_tab("bundleInbox"))
+        self.page.conflictsRequested.connect(lambda: self._show_tab("conflictsView"))
         self.page.calendarRequested.connect(self.show_calendar)
         self.calendar.recommendationActivated.connect(window.open_recommendation)
         self.calendar.changed.connect(self.refresh)
@@ -109,11 +106,13 @@ class DashboardHub(Hub):
         self._window.statusBar().showMessage(
             _T(_C, "The dashboard could not be read: {0}").format(exc), 8000)
 
-    def _show_exchange(self, which: str) -> None:
-        exchange = getattr(self._window, "exchange", None)
-        widget = getattr(exchange, which, None)
-        if widget is not None:
-            self._window.tabs.setCurrentWidget(widget)
+    def _show_tab(self, name: str) -> None:
+        """Show the window's tab whose page has this object name (the exchange wing's)."""
+        tabs = self._window.tabs
+        for i in range(tabs.count()):
+            if tabs.widget(i).objectName() == name:
+                tabs.setCurrentIndex(i)
+                return
 
     def open_list(self, agency: str, body: str, status: str, stale: bool) -> None:
         """Open the recommendations a count stands for.
@@ -121,21 +120,7 @@ class DashboardHub(Hub):
         Stale counts open the overview (its list of items with no recent update, for that
         agency); the other counts open the recommendations list filtered to them.
         """
-        window = self._window
         if stale:
-            overview = window.overview
-            overview.months.setValue(self.page.months.value())
-            overview.agency.setCurrentIndex(max(0, overview.agency.findData(agency)))
-            window.show_overview()
-            return
-        panel = window.filter_panel
-        panel.clear()
-        panel.mine.setChecked(False)
-        panel.agency.setCurrentIndex(max(0, panel.agency.findData(agency)))
-        for name, wanted in (("bodies", body), ("statuses", status)):
-            facet = panel.lists[name]
-            for i in range(facet.count()):
-                item = facet.item(i)
-                if wanted and item.data(Qt.ItemDataRole.UserRole) == wanted:
-                    item.setCheckState(Qt.CheckState.Checked)
-        window.show_list()
+            self._window.show_stale(agency, self.page.months.value())
+        else:
+            self._window.show_filtered_list(agency, body, status)

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import logging
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog
 
+from nmrf_desktop.domain.changes import ACTION_ENTRY, EVIDENCE_ENTRY, PROGRESS_ENTRY, Changed
 from nmrf_desktop.domain.entry import EvidenceRecord
 from nmrf_desktop.services import workspace
 from nmrf_desktop.services.entry import attach_file
 from nmrf_desktop.ui.entry.action_dialog import ActionDialog, ActionSaved
 from nmrf_desktop.ui.entry.undo import AddProgressCommand, CreateActionCommand, EditActionCommand
 from nmrf_desktop.ui.entry.update_dialog import UpdateDialog
-
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
 
@@ -26,16 +24,16 @@ log = logging.getLogger(__name__)
 class Editing(QObject):
     """Opens the dialogs, records what they saved on the undo stack, refreshes the window."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Shell) -> None:
         super().__init__(window)
         self._window = window
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undoStack")
         self.max_bytes: int | None = None  # the evidence cap (None: the setting's default)
 
-    def _common(self) -> tuple:  # type: ignore[type-arg]
+    def _common(self, changes: Changed) -> tuple:  # type: ignore[type-arg]
         w = self._window
-        return (w.runner, w.record, w.refresh_after_edit, w.show_error)
+        return (w.runner, w.record, lambda: w.did_change(changes), w.show_error)
 
     def _own_agency(self) -> str:
         return self._window.profile.agency
@@ -79,11 +77,12 @@ class Editing(QObject):
 
     def _action_saved(self, result: ActionSaved) -> None:
         if result.before is None:
-            command = CreateActionCommand(result.after, *self._common())
+            command = CreateActionCommand(result.after, *self._common(ACTION_ENTRY))
         else:
-            command = EditActionCommand(result.before, result.after, *self._common())
+            command = EditActionCommand(result.before, result.after,
+                                        *self._common(ACTION_ENTRY))
         self.undo_stack.push(command)
-        self._window.refresh_after_edit()
+        self._window.did_change(ACTION_ENTRY)
 
     # -- progress updates ---------------------------------------------------------------
 
@@ -104,8 +103,9 @@ class Editing(QObject):
         return dialog
 
     def _update_saved(self, update: object, reference: str) -> None:
-        self.undo_stack.push(AddProgressCommand(update, reference, *self._common()))
-        self._window.refresh_after_edit()
+        self.undo_stack.push(AddProgressCommand(update, reference,
+                                                *self._common(PROGRESS_ENTRY)))
+        self._window.did_change(PROGRESS_ENTRY)
 
     # -- evidence on the recommendation -------------------------------------------------
 
@@ -135,4 +135,4 @@ class Editing(QObject):
             return [attach_file(record, p, agency=agency, recommendation_id=rec_id,
                                 max_bytes=limit) for p in paths]
         window.run_write(job, lambda done: self.tr("Attached {0} evidence files.").format(
-            len(done)))
+            len(done)), EVIDENCE_ENTRY)

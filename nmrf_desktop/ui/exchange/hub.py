@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu, QVBoxLayout
 
+from nmrf_desktop.domain.changes import MERGED, PACK_IMPORTED, Changed
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.exchange import (
     ConflictsView,
@@ -20,9 +20,7 @@ from nmrf_desktop.ui.exchange import (
     UnsentBadge,
 )
 from nmrf_desktop.ui.window.hub import Hub
-
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
@@ -32,7 +30,7 @@ _C = "Exchange"
 class ExchangeHub(Hub):
     """Everything about packs and bundles that the main window shows, for either role."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Shell) -> None:
         super().__init__(window)
         runner = window.runner
         self.badge = UnsentBadge(runner, None, window)
@@ -41,7 +39,8 @@ class ExchangeHub(Hub):
         self.inbox = InboxView(runner, None, window)
         self.conflicts = ConflictsView(runner, None, window)
         self.inbox.bundlesImported.connect(lambda _results: self._after_merge())
-        self.conflicts.resolved.connect(lambda _info: window.refresh_after_edit())
+        self.conflicts.resolved.connect(lambda _info: window.did_change(MERGED))
+        window.changed.connect(self._changed)
         self._inbox_tab = window.tabs.addTab(self.inbox, _T(_C, "Bundle Inbox"))
         self._conflicts_tab = window.tabs.addTab(self.conflicts, _T(_C, "Conflicts"))
         self._keys_dialog: QDialog | None = None
@@ -86,13 +85,14 @@ class ExchangeHub(Hub):
         if self._keys_dialog is not None:
             self._keys_dialog.close()
 
-    def refresh(self) -> None:
-        """After any local edit: the unsent count changed."""
-        self.badge.refresh()
+    def _changed(self, changes: Changed) -> None:
+        """A write changed the exchange (a local edit adds to the unsent count)."""
+        if changes.affects(Changed.EXCHANGE):
+            self.badge.refresh()
 
     def _after_merge(self) -> None:
         self.conflicts.refresh()
-        self._window.refresh_after_edit()
+        self._window.did_change(MERGED)
 
     def _show(self, tab: int) -> None:
         self._window.tabs.setCurrentIndex(tab)
@@ -123,8 +123,7 @@ class ExchangeHub(Hub):
         self._importer.choose()
 
     def _after_pack(self) -> None:
-        self.badge.refresh()
-        self._window.refresh_after_edit()
+        self._window.did_change(PACK_IMPORTED)
 
     def import_bundles(self) -> None:
         if self._record() is None:
@@ -159,7 +158,7 @@ class ExchangeHub(Hub):
         self._keys_dialog.raise_()
 
 
-def _make_menu(window: MainWindow) -> QMenu:
+def _make_menu(window: Shell) -> QMenu:
     menu = QMenu(_T(_C, "E&xchange"), window)
     menu.setObjectName("exchangeMenu")
     return menu

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog
 
+from nmrf_desktop.domain.changes import ACTION_ENTRY, Changed
 from nmrf_desktop.services import overlap
 from nmrf_desktop.services.overlap import ClusterSummary, Related, UpdateReport
 from nmrf_desktop.services.progress import Cancelled
@@ -17,9 +17,7 @@ from nmrf_desktop.ui.entry.undo import CreateActionCommand
 from nmrf_desktop.ui.exchange.common import JobProgress
 from nmrf_desktop.ui.overlap.clusters_view import ClustersView
 from nmrf_desktop.ui.window.hub import Hub
-
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
@@ -29,7 +27,7 @@ _C = "Overlap"
 class OverlapHub(Hub):
     """Related recommendations in the detail pane, the clusters tab, and detection runs."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Shell) -> None:
         super().__init__(window)
         self._progress: QProgressDialog | None = None
         self._job: JobProgress | None = None
@@ -63,6 +61,7 @@ class OverlapHub(Hub):
         self.view.changed.connect(window.reload_detail)
         window.databaseOpened.connect(lambda _path: self.opened())
         window.tabs.currentChanged.connect(self._tab_changed)
+        window.changed.connect(self._changed)
         # The coordinator menu is hidden until the role is known, so that showing it for a
         # coordinator is a change we hear about.
         menu.menuAction().setVisible(window.profile.is_coordinator)
@@ -86,6 +85,11 @@ class OverlapHub(Hub):
         if changed:  # the related list shows the coordinator's buttons, or not
             self._window.reload_detail()
         return changed
+
+    def _changed(self, changes: Changed) -> None:
+        """Clusters show their members' actions, and the decisions taken on them."""
+        if changes.affects(Changed.OVERLAP | Changed.ACTIONS):
+            self.view.refresh()
 
     def _tab_changed(self, index: int) -> None:
         if index == self._tab:
@@ -157,8 +161,7 @@ class OverlapHub(Hub):
         self._window.statusBar().showMessage(
             _T(_C, "Overlaps found: {0} recommendations read, {1} new or changed.").format(
                 report.indexed, report.added + report.changed), 8000)
-        self.view.refresh()
-        self._window.reload_detail()
+        self._window.did_change(Changed.OVERLAP)
 
     def _find_failed(self, exc: BaseException) -> None:
         self._end_progress()
@@ -181,7 +184,7 @@ class OverlapHub(Hub):
         dialog = ActionDialog(window.runner, record, window.agencies, agency,
                               link_ids=cluster.member_ids,
                               can_choose_agency=window.profile.is_coordinator,
-                              max_bytes=window.editing.max_bytes, parent=window)
+                              max_bytes=window.evidence_limit, parent=window)
         dialog.setWindowTitle(_T(_C, "New Action for {0} Overlapping Recommendations")
                               .format(cluster.size))
         dialog.saved.connect(self._action_saved)
@@ -192,8 +195,7 @@ class OverlapHub(Hub):
 
     def _action_saved(self, result: ActionSaved) -> None:
         window = self._window
-        window.editing.undo_stack.push(CreateActionCommand(
-            result.after, window.runner, window.record, window.refresh_after_edit,
-            window.show_error))
-        window.refresh_after_edit()
-        self.view.refresh()
+        window.undo_stack.push(CreateActionCommand(
+            result.after, window.runner, window.record,
+            lambda: window.did_change(ACTION_ENTRY), window.show_error))
+        window.did_change(ACTION_ENTRY)

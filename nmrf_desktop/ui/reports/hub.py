@@ -7,7 +7,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -50,9 +49,7 @@ from nmrf_desktop.ui.exchange.common import (
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.hub import Hub
-
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
@@ -68,6 +65,7 @@ _KIND_TITLES = (
     QT_TRANSLATE_NOOP("ReportDialog", "Te Tiriti o Waitangi lens"),
     QT_TRANSLATE_NOOP("ReportDialog", "Annual report to Ministers"),
     QT_TRANSLATE_NOOP("ReportDialog", "Thematic list of recommendations"),
+    QT_TRANSLATE_NOOP("ReportDialog", "Overlapping recommendations by cluster"),
 )
 
 
@@ -264,7 +262,7 @@ class ReportDialog(QDialog):
 class ReportsHub(Hub):
     """Adds the report commands to the window's File menu and opens their dialogs."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Shell) -> None:
         super().__init__(window)
         self.dialog: ReportDialog | None = None
         self.pdf_action = self._add(_T(_C, "&Print / Export PDF…"), PDF, "Ctrl+P",
@@ -292,7 +290,7 @@ class ReportsHub(Hub):
         if record is None:
             window.show_error(_T(_C, "Open a database first."))
             return None
-        filters = window.filter_panel.filters(window.search_box.text().strip())
+        filters = window.current_filters()
         dialog = ReportDialog(window.runner, record, fmt, filters, window.selected_ids(),
                               window.profile.agency, window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)

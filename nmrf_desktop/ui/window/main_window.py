@@ -10,14 +10,14 @@ import gc
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
     QFileDialog,
     QLabel,
-    QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QTabWidget,
@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
 )
 
 from nmrf_desktop import policy
+from nmrf_desktop.domain.changes import IN_DETAIL, IN_OVERVIEW, IN_TABLE, Changed
+from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.services import locations
 from nmrf_desktop.services.demo import ensure_demo_database
 from nmrf_desktop.services.facets import AgencyChoice
@@ -50,19 +52,15 @@ from nmrf_desktop.ui.window.menus import install_menus
 from nmrf_desktop.ui.window.results import SEARCH_DEBOUNCE_MS, ResultsBrowser
 from nmrf_desktop.ui.window.server_dialog import ServerDialog
 from nmrf_desktop.ui.window.session import WorkspaceSession
+from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
 
 __all__ = ["SEARCH_DEBOUNCE_MS", "MainWindow"]
 
 
-class MainWindow(QMainWindow):
+class MainWindow(Shell):
     """One open database, browsed through search and a lazily filled table."""
-
-    # The path of the database now shown, once it is open.
-    databaseOpened = Signal(str)
-    # A database could not be opened: the message shown to the user.
-    openFailed = Signal(str)
 
     # What the window shows, made by window_widgets.build.
     search_box: SearchBox
@@ -109,6 +107,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.results.connect_signals()
+        self.changed.connect(self._refresh_views)
         self._runner.failed.connect(self._show_error)
         self.detail.actionActivated.connect(self.editing.edit_action)
         self.overview.requested.connect(self.session.load_overview)
@@ -210,15 +209,52 @@ class MainWindow(QMainWindow):
         """Read the recommendation shown again (after an edit)."""
         self.results.reload_detail()
 
-    def refresh_after_edit(self) -> None:
-        self.exchange.refresh()
-        self.results.keep_selection()
-        self.model.refresh()
-        self.reload_detail()
-        self.session.load_overview()
+    def did_change(self, changes: Changed) -> None:
+        """A write touched these kinds of record: every view that shows one refreshes."""
+        log.debug("changed: %s", changes)
+        self.changed.emit(changes)
+
+    def _refresh_views(self, changes: Changed) -> None:
+        if changes.affects(IN_TABLE):
+            self.results.keep_selection()
+            self.model.refresh()
+        if changes.affects(IN_DETAIL):
+            self.reload_detail()
+        if changes.affects(IN_OVERVIEW):
+            self.session.load_overview()
 
     def show_list(self) -> None:
         self.tabs.setCurrentIndex(0)
+
+    def current_filters(self) -> Filters:
+        return self.filter_panel.filters(self.search_box.text().strip())
+
+    def shown_count(self) -> int:
+        return self.model.rowCount()
+
+    def shown_filters(self) -> Filters:
+        return self.model.filters
+
+    def show_filtered_list(self, agency: str, body: str, status: str) -> None:
+        self.filter_panel.show_only(agency, body, status)
+        self.show_list()
+
+    def show_stale(self, agency: str, months: int) -> None:
+        self.overview.choose(agency, months)
+        self.show_overview()
+
+    def file_menu(self) -> QMenu:
+        anchor = self.window_actions.profile
+        return next(m for m in (a.menu() for a in self.menuBar().actions())
+                    if isinstance(m, QMenu) and anchor in m.actions())
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self.editing.undo_stack
+
+    @property
+    def evidence_limit(self) -> int | None:
+        return self.editing.max_bytes
 
     def show_overview(self) -> None:
         self.tabs.setCurrentIndex(1)
@@ -226,11 +262,12 @@ class MainWindow(QMainWindow):
     def edit_profile(self) -> None:
         self.session.edit_profile()
 
-    def run_write(self, job, done_message) -> None:  # type: ignore[no-untyped-def]
-        """Run a write on the worker; report in the status bar, then refresh what is shown."""
+    def run_write(self, job, done_message, changes: Changed) -> None:  # type: ignore[no-untyped-def]
+        """Run a write on the worker; report in the status bar, then refresh the views that
+        show what it `changes`."""
         def done(result: object) -> None:
             self.statusBar().showMessage(done_message(result), 8000)
-            self.refresh_after_edit()
+            self.did_change(changes)
 
         def failed(exc: BaseException) -> None:
             log.error("a change could not be saved", exc_info=exc)

@@ -11,30 +11,25 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+
+from nmrf_desktop.services import locations
+from nmrf_desktop.services.locations import AddressProblem
 
 PLACEHOLDER = "postgresql://user@host/database"
 
 
 def server_url(text: str, password: str = "") -> tuple[str | None, str]:
-    """(the URL to open, or None; why not). The password goes into the URL only."""
-    text = text.strip()
-    if not text:
-        return None, ""
-    try:
-        url = make_url(text)
-    except ArgumentError:
+    """(the URL to open, or None; why not, in words). The password goes into the URL only."""
+    url, problem = locations.server_url(text, password)
+    if problem is AddressProblem.NOT_AN_ADDRESS:
         return None, ServerDialog.tr("Not a database address: write it as {0}").format(
             PLACEHOLDER)
-    if url.get_backend_name() != "postgresql":
+    if problem is AddressProblem.NOT_POSTGRESQL:
         return None, ServerDialog.tr("A central record on a server is a postgresql:// address")
-    if not url.host or not url.database:
+    if problem is AddressProblem.INCOMPLETE:
         return None, ServerDialog.tr("Name the server and the database: {0}").format(
             PLACEHOLDER)
-    if password:
-        url = url.set(password=password)
-    return url.render_as_string(hide_password=False), ""
+    return url, ""
 
 
 class ServerDialog(QDialog):

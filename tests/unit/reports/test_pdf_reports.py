@@ -9,7 +9,7 @@ import pypdf
 import pytest
 
 from nmrf_desktop.domain.records import Filters
-from nmrf_desktop.reports.model import ReportKind
+from nmrf_desktop.reports.model import KIND_TITLES, ReportKind
 from nmrf_desktop.services.catalog import search_recommendations
 from nmrf_desktop.services.progress import Cancelled
 from nmrf_desktop.services.record import Record
@@ -76,11 +76,7 @@ def test_each_kind_makes_a_pdf(report_record: Record, tmp_path: Path, kind: str)
     if kind == "annual":
         request.start, request.end = dt.date(2024, 7, 1), dt.date(2025, 6, 30)
     result = build_pdf(report_record, request, out)
-    _reader, text = _check_common(out, {
-        "agency": "Agency progress summary", "body": "Progress by body and cycle",
-        "theme": "Progress by theme and affected group", "tiriti": "Te Tiriti o Waitangi lens",
-        "annual": "Annual report to Ministers",
-        "thematic-list": "Thematic list of recommendations"}[kind])
+    _reader, text = _check_common(out, KIND_TITLES[ReportKind(kind)])
     if kind == "tiriti":
         assert result.recommendations == 3
         assert {ref for ref in _all_references(report_record) if f"{ref} " in text} == \
