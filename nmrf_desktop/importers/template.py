@@ -19,6 +19,7 @@ import warnings
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -44,6 +45,8 @@ log = logging.getLogger(__name__)
 MAX_ENTRIES = 10_000
 MAX_UNPACKED = 1 << 30
 _SOURCES = {s.value: s for s in Source}
+# One worksheet row of openpyxl cells (openpyxl has no type information).
+_Cells = tuple[Any, ...]
 
 
 def identity(country: str, body: str, symbol: str, paragraph: str, text: str) -> str:
@@ -118,8 +121,8 @@ def parse_recommendations(path: Path) -> WorkbookParsed:
     return out
 
 
-def _header(cells: tuple, name: str, by_label: dict[str, Column], columns: tuple[Column, ...],
-            required: tuple[str, ...]) -> list[Column | None]:
+def _header(cells: _Cells, name: str, by_label: dict[str, Column],
+            columns: tuple[Column, ...], required: tuple[str, ...]) -> list[Column | None]:
     """The column of each position in the header row; ImportFailed naming every bad header."""
     problems: list[RowProblem] = []
     header: list[Column | None] = []
@@ -167,7 +170,7 @@ def _sheet_rows(ws, sheet: Sheet, file: str,  # type: ignore[no-untyped-def]
     return out
 
 
-def _cells(cells: tuple, header: list[Column | None], name: str, line: int,
+def _cells(cells: _Cells, header: list[Column | None], name: str, line: int,
            problems: list[RowProblem]) -> RowCells | None:
     """The non-empty, safe cells of one row; None for an empty row."""
     values: dict[str, object] = {}
@@ -193,7 +196,7 @@ def _cells(cells: tuple, header: list[Column | None], name: str, line: int,
     return RowCells(name, line, values, problems, reported)
 
 
-def _record(cells: tuple, header: list[Column | None], name: str, line: int,
+def _record(cells: _Cells, header: list[Column | None], name: str, line: int,
             problems: list[RowProblem]) -> RecommendationIn | None:
     before = len(problems)
     row = _cells(cells, header, name, line, problems)

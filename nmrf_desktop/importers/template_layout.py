@@ -7,6 +7,8 @@ what one writes the other reads back without loss.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
+from typing import TypeVar
 
 from nmrf_desktop.domain.enums import Mechanism, Position, label
 from nmrf_desktop.domain.records import RecommendationIn
@@ -65,7 +67,10 @@ POSITION_LABELS: dict[Position, str] = {p: label(p) for p in Position}
 YES, NO = "Yes", "No"
 
 
-def lookup(labels: dict, extra: dict[str, object]) -> dict[str, object]:
+_E = TypeVar("_E", bound=StrEnum)
+
+
+def lookup(labels: dict[_E, str], extra: dict[str, object]) -> dict[str, object]:
     """Accept a label, the stored value, or either with '_' for spaces, any case."""
     out: dict[str, object] = dict(extra)
     for value, text in labels.items():

@@ -102,4 +102,5 @@ def _text_date(text: str, epoch: dt.datetime) -> dt.date | None:
 def _serial(value: float, epoch: dt.datetime) -> dt.date:
     if not 1 <= value < 2958466:
         raise ValueError(f"{value:g} is not an Excel date serial number")
-    return from_excel(value, epoch).date()
+    moment: dt.datetime = from_excel(value, epoch)  # openpyxl is untyped
+    return moment.date()

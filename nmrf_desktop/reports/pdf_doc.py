@@ -32,7 +32,7 @@ _TOTAL_FORM = "nmrfPageTotal"
 MARGIN = 18 * mm
 
 
-class Bookmark(Flowable):
+class Bookmark(Flowable):  # type: ignore[misc]  # reportlab has no type information
     """Zero-size flowable: marks its page and adds an outline entry at `level`."""
 
     _ZEROSIZE = 1
@@ -51,7 +51,7 @@ class Bookmark(Flowable):
         canv.addOutlineEntry(self.title, self.key, level=self.level, closed=self.level > 0)
 
 
-class ReportDoc(BaseDocTemplate):
+class ReportDoc(BaseDocTemplate):  # type: ignore[misc]  # reportlab: no type information
     """A4 (or landscape A4) with a plain cover page and running header/footer after it."""
 
     def __init__(self, filename: str, meta: ReportMeta) -> None:

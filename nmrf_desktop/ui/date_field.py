@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import cast
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import QCheckBox, QDateEdit, QHBoxLayout, QWidget
@@ -41,7 +42,7 @@ class OptionalDateEdit(QWidget):
     def value(self) -> dt.date | None:
         if not self.enabled.isChecked():
             return None
-        return self.edit.date().toPython()  # type: ignore[no-any-return]
+        return cast(dt.date, self.edit.date().toPython())
 
     def set_value(self, value: dt.date | None) -> None:
         self.enabled.setChecked(value is not None)

@@ -7,6 +7,7 @@ QT_TRANSLATE_NOOP so that lupdate collects them, and translates at display time.
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import cast
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
@@ -14,7 +15,8 @@ from nmrf_desktop.domain import enums
 
 CONTEXT = "Enums"
 
-_LABELS: dict[StrEnum, str] = {
+# QT_TRANSLATE_NOOP returns its text unchanged; the stubs only say `object`.
+_LABELS = cast(dict[StrEnum, str], {
     enums.Mechanism.UPR: QT_TRANSLATE_NOOP("Enums", "UPR"),
     enums.Mechanism.TREATY_BODY: QT_TRANSLATE_NOOP("Enums", "Treaty body"),
     enums.Mechanism.SPECIAL_PROCEDURE: QT_TRANSLATE_NOOP("Enums", "Special procedure"),
@@ -44,7 +46,7 @@ _LABELS: dict[StrEnum, str] = {
     enums.ActionStatus.CANCELLED: QT_TRANSLATE_NOOP("Enums", "Cancelled"),
     enums.AssignmentRole.LEAD: QT_TRANSLATE_NOOP("Enums", "Lead"),
     enums.AssignmentRole.CONTRIBUTING: QT_TRANSLATE_NOOP("Enums", "Contributing"),
-}
+})
 
 
 def label(value: StrEnum) -> str:

@@ -7,6 +7,8 @@ readable. Muted text is the palette's own placeholder colour.
 
 from __future__ import annotations
 
+from typing import cast
+
 from PySide6.QtGui import QColor, QPalette
 from PySide6.QtWidgets import QApplication
 
@@ -43,8 +45,11 @@ def banner_style(kind: str, palette: QPalette | None = None) -> str:
     palette = palette or QApplication.palette()
     window = palette.color(QPalette.ColorRole.Window)
     accent = meaning_colour(kind, palette)
+    # getRgbF gives (r, g, b, a); the stubs only say `object`.
+    rgb = cast(tuple[float, ...], window.getRgbF())[:3]
+    accent_rgb = cast(tuple[float, ...], accent.getRgbF())[:3]
     tint = QColor.fromRgbF(*(w * 0.85 + a * 0.15 for w, a in zip(
-        window.getRgbF()[:3], accent.getRgbF()[:3], strict=True)))
+        rgb, accent_rgb, strict=True)))
     text = palette.color(QPalette.ColorRole.WindowText)
     return (f"background:{tint.name()}; border:1px solid {accent.name()}; "
             f"color:{text.name()};")

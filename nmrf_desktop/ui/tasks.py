@@ -84,7 +84,10 @@ class TaskRunner(QObject):
         if key is not None:
             self._queued[key] = future
         self._set_pending(self._pending + 1)
-        future.add_done_callback(lambda _f, job=job: self._finished(job))
+
+        def finished(_f: Future[T], job: int = job) -> None:
+            self._finished(job)
+        future.add_done_callback(finished)
         return future
 
     def _finished(self, job: int) -> None:

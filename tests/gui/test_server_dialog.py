@@ -57,3 +57,17 @@ def test_an_unreadable_address_is_refused_clearly_and_opens_nothing(
     assert box.text().startswith("not a database address:")
     assert "pw" not in box.text()  # the password never shows
     assert window.database_path == before
+
+
+@pytest.mark.parametrize("address", ["postgresql://coord@db.govt.nz:5x/nmrf",
+                                     "postgresql://coord@db.govt.nz:99999/nmrf", "://nmrf",
+                                     "postgresql+psycopg://coord@:/"])
+def test_an_address_that_cannot_be_read_is_a_problem_not_an_exception(
+        qtbot, address: str) -> None:  # type: ignore[no-untyped-def]
+    url, why = server_url(address)
+    assert url is None and why
+    dialog = ServerDialog()
+    qtbot.addWidget(dialog)
+    qtbot.keyClicks(dialog.address, address)  # every keystroke is checked in a slot
+    assert not dialog.buttons.button(QDialogButtonBox.StandardButton.Open).isEnabled()
+    assert dialog.problem.text()

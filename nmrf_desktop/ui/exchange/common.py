@@ -74,7 +74,7 @@ def guarded(method: Callable[..., Any], *bound: Any) -> Callable[..., None]:
     a strong reference to a widget, the widget would be destroyed on the worker thread.
     `method` must be a bound method of a QObject; `bound` arguments go first.
     """
-    ref = weakref.WeakMethod(method)  # type: ignore[arg-type]
+    ref = weakref.WeakMethod(method)
 
     def call(*args: Any) -> None:
         target = ref()

@@ -14,13 +14,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
-    QDockWidget,
     QFileDialog,
-    QLabel,
     QMenu,
     QMessageBox,
-    QSplitter,
-    QTabWidget,
     QWidget,
 )
 
@@ -35,12 +31,8 @@ from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile
 from nmrf_desktop.ui.assigning import CoordinatorTools
 from nmrf_desktop.ui.backup.hub import SafetyHub
-from nmrf_desktop.ui.browsing.detail_pane import DetailPane
-from nmrf_desktop.ui.browsing.filter_panel import FilterPanel
-from nmrf_desktop.ui.browsing.overview_page import OverviewPage
 from nmrf_desktop.ui.browsing.recommendations_model import RecommendationsModel
-from nmrf_desktop.ui.browsing.recommendations_table import RecommendationsTable, show_about
-from nmrf_desktop.ui.browsing.search_box import SearchBox
+from nmrf_desktop.ui.browsing.recommendations_table import show_about
 from nmrf_desktop.ui.dashboard.hub import DashboardHub
 from nmrf_desktop.ui.entry.editing import Editing
 from nmrf_desktop.ui.exchange.hub import ExchangeHub
@@ -48,32 +40,21 @@ from nmrf_desktop.ui.overlap.hub import OverlapHub
 from nmrf_desktop.ui.reports.hub import ReportsHub
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window import state as window_state, widgets as window_widgets
+from nmrf_desktop.ui.window.frame import Frame
 from nmrf_desktop.ui.window.menus import install_menus
 from nmrf_desktop.ui.window.results import SEARCH_DEBOUNCE_MS, ResultsBrowser
 from nmrf_desktop.ui.window.server_dialog import ServerDialog
 from nmrf_desktop.ui.window.session import WorkspaceSession
-from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
 
 __all__ = ["SEARCH_DEBOUNCE_MS", "MainWindow"]
 
 
-class MainWindow(Shell):
+class MainWindow(Frame):
     """One open database, browsed through search and a lazily filled table."""
 
-    # What the window shows, made by window_widgets.build.
-    search_box: SearchBox
-    count_label: QLabel
-    table: RecommendationsTable
-    detail: DetailPane
-    splitter: QSplitter
-    overview: OverviewPage
-    tabs: QTabWidget
-    filter_panel: FilterPanel
-    filter_dock: QDockWidget
-    loading_label: QLabel
-    profile_label: QLabel
+    exchange: ExchangeHub
 
     def __init__(self, runner: TaskRunner, *, remember_state: bool = True,
                  ask_profile: bool = True, parent: QWidget | None = None) -> None:

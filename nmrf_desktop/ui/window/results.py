@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import (
     QCoreApplication,
     QItemSelection,
@@ -17,12 +15,10 @@ from PySide6.QtCore import (
 
 from nmrf_desktop.services import browsing
 from nmrf_desktop.services.browsing import RecommendationDetail
-
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.frame import Frame
 
 _T = QCoreApplication.translate
-_C = "MainWindow"  # the window's own strings
+_C = "Frame"  # the window's own strings
 
 SEARCH_DEBOUNCE_MS = 40
 
@@ -30,7 +26,7 @@ SEARCH_DEBOUNCE_MS = 40
 class ResultsBrowser(QObject):
     """One query from the search box and filter panel; "N of M"; the selection kept."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: Frame) -> None:
         super().__init__(window)
         self._window = window
         self._keep: list[str] = []

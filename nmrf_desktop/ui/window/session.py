@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject
 from PySide6.QtWidgets import QDialog
@@ -16,15 +15,13 @@ from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile
 from nmrf_desktop.ui.enum_text import agency_name
 from nmrf_desktop.ui.window import state as window_state
+from nmrf_desktop.ui.window.frame import Frame
 from nmrf_desktop.ui.window.menus import WindowActions, coordinator_actions
 from nmrf_desktop.ui.window.profile_dialog import ProfileDialog
 
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
-
 log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
-_C = "MainWindow"  # the words it shows are the main window's
+_C = "Frame"  # the words it shows are the main window's
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +33,7 @@ class _Loaded:
 class WorkspaceSession(QObject):
     """Loads the profile and filter choices of each database opened, and acts on them."""
 
-    def __init__(self, window: MainWindow, *, ask_profile: bool = True,
+    def __init__(self, window: Frame, *, ask_profile: bool = True,
                  remember: bool = True) -> None:
         super().__init__(window)
         self._window = window

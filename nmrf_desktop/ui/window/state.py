@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import cast
 
 from PySide6.QtCore import QByteArray, QSettings
 from PySide6.QtWidgets import QHeaderView, QMainWindow, QSplitter
@@ -45,7 +46,9 @@ def save(window: QMainWindow, splitter: QSplitter, header: QHeaderView) -> None:
 def restore(window: QMainWindow, splitter: QSplitter, header: QHeaderView) -> bool:
     """Apply the saved layout; False when there was none (first run) or it is outdated."""
     store = settings()
-    if int(store.value(LAYOUT_VERSION, 0) or 0) != STATE_VERSION:
+    # an INI file gives the number back as text
+    version = cast("int | str | None", store.value(LAYOUT_VERSION, 0))
+    if int(version or 0) != STATE_VERSION:
         return False
     restored = False
     for key, apply in ((GEOMETRY, window.restoreGeometry),
@@ -72,7 +75,8 @@ def set_last_database(path: str) -> None:
 
 def recent_databases() -> list[str]:
     """Databases opened before, most recent first."""
-    value = settings().value(RECENT_DATABASES, [])
+    # a list, or a single text when only one was stored
+    value = cast("list[object] | str | None", settings().value(RECENT_DATABASES, []))
     if isinstance(value, str):
         value = [value] if value else []
     return [str(v) for v in (value or []) if v]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -20,15 +18,13 @@ from nmrf_desktop.ui.browsing.filter_panel import FilterPanel
 from nmrf_desktop.ui.browsing.overview_page import OverviewPage
 from nmrf_desktop.ui.browsing.recommendations_table import RecommendationsTable
 from nmrf_desktop.ui.browsing.search_box import SearchBox
-
-if TYPE_CHECKING:
-    from nmrf_desktop.ui.window.main_window import MainWindow
+from nmrf_desktop.ui.window.frame import Frame
 
 _T = QCoreApplication.translate
-_C = "MainWindow"  # the window's own strings
+_C = "Frame"  # the window's own strings
 
 
-def build(window: MainWindow) -> None:
+def build(window: Frame) -> None:
     """Make `window`'s widgets (its attributes of the same names) and lay them out."""
     window.search_box = SearchBox(window)
     window.count_label = _count_label(window)
@@ -63,13 +59,13 @@ def build(window: MainWindow) -> None:
     window.setTabOrder(window.table, window.detail)
 
 
-def default_size(window: MainWindow) -> None:
+def default_size(window: Frame) -> None:
     """1280×800, or 90% of the screen where that is smaller (first run)."""
     screen = window.screen().availableGeometry()
     window.resize(min(1280, int(screen.width() * 0.9)), min(800, int(screen.height() * 0.9)))
 
 
-def _count_label(window: MainWindow) -> QLabel:
+def _count_label(window: Frame) -> QLabel:
     """The "N of M recommendations" label, wide enough for the largest count."""
     label = QLabel(window)
     label.setObjectName("countLabel")
@@ -81,7 +77,7 @@ def _count_label(window: MainWindow) -> QLabel:
     return label
 
 
-def _splitter(window: MainWindow) -> QSplitter:
+def _splitter(window: Frame) -> QSplitter:
     """The table above the detail pane."""
     splitter = QSplitter(Qt.Orientation.Vertical, window)
     splitter.setObjectName("mainSplitter")
@@ -94,7 +90,7 @@ def _splitter(window: MainWindow) -> QSplitter:
     return splitter
 
 
-def _tabs(window: MainWindow, browse: QWidget) -> QTabWidget:
+def _tabs(window: Frame, browse: QWidget) -> QTabWidget:
     """Recommendations and Overview; the hubs add the coordinator's tabs."""
     tabs = QTabWidget(window)
     tabs.setObjectName("mainTabs")
@@ -108,7 +104,7 @@ def _tabs(window: MainWindow, browse: QWidget) -> QTabWidget:
     return tabs
 
 
-def _build_status_bar(window: MainWindow) -> None:
+def _build_status_bar(window: Frame) -> None:
     """Shows "Searching…" while a query runs, then the user's role; hubs add theirs after."""
     window.loading_label = QLabel(window)
     window.statusBar().addPermanentWidget(window.loading_label)
