@@ -197,7 +197,7 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/assigning.py" line="+40"/>
+        <location filename="../../nmrf_desktop/ui/assigning.py" line="+38"/>
         <source>Assign to Agency</source>
         <translation type="unfinished"></translation>
     </message>
@@ -253,7 +253,7 @@
 <context>
     <name>Calendar</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/calendar/page.py" line="+69"/>
+        <location filename="../../nmrf_desktop/ui/calendar/page.py" line="+70"/>
         <source>Next periodic report</source>
         <translation type="unfinished"></translation>
     </message>
@@ -502,7 +502,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+40"/>
         <source>Size</source>
         <translation type="unfinished"></translation>
     </message>
@@ -535,7 +535,7 @@
 <context>
     <name>ClustersView</name>
     <message>
-        <location line="+128"/>
+        <location line="+90"/>
         <source>&amp;Find Overlaps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -751,7 +751,7 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="+110"/>
+        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="+115"/>
         <source>Show resolved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -885,7 +885,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Apply Lead Defaults</source>
         <translation type="unfinished"></translation>
     </message>
@@ -900,7 +900,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+10"/>
+        <location line="+11"/>
         <source>Select the recommendations to flag first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -926,7 +926,7 @@
 <context>
     <name>Dashboard</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/dashboard/hub.py" line="+34"/>
+        <location filename="../../nmrf_desktop/ui/dashboard/hub.py" line="+31"/>
         <source>Dashboard</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1093,7 +1093,7 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/browsing/detail_pane.py" line="+49"/>
+        <location filename="../../nmrf_desktop/ui/browsing/detail_pane.py" line="+57"/>
         <source>Recommendation details</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1274,8 +1274,8 @@
 <context>
     <name>Editing</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/entry/editing.py" line="+94"/>
-        <location line="+23"/>
+        <location filename="../../nmrf_desktop/ui/entry/editing.py" line="+93"/>
+        <location line="+24"/>
         <source>Select a recommendation first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1298,7 +1298,7 @@
 <context>
     <name>Enums</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/enum_text.py" line="+18"/>
+        <location filename="../../nmrf_desktop/ui/enum_text.py" line="+20"/>
         <source>UPR</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1473,7 +1473,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/hub.py" line="+45"/>
+        <location filename="../../nmrf_desktop/ui/exchange/hub.py" line="+44"/>
         <source>Bundle Inbox</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1553,12 +1553,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+36"/>
         <source>Open a database first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+44"/>
+        <location line="+43"/>
         <source>Signing Keys</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1935,6 +1935,105 @@ Send each agency its own file.</source>
     </message>
 </context>
 <context>
+    <name>Frame</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/window/results.py" line="+72"/>
+        <source>Filters ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="+49"/>
+        <source>Filters</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0} of {1} recommendations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Searching…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+97"/>
+        <source>This recommendation is no longer in the database.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nmrf_desktop/ui/window/session.py" line="+92"/>
+        <source>Coordinator: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>{0} · officer of {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Role not chosen</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+31"/>
+        <source>Your role could not be saved: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Saved your role and name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>No recent databases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Clear Menu</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="+23"/>
+        <source>Number of recommendations shown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>000,000 of 000,000 recommendations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Views</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recommendations, overview and, for the coordinator, inbox, conflicts and clusters (Ctrl+1 to Ctrl+5)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Recommendations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Your role</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Inbox</name>
     <message>
         <location filename="../../nmrf_desktop/ui/exchange/inbox_detail.py" line="+26"/>
@@ -2068,7 +2167,7 @@ Send each agency its own file.</source>
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/inbox_view.py" line="+79"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_view.py" line="+85"/>
         <source>&amp;Import Bundles…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2166,7 +2265,7 @@ Send each agency its own file.</source>
 <context>
     <name>Keys</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/keys_view.py" line="+58"/>
+        <location filename="../../nmrf_desktop/ui/exchange/keys_view.py" line="+59"/>
         <source>Fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2272,48 +2371,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="+76"/>
-        <source>Number of recommendations shown</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>000,000 of 000,000 recommendations</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+22"/>
-        <source>Views</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Recommendations, overview and, for the coordinator, inbox, conflicts and clusters (Ctrl+1 to Ctrl+5)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Recommendations</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Overview</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../nmrf_desktop/ui/window/results.py" line="+77"/>
-        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="-53"/>
-        <source>Filters</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="+63"/>
-        <source>Your role</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../nmrf_desktop/ui/window/main_window.py" line="+129"/>
+        <location filename="../../nmrf_desktop/ui/window/main_window.py" line="+109"/>
         <source>Opening {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2345,12 +2403,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/results.py" line="-1"/>
-        <source>Filters ({0})</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../nmrf_desktop/ui/window/main_window.py" line="+48"/>
+        <location line="+86"/>
         <source>The change was not saved.
 
 {0}</source>
@@ -2362,22 +2415,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/results.py" line="+5"/>
-        <source>{0} of {1} recommendations</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Searching…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+97"/>
-        <source>This recommendation is no longer in the database.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location filename="../../nmrf_desktop/ui/window/main_window.py" line="+25"/>
+        <location line="+25"/>
         <location line="+9"/>
         <source>NMRF Desktop</source>
         <translation type="unfinished"></translation>
@@ -2617,46 +2655,11 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <source>&lt;h3&gt;NMRF Desktop {0}&lt;/h3&gt;&lt;p&gt;Follow-up of the recommendations New Zealand receives from the UN human-rights system: who leads on each, what has been done, and the evidence.&lt;/p&gt;&lt;p&gt;The demo database holds the real recommendations of New Zealand&apos;s first and second Universal Periodic Reviews (2009, 2014), from UPR Info&apos;s database export. The texts are from UN documents.&lt;/p&gt;</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location filename="../../nmrf_desktop/ui/window/session.py" line="+95"/>
-        <source>Coordinator: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
-        <source>{0} · officer of {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Role not chosen</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+31"/>
-        <source>Your role could not be saved: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
-        <source>Saved your role and name.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+18"/>
-        <source>No recent databases</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>&amp;Clear Menu</source>
-        <translation type="unfinished"></translation>
-    </message>
 </context>
 <context>
     <name>MembersModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="-306"/>
+        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="-287"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2686,7 +2689,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+35"/>
+        <location line="+16"/>
         <source>No update</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2694,7 +2697,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>OptionalDateEdit</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/date_field.py" line="+21"/>
+        <location filename="../../nmrf_desktop/ui/date_field.py" line="+22"/>
         <source>{0}: has a date</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2707,7 +2710,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>Overlap</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overlap/hub.py" line="+42"/>
+        <location filename="../../nmrf_desktop/ui/overlap/hub.py" line="+40"/>
         <source>Overlaps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2732,7 +2735,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+74"/>
+        <location line="+80"/>
         <location line="+11"/>
         <source>Looking for overlapping recommendations…</source>
         <translation type="unfinished"></translation>
@@ -2753,7 +2756,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+9"/>
+        <location line="+8"/>
         <source>Finding overlaps was cancelled; nothing changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2849,7 +2852,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+33"/>
+        <location line="+38"/>
         <source>{0} recommendations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3247,7 +3250,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/reports/hub.py" line="+58"/>
+        <location filename="../../nmrf_desktop/ui/reports/hub.py" line="+62"/>
         <source>Agency progress summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3274,6 +3277,11 @@ Please phone the secretariat and check that they read out the same fingerprint. 
     <message>
         <location line="+1"/>
         <source>Thematic list of recommendations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Overlapping recommendations by cluster</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3438,7 +3446,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>Safety</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/backup/hub.py" line="+48"/>
+        <location filename="../../nmrf_desktop/ui/backup/hub.py" line="+51"/>
         <source>&amp;Back Up Now</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3607,7 +3615,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>ServerDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/server_dialog.py" line="+28"/>
+        <location filename="../../nmrf_desktop/ui/window/server_dialog.py" line="+25"/>
         <source>Not a database address: write it as {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3622,7 +3630,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+10"/>
         <source>Open Central Record on a Server</source>
         <translation type="unfinished"></translation>
     </message>
