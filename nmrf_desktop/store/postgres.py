@@ -30,7 +30,7 @@ from __future__ import annotations
 
 import logging
 
-from sqlalchemy import Connection, Engine, event, text
+from sqlalchemy import Connection, Engine, Table, event, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import DBAPIError
 
@@ -220,7 +220,7 @@ class TransferRefused(Exception):
     """The target cannot take the record (not empty), or the copy did not verify."""
 
 
-def _tables():  # type: ignore[no-untyped-def]
+def _tables() -> list[Table]:
 
     return Base.metadata.sorted_tables
 
@@ -271,15 +271,15 @@ def copy_rows(source: Connection, target: Connection, batch: int = 5000) -> None
     if ranked:
         remove_rank_index(target)
     entries = source.exec_driver_sql(f"SELECT rowid, text, meta FROM {FTS_TABLE}")
-    while rows := entries.fetchmany(batch):
+    while fts_rows := entries.fetchmany(batch):
         if target.dialect.name == "postgresql":
             target.exec_driver_sql(
                 f"INSERT INTO {FTS_TABLE} (rowid, text, meta) VALUES (%s, %s, %s)",
-                [tuple(r) for r in rows])
+                [tuple(r) for r in fts_rows])
         else:
             target.exec_driver_sql(
                 f"INSERT INTO {FTS_TABLE} (rowid, text, meta) VALUES (?, ?, ?)",
-                [tuple(r) for r in rows])
+                [tuple(r) for r in fts_rows])
     if ranked:
         install_rank_index(target)
     if target.dialect.name == "postgresql":
