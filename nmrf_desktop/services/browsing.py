@@ -11,10 +11,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import StrEnum
 from itertools import chain
+from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, UnaryExpression, case, func, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import SQLCoreOperations
 
 from nmrf_desktop.domain.entry import ActionRecord, EvidenceRecord, ProgressRecord
 from nmrf_desktop.domain.enums import Position
@@ -118,13 +120,13 @@ class RecommendationDetail:
     evidence: tuple[EvidenceItem, ...] = ()  # attached to the recommendation itself
 
 
-def _sort_columns(key: SortKey, descending: bool) -> list:  # type: ignore[type-arg]
+def _sort_columns(key: SortKey, descending: bool) -> list[UnaryExpression[Any]]:
     r = Recommendation
     position_rank = case(
         {Position.SUPPORTED.value: 0, Position.SUPPORTED_IN_PART.value: 1,
          Position.NOTED.value: 2, Position.NOT_APPLICABLE.value: 3},
         value=r.position, else_=4)
-    keys = {
+    by_key: dict[SortKey, list[SQLCoreOperations[Any]]] = {
         SortKey.REFERENCE: [r.num],
         SortKey.BODY: [r.body],
         SortKey.CYCLE: [r.cycle, r.upr_session, r.year],
@@ -132,15 +134,16 @@ def _sort_columns(key: SortKey, descending: bool) -> list:  # type: ignore[type-
         SortKey.POSITION: [position_rank],
         SortKey.STATUS: [r.status],
         SortKey.LAST_UPDATE: [r.last_update_on],
-    }[key]
+    }
+    keys = by_key[key]
     ordered = [(k.desc() if descending else k.asc()).nulls_last() for k in keys]
     if key is not SortKey.REFERENCE:
         ordered.append(r.num.asc())
     return ordered
 
 
-def _ordered(session: Session, filters: Filters, sort: SortKey | None,  # type: ignore[type-arg]
-             descending: bool) -> Select:
+def _ordered(session: Session, filters: Filters, sort: SortKey | None,
+             descending: bool) -> Select[Any]:
     """The ids of a query in display order (deterministic: every order ends with num).
 
     Sorted by a column, a text query is a subquery run once: as a join, SQLite may walk
@@ -178,7 +181,7 @@ def _reading(record: Record, cancelled: threading.Event | None) -> Iterator[Sess
             raise
         finally:
             if raw is not None:
-                raw.set_progress_handler(None, 0)  # type: ignore[union-attr]
+                raw.set_progress_handler(None, 0)
 
 
 def first_page(record: Record, filters: Filters, sort: SortKey | None = None,

@@ -51,7 +51,8 @@ def stats(record: Record) -> dict[str, object]:
     """Counts of everything in the record (the keys are part of the CLI's stable JSON)."""
     with record.reading() as session:
         by_body = dict(session.execute(
-            select(Recommendation.body, func.count()).group_by(Recommendation.body)).all())
+            select(Recommendation.body, func.count()).group_by(Recommendation.body)
+        ).tuples().all())
         return {
             "recommendations": _count(session, Recommendation),
             "assignments": int(session.execute(select(func.count()).select_from(Assignment)
@@ -150,7 +151,7 @@ def _search_index_problems(session: Session) -> list[str]:
 
 def agencies(record: Record) -> list[tuple[str, str, str]]:
     with record.reading() as session:
-        return [tuple(r) for r in session.execute(  # type: ignore[misc]
+        return [tuple(r) for r in session.execute(
             select(Agency.code, Agency.name_en, Agency.name_mi).order_by(Agency.code))]
 
 
@@ -158,4 +159,4 @@ def ids_for_references(record: Record, references: list[str]) -> dict[str, str]:
     """Recommendation ids by human reference, for the references that exist."""
     with record.reading() as session:
         return dict(session.execute(select(Recommendation.reference, Recommendation.id).where(
-            Recommendation.reference.in_(references))).all())
+            Recommendation.reference.in_(references))).tuples().all())

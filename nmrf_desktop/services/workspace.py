@@ -13,7 +13,9 @@ from nmrf_desktop.domain.enums import ImplementationStatus
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.services import browsing
 from nmrf_desktop.services.browsing import ListRow
-from nmrf_desktop.services.entry import check_evidence_file  # noqa: F401  (the dialogs check files before saving)
+from nmrf_desktop.services.entry import (
+    check_evidence_file as check_evidence_file,  # the dialogs check files before saving
+)
 from nmrf_desktop.services.exchange.agency import AGENCY, effective_agency
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store.models import Action, ActionLink, ProgressUpdate, Setting

@@ -25,7 +25,7 @@ def recommendations(session: Session) -> list[tuple[str, str, str]]:
     """(id, country, text) of every recommendation that is not withdrawn."""
     r = Recommendation
     return [tuple(row) for row in session.connection().execute(
-        select(r.id, r.country, r.text).where(r.withdrawn.is_(False)))]  # type: ignore[misc]
+        select(r.id, r.country, r.text).where(r.withdrawn.is_(False)))]
 
 
 def fingerprints(session: Session) -> dict[str, tuple[str, str]]:
@@ -60,7 +60,8 @@ def terms_of(session: Session, ids: Sequence[str]) -> dict[str, dict[str, float]
 
 
 def document_frequencies(session: Session) -> tuple[dict[str, int], int]:
-    df = dict(session.connection().execute(select(OverlapTerm.term, OverlapTerm.df)).all())
+    df = dict(session.connection().execute(
+        select(OverlapTerm.term, OverlapTerm.df)).tuples().all())
     docs = session.execute(select(func.count()).select_from(OverlapDoc)).scalar_one()
     return df, int(docs)
 
@@ -155,7 +156,7 @@ def clusters(session: Session, country: str | None = None
 def members(session: Session, cluster_id: str) -> list[tuple[str, str]]:
     """(id, country) of a cluster's members."""
     m, r = OverlapMember, Recommendation
-    return [tuple(x) for x in session.execute(  # type: ignore[misc]
+    return [tuple(x) for x in session.execute(
         select(r.id, r.country).join(m, m.recommendation_id == r.id)
         .where(m.cluster_id == cluster_id).order_by(r.id))]
 
@@ -170,7 +171,7 @@ def related(session: Session, rec_id: str) -> list[tuple[str, str, str, float, s
         other = b if a == rec_id else a
         out.append((other, basis, score, reason))
     refs = dict(session.execute(select(r.id, r.reference).where(
-        r.id.in_([o[0] for o in out]))).all()) if out else {}
+        r.id.in_([o[0] for o in out]))).tuples().all()) if out else {}
     return sorted(((o, refs.get(o, ""), bs, s, rs) for o, bs, s, rs in out),
                   key=lambda t: (-t[3], t[1]))
 

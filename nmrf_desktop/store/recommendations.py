@@ -7,14 +7,26 @@ hash of the imported fields to skip unchanged rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import uuid
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import (
+    BindParameter,
+    Connection,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 from nmrf_desktop.domain.countries import iso3
@@ -168,6 +180,10 @@ def _meta(reference: str, rec: RecommendationIn) -> str:
     return " ".join([reference, rec.document_symbol, rec.body, *(s.name for s in rec.states)])
 
 
+# A column's place, its bind conversion, and the values it has converted so far.
+_Convert = tuple[int, Callable[[Any], Any], dict[Any, Any]]
+
+
 def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
                 rows: Sequence[Sequence[object]]) -> None:
     """INSERT positional `rows` (values in `columns` order) in one executemany.
@@ -181,7 +197,7 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
     if dialect.name != "sqlite":
         conn.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    convert = []
+    convert: list[_Convert] = []
     for i, name in enumerate(columns):
         column_type = table.c[name].type
         process = column_type.dialect_impl(dialect).bind_processor(dialect)
@@ -194,10 +210,10 @@ def insert_rows(conn: Connection, table: Table, columns: Sequence[str],
     quote = dialect.identifier_preparer.quote
     conn.exec_driver_sql(
         f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) "
-        f"VALUES ({', '.join('?' * len(columns))})", rows)  # type: ignore[arg-type]
+        f"VALUES ({', '.join('?' * len(columns))})", rows)
 
 
-def _converted(row: Sequence[object], convert: list) -> tuple:  # type: ignore[type-arg]
+def _converted(row: Sequence[object], convert: list[_Convert]) -> tuple[object, ...]:
     values = list(row)
     for i, process, seen in convert:
         value = values[i]
@@ -238,7 +254,7 @@ def upsert(session: Session, recs: Sequence[RecommendationIn],
     next_num = (conn.execute(select(func.max(r.num))).scalar() or 0) + 1
     now = utcnow()
 
-    inserts: list[tuple] = []
+    inserts: list[tuple[Any, ...]] = []
     new_recs: list[RecommendationIn] = []
     updates: list[tuple[str, int, str, RecommendationIn, str]] = []
     sources: dict[object, str] = {}  # enum -> value: Enum.value is a slow property
@@ -288,7 +304,7 @@ def _flags_differ(rec: RecommendationIn, te_tiriti: bool, withdrawn: bool) -> bo
             or (rec.withdrawn is not None and rec.withdrawn != withdrawn))
 
 
-def _row(rec: RecommendationIn, digest: str) -> dict:
+def _row(rec: RecommendationIn, digest: str) -> dict[str, Any]:
     row = {f: getattr(rec, f) for f in _FIELDS}
     row["source_hash"] = digest
     for flag in ("te_tiriti", "withdrawn"):
@@ -308,7 +324,8 @@ def _insert_links(session: Session, state_links: list[tuple[str, int]],
 
 
 def _apply_updates(session: Session, lookup: _Lookup,
-                   updates: list[tuple[str, int, str, RecommendationIn, str]], now) -> None:  # type: ignore[no-untyped-def]
+                   updates: list[tuple[str, int, str, RecommendationIn, str]],
+                   now: dt.datetime) -> None:
     ids = [u[0] for u in updates]
     for rid, _num, _ref, rec, digest in updates:
         values = _row(rec, digest) | {"updated_at": now}
@@ -319,8 +336,8 @@ def _apply_updates(session: Session, lookup: _Lookup,
             RecommendationState.recommendation_id.in_(chunk)))
         session.execute(delete(RecommendationTerm).where(
             RecommendationTerm.recommendation_id.in_(chunk)))
-    state_links: list[dict] = []
-    term_links: list[dict] = []
+    state_links: list[tuple[str, int]] = []
+    term_links: list[tuple[str, int]] = []
     for rid, _num, _ref, rec, _d in updates:
         s, t = lookup.links(rid, rec)
         state_links += s
@@ -336,7 +353,7 @@ def _chunks(items: Sequence[str], size: int):  # type: ignore[no-untyped-def]
         yield items[start:start + size]
 
 
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[Any] = bindparam("ids", expanding=True)
 _r = Recommendation
 # Built once: fetch_rows runs on every search, and building statements costs more than
 # running these four on 50 ids.
@@ -364,7 +381,7 @@ def fetch_rows(session: Session, ids: Sequence[str]) -> list[RecommendationRow]:
     if not ids:
         return []
     conn = session.connection()
-    base: dict[str, tuple] = {}
+    base: dict[str, tuple[Any, ...]] = {}
     lists: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
     for chunk in _chunks(list(ids), 500):
         params = {"ids": chunk}

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
-from sqlalchemy import Select, and_, column, exists, func, select, table, text
+from sqlalchemy import ColumnElement, Select, and_, column, exists, func, select, table, text
 from sqlalchemy.orm import Session
 
 from nmrf_desktop.domain.records import Filters
@@ -22,7 +23,7 @@ from nmrf_desktop.store.models import (
     State,
     Term,
 )
-from nmrf_desktop.store.search_pg import RankKey, fts_match, fts_rank, rank_key
+from nmrf_desktop.store.search_pg import RankKey, fts_match, fts_rank, rank_key as rank_key
 
 FTS_TABLE = "recommendation_fts"
 _fts = table(FTS_TABLE, column("rowid"), column("rank"))
@@ -102,7 +103,7 @@ def filter_clauses(filters: Filters) -> list:  # type: ignore[type-arg]
         clauses.append(r.position.in_(filters.positions))
     if filters.statuses:
         wanted = [s for s in filters.statuses if s != "none"]
-        cond = r.status.in_(wanted)
+        cond: ColumnElement[bool] = r.status.in_(wanted)
         if "none" in filters.statuses:
             cond = cond | r.status.is_(None)
         clauses.append(cond)
@@ -121,12 +122,12 @@ def filter_clauses(filters: Filters) -> list:  # type: ignore[type-arg]
         if labels:
             clauses.append(_has_term(kind, labels))
     if filters.agency or filters.role:
-        cond = [Assignment.recommendation_id == r.id, Assignment.active.is_(True)]
+        assigned = [Assignment.recommendation_id == r.id, Assignment.active.is_(True)]
         if filters.agency:
-            cond.append(Assignment.agency_code == filters.agency)
+            assigned.append(Assignment.agency_code == filters.agency)
         if filters.role:
-            cond.append(Assignment.role == filters.role)
-        clauses.append(exists().where(and_(*cond)))
+            assigned.append(Assignment.role == filters.role)
+        clauses.append(exists().where(and_(*assigned)))
     return clauses
 
 
@@ -156,8 +157,8 @@ def matches(query: str) -> Select:  # type: ignore[type-arg]
     return select(_fts.c.rowid).where(fts_match(query))
 
 
-def _best_matches(query: str, limit: int, offset: int,  # type: ignore[type-arg]
-                  rank: RankKey) -> Select:
+def _best_matches(query: str, limit: int, offset: int,
+                  rank: RankKey) -> Select[Any]:
     """The page of a text query with no other filter: ranked inside the index, then joined.
 
     The same rows in the same order as `matching` (rank, then num = rowid), but only the

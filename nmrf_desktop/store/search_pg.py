@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from typing import ClassVar
+from typing import Any
 
 from sqlalchemy import Select, bindparam
 from sqlalchemy.exc import CompileError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import BindParameter, ColumnElement
 from sqlalchemy.sql.type_api import TypeEngine
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlalchemy.types import Float, NullType
@@ -59,13 +59,14 @@ class _FtsElement(ColumnElement):  # type: ignore[type-arg]
     """Holds the query twice, as FTS5 text and as tsquery text: one is rendered."""
 
     inherit_cache = True
-    _traverse_internals: ClassVar = [("fts5", InternalTraversal.dp_clauseelement),
-                                     ("tsq", InternalTraversal.dp_clauseelement)]
-    type: TypeEngine  # type: ignore[type-arg]
+    # as SQLAlchemy declares it (not a ClassVar): a list shared by the class
+    _traverse_internals = [("fts5", InternalTraversal.dp_clauseelement),  # noqa: RUF012
+                           ("tsq", InternalTraversal.dp_clauseelement)]
+    type: TypeEngine[Any]
 
     def __init__(self, query: str) -> None:
-        self.fts5 = bindparam(None, query, unique=True)
-        self.tsq = bindparam(None, self.tsquery_of(query), unique=True)
+        self.fts5: BindParameter[str] = bindparam(None, query, unique=True)
+        self.tsq: BindParameter[str] = bindparam(None, self.tsquery_of(query), unique=True)
 
     @staticmethod
     def tsquery_of(query: str) -> str:
@@ -116,7 +117,7 @@ def index_rows(session: Session, rows: Iterable[tuple[int, str, str]]) -> None:
     if params:
         session.connection().exec_driver_sql(
             f"INSERT INTO {FTS_TABLE} (rowid, text, meta) VALUES (%(n)s, %(t)s, %(m)s)",
-            params)  # type: ignore[arg-type]
+            params)
 
 
 def unindex(session: Session, nums: Sequence[int]) -> None:
@@ -218,7 +219,7 @@ class index_match(_RankWords):
     """WHERE clause for the RUM index (PostgreSQL only): the row holds the words that rank."""
 
     inherit_cache = True
-    type = NullType()
+    type: TypeEngine[Any] = NullType()
 
 
 class index_distance(index_match):

@@ -12,7 +12,12 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nmrf_desktop.bundles.keys import KeyProblem, PublicKey, SigningKey, fingerprint
+from nmrf_desktop.bundles.keys import (
+    KeyProblem,
+    PublicKey,
+    SigningKey,
+    fingerprint as fingerprint,  # also for the command line
+)
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit
 from nmrf_desktop.store.models import Agency, SigningKeyRow, utcnow

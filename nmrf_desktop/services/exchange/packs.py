@@ -82,7 +82,7 @@ def build_payload(session: Session, agency: str, version: int, valid_days: int
     rec_ids = list(session.execute(select(Assignment.recommendation_id).where(
         Assignment.agency_code == agency, Assignment.active.is_(True))).scalars())
     recs = []
-    lists: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+    lists: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
     for chunk in _chunks(rec_ids):
         for rid, name, group in session.execute(
                 select(RecommendationState.recommendation_id, State.name, State.regional_group)

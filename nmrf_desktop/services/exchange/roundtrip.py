@@ -177,6 +177,7 @@ def _edit(record: Record, action_id: str, **changes: Any) -> None:
     with record.reading() as session:
         rec_id = session.execute(select(ActionLink.recommendation_id).where(
             ActionLink.action_id == action_id)).scalars().first()
+    assert rec_id is not None  # an action is saved with at least one recommendation
     current = next(a for a in entry.actions_for(record, rec_id) if a.id == action_id)
     draft = ActionDraft(
         title=current.title, agency=current.agency, description=current.description,

@@ -180,7 +180,7 @@ def _references(session: Session, ids: Iterable[str]) -> dict[str, str]:
     out: dict[str, str] = {}
     for chunk in chunks(sorted(set(ids)), 500):
         out.update(session.execute(select(Recommendation.id, Recommendation.reference)
-                                   .where(Recommendation.id.in_(chunk))).all())
+                                   .where(Recommendation.id.in_(chunk))).tuples().all())
     return out
 
 

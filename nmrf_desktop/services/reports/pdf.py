@@ -74,7 +74,7 @@ def build_pdf(record: Record, request: ReportRequest, out: Path,
     check_output_file(out)
     kind = ReportKind(request.kind)
     with record.reading() as session:
-        names = dict(session.execute(select(Agency.code, Agency.name_en)).all())
+        names = dict(session.execute(select(Agency.code, Agency.name_en)).tuples().all())
         ids = search.search_ids(session, request.filters)
         annual = None
         if kind is ReportKind.ANNUAL:
@@ -87,7 +87,9 @@ def build_pdf(record: Record, request: ReportRequest, out: Path,
         summary = summary_of([(k.body, k.status) for k in keys], Counter(
             k.cycle_label for k in keys))
         print_ = fingerprint(session)
-        period = (request.start, request.end) if annual else None
+        period: tuple[dt.date, dt.date] | None = None
+        if annual and request.start and request.end:  # both given for an annual report
+            period = (request.start, request.end)
         meta = ReportMeta(
             title=KIND_TITLES[kind], subtitle=_subtitle(kind, request.filters, names, period),
             scope=scope_lines(request.filters, names, period),

@@ -140,7 +140,7 @@ def _tables(session: Session, ids: list[str]) -> tuple[list[Table], dict[str, st
 def _entry_tables(session: Session, refs: dict[str, str]) -> list[Table]:
     """Public progress updates, public actions, and public evidence of what is public."""
     p, a, e = ProgressUpdate, Action, Evidence
-    updates = []
+    updates: list[tuple[object, ...]] = []
     for rid, agency, status, as_of, narrative in session.execute(
             select(p.recommendation_id, p.agency_code, p.status, p.as_of, p.narrative)
             .where(p.is_public.is_(True)).order_by(p.as_of, p.created_at, p.id)):
@@ -152,7 +152,7 @@ def _entry_tables(session: Session, refs: dict[str, str]) -> list[Table]:
             .join(a, a.id == ActionLink.action_id).where(a.is_public.is_(True))):
         if rid in refs:
             links.setdefault(aid, []).append(refs[rid])
-    actions = []
+    actions: list[tuple[object, ...]] = []
     titles: dict[str, str] = {}
     for aid, agency, title, desc, kind, status, start, target, done in session.execute(
             select(a.id, a.agency_code, a.title, a.description, a.kind, a.status,
@@ -162,7 +162,7 @@ def _entry_tables(session: Session, refs: dict[str, str]) -> list[Table]:
             titles[aid] = title
             actions.append((aid, agency, title, desc, kind, status, start, target, done,
                             "; ".join(sorted(links[aid]))))
-    evidence = []
+    evidence: list[tuple[object, ...]] = []
     for aid, rid, name, created, sha in session.execute(
             select(e.action_id, e.recommendation_id, e.display_name, e.created_at, e.sha256)
             .where(e.is_public.is_(True), e.removed.is_(False))

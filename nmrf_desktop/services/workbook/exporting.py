@@ -7,6 +7,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -83,7 +84,7 @@ def _rows(session: Session, ids: Sequence[str], progress: Progress) -> Iterator[
             r.mechanism, r.body, r.position, r.upr_session, r.cycle, r.year, r.published_on,
             r.document_symbol, r.paragraph, r.action_category, r.te_tiriti, r.withdrawn,
         ).where(r.id.in_(chunk)))}
-        lists: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
+        lists: dict[str, dict[str, list[Any]]] = defaultdict(lambda: defaultdict(list))
         for rid, name, group in session.execute(
             select(RecommendationState.recommendation_id, State.name, State.regional_group)
             .join(State, State.id == RecommendationState.state_id)
