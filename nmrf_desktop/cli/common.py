@@ -8,15 +8,19 @@ import datetime as dt
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from nmrf_desktop.domain.enums import AssignmentRole, ImplementationStatus, Mechanism, Position
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.policy import default_database
 from nmrf_desktop.services.record import Record, RecordUnavailable, open_record
 
-# What `register` receives: argparse keeps the class of add_subparsers' result private.
-Subparsers = argparse._SubParsersAction  # type: ignore[type-arg]
+# What `register` receives: argparse keeps the class of add_subparsers' result private
+# (and generic only in the type stubs).
+if TYPE_CHECKING:
+    Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]
+else:
+    Subparsers = argparse._SubParsersAction
 
 
 class UserError(Exception):

@@ -179,9 +179,9 @@ def cmd_pack(args: argparse.Namespace) -> int:
     record = open_from_args(args)
     if args.action == "export":
         key = keys.load_key(record, _passphrase(args), central=True)
-        result = packs.export_pack(record, args.agency, args.out, key, args.valid_days)
-        sys.stdout.write(f"wrote pack {result['version']} for {args.agency} "
-                         f"({result['recommendations']} recommendations) to {args.out}\n")
+        exported = packs.export_pack(record, args.agency, args.out, key, args.valid_days)
+        sys.stdout.write(f"wrote pack {exported['version']} for {args.agency} "
+                         f"({exported['recommendations']} recommendations) to {args.out}\n")
         return 0
     result = packs.import_pack(record, args.file)
     if result.already_imported:

@@ -35,6 +35,11 @@ WINGS = (records, exchange, overlap, reports, backup, calendar, migrate)
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     name: command for wing in WINGS for name, command in wing.COMMANDS.items()}
 
+# Refusals of any wing: one line on stderr, exit code 1 (RecordUnavailable: e.g. migrate-to's
+# target).
+REFUSED: tuple[type[Exception], ...] = (
+    UserError, FileNotFoundError, PermissionError, RecordUnavailable, *exchange.REFUSALS)
+
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
@@ -67,8 +72,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         for problem in exc.problems[1:]:
             sys.stderr.write(f"  {problem}\n")
         return 1
-    except (UserError, FileNotFoundError, PermissionError, RecordUnavailable,
-            *exchange.REFUSALS) as exc:  # RecordUnavailable: e.g. migrate-to's target
+    except REFUSED as exc:
         sys.stderr.write(f"nmrf: {exc}\n")
         return 1
     except KeyboardInterrupt:

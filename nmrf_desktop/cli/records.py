@@ -95,8 +95,9 @@ def cmd_import(args: argparse.Namespace) -> int:
     sys.stdout.write(f"created {report.created}, updated {report.updated}, "
                      f"unchanged {report.unchanged}, rejected {len(report.rejected)}, "
                      f"repeats merged {len(report.repeats)}\n")
-    if getattr(report, "progress_added", 0):
-        sys.stdout.write(f"progress updates added {report.progress_added}\n")
+    added = getattr(report, "progress_added", 0)  # a workbook's report only
+    if added:
+        sys.stdout.write(f"progress updates added {added}\n")
     for line in report.repeats:
         sys.stdout.write(f"  repeat: {line}\n")
     for problem in report.rejected:
