@@ -28,7 +28,7 @@ log = logging.getLogger(__name__)
 ACTION_SCHEME = "nmrf-action"
 
 
-def enum_label(enum: type, value: str) -> str:  # type: ignore[type-arg]
+def enum_label(enum: type, value: str) -> str:
     try:
         return label(enum(value))
     except ValueError:

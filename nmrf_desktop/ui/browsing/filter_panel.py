@@ -117,9 +117,9 @@ class FilterPanel(QScrollArea):
         self.te_tiriti = QComboBox(inner)
         self.te_tiriti.setObjectName("teTiritiFilter")
         self.te_tiriti.setAccessibleName(self.tr("Te Tiriti relevance"))
-        for text, value in ((self.tr("Any"), None), (self.tr("Relevant"), True),
-                            (self.tr("Not flagged"), False)):
-            self.te_tiriti.addItem(text, value)
+        for text, relevance in ((self.tr("Any"), None), (self.tr("Relevant"), True),
+                                (self.tr("Not flagged"), False)):
+            self.te_tiriti.addItem(text, relevance)
         form = QFormLayout()
         form.addRow(self.mine)
         form.addRow(self.tr("Agency:"), self.agency)

@@ -18,7 +18,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from enum import IntEnum
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -63,7 +63,8 @@ class Column(IntEnum):
 
 
 # Source strings, translated when shown (a translator may be installed after import).
-_HEADERS = {
+# QT_TRANSLATE_NOOP returns its text unchanged; the stubs only say `object`.
+_HEADERS = cast(dict[Column, str], {
     Column.REFERENCE: QT_TRANSLATE_NOOP("RecommendationsModel", "Reference"),
     Column.BODY: QT_TRANSLATE_NOOP("RecommendationsModel", "Body"),
     Column.CYCLE: QT_TRANSLATE_NOOP("RecommendationsModel", "Cycle"),
@@ -71,7 +72,7 @@ _HEADERS = {
     Column.POSITION: QT_TRANSLATE_NOOP("RecommendationsModel", "Position"),
     Column.STATUS: QT_TRANSLATE_NOOP("RecommendationsModel", "Status"),
     Column.LAST_UPDATE: QT_TRANSLATE_NOOP("RecommendationsModel", "Last update"),
-}
+})
 _SORT_KEYS = {
     Column.REFERENCE: SortKey.REFERENCE, Column.BODY: SortKey.BODY, Column.CYCLE: SortKey.CYCLE,
     Column.EXCERPT: SortKey.TEXT, Column.POSITION: SortKey.POSITION,
@@ -226,8 +227,11 @@ class RecommendationsModel(QAbstractTableModel):
             if not isinstance(exc, Cancelled):
                 self._query_failed(generation, exc)
 
-        self._runner.run(work, lambda result: generation == self._generation
-                         and apply(result), failed, key=f"recommendations-{step}")
+        def done(result: Any) -> None:
+            if generation == self._generation:
+                apply(result)
+
+        self._runner.run(work, done, failed, key=f"recommendations-{step}")
 
     def _apply_count(self, count: int) -> None:
         self._counting = False

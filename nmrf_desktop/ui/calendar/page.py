@@ -66,13 +66,13 @@ _C = "Calendar"
 
 def kind_label(kind: str) -> str:
     """The kind in the user's language."""
-    labels = {
+    labels: dict[str, str] = {
         CalendarKind.PERIODIC_REPORT: _T(_C, "Next periodic report"),
         CalendarKind.LIST_OF_ISSUES: _T(_C, "List of issues"),
         CalendarKind.FOLLOW_UP: _T(_C, "Follow-up deadline"),
         CalendarKind.UPR_MID_TERM: _T(_C, "UPR mid-term report"),
     }
-    return labels.get(kind, kind)  # type: ignore[call-overload]
+    return labels.get(kind, kind)
 
 
 class CalendarModel(QAbstractTableModel):

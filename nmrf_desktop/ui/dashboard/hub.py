@@ -110,7 +110,8 @@ class DashboardHub(Hub):
         """Show the window's tab whose page has this object name (the exchange wing's)."""
         tabs = self._window.tabs
         for i in range(tabs.count()):
-            if tabs.widget(i).objectName() == name:
+            page = tabs.widget(i)
+            if page is not None and page.objectName() == name:
                 tabs.setCurrentIndex(i)
                 return
 

@@ -167,9 +167,9 @@ class ActionDialog(QDialog):
             err = error_label(self, field)
             focus = self.evidence if field == "file" else widget
             self.errors.add(field, err, focus)  # type: ignore[arg-type]
-            form.addRow(text, with_error(widget, err))
-            caption = form.labelForField(form.itemAt(form.rowCount() - 1,
-                                                     QFormLayout.ItemRole.FieldRole).widget())
+            cell = with_error(widget, err)
+            form.addRow(text, cell)
+            caption = form.labelForField(cell)
             buddy = {"recommendations": self.picker.search, "file": self.evidence}.get(
                 field, focus)
             if isinstance(caption, QLabel):

@@ -6,11 +6,11 @@ import logging
 from pathlib import Path
 
 from PySide6.QtCore import QObject
-from PySide6.QtGui import QUndoStack
+from PySide6.QtGui import QUndoCommand, QUndoStack
 from PySide6.QtWidgets import QFileDialog
 
 from nmrf_desktop.domain.changes import ACTION_ENTRY, EVIDENCE_ENTRY, PROGRESS_ENTRY, Changed
-from nmrf_desktop.domain.entry import EvidenceRecord
+from nmrf_desktop.domain.entry import EvidenceRecord, ProgressRecord
 from nmrf_desktop.services import workspace
 from nmrf_desktop.services.entry import attach_file
 from nmrf_desktop.ui.entry.action_dialog import ActionDialog, ActionSaved
@@ -76,6 +76,7 @@ class Editing(QObject):
         return dialog
 
     def _action_saved(self, result: ActionSaved) -> None:
+        command: QUndoCommand
         if result.before is None:
             command = CreateActionCommand(result.after, *self._common(ACTION_ENTRY))
         else:
@@ -102,7 +103,7 @@ class Editing(QObject):
         dialog.open()
         return dialog
 
-    def _update_saved(self, update: object, reference: str) -> None:
+    def _update_saved(self, update: ProgressRecord, reference: str) -> None:
         self.undo_stack.push(AddProgressCommand(update, reference,
                                                 *self._common(PROGRESS_ENTRY)))
         self._window.did_change(PROGRESS_ENTRY)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import uuid
 from collections.abc import Sequence
+from typing import cast
 
 from PySide6.QtCore import QDate, Signal
 from PySide6.QtGui import QKeySequence
@@ -107,7 +109,8 @@ class UpdateDialog(QDialog):
         return ProgressDraft(
             recommendation_id=self._rec_id, agency=str(self.agency.currentData() or ""),
             status=ImplementationStatus(self.status.currentData()),
-            narrative=self.narrative.toPlainText(), as_of=self.as_of.date().toPython(),
+            narrative=self.narrative.toPlainText(),
+            as_of=cast(dt.date, self.as_of.date().toPython()),
             is_public=self.public.isChecked())
 
     def save(self) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
@@ -83,20 +83,21 @@ class _ListModel(QAbstractTableModel):
 class ClustersModel(_ListModel):
     """The clusters found, largest first (a small in-memory list)."""
 
-    HEADERS = (
+    HEADERS = cast(tuple[str, ...], (  # QT_TRANSLATE_NOOP gives back its text
         QT_TRANSLATE_NOOP("ClustersModel", "Size"),
         QT_TRANSLATE_NOOP("ClustersModel", "State under review"),
         QT_TRANSLATE_NOOP("ClustersModel", "Bodies"),
         QT_TRANSLATE_NOOP("ClustersModel", "Cycles"),
         QT_TRANSLATE_NOOP("ClustersModel", "Status mix"),
         QT_TRANSLATE_NOOP("ClustersModel", "Key reasons"),
-    )
+    ))
 
     def set_clusters(self, rows: Sequence[ClusterSummary]) -> None:
         self._set_rows(rows)
 
     def cluster_at(self, row: int) -> ClusterSummary | None:
-        return self._row(row)
+        cluster: ClusterSummary | None = self._row(row)
+        return cluster
 
     def row_holding(self, rec_id: str) -> int:
         return next((i for i, c in enumerate(self._rows) if rec_id in c.member_ids), -1)
@@ -122,20 +123,21 @@ class ClustersModel(_ListModel):
 class MembersModel(_ListModel):
     """The members of one cluster, with each one's strongest match inside it."""
 
-    HEADERS = (
+    HEADERS = cast(tuple[str, ...], (  # QT_TRANSLATE_NOOP gives back its text
         QT_TRANSLATE_NOOP("MembersModel", "Reference"),
         QT_TRANSLATE_NOOP("MembersModel", "Body"),
         QT_TRANSLATE_NOOP("MembersModel", "Cycle"),
         QT_TRANSLATE_NOOP("MembersModel", "Status"),
         QT_TRANSLATE_NOOP("MembersModel", "Text"),
         QT_TRANSLATE_NOOP("MembersModel", "Matched because"),
-    )
+    ))
 
     def set_members(self, rows: Sequence[Member]) -> None:
         self._set_rows(rows)
 
     def member_at(self, row: int) -> Member | None:
-        return self._row(row)
+        member: Member | None = self._row(row)
+        return member
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         m = self.member_at(index.row()) if index.isValid() else None

@@ -101,7 +101,8 @@ class ProfileDialog(QDialog):
         form.addRow(self.coordinator)
         form.addRow(self.tr("Your &name:"), with_error(self.name, name_error))
         for field in (self.agency, self.name):
-            caption = form.labelForField(field.parentWidget())
+            cell = field.parentWidget()
+            caption = form.labelForField(cell) if cell is not None else None
             if isinstance(caption, QLabel):
                 caption.setBuddy(field)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok

@@ -142,9 +142,11 @@ class ResultsBrowser(QObject):
             return
         record = window.record
         if record is not None:
-            window.runner.run(lambda: browsing.detail(record, rec_id),
-                              lambda found: found and window.detail.show_detail(found),
-                              key="detail")
+
+            def shown(found: RecommendationDetail | None) -> None:
+                if found:
+                    window.detail.show_detail(found)
+            window.runner.run(lambda: browsing.detail(record, rec_id), shown, key="detail")
 
     def reload_detail(self) -> None:
         """Read the recommendation shown again (after an edit)."""
