@@ -30,7 +30,7 @@ def _uuid(value: Any, what: str) -> str:
 
 
 def _int(value: Any, what: str, minimum: int = 0) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+    if not isinstance(value, int) or isinstance(value, bool) or value < minimum:
         raise BadDocument(f"{what} must be a whole number ≥ {minimum}")
     return value
 

@@ -75,7 +75,8 @@ def file_problems(target: str | Path) -> list[str]:
     URL; else the problems, the first naming the file: damaged, or not a database at all.
     """
     url = database_url(target)
-    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+    if url.get_backend_name() != "sqlite" or url.database is None or url.database in (
+            "", ":memory:"):
         return []
     path = Path(url.database)
     if not path.is_file() or path.stat().st_size == 0:

@@ -172,7 +172,7 @@ def _url_refusal(url: URL) -> str | None:
             log.info("the policy's data folder limits database files; %s is a server "
                      "database", url.render_as_string(hide_password=True))
         return None
-    if url.database in (None, "", ":memory:"):
+    if url.database is None or url.database in ("", ":memory:"):
         return None
     return policy.database_refusal(url.database)
 
