@@ -136,7 +136,7 @@ def test_coordinator_assigns_and_flags(qtbot, runner: TaskRunner, nz_record: Rec
     picked = win.selected_ids()
     assert len(picked) == 2
 
-    from nmrf_desktop.ui import coordinator
+    from nmrf_desktop.ui import assigning as coordinator
 
     def fake_exec(dialog) -> int:  # type: ignore[no-untyped-def]
         dialog.agency.setCurrentIndex(dialog.agency.findData("TPK"))
