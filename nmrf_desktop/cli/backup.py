@@ -164,6 +164,9 @@ def _refusing(command: Callable[[argparse.Namespace], int]
     return run
 
 
+# What this wing's commands refuse with a reason for the user: one line, exit 1.
+REFUSALS: tuple[type[Exception], ...] = (MaintenanceError,)
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "backup": _refusing(cmd_backup), "restore": _refusing(cmd_restore),
     "policy": _refusing(cmd_policy),

@@ -97,6 +97,9 @@ def cmd_dashboard(args: argparse.Namespace) -> int:
     return 0
 
 
+# What this wing's commands refuse with a reason for the user: one line, exit 1.
+REFUSALS: tuple[type[Exception], ...] = ()
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "calendar": cmd_calendar, "dashboard": cmd_dashboard,
 }

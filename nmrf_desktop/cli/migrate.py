@@ -147,4 +147,7 @@ def cmd_migrate_to(args: argparse.Namespace) -> int:
     return 1 if report.problems else 0
 
 
+# What this wing's commands refuse with a reason for the user: one line, exit 1.
+REFUSALS: tuple[type[Exception], ...] = (MigrateRefused,)
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"migrate-to": cmd_migrate_to}

@@ -76,4 +76,7 @@ def cmd_overlap(args: argparse.Namespace) -> int:
     return 0
 
 
+# What this wing's commands refuse with a reason for the user: one line, exit 1.
+REFUSALS: tuple[type[Exception], ...] = ()
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"overlap": cmd_overlap}

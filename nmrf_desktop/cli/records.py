@@ -17,6 +17,7 @@ from nmrf_desktop.cli.common import (
     open_from_args,
     print_json,
 )
+from nmrf_desktop.domain.entry import InvalidEntry
 from nmrf_desktop.domain.enums import AssignmentRole
 from nmrf_desktop.services.assigning import UnknownAgency, assign, assign_lead_defaults
 from nmrf_desktop.services.catalog import (
@@ -175,6 +176,9 @@ def cmd_agencies(args: argparse.Namespace) -> int:
         sys.stdout.write(f"{code}\t{en}\t{mi}\n")
     return 0
 
+
+# What this wing's commands refuse with a reason for the user: one line, exit 1.
+REFUSALS: tuple[type[Exception], ...] = (UnknownAgency, InvalidEntry)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "import": cmd_import, "export": cmd_export, "search": cmd_search,

@@ -85,4 +85,7 @@ def _public(args: argparse.Namespace, record, filters) -> int:  # type: ignore[n
     return 0
 
 
+# What this wing's commands refuse with a reason for the user: one line, exit 1.
+REFUSALS: tuple[type[Exception], ...] = ()
+
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"report": cmd_report}

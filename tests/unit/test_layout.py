@@ -4,13 +4,17 @@ one folder name per wing across cli/, services/, ui/ and tests/unit/."""
 from __future__ import annotations
 
 import ast
+import importlib.metadata
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import grimp
 import pytest
+
+from nmrf_desktop.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "nmrf_desktop"
@@ -111,3 +115,15 @@ def test_no_flat_wing_modules_are_left() -> None:
     flat += sorted(p.name for p in (PACKAGE / "services").glob("backup*.py"))
     flat += sorted(p.name for p in (PACKAGE / "services").glob("bundle_*.py"))
     assert not flat, f"modules that belong in a wing's folder: {flat}"
+
+
+def test_every_command_is_in_its_wing_and_every_entry_point_resolves() -> None:
+    """The dispatcher's table matches what the wings define, and the installed scripts
+    (`nmrf`, `nmrf-desktop`) name functions that exist."""
+    defined = {name: wing for wing in main.WINGS for name in main.wing(wing).COMMANDS}
+    assert defined == main.COMMAND_WINGS
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    for scripts in (project["scripts"], project["gui-scripts"]):
+        for target in scripts.values():
+            ep = importlib.metadata.EntryPoint(name="x", value=target, group="console_scripts")
+            assert callable(ep.load()), target

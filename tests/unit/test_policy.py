@@ -12,6 +12,7 @@ import pytest
 from nmrf_desktop import policy, settings
 from nmrf_desktop.bundles.keys import SigningKey, fingerprint
 from nmrf_desktop.bundles.pack_file import read_pack
+from nmrf_desktop.cli.main import main as cli_main
 from nmrf_desktop.services.exchange import packs
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.settings import (
@@ -211,15 +212,7 @@ def test_data_folder_limits_where_databases_may_be(policy_file: Path, tmp_path: 
 
 
 def _policy_show(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[int, str]:
-    import argparse
-
-    from nmrf_desktop.cli import backup as cli_maintenance
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--db")
-    cli_maintenance.register(parser.add_subparsers(dest="command"))
-    args = parser.parse_args(["policy", "show", *extra])
-    code = cli_maintenance.COMMANDS[args.command](args)
+    code = cli_main(["policy", "show", *extra])
     return code, capsys.readouterr().out
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import datetime as dt
 import io
@@ -11,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from nmrf_desktop.cli import backup as cli_maintenance, main as cli
+from nmrf_desktop.cli import main as cli
 from nmrf_desktop.domain.entry import ActionDraft, ProgressDraft
 from nmrf_desktop.domain.enums import ImplementationStatus
 from nmrf_desktop.services import catalog, entry
@@ -27,18 +26,11 @@ def _no_policy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def run(*argv: str | Path, db: Path) -> tuple[int, str, str]:
-    """`nmrf --db DB ARGS…` in this process: the maintenance commands, else cli.main."""
+    """`nmrf --db DB ARGS…` in this process."""
     args = [str(a) for a in argv]
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        if args[0] in cli_maintenance.COMMANDS:
-            parser = argparse.ArgumentParser(prog="nmrf")
-            parser.add_argument("--db")
-            cli_maintenance.register(parser.add_subparsers(dest="command", required=True))
-            parsed = parser.parse_args(["--db", str(db), *args])
-            code = cli_maintenance.COMMANDS[parsed.command](parsed)
-        else:
-            code = cli.main(["--db", str(db), *args])
+        code = cli.main(["--db", str(db), *args])
     return code, out.getvalue(), err.getvalue()
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import json
 from pathlib import Path
@@ -10,7 +9,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from nmrf_desktop.cli import calendar as cli_calendar, main as cli
+from nmrf_desktop.cli import main as cli
 from nmrf_desktop.services.calendar import (
     CalendarDraft,
     InvalidCalendarEntry,
@@ -135,18 +134,7 @@ def test_windows_of_3_6_and_12_months(nz_record: Record) -> None:
 
 @pytest.fixture
 def nmrf(monkeypatch: pytest.MonkeyPatch, db_path: Path, capsys: pytest.CaptureFixture[str]):  # type: ignore[no-untyped-def]
-    """`nmrf …` in-process on the test database (adds the commands until cli.py does)."""
-    build = cli.build_parser
-
-    def parser() -> argparse.ArgumentParser:
-        built = build()
-        sub = next(a for a in built._actions if isinstance(a, argparse._SubParsersAction))
-        if "calendar" not in sub.choices:
-            cli_calendar.register(sub)
-        return built
-    monkeypatch.setattr(cli, "build_parser", parser)
-    monkeypatch.setattr(cli, "COMMANDS", {**cli.COMMANDS, **cli_calendar.COMMANDS})
-
+    """`nmrf …` in-process on the test database."""
     def run(*argv: str) -> tuple[int, str, str]:
         status = cli.main(["--db", str(db_path), *argv])
         out, err = capsys.readouterr()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import re
 from collections.abc import Callable
@@ -11,7 +10,7 @@ from pathlib import Path
 import pypdf
 import pytest
 
-from nmrf_desktop.cli import main as cli, reports as cli_reports
+from nmrf_desktop.cli import main as cli
 from nmrf_desktop.domain.entry import ActionDraft, ProgressDraft
 from nmrf_desktop.domain.enums import ActionKind, ActionStatus, ImplementationStatus
 from nmrf_desktop.domain.records import Filters
@@ -82,17 +81,7 @@ def report_record(nz_record: Record, tmp_path: Path) -> Record:
 @pytest.fixture
 def run_cli(db_path: Path, monkeypatch: pytest.MonkeyPatch
             ) -> Callable[..., int]:
-    """`nmrf --db DB …` with the report commands wired in (as the lead will in cli.py)."""
-    if "report" not in cli.COMMANDS:
-        original = cli.cli_exchange.register
-
-        def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-            original(sub)
-            cli_reports.register(sub)
-
-        monkeypatch.setattr(cli.cli_exchange, "register", register)
-        monkeypatch.setitem(cli.COMMANDS, "report", cli_reports.cmd_report)
-
+    """`nmrf --db DB …` in this process."""
     def run(*argv: str) -> int:
         return cli.main(["--db", str(db_path), *argv])
 
