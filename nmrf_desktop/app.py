@@ -12,7 +12,7 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
-from nmrf_desktop import __version__, crash, i18n, paths, policy, selftest
+from nmrf_desktop import __version__, crash, i18n, paths, platform_check, policy, selftest
 from nmrf_desktop.services import locations
 from nmrf_desktop.services.locations import Location
 from nmrf_desktop.ui.tasks import TaskRunner
@@ -80,6 +80,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     crash.install()  # uncaught errors to a rotating log in the user log folder, user told
     if args.self_test:  # before any window is made; the exit code is the verdict
         return selftest.run()
+
+    missing = platform_check.check()  # before Qt loads its X11 plugin and aborts
+    if missing:
+        log.info("not starting: X11 libraries missing")
+        sys.stderr.write(missing + "\n")
+        return 1
 
     QCoreApplication.setOrganizationName(window_state.ORGANIZATION)
     QCoreApplication.setApplicationName(window_state.APPLICATION)
