@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
@@ -357,6 +358,13 @@ class InboxEntry(Base):
     change_count: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     received_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     decided_at: Mapped[dt.datetime | None] = mapped_column(DateTime)
+    # Why it was refused or held (services/exchange/rejections.Kind); "" before 0010.
+    reason_kind: Mapped[str] = mapped_column(String(30), nullable=False, default="",
+                                             server_default="")
+    # False: agency, officer, bundle id, key and sequence were read, for display only, from
+    # a bundle whose signature did not check out.
+    identity_verified: Mapped[bool] = mapped_column(Boolean, nullable=False, default=True,
+                                                    server_default=true())
     __table_args__ = (Index("ix_bundle_inbox_bundle", "bundle_id"),
                       Index("ix_bundle_inbox_status", "status"))
 
