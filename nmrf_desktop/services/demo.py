@@ -12,7 +12,11 @@ from alembic.script import ScriptDirectory
 
 from nmrf_desktop import paths
 from nmrf_desktop.files import publish
-from nmrf_desktop.services.assigning import assign_lead_defaults
+from nmrf_desktop.services.assigning import (
+    assign_contributing_by_theme,
+    assign_lead_defaults,
+    theme_table_path,
+)
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import open_record
@@ -20,7 +24,8 @@ from nmrf_desktop.services.record import open_record
 log = logging.getLogger(__name__)
 
 # Bump when the way the demo is built changes (what is imported, assigned or flagged).
-BUILD_VERSION = 1
+# 2: contributing agencies by theme, so each agency's officer sees their own share.
+BUILD_VERSION = 2
 MARKER_KEY = "demo_build"
 # SQLite's companion files: a stale WAL must never be replayed onto a new database.
 _COMPANIONS = ("-wal", "-shm", "-journal")
@@ -30,8 +35,8 @@ def ensure_demo_database(*, target: Path | None = None, source: Path | None = No
                          progress: Progress = NO_PROGRESS) -> Path:
     """Return the demo database, building it first if it is missing or stale.
 
-    Stale means: built by another BUILD_VERSION, from another source file, or for
-    another schema head, or not readable at all. A fresh build goes to a temporary
+    Stale means: built by another BUILD_VERSION, from another source file or theme table,
+    or for another schema head, or not readable at all. A fresh build goes to a temporary
     file that replaces the old one only when complete, so a crash never leaves a
     half-built demo behind.
     """
@@ -47,9 +52,11 @@ def ensure_demo_database(*, target: Path | None = None, source: Path | None = No
 
 
 def _marker(source: Path) -> str:
-    """What a current demo was built from: builder version, source bytes, schema head."""
-    digest = hashlib.sha256(source.read_bytes()).hexdigest()
-    return f"{BUILD_VERSION}:{digest}:{_schema_head()}"
+    """What a current demo was built from: builder version, source and theme table bytes,
+    schema head."""
+    digest = hashlib.sha256(source.read_bytes())
+    digest.update(theme_table_path().read_bytes())
+    return f"{BUILD_VERSION}:{digest.hexdigest()}:{_schema_head()}"
 
 
 def _schema_head() -> str:
@@ -83,14 +90,15 @@ def _build(target: Path, source: Path, marker: str, progress: Progress) -> None:
     try:
         report = import_files(record, "upr-info", [source], progress=progress)
         assigned = assign_lead_defaults(record)
+        contributing = assign_contributing_by_theme(record)
         record.set_setting(MARKER_KEY, marker)
     finally:
         record.close()
     _remove_companions(target)
     publish(building, target, mode=None)  # public data: the mode the database was made with
     _remove_companions(building)
-    log.info("demo database built: %d recommendations, %d lead assignments",
-             report.created, assigned["created"])
+    log.info("demo database built: %d recommendations, %d lead and %d contributing "
+             "assignments", report.created, assigned["created"], contributing["created"])
 
 
 def _remove_companions(path: Path) -> None:
