@@ -48,6 +48,19 @@ def register(sub: Subparsers) -> None:
     add_filters(public)
 
 
+# The options to use, by what a report refused: the service's words name no options.
+_FLAG_HINTS = {
+    "agency": "--assigned-to AGENCY; `nmrf agencies` lists the codes",
+    "period": "--from DATE --to DATE, with --kind annual",
+}
+
+
+def refusal(exc: ReportError) -> str:
+    """The service's reason, with the options that mend it where that helps."""
+    hint = _FLAG_HINTS.get(exc.field)
+    return f"{exc} ({hint})" if hint else str(exc)
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     try:
         if args.action == "pdf":
@@ -56,7 +69,7 @@ def cmd_report(args: argparse.Namespace) -> int:
             return _xlsx(args, open_from_args(args), filters_from(args))
         return _public(args, open_from_args(args), filters_from(args))
     except ReportError as exc:
-        raise UserError(str(exc)) from None
+        raise UserError(refusal(exc)) from None
 
 
 def _pdf(args: argparse.Namespace, record, filters) -> int:  # type: ignore[no-untyped-def]

@@ -26,7 +26,9 @@ from nmrf_desktop.services.reports.request import (
     ReportResult,
     check_output_file,
     fingerprint,
+    not_annual,
     scope_lines,
+    unknown_agency,
 )
 from nmrf_desktop.store import search
 from nmrf_desktop.store.models import Agency
@@ -52,14 +54,14 @@ def build_clusters_pdf(record: Record, request: ReportRequest, out: Path,
                        progress: Progress = NO_PROGRESS) -> ReportResult:
     """One section per cluster holding a recommendation in the request's scope."""
     if request.start or request.end:
-        raise ReportError("--from and --to apply to the annual report (--kind annual)")
+        raise not_annual()
     check_output_file(out)
     filters = request.filters
     with record.reading() as session:
         names: dict[str, str] = {code: name for code, name in session.execute(
             select(Agency.code, Agency.name_en))}
         if filters.agency and filters.agency not in names:
-            raise ReportError(f"unknown agency {filters.agency!r}; see `nmrf agencies`")
+            raise unknown_agency(filters.agency)
         ids = None if filters == Filters() else search.search_ids(session, filters)
         print_ = fingerprint(session)
     found = cluster_summaries(record, ids=ids)

@@ -30,7 +30,24 @@ from nmrf_desktop.store.models import (
 
 
 class ReportError(Exception):
-    """A report cannot be made as asked (bad kind, dates or output): nothing was written."""
+    """A report cannot be made as asked (bad kind, dates or output): nothing was written.
+
+    The message is plain words any caller may show (no command-line syntax); `field` says
+    what was wrong, for the caller to point at: "kind", "period", "agency" or "out".
+    """
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def not_annual() -> ReportError:
+    return ReportError("a period (from and to dates) applies only to the annual report",
+                       "period")
+
+
+def unknown_agency(code: str) -> ReportError:
+    return ReportError(f"unknown agency {code!r}", "agency")
 
 
 @dataclass(slots=True)
@@ -53,11 +70,11 @@ def check_output_file(out: Path) -> None:
     """The folder must exist and be writable; else a clear error before any work is done."""
     folder = out.parent if str(out.parent) else Path(".")
     if out.is_dir():
-        raise ReportError(f"{out} is a folder; name the PDF file to write")
+        raise ReportError(f"{out} is a folder; name the file to write", "out")
     if not folder.is_dir():
-        raise ReportError(f"cannot write {out}: the folder {folder} does not exist")
+        raise ReportError(f"cannot write {out}: the folder {folder} does not exist", "out")
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ReportError(f"cannot write {out}: the folder {folder} is not writable")
+        raise ReportError(f"cannot write {out}: the folder {folder} is not writable", "out")
 
 
 def _kind(value: ReportKind | str) -> ReportKind:
@@ -65,7 +82,8 @@ def _kind(value: ReportKind | str) -> ReportKind:
         return ReportKind(value)
     except ValueError:
         choices = ", ".join(k.value for k in ReportKind)
-        raise ReportError(f"unknown report kind {value!r} (choose from {choices})") from None
+        raise ReportError(f"unknown report kind {value!r} (choose from {choices})",
+                          "kind") from None
 
 
 def validate(record: Record, request: ReportRequest) -> ReportRequest:
@@ -74,22 +92,22 @@ def validate(record: Record, request: ReportRequest) -> ReportRequest:
     filters = replace(request.filters)
     start, end = request.start, request.end
     if kind is not ReportKind.ANNUAL and (start or end):
-        raise ReportError("--from and --to apply to the annual report (--kind annual)")
+        raise not_annual()
     if kind is ReportKind.ANNUAL:
         end = end or dt.date.today()
         start = start or end.replace(year=end.year - 1) + dt.timedelta(days=1)
         if start > end:
-            raise ReportError(f"the period starts ({start}) after it ends ({end})")
+            raise ReportError(f"the period starts ({start}) after it ends ({end})", "period")
     if kind is ReportKind.AGENCY and not filters.agency:
         filters.agency = laptop_agency(record)
         if not filters.agency:
-            raise ReportError("an agency summary needs an agency: --assigned-to AGENCY")
+            raise ReportError("an agency summary needs an agency", "agency")
     if kind is ReportKind.TIRITI:
         filters.te_tiriti = True
     if filters.agency:
         with record.reading() as session:
             if session.get(Agency, filters.agency) is None:
-                raise ReportError(f"unknown agency {filters.agency!r}; see `nmrf agencies`")
+                raise unknown_agency(filters.agency)
     return ReportRequest(kind, filters, start, end, request.landscape)
 
 

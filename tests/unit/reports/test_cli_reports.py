@@ -34,9 +34,15 @@ def test_report_annual_and_public_commands(report_record: Record, run_cli: Calla
 
 
 @pytest.mark.parametrize(("argv", "message"), [
-    (["--kind", "annual", "--from", "2025-07-01", "--to", "2025-01-01"], "after it ends"),
-    (["--kind", "body", "--from", "2025-01-01"], "apply to the annual report"),
-    (["--kind", "agency"], "needs an agency"),
+    (["--kind", "annual", "--from", "2025-07-01", "--to", "2025-01-01"],
+     "after it ends (2025-01-01) (--from DATE --to DATE, with --kind annual)"),
+    (["--kind", "body", "--from", "2025-01-01"], "applies only to the annual report (--from "
+                                                 "DATE --to DATE, with --kind annual)"),
+    (["--kind", "agency"], "an agency summary needs an agency (--assigned-to AGENCY; "
+                           "`nmrf agencies` lists the codes)"),
+    (["--kind", "agency", "--assigned-to", "NOPE"], "unknown agency 'NOPE' (--assigned-to "
+                                                    "AGENCY; `nmrf agencies` lists the codes)"),
+    (["--kind", "clusters", "--from", "2025-01-01"], "applies only to the annual report (--"),
 ])
 def test_report_bad_input(report_record: Record, run_cli: Callable[..., int], tmp_path: Path,
                           capsys: pytest.CaptureFixture[str], argv: list[str],

@@ -130,19 +130,25 @@ def test_cancel_writes_nothing(report_record: Record, tmp_path: Path) -> None:
     assert list(tmp_path.glob("*.pdf*")) == [] and not list(tmp_path.glob(".cancelled*"))
 
 
-@pytest.mark.parametrize(("request_", "message"), [
-    (ReportRequest("minister"), "unknown report kind"),
+@pytest.mark.parametrize(("request_", "message", "field"), [
+    (ReportRequest("minister"), "unknown report kind", "kind"),
     (ReportRequest("annual", start=dt.date(2025, 2, 1), end=dt.date(2025, 1, 1)),
-     "starts .* after it ends"),
-    (ReportRequest("body", start=dt.date(2025, 1, 1)), "apply to the annual report"),
-    (ReportRequest("agency"), "needs an agency"),
-    (ReportRequest("agency", Filters(agency="NOPE")), "unknown agency"),
+     "starts .* after it ends", "period"),
+    (ReportRequest("body", start=dt.date(2025, 1, 1)),
+     r"^a period \(from and to dates\) applies only to the annual report$", "period"),
+    (ReportRequest("clusters", end=dt.date(2025, 1, 1)), "applies only to the annual report",
+     "period"),
+    (ReportRequest("agency"), "^an agency summary needs an agency$", "agency"),
+    (ReportRequest("agency", Filters(agency="NOPE")), "^unknown agency 'NOPE'$", "agency"),
+    (ReportRequest("clusters", Filters(agency="NOPE")), "^unknown agency 'NOPE'$", "agency"),
 ])
 def test_bad_requests_write_nothing(report_record: Record, tmp_path: Path,
-                                    request_: ReportRequest, message: str) -> None:
+                                    request_: ReportRequest, message: str, field: str) -> None:
     out = tmp_path / "bad.pdf"
-    with pytest.raises(ReportError, match=message):
+    with pytest.raises(ReportError, match=message) as refused:
         build_pdf(report_record, request_, out)
+    assert refused.value.field == field  # what a dialog points at
+    assert " --" not in str(refused.value) and "nmrf " not in str(refused.value)  # any caller
     assert list(tmp_path.iterdir()) == [p for p in tmp_path.iterdir() if p.suffix != ".pdf"]
     assert not out.exists()
 
