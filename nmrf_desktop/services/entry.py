@@ -41,8 +41,8 @@ from nmrf_desktop.store.models import (
 )
 from nmrf_desktop.store.progress import refresh_status, trunk_base
 
-_ACTION_FIELDS = ("title", "description", "kind", "status", "start_date", "target_date",
-                  "completed_date", "is_public")
+ACTION_FIELDS = ("title", "description", "kind", "status", "start_date", "target_date",
+                 "completed_date", "is_public")
 
 
 class StaleEdit(Exception):
@@ -62,7 +62,7 @@ def _check_agency(session: Session, code: str) -> None:
         raise InvalidEntry("agency", f"Unknown agency code {code!r}.")
 
 
-def _action_record(session: Session, row: Action) -> ActionRecord:
+def action_record(session: Session, row: Action) -> ActionRecord:
     links = tuple(session.execute(select(ActionLink.recommendation_id).where(
         ActionLink.action_id == row.id).order_by(ActionLink.recommendation_id)).scalars())
     return ActionRecord(
@@ -84,24 +84,31 @@ def create_action(record: Record, draft: ActionDraft, action_id: str | None = No
     draft.validate()
     actor = record.actor()
     with record.unit_of_work() as session:
-        _check_agency(session, draft.agency)
-        _check_links(session, draft.recommendation_ids)
-        values = _draft_values(draft)
-        row = Action(agency_code=draft.agency, **values)
-        if action_id:
-            row.id = action_id
-        session.add(row)
-        session.flush()
-        for rid in dict.fromkeys(draft.recommendation_ids):
-            session.add(ActionLink(action_id=row.id, recommendation_id=rid))
-        record_change(session, "action", row.id, "insert",
-                      values | {"agency_code": draft.agency,
-                                "recommendation_ids": list(draft.recommendation_ids)}, None)
-        snapshot_action(session, row, "local", actor)
+        row = insert_action(session, draft, actor, action_id)
         audit.append(session, "action.create", actor=actor, entity="action", entity_id=row.id,
                      details={"title": row.title, "links": len(draft.recommendation_ids)})
         session.flush()
-        return _action_record(session, row)
+        return action_record(session, row)
+
+
+def insert_action(session: Session, draft: ActionDraft, actor: str,
+                  action_id: str | None = None) -> Action:
+    """Add an action, its links, its insert change and first version (no audit event)."""
+    _check_agency(session, draft.agency)
+    _check_links(session, draft.recommendation_ids)
+    values = _draft_values(draft)
+    row = Action(agency_code=draft.agency, **values)
+    if action_id:
+        row.id = action_id
+    session.add(row)
+    session.flush()
+    for rid in dict.fromkeys(draft.recommendation_ids):
+        session.add(ActionLink(action_id=row.id, recommendation_id=rid))
+    record_change(session, "action", row.id, "insert",
+                  values | {"agency_code": draft.agency,
+                            "recommendation_ids": list(draft.recommendation_ids)}, None)
+    snapshot_action(session, row, "local", actor)
+    return row
 
 
 def _editable_action(session: Session, action_id: str, expected_version: int) -> Action:
@@ -121,29 +128,41 @@ def update_action(record: Record, action_id: str, draft: ActionDraft,
     with record.unit_of_work() as session:
         row = _editable_action(session, action_id, expected_version)
         _check_links(session, draft.recommendation_ids)
-        values = _draft_values(draft)
-        changed = {k: v for k, v in values.items() if getattr(row, k) != v}
-        old_links = set(session.execute(select(ActionLink.recommendation_id).where(
-            ActionLink.action_id == row.id)).scalars())
-        new_links = set(draft.recommendation_ids)
-        if new_links != old_links:
-            session.execute(delete(ActionLink).where(ActionLink.action_id == row.id))
-            for rid in sorted(new_links):
-                session.add(ActionLink(action_id=row.id, recommendation_id=rid))
-            changed["recommendation_ids"] = sorted(new_links)
-        if not changed:
-            return _action_record(session, row)
-        base = trunk_base(session, "action", row.id, row.version)
-        for key, value in values.items():
-            setattr(row, key, value)
-        row.updated_at = utcnow()  # an UPDATE even when only the links changed: bumps version
-        session.flush()
-        record_change(session, "action", row.id, "update", changed, base)
-        snapshot_action(session, row, "local", actor)
-        audit.append(session, "action.update", actor=actor, entity="action", entity_id=row.id,
-                     details={"fields": sorted(changed)})
-        session.flush()
-        return _action_record(session, row)
+        changed = change_action(session, row, _draft_values(draft),
+                                draft.recommendation_ids, actor)
+        if changed:
+            audit.append(session, "action.update", actor=actor, entity="action",
+                         entity_id=row.id, details={"fields": sorted(changed)})
+            session.flush()
+        return action_record(session, row)
+
+
+def change_action(session: Session, row: Action, values: dict[str, object],
+                  links: Sequence[str] | None, actor: str) -> dict[str, object]:
+    """Set these values (and links, unless None) as one new change; the fields it changed.
+
+    The change names the base version the central record knows (`trunk_base`), bumps the
+    action's version and keeps a snapshot. Nothing is written when nothing differs.
+    """
+    changed = {k: v for k, v in values.items() if getattr(row, k) != v}
+    old_links = set(session.execute(select(ActionLink.recommendation_id).where(
+        ActionLink.action_id == row.id)).scalars())
+    new_links = old_links if links is None else set(links)
+    if new_links != old_links:
+        session.execute(delete(ActionLink).where(ActionLink.action_id == row.id))
+        for rid in sorted(new_links):
+            session.add(ActionLink(action_id=row.id, recommendation_id=rid))
+        changed["recommendation_ids"] = sorted(new_links)
+    if not changed:
+        return changed
+    base = trunk_base(session, "action", row.id, row.version)
+    for key, value in values.items():
+        setattr(row, key, value)
+    row.updated_at = utcnow()  # an UPDATE even when only the links changed: bumps version
+    session.flush()
+    record_change(session, "action", row.id, "update", changed, base)
+    snapshot_action(session, row, "local", actor)
+    return changed
 
 
 def cancel_action(record: Record, action_id: str, expected_version: int) -> ActionRecord:
@@ -157,7 +176,7 @@ def cancel_action(record: Record, action_id: str, expected_version: int) -> Acti
         record_change(session, "action", row.id, "update", {"status": row.status}, base)
         snapshot_action(session, row, "local", actor)
         audit.append(session, "action.cancel", actor=actor, entity="action", entity_id=row.id)
-        return _action_record(session, row)
+        return action_record(session, row)
 
 
 def actions_for(record: Record, recommendation_id: str) -> list[ActionRecord]:
@@ -166,7 +185,7 @@ def actions_for(record: Record, recommendation_id: str) -> list[ActionRecord]:
             select(Action).join(ActionLink, ActionLink.action_id == Action.id)
             .where(ActionLink.recommendation_id == recommendation_id)
             .order_by(Action.created_at)).scalars().all()
-        return [_action_record(session, r) for r in rows]
+        return [action_record(session, r) for r in rows]
 
 
 def add_progress(record: Record, draft: ProgressDraft, update_id: str | None = None
@@ -175,28 +194,35 @@ def add_progress(record: Record, draft: ProgressDraft, update_id: str | None = N
     draft.validate()
     actor = record.actor()
     with record.unit_of_work() as session:
-        _check_agency(session, draft.agency)
-        rec = session.get(Recommendation, draft.recommendation_id)
-        if rec is None:
-            raise InvalidEntry("recommendation", "No such recommendation.")
-        row = ProgressUpdate(recommendation_id=rec.id, agency_code=draft.agency,
-                             status=draft.status.value, narrative=draft.narrative.strip(),
-                             as_of=draft.as_of, is_public=draft.is_public)
-        if update_id:
-            row.id = update_id
-        session.add(row)
-        session.flush()
-        refresh_status(session, rec)
-        record_change(session, "progress", row.id, "insert", {
-            "recommendation_id": rec.id, "agency_code": draft.agency, "status": row.status,
-            "narrative": row.narrative, "as_of": row.as_of, "is_public": row.is_public}, None)
+        row = insert_progress(session, draft, update_id)
         audit.append(session, "progress.add", actor=actor, entity="recommendation",
-                     entity_id=rec.id, details={"status": row.status,
-                                                "as_of": row.as_of.isoformat()})
-        return _progress_record(row, actor)
+                     entity_id=row.recommendation_id,
+                     details={"status": row.status, "as_of": row.as_of.isoformat()})
+        return progress_record(row, actor)
 
 
-def _progress_record(row: ProgressUpdate, officer: str = "") -> ProgressRecord:
+def insert_progress(session: Session, draft: ProgressDraft, update_id: str | None = None
+                    ) -> ProgressUpdate:
+    """Append one update, its insert change and the status it sets (no audit event)."""
+    _check_agency(session, draft.agency)
+    rec = session.get(Recommendation, draft.recommendation_id)
+    if rec is None:
+        raise InvalidEntry("recommendation", "No such recommendation.")
+    row = ProgressUpdate(recommendation_id=rec.id, agency_code=draft.agency,
+                         status=draft.status.value, narrative=draft.narrative.strip(),
+                         as_of=draft.as_of, is_public=draft.is_public)
+    if update_id:
+        row.id = update_id
+    session.add(row)
+    session.flush()
+    refresh_status(session, rec)
+    record_change(session, "progress", row.id, "insert", {
+        "recommendation_id": rec.id, "agency_code": draft.agency, "status": row.status,
+        "narrative": row.narrative, "as_of": row.as_of, "is_public": row.is_public}, None)
+    return row
+
+
+def progress_record(row: ProgressUpdate, officer: str = "") -> ProgressRecord:
     return ProgressRecord(id=row.id, recommendation_id=row.recommendation_id,
                           agency=row.agency_code, status=row.status, narrative=row.narrative,
                           as_of=row.as_of, is_public=row.is_public, officer=officer,
@@ -210,7 +236,7 @@ def progress_for(record: Record, recommendation_id: str) -> list[ProgressRecord]
             select(ProgressUpdate).where(ProgressUpdate.recommendation_id == recommendation_id)
             .order_by(ProgressUpdate.as_of.desc(), ProgressUpdate.created_at.desc())
         ).scalars().all()
-        return [_progress_record(r) for r in rows]
+        return [progress_record(r) for r in rows]
 
 
 def check_evidence_file(path: Path, max_bytes: int | None = None) -> int:
@@ -276,20 +302,29 @@ def _add_evidence(record: Record, **values) -> EvidenceRecord:  # type: ignore[n
     actor = record.actor()
     agency = values.pop("agency")
     with record.unit_of_work() as session:
-        _check_agency(session, agency)
-        if values["action_id"] and session.get(Action, values["action_id"]) is None:
-            raise InvalidEntry("action", "That action no longer exists.")
-        row = Evidence(agency_code=agency, **values)
-        session.add(row)
-        session.flush()
-        record_change(session, "evidence", row.id, "insert", values | {"agency_code": agency},
-                      None)
+        row = insert_evidence(session, agency, values)
         audit.append(session, "evidence.add", actor=actor, entity="evidence",
                      entity_id=row.id, details={"sha256": row.sha256, "name": row.display_name})
-        return _evidence_record(row)
+        return evidence_record(row)
 
 
-def _evidence_record(row: Evidence) -> EvidenceRecord:
+def insert_evidence(session: Session, agency: str, values: dict[str, object],
+                    evidence_id: str | None = None) -> Evidence:
+    """Add one evidence row and its insert change (no audit event)."""
+    _check_agency(session, agency)
+    if values["action_id"] and session.get(Action, values["action_id"]) is None:
+        raise InvalidEntry("action", "That action no longer exists.")
+    row = Evidence(agency_code=agency, **values)
+    if evidence_id:
+        row.id = evidence_id
+    session.add(row)
+    session.flush()
+    record_change(session, "evidence", row.id, "insert", values | {"agency_code": agency},
+                  None)
+    return row
+
+
+def evidence_record(row: Evidence) -> EvidenceRecord:
     return EvidenceRecord(id=row.id, action_id=row.action_id,
                           recommendation_id=row.recommendation_id,
                           display_name=row.display_name, sha256=row.sha256, size=row.size,
@@ -305,5 +340,5 @@ def evidence_for(record: Record, *, action_id: str | None = None,
             stmt = stmt.where(Evidence.action_id == action_id)
         if recommendation_id:
             stmt = stmt.where(Evidence.recommendation_id == recommendation_id)
-        return [_evidence_record(r) for r in
+        return [evidence_record(r) for r in
                 session.execute(stmt.order_by(Evidence.created_at)).scalars()]

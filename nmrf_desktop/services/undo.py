@@ -1,0 +1,542 @@
+"""Undo and redo of recorded work: what never left is taken back, what left is corrected.
+
+A record whose changes are all still in the unsent change log (`store.changes`) is truly
+removed by undo: its row and those changes go in one transaction, so nothing of it is ever
+sent or printed; redo puts it back as new (same id and values, a new unsent change). Once
+a change has left (in a bundle; at the centre, in a pack) the other side holds it, so undo
+appends instead: a correcting progress entry, a cancelled action, the old values as a new
+change. Either way the audit log gains an event and loses none.
+
+Evidence files are stored once by content and may be shared: a file is deleted with the
+last evidence row naming it (redo stores it again from the file first attached). Evidence
+that left cannot be withdrawn from here (a bundle carries no removals), so undo keeps it
+and says so.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, delete, select, update
+from sqlalchemy.orm import Session
+
+from nmrf_desktop.domain.entry import (
+    ActionDraft,
+    ActionRecord,
+    EvidenceRecord,
+    InvalidEntry,
+    ProgressDraft,
+    ProgressRecord,
+)
+from nmrf_desktop.domain.enums import ActionKind, ActionStatus, ImplementationStatus
+from nmrf_desktop.hashing import file_sha256
+from nmrf_desktop.services.entry import (
+    ACTION_FIELDS,
+    action_record,
+    change_action,
+    evidence_record,
+    insert_action,
+    insert_evidence,
+    insert_progress,
+    progress_record,
+)
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.store import audit
+from nmrf_desktop.store.blobs import BlobStore
+from nmrf_desktop.store.changes import (
+    change_has_left,
+    drop_unsent,
+    has_left,
+    latest_change,
+    plain_fields,
+)
+from nmrf_desktop.store.models import (
+    Action,
+    ActionLink,
+    Change,
+    Evidence,
+    ProgressUpdate,
+    Recommendation,
+    RecordVersion,
+    utcnow,
+)
+from nmrf_desktop.store.progress import refresh_status
+
+log = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    """What an undo did."""
+
+    REMOVED = "removed"  # it had not left: gone from the record and from the unsent log
+    CORRECTED = "corrected"  # it had left: a correcting change was appended
+    KEPT = "kept"  # it had left and cannot be withdrawn from here (evidence)
+
+
+@dataclass(frozen=True, slots=True)
+class RemovedEvidence:
+    """An evidence row undo took out, with what redo needs to put it back."""
+
+    evidence: EvidenceRecord
+    agency: str
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressUndo:
+    outcome: Outcome
+    update: ProgressRecord  # the update undone (removed, or the one corrected)
+    correction: ProgressRecord | None = None  # the correcting entry appended
+
+
+@dataclass(frozen=True, slots=True)
+class ActionUndo:
+    outcome: Outcome
+    before: ActionRecord  # the action as it was before the undo
+    after: ActionRecord | None  # as the undo left it (None: removed from the record)
+    evidence: tuple[RemovedEvidence, ...] = ()  # removed with it
+    kept_evidence: int = 0  # evidence that had left and stays
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceUndo:
+    outcome: Outcome
+    evidence: tuple[RemovedEvidence, ...]  # removed
+    kept: int = 0  # evidence that had left and stays
+
+
+# -- whether an undo would remove or correct (for the Undo command's text) -----------------
+
+def progress_has_left(record: Record, update_id: str) -> bool:
+    with record.reading() as session:
+        return has_left(session, "progress", [update_id])
+
+
+def action_has_left(record: Record, action_id: str) -> bool:
+    """Whether the action, or evidence attached to it, has left (undo would cancel it)."""
+    with record.reading() as session:
+        return _action_left(session, action_id)
+
+
+def edit_has_left(record: Record, before: ActionRecord, after: ActionRecord) -> bool:
+    """Whether the change that took the action from `before` to `after` has left (or can no
+    longer be told apart from later changes): undo would then append, not drop it."""
+    with record.reading() as session:
+        row = session.get(Action, after.id)
+        return row is None or _droppable(session, row, before, after) is None
+
+
+def evidence_has_left(record: Record, evidence_ids: Sequence[str]) -> bool:
+    with record.reading() as session:
+        return has_left(session, "evidence", evidence_ids)
+
+
+# -- progress updates ----------------------------------------------------------------------
+
+def correction_note(update: ProgressRecord) -> str:
+    """The narrative of the entry correcting `update` (the desktop passes it translated)."""
+    return (f"Correction: the progress update of {update.as_of.isoformat()} "
+            f"(“{_short(update.narrative)}”) was entered in error and is withdrawn.")
+
+
+def undo_progress(record: Record, update_id: str, note: str | None = None) -> ProgressUndo:
+    """Take back one progress update, in one transaction.
+
+    Not yet sent: the update and its unsent change are deleted and the recommendation's
+    status follows the history without it. Sent: a correcting entry is appended (same as-of
+    date, the status the history shows without the update, `note` as its narrative).
+    """
+    actor = record.actor()
+    with record.unit_of_work() as session:
+        row = session.get(ProgressUpdate, update_id)
+        if row is None:
+            raise InvalidEntry("progress", "That progress update is no longer in the record.")
+        update = progress_record(row)
+        details: dict[str, Any] = {"update": update.id, "status": update.status,
+                                   "as_of": update.as_of.isoformat()}
+        if not has_left(session, "progress", [row.id]):
+            _remove_progress(session, row)
+            audit.append(session, "progress.undo", actor=actor, entity="recommendation",
+                         entity_id=update.recommendation_id,
+                         details=details | {"outcome": Outcome.REMOVED.value})
+            return ProgressUndo(Outcome.REMOVED, update)
+        status = _status_without(session, row.recommendation_id, row.id)
+        fix = insert_progress(session, ProgressDraft(
+            recommendation_id=row.recommendation_id, agency=row.agency_code,
+            status=ImplementationStatus(status), narrative=note or correction_note(update),
+            as_of=row.as_of, is_public=row.is_public))
+        audit.append(session, "progress.undo", actor=actor, entity="recommendation",
+                     entity_id=update.recommendation_id,
+                     details=details | {"outcome": Outcome.CORRECTED.value,
+                                        "correction": fix.id})
+        return ProgressUndo(Outcome.CORRECTED, update, progress_record(fix, actor))
+
+
+def redo_progress(record: Record, undone: ProgressUndo) -> ProgressRecord:
+    """Put back what `undo_progress` took back; the update that now stands.
+
+    Removed: the update again, same id and values, as a new unsent change. Corrected: the
+    correcting entry is removed while it is unsent; once sent, the update is appended
+    again as a new entry.
+    """
+    actor = record.actor()
+    update = undone.update
+    with record.unit_of_work() as session:
+        original = session.get(ProgressUpdate, update.id)
+        if undone.outcome is Outcome.REMOVED and original is not None:
+            raise InvalidEntry("progress", "That progress update is already in the record.")
+        fix = session.get(ProgressUpdate, undone.correction.id) if undone.correction else None
+        if original is not None and fix is not None and not has_left(session, "progress",
+                                                                     [fix.id]):
+            _remove_progress(session, fix)
+            audit.append(session, "progress.redo", actor=actor, entity="recommendation",
+                         entity_id=update.recommendation_id,
+                         details={"outcome": "correction removed", "update": update.id,
+                                  "correction": fix.id})
+            return progress_record(original)
+        again = insert_progress(session, ProgressDraft(
+            recommendation_id=update.recommendation_id, agency=update.agency,
+            status=ImplementationStatus(update.status), narrative=update.narrative,
+            as_of=update.as_of, is_public=update.is_public),
+            None if original is not None else update.id)
+        audit.append(session, "progress.redo", actor=actor, entity="recommendation",
+                     entity_id=update.recommendation_id,
+                     details={"outcome": "added", "update": again.id, "status": again.status,
+                              "as_of": again.as_of.isoformat()})
+        return progress_record(again, actor)
+
+
+def _remove_progress(session: Session, row: ProgressUpdate) -> None:
+    drop_unsent(session, "progress", [row.id])
+    rec = session.get(Recommendation, row.recommendation_id)
+    session.delete(row)
+    session.flush()
+    if rec is not None:
+        refresh_status(session, rec)
+
+
+def _status_without(session: Session, recommendation_id: str, update_id: str) -> str:
+    """The status the history shows without one update (not started when none)."""
+    status = session.execute(
+        select(ProgressUpdate.status)
+        .where(ProgressUpdate.recommendation_id == recommendation_id,
+               ProgressUpdate.id != update_id)
+        .order_by(ProgressUpdate.as_of.desc(), ProgressUpdate.created_at.desc())
+        .limit(1)).scalar()
+    return status or ImplementationStatus.NOT_STARTED.value
+
+
+# -- actions -------------------------------------------------------------------------------
+
+def undo_create_action(record: Record, action_id: str) -> ActionUndo:
+    """Take back a new action, in one transaction.
+
+    Not yet sent: the action, its links, its evidence and all their unsent changes are
+    deleted (evidence files no other row names go too). Sent: it is cancelled, a new change.
+    """
+    actor = record.actor()
+    with record.unit_of_work() as session:
+        row = _action_row(session, action_id)
+        before = action_record(session, row)
+        if _action_left(session, row.id):
+            change_action(session, row, {"status": ActionStatus.CANCELLED.value}, None, actor)
+            audit.append(session, "action.undo", actor=actor, entity="action",
+                         entity_id=row.id, details={"outcome": Outcome.CORRECTED.value,
+                                                    "status": row.status})
+            return ActionUndo(Outcome.CORRECTED, before, action_record(session, row))
+        rows = list(session.execute(select(Evidence).where(
+            Evidence.action_id == row.id)).scalars())
+        removed, _kept, orphans = _take_back_evidence(session, rows)
+        drop_unsent(session, "action", [row.id])
+        session.execute(delete(ActionLink).where(ActionLink.action_id == row.id))
+        session.execute(delete(RecordVersion).where(RecordVersion.entity == "action",
+                                                    RecordVersion.entity_id == row.id))
+        session.delete(row)
+        session.flush()
+        audit.append(session, "action.undo", actor=actor, entity="action", entity_id=before.id,
+                     details={"outcome": Outcome.REMOVED.value, "title": before.title,
+                              "evidence": len(removed)})
+    _delete_unnamed_files(record, orphans)
+    return ActionUndo(Outcome.REMOVED, before, None, removed)
+
+
+def revert_action(record: Record, before: ActionRecord, after: ActionRecord,
+                  evidence_added: int = 0) -> ActionUndo:
+    """Take back the change that took an action from `before` to `after` (an edit or a
+    cancellation), and the `evidence_added` files attached with it, in one transaction.
+
+    Not yet sent: that change is dropped from the unsent log and the action has its values
+    and version from before it, as if it never happened. Sent: `before`'s values of the
+    fields it changed are appended as a new change.
+    """
+    actor = record.actor()
+    with record.unit_of_work() as session:
+        row = _action_row(session, after.id)
+        now = action_record(session, row)
+        made = _diff(before, after)
+        change = _droppable(session, row, before, after)
+        if change is not None:
+            session.delete(change)
+            _put_back(session, row, before, made, after.version)
+            outcome = Outcome.REMOVED
+        else:
+            change_action(session, row, _values(before, made),
+                          before.recommendation_ids if "recommendation_ids" in made else None,
+                          actor)
+            outcome = Outcome.REMOVED if not made else Outcome.CORRECTED
+        removed, kept, orphans = _take_back_evidence(
+            session, _last_evidence(session, row.id, evidence_added))
+        audit.append(session, "action.undo", actor=actor, entity="action", entity_id=row.id,
+                     details={"outcome": outcome.value, "fields": sorted(made),
+                              "evidence": len(removed)})
+        session.flush()
+        result = ActionUndo(outcome, now, action_record(session, row), removed, kept)
+    _delete_unnamed_files(record, orphans)
+    return result
+
+
+def redo_action(record: Record, undone: ActionUndo, sources: Sequence[Path] = ()
+                ) -> ActionRecord:
+    """Put back what `undo_create_action` or `revert_action` took back; the action now.
+
+    Removed: made again as new (same id and values, new unsent changes), with its evidence
+    (a file the evidence folder lost is stored again from `sources`, the files attached).
+    Corrected: the correcting change is dropped while unsent, else appended back.
+    """
+    if undone.outcome is not Outcome.REMOVED:
+        if undone.after is None:
+            raise InvalidEntry("action", "Nothing to redo.")
+        return revert_action(record, undone.before, undone.after).after or undone.before
+    _restore_files(record, undone.evidence, sources)
+    actor = record.actor()
+    action = undone.before
+    with record.unit_of_work() as session:
+        if undone.after is None:
+            if session.get(Action, action.id) is not None:
+                raise InvalidEntry("action", "That action is already in the record.")
+            row = insert_action(session, _draft(action), actor, action.id)
+        else:
+            row = _action_row(session, action.id)
+            made = _diff(undone.after, action)
+            change_action(session, row, _values(action, made),
+                          action.recommendation_ids if "recommendation_ids" in made else None,
+                          actor)
+        restored = _put_evidence_back(session, undone.evidence)
+        audit.append(session, "action.redo", actor=actor, entity="action", entity_id=row.id,
+                     details={"outcome": "added" if undone.after is None else "changed",
+                              "evidence": len(restored)})
+        session.flush()
+        return action_record(session, row)
+
+
+def _action_row(session: Session, action_id: str) -> Action:
+    row = session.get(Action, action_id)
+    if row is None:
+        raise InvalidEntry("action", "That action is no longer in the record.")
+    return row
+
+
+def _action_left(session: Session, action_id: str) -> bool:
+    evidence = list(session.execute(select(Evidence.id).where(
+        Evidence.action_id == action_id)).scalars())
+    return has_left(session, "action", [action_id]) or any(
+        has_left(session, "evidence", [e]) for e in evidence)
+
+
+def _fields(action: ActionRecord) -> dict[str, Any]:
+    fields = {name: getattr(action, name) for name in ACTION_FIELDS}
+    fields["recommendation_ids"] = sorted(action.recommendation_ids)
+    return plain_fields(fields)
+
+
+def _diff(before: ActionRecord, after: ActionRecord) -> dict[str, Any]:
+    """The fields (JSON form, as the change log holds them) that differ: `after`'s values."""
+    old, new = _fields(before), _fields(after)
+    return {k: v for k, v in new.items() if old[k] != v}
+
+
+def _values(action: ActionRecord, names: dict[str, Any]) -> dict[str, object]:
+    return {k: getattr(action, k) for k in names if k != "recommendation_ids"}
+
+
+def _droppable(session: Session, row: Action, before: ActionRecord, after: ActionRecord
+               ) -> Change | None:
+    """The unsent change that took the action from `before` to `after`, if it can be taken
+    out: it is the action's latest change, it holds exactly those fields, nothing changed
+    them since, and it has not left."""
+    made = _diff(before, after)
+    if not made:
+        return None
+    change = latest_change(session, "action", row.id)
+    if change is None or change.op != "update" or json.loads(change.fields) != made:
+        return None
+    now = _fields(action_record(session, row))
+    if any(now[k] != v for k, v in made.items()) or change_has_left(session, change):
+        return None
+    return change
+
+
+def _put_back(session: Session, row: Action, before: ActionRecord, made: dict[str, Any],
+              version_after: int) -> None:
+    """`before`'s values of the fields in `made`, and the version before the change (when
+    nothing moved it since: a pack may have set the central record's version meanwhile)."""
+    version = version_after - 1 if row.version == version_after else row.version
+    if row.version == version_after:
+        session.execute(delete(RecordVersion).where(
+            RecordVersion.entity == "action", RecordVersion.entity_id == row.id,
+            RecordVersion.version == version_after, RecordVersion.origin == "local"))
+    table = Action.__table__
+    session.execute(update(table).where(table.c.id == row.id).values(
+        **_values(before, made), version=version, updated_at=utcnow()))
+    if "recommendation_ids" in made:
+        session.execute(delete(ActionLink).where(ActionLink.action_id == row.id))
+        for rid in sorted(set(before.recommendation_ids)):
+            session.add(ActionLink(action_id=row.id, recommendation_id=rid))
+    session.flush()
+    session.expire(row)
+
+
+def _draft(action: ActionRecord) -> ActionDraft:
+    return ActionDraft(
+        title=action.title, agency=action.agency, description=action.description,
+        kind=ActionKind(action.kind), status=ActionStatus(action.status),
+        start_date=action.start_date, target_date=action.target_date,
+        completed_date=action.completed_date, is_public=action.is_public,
+        recommendation_ids=action.recommendation_ids)
+
+
+# -- evidence ------------------------------------------------------------------------------
+
+def undo_evidence(record: Record, evidence_ids: Sequence[str]) -> EvidenceUndo:
+    """Take back evidence attached to a recommendation, in one transaction.
+
+    Not yet sent: the rows and their unsent changes are deleted (and each file no other row
+    names). Sent: it stays (a bundle cannot carry a removal); the result says so.
+    """
+    actor = record.actor()
+    with record.unit_of_work() as session:
+        rows = [session.get(Evidence, i) for i in evidence_ids]
+        found = [r for r in rows if r is not None]
+        if len(found) != len(rows):
+            raise InvalidEntry("evidence", "That evidence is no longer in the record.")
+        removed, kept, orphans = _take_back_evidence(session, found)
+        for item in removed:
+            audit.append(session, "evidence.undo", actor=actor, entity="evidence",
+                         entity_id=item.evidence.id,
+                         details={"outcome": Outcome.REMOVED.value,
+                                  "sha256": item.evidence.sha256,
+                                  "name": item.evidence.display_name})
+    _delete_unnamed_files(record, orphans)
+    return EvidenceUndo(Outcome.REMOVED if removed else Outcome.KEPT, removed, kept)
+
+
+def redo_evidence(record: Record, undone: EvidenceUndo, sources: Sequence[Path] = ()
+                  ) -> list[EvidenceRecord]:
+    """Put back the evidence `undo_evidence` removed: same ids and values, new changes."""
+    _restore_files(record, undone.evidence, sources)
+    actor = record.actor()
+    with record.unit_of_work() as session:
+        restored = _put_evidence_back(session, undone.evidence)
+        for item in restored:
+            audit.append(session, "evidence.redo", actor=actor, entity="evidence",
+                         entity_id=item.id, details={"sha256": item.sha256,
+                                                     "name": item.display_name})
+        return restored
+
+
+def _last_evidence(session: Session, action_id: str, count: int) -> list[Evidence]:
+    """The `count` evidence rows last recorded for an action (by change-log order)."""
+    if count <= 0:
+        return []
+    return list(session.execute(
+        select(Evidence).join(Change, and_(Change.entity == "evidence",
+                                           Change.entity_id == Evidence.id,
+                                           Change.op == "insert"))
+        .where(Evidence.action_id == action_id)
+        .order_by(Change.seq.desc()).limit(count)).scalars())
+
+
+def _take_back_evidence(session: Session, rows: Sequence[Evidence]
+                        ) -> tuple[tuple[RemovedEvidence, ...], int, list[str]]:
+    """Delete the rows that have not left, with their unsent changes.
+
+    Returns what was removed, how many stay (they left), and the files no row names now.
+    """
+    gone = [r for r in rows if not has_left(session, "evidence", [r.id])]
+    removed = tuple(RemovedEvidence(evidence_record(r), r.agency_code or "") for r in gone)
+    drop_unsent(session, "evidence", [r.id for r in gone])
+    for row in gone:
+        session.delete(row)
+    session.flush()
+    files = sorted({r.evidence.sha256 for r in removed if r.evidence.sha256})
+    unnamed = [sha for sha in files if session.execute(
+        select(Evidence.id).where(Evidence.sha256 == sha).limit(1)).first() is None]
+    return removed, len(rows) - len(gone), unnamed
+
+
+def _put_evidence_back(session: Session, items: Sequence[RemovedEvidence]
+                       ) -> list[EvidenceRecord]:
+    out = []
+    for item in items:
+        ev = item.evidence
+        if session.get(Evidence, ev.id) is not None:
+            raise InvalidEntry("evidence", f"{ev.display_name} is already in the record.")
+        row = insert_evidence(session, item.agency, {
+            "action_id": ev.action_id, "recommendation_id": ev.recommendation_id,
+            "is_public": ev.is_public, "sha256": ev.sha256, "size": ev.size,
+            "media_type": ev.media_type, "display_name": ev.display_name, "url": ev.url},
+            ev.id)
+        out.append(evidence_record(row))
+    return out
+
+
+def _delete_unnamed_files(record: Record, shas: Sequence[str]) -> None:
+    """Delete evidence files that no evidence row names (checked again, after the commit)."""
+    if not shas:
+        return
+    store = BlobStore(record.evidence_root)
+    with record.reading() as session:
+        named = set(session.execute(select(Evidence.sha256).where(
+            Evidence.sha256.in_(list(shas)))).scalars())
+    for sha in shas:
+        if sha in named:
+            continue
+        path = store.path_for(sha)
+        try:
+            path.unlink(missing_ok=True)
+        except OSError as exc:  # the record is right; only a stray copy is left behind
+            log.warning("could not delete the evidence file %s: %s", path, exc)
+
+
+def _restore_files(record: Record, items: Sequence[RemovedEvidence],
+                   sources: Sequence[Path]) -> None:
+    """Store again each file the evidence folder no longer has, from the file attached.
+
+    Checked before anything is written: a file that was moved or changed since it was
+    attached is named in the error, and nothing changes.
+    """
+    store = BlobStore(record.evidence_root)
+    for item in items:
+        sha, name = item.evidence.sha256, item.evidence.display_name
+        if not sha or store.has(sha):
+            continue
+        for path in sorted(sources, key=lambda p: p.name != name):
+            try:
+                if path.is_file() and file_sha256(path) == sha:
+                    store.put_file(path)
+                    break
+            except OSError as exc:
+                log.warning("could not read %s again: %s", path, exc)
+        else:
+            raise InvalidEntry("file", f"{name} cannot be put back: the file attached was "
+                                       "moved or changed since. Attach it again.")
+
+
+def _short(text: str, limit: int = 60) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[:limit - 1] + "…"
