@@ -86,6 +86,7 @@ class ActionDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("actionDialog")
+        self.setProperty("help_topic", "record-action")  # F1 opens the guide there
         self.setWindowTitle(self.tr("Edit Action") if action else self.tr("New Action"))
         self.setAcceptDrops(True)
         self._runner, self._record, self._action = runner, record, action

@@ -46,6 +46,7 @@ class UpdateDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("updateDialog")
+        self.setProperty("help_topic", "progress-update")  # F1 opens the guide there
         self.setWindowTitle(self.tr("Progress Update — {0}").format(reference))
         self._runner, self._record, self._rec_id = runner, record, recommendation_id
         self._saving = False

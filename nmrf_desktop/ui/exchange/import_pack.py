@@ -91,6 +91,7 @@ class PackImporter(QObject):
         box = QMessageBox(icon, self.tr("Import Pack"), text, QMessageBox.StandardButton.Ok,
                           self._window)
         box.setObjectName("packImportMessage")
+        box.setProperty("help_topic", "import-pack")  # F1 opens the guide there
         if informative:
             box.setInformativeText(informative)
             box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

@@ -9,6 +9,8 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu
 
+from nmrf_desktop.ui.help.context import UserGuide
+
 _T = QCoreApplication.translate
 
 
@@ -33,6 +35,7 @@ class WindowActions:
     lead_defaults: QAction
     flag_te_tiriti: QAction
     unflag_te_tiriti: QAction
+    guide: QAction
     about: QAction
     recent_menu: QMenu
     coordinator_menu: QMenu
@@ -117,7 +120,10 @@ def install_menus(window: Any) -> WindowActions:
         unflag_te_tiriti=_action(window, _T(c, "&Clear Te Tiriti Flag"),
                                  lambda: coordinator.flag_te_tiriti(False), "Ctrl+Alt+T",
                                  _T(c, "Remove the Te Tiriti flag from the selection")),
-        about=_action(window, _T(c, "&About NMRF Desktop"), window.show_about, std.HelpContents,
+        guide=_action(window, _T(c, "&User Guide"), UserGuide(window).open, std.HelpContents,
+                      _T(c, "How to do each task; F1 in a dialog opens its part of the "
+                            "guide")),
+        about=_action(window, _T(c, "&About NMRF Desktop"), window.show_about, "Shift+F1",
                       _T(c, "What this application is and where its demo data comes from")),
         recent_menu=recent,
         coordinator_menu=coordinator_menu,
@@ -128,8 +134,8 @@ def install_menus(window: Any) -> WindowActions:
     actions.about.setMenuRole(QAction.MenuRole.AboutRole)
     if actions.quit.shortcut().isEmpty():  # no platform standard (Windows): use Ctrl+Q
         actions.quit.setShortcut(QKeySequence("Ctrl+Q"))
-    if actions.about.shortcut().isEmpty():
-        actions.about.setShortcut(QKeySequence("F1"))
+    if actions.guide.shortcut().isEmpty():
+        actions.guide.setShortcut(QKeySequence("F1"))
 
     file_menu.addAction(actions.open_database)
     file_menu.addAction(actions.open_server)
@@ -148,6 +154,8 @@ def install_menus(window: Any) -> WindowActions:
     for action in (actions.assign, actions.lead_defaults, None, actions.flag_te_tiriti,
                    actions.unflag_te_tiriti):
         coordinator_menu.addAction(action) if action else coordinator_menu.addSeparator()
+    help_menu.addAction(actions.guide)
+    help_menu.addSeparator()
     help_menu.addAction(actions.about)
     return actions
 

@@ -32,6 +32,7 @@ class ProfileDialog(QDialog):
                  parent: QWidget | None = None, *, first_run: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("profileDialog")
+        self.setProperty("help_topic", "first-run")  # F1 opens the guide there
         self.setWindowTitle(self.tr("Welcome to NMRF Desktop") if first_run
                             else self.tr("Your Role and Name"))
         current = current or Profile()

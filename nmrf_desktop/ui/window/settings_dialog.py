@@ -51,6 +51,7 @@ class SettingsDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("settingsDialog")
+        self.setProperty("help_topic", "settings")  # F1 opens the guide there
         self.setWindowTitle(self.tr("Settings"))
         self._store = store
         found = database_values or {}
