@@ -65,6 +65,7 @@ class ExportBundleDialog(SigningDialog):
         self.result_info: ExportResult | None = None
         self.setWindowTitle(self.tr("Export Update Bundle"))
         self.setObjectName("exportBundleDialog")
+        self.setProperty("help_topic", "export-bundle")  # F1 opens the guide there
         self._build()
         self._load_state()
 

@@ -41,6 +41,7 @@ class ExportPacksDialog(SigningDialog):
         self.run_info: PackRun | None = None
         self.setWindowTitle(self.tr("Export Packs"))
         self.setObjectName("exportPacksDialog")
+        self.setProperty("help_topic", "export-packs")  # F1 opens the guide there
         self._build()
         self._runner.run(lambda: inbox.pack_agencies(record), guarded(self._show_agencies),
                          guarded(self._failed))

@@ -147,6 +147,7 @@ class ExchangeHub(Hub):
             dialog = QDialog(self._window)
             dialog.setWindowTitle(_T(_C, "Signing Keys"))
             dialog.setObjectName("keysDialog")
+            dialog.setProperty("help_topic", "signing-keys")  # F1 opens the guide there
             dialog.resize(900, 420)
             view = KeysView(self._window.runner, record, dialog)
             layout = QVBoxLayout(dialog)

@@ -97,6 +97,7 @@ class ReportDialog(QDialog):
         self._progress: JobProgress | None = None
         self.written: Path | None = None
         self.setObjectName("pdfReportDialog" if fmt == PDF else "excelExportDialog")
+        self.setProperty("help_topic", "print-pdf")  # F1 opens the guide there
         self.setWindowTitle(self.tr("Print / Export PDF") if fmt == PDF
                             else self.tr("Export Excel Workbook"))
         self._build()
