@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -73,8 +74,11 @@ def register(sub: Subparsers) -> None:
 
     bundle = sub.add_parser("bundle", help="update bundles from an officer to the centre")
     bs = bundle.add_subparsers(dest="action", required=True, metavar="ACTION")
-    bs.add_parser("export", parents=[pw], help="laptop: every unsent change, signed"
-                  ).add_argument("--out", type=Path, required=True)
+    be = bs.add_parser("export", parents=[pw], help="laptop: every unsent change, signed")
+    be.add_argument("--out", required=True, metavar="FILE|FOLDER",
+                    help="the bundle file, or a folder to write it in under its own name "
+                    "(AGENCY-Officer-Name-00012.nmrfbundle)")
+    be.add_argument("--force", action="store_true", help="replace FILE if it exists")
     bs.add_parser("verify", help="central: check a bundle, change nothing").add_argument(
         "file", type=Path)
     bi = bs.add_parser("import", help="central: verify and merge bundles")
@@ -201,14 +205,7 @@ def cmd_pack(args: argparse.Namespace) -> int:
 def cmd_bundle(args: argparse.Namespace) -> int:
     record = open_from_args(args)
     if args.action == "export":
-        key = keys.load_key(record, _passphrase(args))
-        try:
-            result = bundle_export.export_bundle(record, args.out, key)
-        except bundle_export.NothingToSend as exc:
-            raise ExchangeError(str(exc)) from None
-        sys.stdout.write(f"wrote bundle {result.sequence} ({result.changes} changes, "
-                         f"{result.evidence} evidence files) to {args.out}\n")
-        return 0
+        return _bundle_export(record, args)
     if args.action == "verify":
         report = bundle_import.verify_only(record, args.file)
         print_json(report.as_dict())
@@ -230,6 +227,25 @@ def cmd_bundle(args: argparse.Namespace) -> int:
         failed = sum(r.status in (bundle_import.REJECTED, bundle_import.FAILED)
                      for r in results)
     return 1 if failed else 0
+
+
+def _bundle_export(record: Any, args: argparse.Namespace) -> int:
+    """`bundle export`: the place is checked before the passphrase is asked for."""
+    out = Path(args.out)
+    if args.out.endswith(("/", os.sep)) and not out.is_dir():  # meant as a folder
+        raise ExchangeError(f"the folder {out} does not exist; nothing was written")
+    try:
+        bundle_export.check_out(out, replace=args.force)
+        key = keys.load_key(record, _passphrase(args))
+        result = bundle_export.export_bundle(record, out, key, replace=args.force)
+    except bundle_export.TargetExists as exc:
+        raise ExchangeError(f"{exc.path} already exists: add --force to replace it; "
+                            "nothing was written") from None
+    except bundle_export.NothingToSend as exc:
+        raise ExchangeError(str(exc)) from None
+    sys.stdout.write(f"wrote bundle {result.sequence} ({result.changes} changes, "
+                     f"{result.evidence} evidence files) to {result.path}\n")
+    return 0
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:

@@ -89,6 +89,7 @@ def demo_roundtrip(workdir: Path) -> dict[str, Any]:
     def export(slug: str) -> Path:
         laptop, key, _agency = laptops[slug]
         out = workdir / "bundles" / f"{slug}-{len(bundle_files) + 1}.nmrfbundle"
+        out.parent.mkdir(exist_ok=True)  # export_bundle refuses a folder that does not exist
         bundle_export.export_bundle(laptop, out, key)
         bundle_files.append(str(out))
         return out
