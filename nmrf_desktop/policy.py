@@ -26,6 +26,11 @@ Format (TOML, UTF-8; every key optional)::
     kept = 14                         # automatic backups kept per database
     daily = true                      # a backup every day the database is open
 
+    [keys]
+    min_passphrase_length = 16        # fewest characters in a new signing key's passphrase
+                                      # (default 12, at least 8); the app also refuses a
+                                      # common or simple one (services/exchange/keys.py)
+
 Where: $NMRF_POLICY_FILE if set (empty = no policy); else Linux /etc/nmrf-desktop/policy.toml
 then each $XDG_CONFIG_DIRS entry (default /etc/xdg) + /nmrf-desktop/policy.toml; Windows
 %ProgramData%\\NMRF\\nmrf-desktop\\policy.toml; macOS /Library/Application Support/NMRF/

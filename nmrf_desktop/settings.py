@@ -44,9 +44,13 @@ AGENCY = Option("agency", "", "The agency this laptop works for (agency code).",
 DATA_FOLDER = Option("storage/data_folder", "",
                      "Databases may only be opened or created inside this folder.",
                      policy="storage.data_folder")
+MIN_PASSPHRASE_LENGTH = Option("keys/min_passphrase_length", 12,
+                               "Fewest characters in the passphrase of a new signing key.",
+                               policy="keys.min_passphrase_length", minimum=8)
 
 OPTIONS: tuple[Option[Any], ...] = (EVIDENCE_MAX_BYTES, STALE_MONTHS, BACKUPS_KEPT,
-                                    BACKUP_DAILY, CENTRAL_KEY, AGENCY, DATA_FOLDER)
+                                    BACKUP_DAILY, CENTRAL_KEY, AGENCY, DATA_FOLDER,
+                                    MIN_PASSPHRASE_LENGTH)
 POLICY_OPTIONS: dict[str, Option[Any]] = {o.policy: o for o in OPTIONS if o.policy}
 
 POLICY, USER, DEFAULT = "policy", "user", "default"

@@ -4,23 +4,33 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import logging
 import os
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
+from zxcvbn import zxcvbn
 
+from nmrf_desktop import policy
 from nmrf_desktop.bundles.keys import (
     KeyProblem,
     PublicKey,
     SigningKey,
     fingerprint as fingerprint,  # also for the command line
 )
+from nmrf_desktop.files import GROUP_READABLE, atomic_write
+from nmrf_desktop.services.exchange.agency import laptop_agency
 from nmrf_desktop.services.record import Record
+from nmrf_desktop.settings import MIN_PASSPHRASE_LENGTH
 from nmrf_desktop.store import audit
 from nmrf_desktop.store.models import Agency, SigningKeyRow, utcnow
+
+log = logging.getLogger(__name__)
 
 LAPTOP_KEY = "signing_key_id"
 CENTRAL_KEY = "central_key_id"
@@ -41,6 +51,100 @@ class KeyInfo:
     status: str
     valid_from: dt.date
     valid_until: dt.date | None
+
+
+@dataclass(frozen=True, slots=True)
+class OwnKey:
+    """This database's own signing key (the laptop's, or central's), by its public half."""
+
+    key_id: str
+    fingerprint: str
+    officer: str
+    agency: str | None
+    central: bool
+
+    @property
+    def file_name(self) -> str:
+        """A name for its public key file that says whose it is: 'MOJ-Aroha-Ngata.pub'."""
+        parts = ["central" if self.central else self.agency or "", self.officer]
+        name = "-".join(_file_part(p) for p in parts if _file_part(p))
+        return f"{name or 'nmrf'}-signing-key.pub"
+
+
+def _file_part(text: str) -> str:
+    # Keep letters with macrons; drop what a file name cannot hold on any system.
+    return re.sub(r'[\s\\/:*?"<>|\x00-\x1f]+', "-", text.strip()).strip("-.")
+
+
+@dataclass(frozen=True, slots=True)
+class PublicKeyFile:
+    """An officer's public key file read at central, before it is registered."""
+
+    path: Path
+    key_id: str
+    fingerprint: str
+    registered: KeyInfo | None
+
+
+def grouped_fingerprint(kid: str, per_line: int = 4) -> str:
+    """The fingerprint in lines of `per_line` groups of four, to read out in a phone check:
+    '3F2A 9C01 7B44 E012\nA9C3 55D0 1E2F 8B7A'."""
+    groups = fingerprint(kid).split()
+    return "\n".join(" ".join(groups[i:i + per_line]) for i in range(0, len(groups), per_line))
+
+
+# -- how strong a new passphrase is ------------------------------------------------------------
+
+# zxcvbn's score (0–4) a passphrase needs: 3 is "safely unguessable", at least 10^8 guesses.
+MIN_SCORE = 3
+_SCORED_LENGTH = 72  # zxcvbn refuses longer text; the first 72 characters are judged
+
+
+class Weakness(StrEnum):
+    """Why a new passphrase is refused (the dialog says it in words)."""
+
+    SHORT = "short"  # fewer characters than the organisation's minimum
+    COMMON = "common"  # a common password or word, or close to one
+    PERSONAL = "personal"  # the officer's name, the agency, the product
+    REPEAT = "repeat"  # "aaaa", "abcabc"
+    SEQUENCE = "sequence"  # "abcd", "1234"
+    KEYBOARD = "keyboard"  # "qwerty", "asdf"
+    DATE = "date"  # dates and years
+    GUESSABLE = "guessable"  # weak for no single reason
+
+
+_PATTERNS = {"repeat": Weakness.REPEAT, "sequence": Weakness.SEQUENCE,
+             "spatial": Weakness.KEYBOARD, "date": Weakness.DATE, "regex": Weakness.DATE}
+
+
+def minimum_passphrase_length() -> int:
+    """The organisation's minimum for a new key's passphrase (policy, else setting)."""
+    return int(policy.value(MIN_PASSPHRASE_LENGTH))
+
+
+def passphrase_weakness(text: str, minimum: int | None = None,
+                        personal: Iterable[str] = ()) -> Weakness | None:
+    """Why `text` is too weak to protect a signing key, or None when it is strong enough.
+
+    Too short for the minimum first; then the estimate of zxcvbn (dictionaries of common
+    passwords, words and names; repeats, sequences, keyboard patterns, dates), told the
+    `personal` words too, reported by its longest guessable part.
+    """
+    least = minimum_passphrase_length() if minimum is None else minimum
+    if len(text) < least:
+        return Weakness.SHORT
+    words = [w for p in personal for w in [p, *p.split()] if len(w) >= 3]
+    result = zxcvbn(text[:_SCORED_LENGTH], user_inputs=[*words, "nmrf"])
+    if result["score"] >= MIN_SCORE:
+        return None
+    found = [m for m in result["sequence"] if m["pattern"] != "bruteforce"]
+    if not found:
+        return Weakness.GUESSABLE
+    longest = max(found, key=lambda m: len(m["token"]))
+    if longest["pattern"] == "dictionary":
+        return (Weakness.PERSONAL if longest.get("dictionary_name") == "user_inputs"
+                else Weakness.COMMON)
+    return _PATTERNS.get(longest["pattern"], Weakness.GUESSABLE)
 
 
 def passphrase_from(file: Path | None = None, prompt: Callable[[], str] | None = None) -> bytes:
@@ -65,14 +169,28 @@ def _key_path(record: Record, key_id: str) -> Path:
     return record.keys_root / f"{key_id}.pem"
 
 
+def own_key(record: Record, *, central: bool = False) -> OwnKey | None:
+    """This database's signing key (central's with `central`), or None before one is made."""
+    key_id = record.setting(CENTRAL_KEY if central else LAPTOP_KEY)
+    if not key_id:
+        return None
+    return OwnKey(key_id, fingerprint(key_id), record.actor(),
+                  None if central else laptop_agency(record), central)
+
+
 def create_key(record: Record, passphrase: bytes, *, central: bool = False) -> str:
-    """Make a new key pair, store the private half encrypted, remember it in this database."""
+    """Make a new key pair, store the private half encrypted, remember it in this database.
+
+    A new laptop key replaces the one before it (its files stay in the keys folder); the
+    secretariat must register the new one before bundles signed with it are accepted.
+    """
+    replaced = record.setting(CENTRAL_KEY if central else LAPTOP_KEY) or None
     key = SigningKey.generate()
     key.save(_key_path(record, key.id), passphrase)
     record.set_setting(CENTRAL_KEY if central else LAPTOP_KEY, key.id)
     with record.unit_of_work() as session:
         audit.append(session, "key.create", actor=record.actor(), entity="key",
-                     entity_id=key.id, details={"central": central})
+                     entity_id=key.id, details={"central": central, "replaces": replaced})
         if central:
             session.add(SigningKeyRow(key_id=key.id, public_key=_b64(key.public.raw),
                                       officer_name=record.actor(), agency_code=None,
@@ -84,7 +202,7 @@ def load_key(record: Record, passphrase: bytes, *, central: bool = False) -> Sig
     key_id = record.setting(CENTRAL_KEY if central else LAPTOP_KEY)
     if not key_id:
         what = "central signing key" if central else "signing key"
-        raise KeyRefused(f"this database has no {what}; create one with `nmrf keys create`")
+        raise KeyRefused(f"this database has no {what} yet: create one first")
     try:
         return SigningKey.load(_key_path(record, key_id), passphrase)
     except KeyProblem as exc:
@@ -92,11 +210,16 @@ def load_key(record: Record, passphrase: bytes, *, central: bool = False) -> Sig
 
 
 def export_public(record: Record, out: Path, *, central: bool = False) -> str:
+    """Write this database's public key to `out` (safely: the whole file or none)."""
     key_id = record.setting(CENTRAL_KEY if central else LAPTOP_KEY)
     if not key_id:
-        raise KeyRefused("this database has no signing key; create one with `nmrf keys create`")
+        raise KeyRefused("this database has no signing key yet: create one first")
     pem = _public_from_private_file(record, key_id)
-    out.write_bytes(pem)
+    try:
+        with atomic_write(out, GROUP_READABLE) as fh:
+            fh.write(pem)
+    except OSError as exc:
+        raise KeyRefused(f"{out}: cannot be written ({exc.strerror or exc})") from None
     return key_id
 
 
@@ -112,15 +235,35 @@ def _b64(raw: bytes) -> str:
     return base64.b64encode(raw).decode("ascii")
 
 
+def _read_public(path: Path) -> PublicKey:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise KeyRefused(f"{path}: cannot be read ({exc.strerror})") from None
+    try:
+        return PublicKey.from_pem(data)
+    except KeyProblem as exc:
+        raise KeyRefused(f"{path}: {exc}") from None
+
+
+def read_public_key(record: Record, path: Path) -> PublicKeyFile:
+    """Central: an officer's public key file, its fingerprint to compare by phone, and
+    whether the registry already holds it."""
+    public = _read_public(path)
+    with record.reading() as session:
+        row = session.get(SigningKeyRow, public.id)
+        return PublicKeyFile(path, public.id, fingerprint(public.id),
+                             _info(row) if row is not None else None)
+
+
 def register_key(record: Record, public_pem: Path, *, officer: str, agency: str,
                  valid_days: int | None = 730, replaces: str | None = None) -> KeyInfo:
-    """Central: accept an officer's public key as speaking for one agency."""
-    try:
-        public = PublicKey.from_pem(public_pem.read_bytes())
-    except OSError as exc:
-        raise KeyRefused(f"{public_pem}: cannot be read ({exc.strerror})") from None
-    except KeyProblem as exc:
-        raise KeyRefused(f"{public_pem}: {exc}") from None
+    """Central: accept an officer's public key as speaking for one agency.
+
+    With `replaces` (rotation), the officer's key it names is revoked in the same
+    transaction; it must be an active officer key of the same agency.
+    """
+    public = _read_public(public_pem)
     if not officer.strip():
         raise KeyRefused("name the officer the key belongs to")
     actor = record.actor()
@@ -137,8 +280,16 @@ def register_key(record: Record, public_pem: Path, *, officer: str, agency: str,
         session.add(row)
         if replaces:
             old = session.get(SigningKeyRow, replaces)
-            if old is None:
-                raise KeyRefused(f"no registered key {replaces[:16]}… to replace")
+            if old is None or old.role != "officer":
+                raise KeyRefused(f"no registered officer key {fingerprint(replaces)} to "
+                                 "replace")
+            if old.status != "active":
+                raise KeyRefused(f"the key {fingerprint(replaces)} is already revoked: "
+                                 "register the new key on its own")
+            if old.agency_code != agency:
+                raise KeyRefused(f"the key {fingerprint(replaces)} speaks for "
+                                 f"{old.agency_code}, not {agency}: a replacement key is "
+                                 "for the same agency")
             old.status, old.revoked_at, old.replaced_by = "revoked", utcnow(), public.id
         audit.append(session, "key.register", actor=actor, entity="key", entity_id=public.id,
                      details={"officer": officer, "agency": agency, "replaces": replaces})

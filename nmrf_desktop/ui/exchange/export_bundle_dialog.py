@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt, Signal
 from PySide6.QtGui import QCloseEvent
-from PySide6.QtWidgets import QFormLayout, QLabel, QWidget
+from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QPushButton, QWidget
 
 from nmrf_desktop.services.exchange import bundle_export, keys
 from nmrf_desktop.services.exchange.agency import laptop_agency
@@ -17,6 +17,7 @@ from nmrf_desktop.services.exchange.bundle_export import ExportResult
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.exchange.common import guarded
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
+from nmrf_desktop.ui.exchange.key_dialogs import CreateKeyDialog
 from nmrf_desktop.ui.exchange.signing_dialog import SigningDialog
 from nmrf_desktop.ui.tasks import TaskRunner
 
@@ -55,6 +56,8 @@ class ExportBundleDialog(SigningDialog):
     """Every unsent change on this laptop, signed with the officer's key, in one file."""
 
     exported = Signal(object)  # ExportResult
+    create_key_button: QPushButton | None = None  # shown while the laptop has no key
+    key_dialog: CreateKeyDialog | None = None
 
     def __init__(self, runner: TaskRunner, record: Record,
                  parent: QWidget | None = None) -> None:
@@ -102,8 +105,10 @@ class ExportBundleDialog(SigningDialog):
         elif not state.has_key:
             self.summary.setText(self.tr("Nothing can be exported yet."))
             self.message.show_message("warning", self.tr(
-                "This laptop has no signing key. Create one and have the secretariat register "
-                "it before exporting."))
+                "This laptop has no signing key yet. Create it here; then export its public "
+                "key (Exchange, My Signing Key) and send it to the secretariat to register, "
+                "so that they accept the bundles it signs."))
+            self._offer_key()
         elif state.unsent == 0:
             self.summary.setText(self.tr("There are no unsent changes."))
             self.message.show_message("info", self.tr(
@@ -119,6 +124,32 @@ class ExportBundleDialog(SigningDialog):
                 self.out.set_path(default_bundle_path(state.agency))
             self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_buttons()
+
+    # -- no key yet: create it here -------------------------------------------------------
+
+    def _offer_key(self) -> None:
+        if self.create_key_button is None:
+            self.create_key_button = self.buttons.addButton(
+                self.tr("Create My &Key…"), QDialogButtonBox.ButtonRole.ActionRole)
+            self.create_key_button.setObjectName("createKeyButton")
+            self.create_key_button.clicked.connect(self.create_key)
+        self.export_button.setDefault(False)
+        self.create_key_button.setDefault(True)
+        self.create_key_button.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def create_key(self) -> None:
+        """The officer's key, made in its own dialog; then this dialog carries on."""
+        self.key_dialog = CreateKeyDialog(self._runner, self._record, parent=self)
+        self.key_dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.key_dialog.created.connect(lambda _new: self._key_created())
+        self.key_dialog.open()
+
+    def _key_created(self) -> None:
+        if self.create_key_button is not None:
+            self.create_key_button.hide()
+        self.export_button.setDefault(True)
+        self.message.clear_message()
+        self._load_state()
 
     def _can_export(self) -> bool:
         s = self.state

@@ -9,6 +9,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QDialog, QMenu, QVBoxLayout
 
 from nmrf_desktop.domain.changes import MERGED, PACK_IMPORTED, Changed
+from nmrf_desktop.services.exchange import keys
+from nmrf_desktop.services.exchange.keys import OwnKey
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.exchange import (
     ConflictsView,
@@ -19,6 +21,8 @@ from nmrf_desktop.ui.exchange import (
     PackImporter,
     UnsentBadge,
 )
+from nmrf_desktop.ui.exchange.common import guarded
+from nmrf_desktop.ui.exchange.key_dialogs import CreateKeyDialog, PublicKeyExporter
 from nmrf_desktop.ui.window.hub import Hub
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -54,6 +58,7 @@ class ExchangeHub(Hub):
                              "secretariat")),
             self._add(_T(_C, "&Import Pack…"), self.import_pack, "Ctrl+Shift+I",
                       _T(_C, "Import your agency's signed pack from the secretariat")),
+            *self._key_menu(),
         )
         self.menu.addSeparator()
         self.coordinator_actions = (
@@ -64,7 +69,7 @@ class ExchangeHub(Hub):
             self._add(_T(_C, "&Conflicts"), lambda: self._show(self._conflicts_tab), "Ctrl+4",
                       _T(_C, "Edits that met newer values: decide which to keep")),
             self._add(_T(_C, "Signing &Keys…"), self.show_keys, None,
-                      _T(_C, "The key registry: register and revoke officers' keys")),
+                      _T(_C, "The key registry: register, rotate and revoke officers' keys")),
             self._add(_T(_C, "Export &Packs…"), self.export_packs, "Ctrl+Shift+K",
                       _T(_C, "Write a signed pack for every agency with assignments")),
         )
@@ -77,6 +82,28 @@ class ExchangeHub(Hub):
     def _add(self, text: str, slot, shortcut: str | None, tip: str) -> QAction:  # type: ignore[no-untyped-def]
         return self.add_command(text, slot, shortcut, tip, self.menu)
 
+    def _key_menu(self) -> tuple[QAction, ...]:
+        """Exchange → My Signing Key: Create… (Replace… once there is one), Export Public Key…."""
+        menu = self.menu.addMenu(_T(_C, "My Signing &Key"))
+        menu.setObjectName("mySigningKeyMenu")
+        self.create_key_action = self.add_command(
+            _T(_C, "&Create…"), self.create_key, None,
+            _T(_C, "Make the key that signs your update bundles"), menu)
+        self.export_key_action = self.add_command(
+            _T(_C, "&Export Public Key…"), self.export_public_key, None,
+            _T(_C, "Save your public key for the secretariat to register"), menu)
+        self._own_key: OwnKey | None = None
+        self._exporter: PublicKeyExporter | None = None
+        self.key_dialog: CreateKeyDialog | None = None
+        # A key made elsewhere (the export dialog's Create My Key…) shows when it opens.
+        menu.aboutToShow.connect(self._refresh_key_menu)
+        return menu.menuAction(), self.create_key_action, self.export_key_action
+
+    def _refresh_key_menu(self) -> None:
+        record = self._window.record
+        if record is not None:
+            self._refresh_own_key(record)
+
     # -- state ------------------------------------------------------------------------
 
     def opened(self, record: Record) -> None:
@@ -84,6 +111,23 @@ class ExchangeHub(Hub):
             view.set_record(record)
         if self._keys_dialog is not None:
             self._keys_dialog.close()
+        self._refresh_own_key(record)
+
+    def _refresh_own_key(self, record: Record) -> None:
+        self._window.runner.run(lambda: keys.own_key(record), guarded(self._show_own_key))
+
+    def _show_own_key(self, own: OwnKey | None) -> None:
+        """Create… before there is a key, Replace… (with its fingerprint) after."""
+        self._own_key = own
+        if own is None:
+            self.create_key_action.setText(_T(_C, "&Create…"))
+            self.create_key_action.setStatusTip(_T(_C, "Make the key that signs your update "
+                                                   "bundles"))
+        else:
+            self.create_key_action.setText(_T(_C, "&Replace…"))
+            self.create_key_action.setStatusTip(_T(_C, "Make a new key in place of {0}; the "
+                                                   "secretariat must register it").format(
+                own.fingerprint))
 
     def _changed(self, changes: Changed) -> None:
         """A write changed the exchange (a local edit adds to the unsent count)."""
@@ -111,8 +155,31 @@ class ExchangeHub(Hub):
             return
         dialog = ExportBundleDialog(self._window.runner, record, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.exported.connect(lambda _result: self.badge.refresh())
+        # The unsent log changed: the badge counts again, Edit → Undo says "already sent".
+        dialog.exported.connect(lambda _result: self._window.did_change(Changed.EXCHANGE))
         dialog.open()
+
+    def create_key(self) -> None:
+        record = self._record()
+        if record is None:
+            return
+        dialog = CreateKeyDialog(self._window.runner, record, parent=self._window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.created.connect(lambda _new: self._key_created(record))
+        self.key_dialog = dialog
+        dialog.open()
+
+    def _key_created(self, record: Record) -> None:
+        self._refresh_own_key(record)
+        self._window.did_change(Changed.EXCHANGE)
+
+    def export_public_key(self) -> None:
+        record = self._record()
+        if record is None:
+            return
+        self._exporter = PublicKeyExporter(self._window.runner, record, self._window)
+        self._exporter.createRequested.connect(self.create_key)
+        self._exporter.start()
 
     def import_pack(self) -> None:
         record = self._record()
@@ -137,6 +204,7 @@ class ExchangeHub(Hub):
             return
         dialog = ExportPacksDialog(self._window.runner, record, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(lambda _run: self._window.did_change(Changed.EXCHANGE))
         dialog.open()
 
     def show_keys(self) -> None:
@@ -148,8 +216,9 @@ class ExchangeHub(Hub):
             dialog.setWindowTitle(_T(_C, "Signing Keys"))
             dialog.setObjectName("keysDialog")
             dialog.setProperty("help_topic", "signing-keys")  # F1 opens the guide there
-            dialog.resize(900, 420)
+            dialog.resize(1060, 440)
             view = KeysView(self._window.runner, record, dialog)
+            view.changed.connect(lambda: self._window.did_change(Changed.EXCHANGE))
             layout = QVBoxLayout(dialog)
             layout.addWidget(view)
             dialog.finished.connect(lambda _r: setattr(self, "_keys_dialog", None))
