@@ -74,9 +74,15 @@ class FacetList(QListWidget):
 
 
 class FilterPanel(QScrollArea):
-    """Filters beside the table; `changed` fires on every edit."""
+    """Filters beside the table; `changed` fires on every edit.
+
+    "Mine only" is who you are, not a facet: it follows the officer's agency (on unless
+    they turned it off, see `set_own_agency`), and Clear Filters leaves it as it is.
+    """
 
     changed = Signal()
+    # The user ticked or unticked "Mine only" (not a program change): the choice to keep.
+    mineChosen = Signal(bool)
 
     # Filters fields held in facet lists, with their titles.
     FACETS = ("bodies", "cycles", "positions", "statuses", "themes", "groups", "sdgs",
@@ -153,6 +159,7 @@ class FilterPanel(QScrollArea):
             combo.setMinimumContentsLength(8)
             combo.currentIndexChanged.connect(self._emit)
         self.mine.toggled.connect(self._mine_toggled)
+        self.mine.clicked.connect(self.mineChosen)
         self.set_choices(FilterChoices())
 
     # -- values -----------------------------------------------------------------------
@@ -194,16 +201,18 @@ class FilterPanel(QScrollArea):
             self._restoring = False
         self.changed.emit()
 
-    def set_own_agency(self, code: str) -> None:
-        """The officer's agency, for "mine only" (empty: no agency of one's own)."""
+    def set_own_agency(self, code: str, mine: bool = True) -> None:
+        """The officer's agency, for "mine only" (empty: no agency of one's own, as for a
+        coordinator), and whether to show only theirs: on unless the officer turned it off."""
         self._own_agency = code
         self.mine.setEnabled(bool(code))
         self.mine.setText(self.tr("&Mine only ({0})").format(code) if code
                           else self.tr("&Mine only"))
-        if not code and self.mine.isChecked():
-            self.mine.setChecked(False)
-        elif self.mine.isChecked():
-            self._mine_toggled(True)
+        wanted = bool(code) and mine
+        if self.mine.isChecked() != wanted:
+            self.mine.setChecked(wanted)  # toggled: the list follows
+        elif wanted:
+            self._mine_toggled(True)  # another agency, or the same: show it again
 
     def filters(self, text: str = "") -> Filters:
         """The panel's filters with the search box's text."""
@@ -220,8 +229,10 @@ class FilterPanel(QScrollArea):
             te_tiriti=self.te_tiriti.currentData())
 
     def active_count(self) -> int:
+        """How many filters Clear Filters would clear ("Mine only" is not one of them)."""
         state = self.state()
-        return sum(1 for k, v in state.items() if v not in ("", None, False, [], ()))
+        return sum(1 for k, v in state.items()
+                   if k != "mine" and v not in ("", None, False, [], ()))
 
     # -- remembering ------------------------------------------------------------------
 
@@ -247,12 +258,14 @@ class FilterPanel(QScrollArea):
         return found if isinstance(found, dict) else {}
 
     def _apply_state(self, state: dict[str, Any]) -> None:
+        """The facets and combos of a saved state ("mine" is not restored from it: it is
+        per database, see set_own_agency)."""
         for combo, key in ((self.agency, "agency"), (self.role, "role"),
                            (self.mechanism, "mechanism"), (self.te_tiriti, "te_tiriti")):
             combo.setCurrentIndex(max(0, combo.findData(state.get(key, ""))))
-        self.mine.setChecked(bool(state.get("mine")) and bool(self._own_agency))
 
     def clear(self) -> None:
+        """Clear every facet; "Mine only" stays as it is (it is who you are, not a facet)."""
         self._restoring = True
         try:
             for facet in self.lists.values():

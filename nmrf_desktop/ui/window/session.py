@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,9 @@ from nmrf_desktop.ui.window.profile_dialog import ProfileDialog
 log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
 _C = "Frame"  # the words it shows are the main window's
+# An officer's "Mine only" choice, per database (JSON: location → on), when not the default.
+MINE_ONLY = "session/mineOnly"
+MINE_ONLY_LIMIT = 32  # databases remembered; the oldest choice is forgotten first
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +44,7 @@ class WorkspaceSession(QObject):
         self._ask_profile = ask_profile
         self._remember = remember
         self._restored_filters = False
+        self._mine_choices: dict[str, bool] | None = None  # read on first use
         self._loading = False
         self.profile_dialog: ProfileDialog | None = None
         self._actions: WindowActions | None = None
@@ -47,6 +52,7 @@ class WorkspaceSession(QObject):
     def install(self, actions: WindowActions) -> None:
         self._actions = actions
         actions.recent_menu.aboutToShow.connect(self._fill_recent)
+        self._window.filter_panel.mineChosen.connect(self._mine_chosen)
         self._apply_profile(Profile())
 
     @property
@@ -100,11 +106,50 @@ class WorkspaceSession(QObject):
         window.profile_label.setText(text)
         window.exchange.set_coordinator(profile.is_coordinator)
         window.filter_panel.set_own_agency(profile.agency if not profile.is_coordinator
-                                           else "")
+                                           else "", self._mine_choice())
         if self._actions is not None:
             self._actions.coordinator_menu.menuAction().setVisible(profile.is_coordinator)
             for action in coordinator_actions(self._actions):
                 action.setEnabled(profile.is_coordinator)
+
+    # -- "Mine only", per database --------------------------------------------------------
+
+    def _database_key(self) -> str:
+        path = self._window.database_path
+        return locations.safe_text(path) if path is not None else ""
+
+    def _choices(self) -> dict[str, bool]:
+        if self._mine_choices is None:
+            self._mine_choices = {}
+            if self._remember:
+                text = str(window_state.settings().value(MINE_ONLY, "") or "")
+                try:
+                    found = json.loads(text) if text else {}
+                except ValueError:
+                    log.warning("ignoring unreadable %s", MINE_ONLY)
+                    found = {}
+                if isinstance(found, dict):
+                    self._mine_choices = {str(k): bool(v) for k, v in found.items()}
+        return self._mine_choices
+
+    def _mine_choice(self) -> bool:
+        """Whether an officer sees only their agency's recommendations in this database: on
+        unless they turned it off here."""
+        return self._choices().get(self._database_key(), True)
+
+    def _mine_chosen(self, on: bool) -> None:
+        key = self._database_key()
+        if not key:
+            return
+        choices = self._choices()
+        choices.pop(key, None)
+        choices[key] = on  # the most recent last
+        while len(choices) > MINE_ONLY_LIMIT:
+            choices.pop(next(iter(choices)))
+        if self._remember:
+            store = window_state.settings()
+            store.setValue(MINE_ONLY, json.dumps(choices, ensure_ascii=False))
+            store.sync()
 
     # -- your role and name -------------------------------------------------------------
 
