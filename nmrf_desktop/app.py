@@ -13,7 +13,7 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from nmrf_desktop import __version__, crash, i18n, paths, platform_check, policy, selftest
-from nmrf_desktop.services import locations
+from nmrf_desktop.services import last_database, locations
 from nmrf_desktop.services.locations import Location
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window import state as window_state
@@ -101,7 +101,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                         ask_profile=screenshot is None)
     if screenshot is not None:
         window.resize(1280, 800)  # the same picture whatever the screen
-    target = startup_database(args, "" if screenshot else window_state.last_database())
+    else:  # noted for `nmrf`, whose default is the database the app opened last
+        window.databaseOpened.connect(last_database.remember)
+    target = startup_database(args, "" if screenshot else (
+        last_database.last_opened() or window_state.last_database()))
     if target is None:
         window.open_demo()
     else:

@@ -9,11 +9,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nmrf_desktop import policy, settings
-from nmrf_desktop.cli.common import Subparsers, database_target
+from nmrf_desktop.cli.common import Subparsers, UserError, database_target, missing_record
 from nmrf_desktop.services.backup import making as backup
 from nmrf_desktop.services.backup.summary import counted
 from nmrf_desktop.services.instance import DatabaseInUse
-from nmrf_desktop.services.record import policy_refusal
+from nmrf_desktop.services.record import (
+    RecordMissing,
+    RecordUnavailable,
+    check_database_file,
+    database_file,
+    parse_target,
+    policy_refusal,
+    shown,
+)
 from nmrf_desktop.settings import CENTRAL_KEY
 
 
@@ -50,13 +58,30 @@ def register(sub: Subparsers) -> None:
 
 
 def _database(args: argparse.Namespace) -> Path:
+    """The database file to back up or restore (it may be missing: its backups are listed,
+    and restored, all the same); refused: a server's record, a folder, the policy's."""
     target = database_target(args)
-    if "://" in target:
-        raise MaintenanceError("backup and restore work on a database file, not a server URL")
+    database = database_file(parse_target(target))
+    if database is None:
+        raise MaintenanceError(f"backup and restore work on a database file; {shown(target)} "
+                               "is a server's record (its administrators back it up)")
     refusal = policy_refusal(target)  # the same rule as every other command's database
     if refusal:
         raise MaintenanceError(refusal)
-    return Path(target).expanduser().resolve()
+    if database.is_dir():
+        raise MaintenanceError(f"cannot open the database {database}: it is a folder, not a "
+                               "database file")
+    return database
+
+
+def _existing(database: Path) -> None:
+    """Refuse to back up what is no record: a missing or empty file, or not a database."""
+    try:
+        check_database_file(database)
+    except RecordMissing as exc:
+        raise missing_record(exc.where) from None
+    except RecordUnavailable as exc:
+        raise UserError(str(exc)) from None
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -71,8 +96,7 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 0
     if args.verify is not None:
         return _verify(args.verify)
-    if not database.is_file():
-        raise MaintenanceError(f"no database at {database}")
+    _existing(database)
     try:
         out = backup.backup_database(database, args.out)
     except backup.BackupFailed as exc:
@@ -104,7 +128,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
     if chosen is None:
         chosen = backup.latest_good_backup(database)
         if chosen is None:
-            raise MaintenanceError(f"no backup of {database.name} verifies; name one as BACKUP")
+            raise MaintenanceError(f"no backup of {database} verifies; name one as BACKUP")
     try:
         done = backup.restore(database, chosen, force=args.force)
     except (backup.RestoreRefused, DatabaseInUse) as exc:

@@ -8,12 +8,20 @@ import datetime as dt
 import json
 import os
 import sys
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from nmrf_desktop.domain.enums import AssignmentRole, ImplementationStatus, Mechanism, Position
 from nmrf_desktop.domain.records import Filters
-from nmrf_desktop.policy import default_database
-from nmrf_desktop.services.record import Record, RecordUnavailable, open_record
+from nmrf_desktop.services import last_database
+from nmrf_desktop.services.demo import ensure_demo_database
+from nmrf_desktop.services.record import (
+    Record,
+    RecordMissing,
+    RecordUnavailable,
+    open_record,
+    parse_target,
+)
 
 # What `register` receives: argparse keeps the class of add_subparsers' result private
 # (and generic only in the type stubs).
@@ -69,19 +77,65 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def counting(least: int) -> Callable[[str], int]:
+    """An argparse type for a whole number of at least `least`, with a clear message."""
+    def number(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < least:
+            raise argparse.ArgumentTypeError(f"{text!r}: give {least} or more")
+        return value
+    return number
+
+
+def default_in_force() -> str:
+    """What `--db` defaults to now, in words (for `nmrf --help`)."""
+    if os.environ.get("NMRF_DB"):
+        return f"$NMRF_DB, now {os.environ['NMRF_DB']}"
+    chosen = last_database.default_database()
+    return f"{chosen.reason}, now {chosen.target}"
+
+
 def database_target(args: argparse.Namespace) -> str:
-    """The record every command works on: --db, else $NMRF_DB, else the default database."""
-    return str(args.db or os.environ.get("NMRF_DB") or default_database())
+    """The record every command works on: --db, else --demo's (the demo database, built if
+    needed), else $NMRF_DB, else the database the desktop app opened last on this account
+    (while it is there), else the default database. An address that cannot be one is
+    refused here (UserError naming it), so no command goes on with it."""
+    target = getattr(args, "_database_target", None)
+    if target is None:
+        if args.db:
+            target = args.db
+        elif getattr(args, "demo", False):
+            target = str(ensure_demo_database())
+        else:
+            target = os.environ.get("NMRF_DB") or last_database.default_database().target
+        try:
+            parse_target(target)
+        except RecordUnavailable as exc:
+            raise UserError(str(exc)) from None
+        args._database_target = target  # (no option of any command has this dest)
+    return str(target)
 
 
-def open_from_args(args: argparse.Namespace) -> Record:
+def missing_record(where: str) -> UserError:
+    """The one line for a command that needs a record where there is none."""
+    return UserError(f"no record at {where}; create one with `nmrf init`")
+
+
+def open_from_args(args: argparse.Namespace, *, create: bool = False) -> Record:
     """Open the record named by database_target; closed by main() when the command is done.
 
-    The one place commands open it; `open_record` applies the organisation's policy (a
-    database outside its data folder is refused, nothing created: exit 1).
+    The one place commands open it. Only `init` and `import` pass `create=True`; every other
+    command needs a record that exists, and on a missing one says so and makes nothing (no
+    file, folder or WAL file). `open_record` applies the organisation's policy (a database
+    outside its data folder is refused, nothing created: exit 1).
     """
     try:
-        record = open_record(database_target(args))
+        record = open_record(database_target(args), create=create)
+    except RecordMissing as exc:
+        raise missing_record(exc.where) from None
     except RecordUnavailable as exc:
         raise UserError(str(exc)) from None
     args.opened.append(record)

@@ -14,7 +14,13 @@ from typing import Any
 
 from nmrf_desktop.bundles.bundle_file import BundleRejected
 from nmrf_desktop.bundles.pack_file import PackRejected
-from nmrf_desktop.cli.common import Subparsers, iso_date, open_from_args, print_json
+from nmrf_desktop.cli.common import (
+    Subparsers,
+    counting,
+    iso_date,
+    open_from_args,
+    print_json,
+)
 from nmrf_desktop.domain.entry import ActionDraft, InvalidEntry, ProgressDraft
 from nmrf_desktop.domain.enums import ActionKind, ActionStatus, ImplementationStatus
 from nmrf_desktop.services import entry
@@ -39,6 +45,12 @@ REFUSALS: tuple[type[Exception], ...] = (
     ResolveRefused, StaleEdit, KeyRefused, RoundtripFailed)
 
 
+# --agency of `action add` and `progress add`.
+AGENCY_HELP = ("the agency whose work this is (see `nmrf agencies`); needed on the central "
+               "record, which has no agency of its own; default: this laptop's agency (from "
+               "its pack, or the organisation's policy)")
+
+
 def register(sub: Subparsers) -> None:
     """Add the exchange commands to the `nmrf` parser."""
     pw = argparse.ArgumentParser(add_help=False)
@@ -57,7 +69,7 @@ def register(sub: Subparsers) -> None:
     r.add_argument("public_key", type=Path)
     r.add_argument("--officer", required=True)
     r.add_argument("--agency", required=True)
-    r.add_argument("--valid-days", type=int, default=730)
+    r.add_argument("--valid-days", type=counting(1), default=730, metavar="DAYS")
     r.add_argument("--replaces", metavar="KEY_ID", help="rotate: revoke this older key")
     v = ks.add_parser("revoke", help="central: stop accepting a key")
     v.add_argument("key_id")
@@ -68,7 +80,7 @@ def register(sub: Subparsers) -> None:
     pe = ps.add_parser("export", parents=[pw], help="central: write an agency's signed pack")
     pe.add_argument("--agency", required=True)
     pe.add_argument("--out", type=Path, required=True)
-    pe.add_argument("--valid-days", type=int, default=90)
+    pe.add_argument("--valid-days", type=counting(1), default=90, metavar="DAYS")
     ps.add_parser("import", help="laptop: verify and import a pack").add_argument(
         "file", type=Path)
 
@@ -104,10 +116,11 @@ def register(sub: Subparsers) -> None:
     action = sub.add_parser("action", help="record actions")
     acs = action.add_subparsers(dest="action", required=True, metavar="ACTION")
     aa = acs.add_parser("add", help="add an action answering one or more recommendations")
-    aa.add_argument("--rec", action="append", required=True, metavar="REFERENCE")
+    aa.add_argument("--rec", action="extend", nargs="+", required=True, metavar="REFERENCE",
+                    help="the recommendations it answers: --rec A B, or --rec A --rec B")
     aa.add_argument("--title", required=True)
     aa.add_argument("--description", default="")
-    aa.add_argument("--agency", help="default: this laptop's agency")
+    aa.add_argument("--agency", metavar="CODE", help=AGENCY_HELP)
     aa.add_argument("--kind", choices=[k.value for k in ActionKind], default="other")
     aa.add_argument("--status", choices=[s.value for s in ActionStatus], default="planned")
     aa.add_argument("--start", type=iso_date)
@@ -122,7 +135,7 @@ def register(sub: Subparsers) -> None:
     pa.add_argument("--rec", required=True, metavar="REFERENCE")
     pa.add_argument("--status", required=True, choices=[s.value for s in ImplementationStatus])
     pa.add_argument("--text", required=True)
-    pa.add_argument("--agency")
+    pa.add_argument("--agency", metavar="CODE", help=AGENCY_HELP)
     pa.add_argument("--as-of", type=iso_date, default=None)
     pa.add_argument("--public", action="store_true")
 
@@ -287,7 +300,9 @@ def _agency(record: Any, given: str | None) -> str:
 
     agency = given or laptop_agency(record)
     if not agency:
-        raise ExchangeError("name the agency with --agency (this database has none set)")
+        raise ExchangeError("this database works for no agency (the central record, or a "
+                            "laptop before its first pack): say whose work this is with "
+                            "--agency CODE, e.g. --agency MOJ (`nmrf agencies` lists them)")
     return agency
 
 

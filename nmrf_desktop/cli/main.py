@@ -1,7 +1,8 @@
 """The `nmrf` command: every non-GUI job, scriptable, with stable names and JSON keys.
 
-This module builds the parser from each wing's `register` and dispatches to its COMMANDS;
-a refusal of any wing is one line on stderr and exit code 1.
+This module builds the parser from each wing's `register` and dispatches to its COMMANDS.
+Every error is one line on stderr: a refusal of any wing exits 1, a mistake in the
+arguments exits 2 (the line names it and points to the command's --help, no usage text).
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from types import ModuleType
 from typing import NoReturn
 
 from nmrf_desktop import __version__
-from nmrf_desktop.cli.common import UserError
+from nmrf_desktop.cli.common import UserError, default_in_force
 from nmrf_desktop.importers.base import ImportFailed
-from nmrf_desktop.policy import default_database
 from nmrf_desktop.services.record import RecordUnavailable
 
 log = logging.getLogger("nmrf")
@@ -40,14 +40,26 @@ WINGS = tuple(dict.fromkeys(COMMAND_WINGS.values()))
 
 # Refusals of any command: one line on stderr, exit code 1 (RecordUnavailable: e.g.
 # migrate-to's target); each wing adds its own in REFUSALS.
-REFUSED: tuple[type[Exception], ...] = (
-    UserError, FileNotFoundError, PermissionError, RecordUnavailable)
+# (A file named on the command line that cannot be used is an OSError: one line naming it.)
+REFUSED: tuple[type[Exception], ...] = (UserError, RecordUnavailable)
 
 
 def wing(name: str) -> ModuleType:
     """One wing's module: `register(subparsers)`, `COMMANDS` and `REFUSALS`."""
     # Deferred on purpose (the one place): see COMMAND_WINGS.
     return importlib.import_module(f"nmrf_desktop.cli.{name}")
+
+
+class _Parser(argparse.ArgumentParser):
+    """`nmrf`'s parser (its subcommands' too): a mistake is one line naming it, exit 2."""
+
+    # Whose --help the line points to: the command's, once main() knows it (the top
+    # parser reports arguments no parser took, `nmrf search --bogus`).
+    help_of = ""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message}; see `{self.help_of or self.prog} "
+                  "--help`\n")
 
 
 class _Lenient(argparse.ArgumentParser):
@@ -62,6 +74,7 @@ def _command_of(argv: Sequence[str]) -> str | None:
     (or the global options are wrong: the full parser then says how)."""
     globals_only = _Lenient(add_help=False)
     globals_only.add_argument("--db")
+    globals_only.add_argument("--demo", action="store_true")
     globals_only.add_argument("-v", "--verbose", action="store_true")
     try:
         _known, rest = globals_only.parse_known_args(argv)
@@ -72,10 +85,16 @@ def _command_of(argv: Sequence[str]) -> str | None:
 
 def build_parser(wings: Sequence[str] = WINGS) -> argparse.ArgumentParser:
     """The `nmrf` parser with these wings' commands (all of them by default)."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="nmrf", description="Follow up UN human-rights recommendations (NMRF Desktop).")
-    parser.add_argument("--db", help="database file or URL (default: $NMRF_DB, else "
-                        f"{default_database()})")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--db", metavar="PATH|URL",
+                       help="the database file, or postgresql://user@host/database (default: "
+                       "$NMRF_DB, else the database the desktop app opened last, else the "
+                       f"default database; in force: {default_in_force()})")
+    which.add_argument("--demo", action="store_true",
+                       help="the demo database of the desktop app (real New Zealand UPR "
+                       "recommendations), built if needed")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress to stderr")
     parser.add_argument("--version", action="version", version=f"nmrf {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
@@ -87,7 +106,10 @@ def build_parser(wings: Sequence[str] = WINGS) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     command = _command_of(argv)
-    args = build_parser([COMMAND_WINGS[command]] if command else WINGS).parse_args(argv)
+    parser = build_parser([COMMAND_WINGS[command]] if command else WINGS)
+    if command and isinstance(parser, _Parser):
+        parser.help_of = f"nmrf {command}"
+    args = parser.parse_args(argv)
     commands = wing(COMMAND_WINGS[args.command])
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
@@ -107,6 +129,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except (*REFUSED, *commands.REFUSALS) as exc:
         sys.stderr.write(f"nmrf: {exc}\n")
+        return 1
+    except OSError as exc:  # a file named on the command line: a folder, unreadable, …
+        reason = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else exc
+        sys.stderr.write(f"nmrf: {reason}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("nmrf: interrupted, nothing was changed\n")

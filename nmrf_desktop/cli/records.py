@@ -4,14 +4,17 @@ agencies."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from nmrf_desktop.cli.common import (
     Subparsers,
     UserError,
     add_filters,
+    counting,
     database_target,
     filters_from,
     open_from_args,
@@ -19,16 +22,24 @@ from nmrf_desktop.cli.common import (
 )
 from nmrf_desktop.domain.entry import InvalidEntry
 from nmrf_desktop.domain.enums import AssignmentRole
+from nmrf_desktop.domain.records import RowProblem
+from nmrf_desktop.importers.base import ImportFailed
 from nmrf_desktop.services.assigning import UnknownAgency, assign, assign_lead_defaults
 from nmrf_desktop.services.catalog import (
     agencies,
     check,
+    count_recommendations,
     file_problems,
     search_recommendations,
     stats,
 )
 from nmrf_desktop.services.importing import import_files
-from nmrf_desktop.services.record import require_allowed
+from nmrf_desktop.services.record import (
+    database_file,
+    parse_target,
+    remove_database_file,
+    require_allowed,
+)
 from nmrf_desktop.services.workbook.exporting import export_template
 
 
@@ -36,7 +47,8 @@ def register(sub: Subparsers) -> None:
     """Add the record's own commands to the `nmrf` parser."""
     sub.add_parser("init", help="create the database (or upgrade it) and seed agencies")
 
-    imp = sub.add_parser("import", help="import recommendations from a source")
+    imp = sub.add_parser("import", help="import recommendations from a source (creates the "
+                         "database when there is none; a failed import leaves none behind)")
     imp_sub = imp.add_subparsers(dest="kind", required=True, metavar="SOURCE")
     for kind, helptext in (("upr-info", "UPR Info database CSV export(s)"),
                            ("uhri", "OHCHR Universal Human Rights Index 'Export to Excel'"),
@@ -59,7 +71,9 @@ def register(sub: Subparsers) -> None:
 
     s = sub.add_parser("search", help="full-text search with filters")
     s.add_argument("text", nargs="*", help="words, or \"a phrase\" in double quotes")
-    s.add_argument("--limit", type=int, default=50, help="at most N results (0 = all)")
+    s.add_argument("--limit", type=counting(0), default=50, metavar="N",
+                   help="at most N results (default 50; 0 = all); when there are more, "
+                   "stderr says how many")
     s.add_argument("--json", action="store_true")
     add_filters(s)
 
@@ -79,17 +93,25 @@ def register(sub: Subparsers) -> None:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    record = open_from_args(args)
+    record = open_from_args(args, create=True)
     sys.stdout.write(f"database ready: {record.location}\n")
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-
-    record = open_from_args(args)
-    report = import_files(record, args.kind, list(args.files),
-                          skip_bad_rows=args.skip_bad_rows,
-                          encoding=getattr(args, "encoding", None))
+    for path in args.files:  # before the database is opened, let alone made
+        if not path.is_file():  # in the importers' words (importers/base.read_file)
+            raise ImportFailed([RowProblem(str(path), 0, "", "is a folder, not a file"
+                                           if path.is_dir() else "file not found")])
+    with _undone_if_new(database_target(args)):
+        record = open_from_args(args, create=True)
+        try:
+            report = import_files(record, args.kind, list(args.files),
+                                  skip_bad_rows=args.skip_bad_rows,
+                                  encoding=getattr(args, "encoding", None))
+        except BaseException:
+            record.close()  # before a database made for this import is removed
+            raise
     if args.json:
         print_json(report.as_dict())
         return 0
@@ -106,6 +128,32 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextmanager
+def _undone_if_new(target: str) -> Iterator[None]:
+    """A database file that the block makes (or fills, when it was empty) and then fails in
+    is put back as it was, with no folder made for it: a failed first import leaves nothing
+    behind."""
+    path = database_file(parse_target(target))
+    if path is None or (path.is_file() and path.stat().st_size > 0):
+        yield
+        return
+    empty = path.stat() if path.is_file() else None
+    made = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+    try:
+        yield
+    except BaseException:
+        remove_database_file(path)
+        if empty is not None:  # as it was: empty, its mode and times
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, empty.st_mode & 0o777))
+            os.utime(path, ns=(empty.st_atime_ns, empty.st_mtime_ns))
+        for folder in made:  # innermost first; only while nothing else was put there
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+        raise
+
+
 def cmd_export(args: argparse.Namespace) -> int:
 
     record = open_from_args(args)
@@ -117,14 +165,20 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_search(args: argparse.Namespace) -> int:
 
     record = open_from_args(args)
-    rows = search_recommendations(record, filters_from(args, " ".join(args.text)),
-                                  limit=args.limit or None)
+    filters = filters_from(args, " ".join(args.text))
+    rows = search_recommendations(record, filters, limit=args.limit or None)
     if args.json:
         print_json([r.as_json() for r in rows])
-        return 0
-    for row in rows:
-        excerpt = row.text if len(row.text) <= 100 else row.text[:99] + "…"
-        sys.stdout.write(f"{row.reference}\t{row.body}\t{row.position or ''}\t{excerpt}\n")
+    else:
+        for row in rows:
+            excerpt = row.text if len(row.text) <= 100 else row.text[:99] + "…"
+            sys.stdout.write(f"{row.reference}\t{row.body}\t{row.position or ''}\t{excerpt}\n")
+    if args.limit and len(rows) == args.limit:  # perhaps cut short: count them all
+        total = count_recommendations(record, filters)
+        if total > len(rows):  # on stderr: stdout holds only results, for pipes
+            sys.stdout.flush()
+            sys.stderr.write(f"nmrf: showing {len(rows)} of {total}; --limit N for more "
+                             "(0 = all)\n")
     return 0
 
 

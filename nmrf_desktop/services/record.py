@@ -18,13 +18,15 @@ from __future__ import annotations
 
 import getpass
 import logging
+import re
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from alembic.util import CommandError
-from sqlalchemy import URL, Engine, select
-from sqlalchemy.exc import DatabaseError
+from sqlalchemy import URL, Engine, inspect, select
+from sqlalchemy.exc import ArgumentError, DatabaseError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nmrf_desktop import policy
@@ -39,6 +41,15 @@ log = logging.getLogger(__name__)
 
 class RecordUnavailable(Exception):
     """The database cannot be opened: not a database, not reachable, or from a newer app."""
+
+
+class RecordMissing(RecordUnavailable):
+    """No record where one was to be opened (no file, an empty file, an empty server
+    database), and none was to be made: nothing was created."""
+
+    def __init__(self, where: str) -> None:
+        super().__init__(f"no record at {where}")
+        self.where = where  # the file (a resolved path) or the server address, no password
 
 
 class DatabaseRefused(RecordUnavailable):
@@ -142,6 +153,101 @@ def _warn_left_behind(home: Path) -> None:
                     "move them there", home, ", ".join(map(str, left)))
 
 
+# The kinds of database a record is kept in (SQLAlchemy backend names).
+_BACKENDS = ("sqlite", "postgresql")
+_SQLITE_HEADER = b"SQLite format 3\0"
+_SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
+_VERSION_TABLE = "alembic_version"  # every record has it: the migrations write it first
+_PASSWORD = re.compile(r"(://[^/@:]*):[^/@]*@")
+
+
+def shown(target: str | Path) -> str:
+    """`target` for a message: a path as it is, an address with any password hidden (even
+    one that cannot be read as an address)."""
+    return _PASSWORD.sub(r"\1:***@", str(target))
+
+
+def parse_target(target: str | Path) -> URL:
+    """The SQLAlchemy URL of a database file (a path) or address (postgresql://…,
+    sqlite:///…); RecordUnavailable naming it when it is no address a record can be at."""
+    try:
+        url = database_url(target)
+    except (ArgumentError, ValueError) as exc:  # ValueError: a port that is no number
+        why = " (the port is not a number)" if isinstance(exc, ValueError) else ""
+        raise RecordUnavailable(f"not a database address: {shown(target)}{why}; give a "
+                                "database file, or postgresql://user@host/database") from None
+    if url.get_backend_name() not in _BACKENDS:
+        raise RecordUnavailable(f"not a database address: {shown(target)}; a record is a "
+                                "database file, or postgresql://user@host/database")
+    return url
+
+
+def database_file(url: URL) -> Path | None:
+    """The file a SQLite URL names (resolved), or None: a server, or SQLite in memory."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    return Path(str(url.database)).expanduser().resolve()
+
+
+def check_database_file(path: Path, *, create: bool = False) -> None:
+    """Refuse, before anything touches it, a place that holds no record to open: a folder,
+    a file that cannot be read or is not a SQLite database (RecordUnavailable), and, unless
+    `create`, a missing or empty file (RecordMissing). Reads at most the file's header."""
+    try:
+        if path.is_dir():
+            raise RecordUnavailable(f"cannot open the database {path}: it is a folder, not a "
+                                    "database file")
+        if not path.exists() or _empty(path):
+            if create:
+                return
+            raise RecordMissing(str(path))
+        if path.stat().st_size == 0:
+            return  # its first pages are still in the write-ahead log: SQLite reads them
+        with path.open("rb") as fh:
+            header = fh.read(len(_SQLITE_HEADER))
+    except OSError as exc:
+        raise RecordUnavailable(f"cannot open the database {path}: "
+                                f"{(exc.strerror or str(exc)).lower()}") from None
+    if header != _SQLITE_HEADER:
+        raise RecordUnavailable(f"cannot open the database {path}: file is not a database")
+    _require_tables(path, create)
+
+
+def _require_tables(path: Path, create: bool) -> None:
+    """RecordUnavailable when a SQLite file holds tables but not a record's (the migrations
+    would add ours to someone else's database); with no tables at all, RecordMissing unless
+    `create`. Read as an immutable file: no lock, no WAL or SHM file made, nothing written.
+    Skipped while a write-ahead log holds changes the file does not have yet."""
+    wal = path.with_name(path.name + "-wal")
+    if wal.is_file() and wal.stat().st_size > 0:
+        return
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro&immutable=1", uri=True)) as db:
+            tables = {name for (name,) in db.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.Error as exc:
+        raise RecordUnavailable(f"cannot open the database {path}: {_one_line(exc)}") from None
+    if not tables:
+        if create:
+            return
+        raise RecordMissing(str(path))
+    if _VERSION_TABLE not in tables:
+        raise RecordUnavailable(f"cannot open the database {path}: it holds other data, not "
+                                "an NMRF Desktop record")
+
+
+def _empty(path: Path) -> bool:
+    """A file of no bytes, with no write-ahead log that could hold its first pages."""
+    wal = path.with_name(path.name + "-wal")
+    return path.stat().st_size == 0 and not (wal.is_file() and wal.stat().st_size > 0)
+
+
+def remove_database_file(path: Path) -> None:
+    """Delete a database file that a failed command made, with its SQLite companions."""
+    for name in (path.name, *(path.name + s for s in _SQLITE_COMPANIONS)):
+        path.with_name(name).unlink(missing_ok=True)
+
+
 def policy_refusal(target: str | Path) -> str | None:
     """Why the organisation's policy forbids opening or creating the database `target`
     (a path or URL), or None.
@@ -149,13 +255,14 @@ def policy_refusal(target: str | Path) -> str | None:
     The policy's data folder limits database files: a path, or a sqlite:/// URL naming one.
     An in-memory SQLite database and a server URL (postgresql://…) are no file on this
     computer, so the folder does not limit them: a server's storage is its administrators'.
+    RecordUnavailable when `target` is no address at all (see `parse_target`).
     """
-    return _url_refusal(database_url(target))
+    return _url_refusal(parse_target(target))
 
 
 def require_allowed(target: str | Path) -> None:
     """Raise DatabaseRefused when the policy forbids a database at `target` (see above)."""
-    _require(database_url(target))
+    _require(parse_target(target))
 
 
 def _require(url: URL) -> None:
@@ -177,34 +284,63 @@ def _url_refusal(url: URL) -> str | None:
     return policy.database_refusal(url.database)
 
 
+def _one_line(error: object) -> str:
+    """A driver's message on one line: libpq's add a hint on a second, put in brackets."""
+    lines = [" ".join(line.split()) for line in str(error).splitlines() if line.strip()]
+    first, hint = (lines[0], " ".join(lines[1:])) if lines else (type(error).__name__, "")
+    return f"{first} ({hint[:1].lower()}{hint[1:]})" if hint else first
+
+
 def open_record(target: str | Path, *, create: bool = True,
                 app_owned: bool = False) -> Record:
-    """Open (and if needed create) a database and upgrade its schema to head.
+    """Open (and if `create`, create) a database and upgrade its schema to head.
 
-    First the organisation's policy: DatabaseRefused, and nothing created, when it allows no
+    First the address (RecordUnavailable when it is none: `parse_target`), then the
+    organisation's policy: DatabaseRefused, and nothing created, when it allows no
     database at `target` (see `policy_refusal`). `app_owned=True` skips that check; it is
     only for databases the app makes for itself (the demo, the self-test's, a backup's
     verification copy), never for a place a user or a command line named.
+
+    `create=False` opens only a record that exists: RecordMissing, and nothing made (no
+    file, folder or WAL file; no tables on a server), when there is none at `target`;
+    RecordUnavailable for a folder, a file that is not a database, or a database that holds
+    something else; those three are refused with `create` too, and nothing is written.
     """
-    url = database_url(target)
+    url = parse_target(target)
     if not app_owned:
         _require(url)
-    if (url.get_backend_name() == "sqlite" and not create and url.database
-            and not Path(url.database).exists()):
-        raise FileNotFoundError(f"no database at {url.database}")
-    where = url.database if url.get_backend_name() == "sqlite" else url.render_as_string(
-        hide_password=True)
+    path = database_file(url)
+    if path is not None:
+        check_database_file(path, create=create)
+    where = str(path) if path is not None else url.render_as_string(hide_password=True)
     try:
         engine = make_engine(target)
     except OSError as exc:
         raise RecordUnavailable(f"cannot create the database {where}: {exc.strerror}") from None
     try:
+        if not create:
+            _require_record(engine, where)
         migrate.upgrade(engine)
     except DatabaseError as exc:
         engine.dispose()
-        raise RecordUnavailable(f"cannot open the database {where}: {exc.orig}") from None
+        raise RecordUnavailable(
+            f"cannot open the database {where}: {_one_line(exc.orig)}") from None
     except CommandError as exc:
         engine.dispose()
         raise RecordUnavailable(f"cannot open the database {where}: its schema is unknown to "
-                                f"this version of NMRF Desktop ({exc})") from None
+                                f"this version of NMRF Desktop ({_one_line(exc)})") from None
+    except RecordUnavailable:
+        engine.dispose()
+        raise
     return Record(engine)
+
+
+def _require_record(engine: Engine, where: str) -> None:
+    """RecordMissing for a database with nothing in it; RecordUnavailable for one that
+    holds something else than a record (no schema version of ours)."""
+    if migrate.current_revision(engine) is not None:
+        return
+    if inspect(engine).get_table_names():
+        raise RecordUnavailable(f"cannot open the database {where}: it holds other data, not "
+                                "an NMRF Desktop record")
+    raise RecordMissing(where)

@@ -57,13 +57,24 @@ def test_db_option_wins_over_env_which_wins_over_the_user_folder(tmp_path: Path)
     ["import", "upr-info", "x.csv", "--bogus"],
     ["--db"],
 ])
-def test_argument_mistakes_exit_2_with_usage(argv: list[str], tmp_path: Path) -> None:
+def test_argument_mistakes_exit_2_with_one_line(argv: list[str], tmp_path: Path) -> None:
     done = nmrf(*argv, env={"NMRF_DB": str(tmp_path / "db.sqlite3")})
     assert done.returncode == 2, done.stderr
-    assert done.stderr.startswith("usage: nmrf")
-    assert "error:" in done.stderr.splitlines()[-1]
+    [line] = done.stderr.splitlines()  # the mistake, and where to read more: no usage text
+    assert line.startswith("nmrf") and ": error: " in line, line
+    assert line.endswith(" --help`"), line
     assert "Traceback" not in done.stderr
     assert not (tmp_path / "db.sqlite3").exists(), "a usage error touched the database"
+
+
+def test_a_mistake_after_a_command_points_to_its_help(tmp_path: Path) -> None:
+    done = nmrf("search", "--bogus", env={"NMRF_DB": str(tmp_path / "db.sqlite3")})
+    assert done.stderr == ("nmrf: error: unrecognized arguments: --bogus; see `nmrf search "
+                           "--help`\n")
+    done = nmrf("keys", "register", env={"NMRF_DB": str(tmp_path / "db.sqlite3")})
+    assert done.stderr.startswith("nmrf keys register: error: the following arguments are "
+                                  "required: public_key, --officer, --agency; see `nmrf keys "
+                                  "register --help`")
 
 
 def test_version_and_help(tmp_path: Path) -> None:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
 
-from .support import nmrf, nmrf_ok, stats
+from .support import assert_user_error, nmrf, nmrf_ok, stats
 
 PASS = {"NMRF_KEY_PASSPHRASE": "kia kaha"}
 
@@ -31,6 +32,20 @@ def test_demo_roundtrip(tmp_path: Path) -> None:
     assert again.returncode == 0
     assert again.stdout.count("already imported") == len(summary["bundles"])
 
+    # The keys it made can be used again, with the passphrase it prints.
+    passphrase = summary["key_passphrase"]
+    assert passphrase and set(summary["key_folders"]) == {"central", "aroha", "hemi", "mere"}
+    for folder in summary["key_folders"].values():
+        assert any(Path(folder).iterdir()), folder
+    assert all(Path(p).is_file() for p in summary["public_keys"].values())
+    pack = tmp_path / "again.nmrfpack"
+    nmrf_ok("pack", "export", "--agency", "TPK", "--out", pack, db=central,
+            env={"NMRF_KEY_PASSPHRASE": passphrase})
+    assert pack.is_file()
+    wrong = nmrf("pack", "export", "--agency", "TPK", "--out", tmp_path / "no.nmrfpack",
+                 db=central, env={"NMRF_KEY_PASSPHRASE": "not it"})
+    assert wrong.returncode == 1 and not (tmp_path / "no.nmrfpack").exists()
+
 
 def test_scripted_cycle_with_the_commands(tmp_path: Path, nz_csv: Path) -> None:
     central, laptop = tmp_path / "central.sqlite3", tmp_path / "moj" / "laptop.sqlite3"
@@ -39,6 +54,7 @@ def test_scripted_cycle_with_the_commands(tmp_path: Path, nz_csv: Path) -> None:
     nmrf_ok("import", "upr-info", nz_csv, db=central)
     nmrf_ok("assign", "--lead-defaults", db=central)
     nmrf_ok("keys", "create", "--central", "--passphrase-file", passfile, db=central)
+    nmrf_ok("init", db=laptop)  # a laptop's record is made first: `keys create` makes none
     out = nmrf_ok("keys", "create", "--passphrase-file", passfile, db=laptop)
     assert "fingerprint" in out
     nmrf_ok("keys", "export-public", "--out", tmp_path / "moj.pub", db=laptop)
@@ -56,14 +72,16 @@ def test_scripted_cycle_with_the_commands(tmp_path: Path, nz_csv: Path) -> None:
 
     evidence = tmp_path / "pūrongo.txt"
     evidence.write_text("Te pūrongo mō te whānau\n", encoding="utf-8")
-    nmrf_ok("action", "add", "--rec", "NZL-UPR18-040", "--rec", "NZL-UPR18-090",
+    nmrf_ok("action", "add", "--rec", "NZL-UPR18-040", "NZL-UPR18-090",
             "--title", "Mahere reo Māori", "--status", "in_progress", "--start", "2025-01-01",
             "--evidence", evidence, db=laptop)
     nmrf_ok("progress", "add", "--rec", "NZL-UPR18-040", "--status", "in_progress",
             "--text", "Kua tīmata te mahi", db=laptop)
+    nmrf_ok("init", db=tmp_path / "x.sqlite3")
     empty = nmrf("bundle", "export", "--out", tmp_path / "none.zip", db=tmp_path / "x.sqlite3",
                  env=PASS)
     assert empty.returncode == 1 and "Traceback" not in empty.stderr
+    assert len(empty.stderr.splitlines()) == 1, empty.stderr
 
     nmrf_ok("bundle", "export", "--out", tmp_path / "b1.nmrfbundle", db=laptop, env=PASS)
     verified = json.loads(nmrf_ok("bundle", "verify", tmp_path / "b1.nmrfbundle", db=central))
@@ -94,8 +112,53 @@ def test_scripted_cycle_with_the_commands(tmp_path: Path, nz_csv: Path) -> None:
      "--agency", "MOJ"),
     ("pack", "import", "missing.nmrfpack"),
 ])
-def test_refusals_are_one_clear_line(tmp_path: Path, args: tuple[str, ...]) -> None:
-    db = tmp_path / "db.sqlite3"
-    done = nmrf(*args, db=db, env={"NMRF_KEY_PASSPHRASE": "x"})
+def test_refusals_are_one_clear_line(nz_db: Path, args: tuple[str, ...]) -> None:
+    done = nmrf(*args, db=nz_db, env={"NMRF_KEY_PASSPHRASE": "x"})
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith("nmrf: ") and "Traceback" not in done.stderr
+    assert len(done.stderr.splitlines()) == 1 and "no record at" not in done.stderr
+
+
+def _links(db: Path, title: str) -> list[str]:
+    conn = sqlite3.connect(db)
+    try:
+        return sorted(ref for (ref,) in conn.execute(
+            "SELECT r.reference FROM actions a JOIN action_links l ON l.action_id = a.id "
+            "JOIN recommendations r ON r.id = l.recommendation_id WHERE a.title = ?", (title,)))
+    finally:
+        conn.close()
+
+
+def test_action_add_takes_several_recs_after_one_rec_and_repeated(nz_db: Path) -> None:
+    nmrf_ok("action", "add", "--rec", "NZL-UPR18-040", "NZL-UPR18-090", "--rec",
+            "NZL-UPR18-091", "--title", "Te reo Māori plan", "--agency", "MOJ", db=nz_db)
+    assert _links(nz_db, "Te reo Māori plan") == ["NZL-UPR18-040", "NZL-UPR18-090",
+                                                  "NZL-UPR18-091"]
+    nmrf_ok("action", "add", "--rec", "NZL-UPR18-040", "--title", "One", "--agency", "MOJ",
+            db=nz_db)
+    assert _links(nz_db, "One") == ["NZL-UPR18-040"]
+
+
+def test_action_add_on_the_central_record_says_to_name_the_agency(nz_db: Path) -> None:
+    done = nmrf("action", "add", "--rec", "NZL-UPR18-040", "--title", "Plan", db=nz_db)
+    first = assert_user_error(done, "works for no agency", "the central record",
+                              "--agency CODE", "`nmrf agencies`")
+    assert len(done.stderr.splitlines()) == 1, first
+    assert _links(nz_db, "Plan") == []
+    helptext = nmrf_ok("action", "add", "--help")
+    assert "--agency CODE" in " ".join(helptext.split())
+    assert "needed on the central record" in " ".join(helptext.split())
+    nmrf_ok("action", "add", "--rec", "NZL-UPR18-040", "--title", "Plan", "--agency", "MOJ",
+            db=nz_db)
+    assert _links(nz_db, "Plan") == ["NZL-UPR18-040"]
+
+
+def test_commands_that_need_a_record_make_none(tmp_path: Path) -> None:
+    """`nmrf keys create` on a new path once made a second, empty database; now it says
+    there is none, and makes nothing: no file, folder, WAL or SHM file."""
+    db = tmp_path / "laptop" / "nmrf.sqlite3"
+    done = nmrf("keys", "create", db=db, env={"NMRF_KEY_PASSPHRASE": "kia kaha"})
+    assert done.stderr == (f"nmrf: no record at {db}; create one with `nmrf init`\n")
+    assert done.returncode == 1 and list(tmp_path.iterdir()) == []
+    nmrf_ok("init", db=db)
+    nmrf_ok("keys", "create", db=db, env={"NMRF_KEY_PASSPHRASE": "kia kaha"})

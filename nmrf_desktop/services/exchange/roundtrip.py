@@ -2,7 +2,8 @@
 
 Builds a central record, assigns it to three agencies, issues packs, lets three officers
 record actions, progress and evidence (in te reo Māori too), exports their bundles and
-merges them, with one deliberate hard and one soft conflict.
+merges them, with one deliberate hard and one soft conflict. Its summary names every file
+made, and the keys with the passphrase they are stored under, so a person can use them again.
 """
 
 from __future__ import annotations
@@ -164,6 +165,12 @@ def demo_roundtrip(workdir: Path) -> dict[str, Any]:
         "recorded_by_officers": recorded,
         "central_stats": stats(central),
         "conflicts": [c.as_json() for c in open_conflicts],
+        # The keys made, to use again: `NMRF_KEY_PASSPHRASE=… nmrf --db … bundle export …`.
+        "key_passphrase": PASSPHRASE.decode(),
+        "key_folders": {"central": str(central.keys_root),
+                        **{slug: str(laptop.keys_root) for slug, (laptop, _k, _a)
+                           in laptops.items()}},
+        "public_keys": {slug: str(workdir / "keys" / f"{slug}.pub") for slug in laptops},
     }
     for laptop, _key, _agency in laptops.values():
         laptop.close()
