@@ -140,6 +140,11 @@ def _table(model: StatusTableModel, name: str, parent: QWidget) -> QTableView:
     header = view.horizontalHeader()
     header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     header.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
+    # "No update in 6 months" on two lines, so the agencies' names keep their room.
+    header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+    header.setSectionResizeMode(STALE, QHeaderView.ResizeMode.Fixed)
+    header.resizeSection(STALE, view.fontMetrics().horizontalAdvance("No update in 12") + 24)
+    header.setMinimumHeight(2 * header.fontMetrics().lineSpacing() + 10)
     return view
 
 
@@ -209,7 +214,7 @@ class DashboardPage(QWidget):
         charts.addStretch(1)
         grid.addLayout(charts, 0, 1, 4, 1)
         grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(0, 2)
+        grid.setColumnStretch(0, 3)  # the tables' names and counts before the bars
         grid.setRowStretch(1, 3)
         grid.setRowStretch(3, 1)
         grid.setHorizontalSpacing(24)

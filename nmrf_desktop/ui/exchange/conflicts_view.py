@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 _WIDTHS = {ConflictColumn.KIND: 60, ConflictColumn.TITLE: 220, ConflictColumn.FIELD: 110,
            ConflictColumn.CURRENT: 200, ConflictColumn.INCOMING: 200,
            ConflictColumn.AGENCY: 70, ConflictColumn.STATUS: 110, ConflictColumn.CREATED: 130}
+_TEXT_COLUMNS = (ConflictColumn.TITLE, ConflictColumn.CURRENT, ConflictColumn.INCOMING)
 
 
 def parse_edited(text: str, like: Any) -> Any:
@@ -117,8 +118,10 @@ class ConflictsView(QWidget):
         top = ViewToolbar(self, self.refresh_button, self.show_resolved)
         self.count_label = top.count_label
 
+        # The short columns fit what they hold; the action and the two values share the rest.
         self.table = list_table(self, self.model, "conflictsTable", self.tr("Conflicts"),
-                                _WIDTHS, ConflictColumn.TITLE)
+                                _WIDTHS, _TEXT_COLUMNS,
+                                fit=[c for c in ConflictColumn if c not in _TEXT_COLUMNS])
 
         self.heading = QLabel(self)
         self.heading.setWordWrap(True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import TypeVar
 
 from PySide6.QtCore import QAbstractItemModel, Qt
@@ -35,8 +35,14 @@ class ViewToolbar(QHBoxLayout):
 
 
 def list_table(parent: QWidget, model: QAbstractItemModel, name: str, accessible_name: str,
-               widths: Mapping[Column, int], stretch: Column) -> QTableView:
-    """A table of rows picked one at a time: compact, striped, no grid; `stretch` fills."""
+               widths: Mapping[Column, int], stretch: Column | Sequence[Column],
+               fit: Sequence[Column] = ()) -> QTableView:
+    """A table of rows picked one at a time: compact, striped, no grid.
+
+    The `stretch` column (or columns, sharing alike) fills the width left; each `fit`
+    column is always as wide as its header and its widest value; the others start at
+    their `widths`.
+    """
     table = QTableView(parent)
     table.setObjectName(name)
     table.setAccessibleName(accessible_name)
@@ -53,5 +59,8 @@ def list_table(parent: QWidget, model: QAbstractItemModel, name: str, accessible
     header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
     for column, width in widths.items():
         header.resizeSection(column, width)
-    header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+    for column in fit:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    for column in (stretch,) if isinstance(stretch, int) else stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
     return table
