@@ -27,7 +27,7 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtCore import QCoreApplication, QSettings, Qt, QTemporaryDir
-from PySide6.QtWidgets import QApplication, QDialog, QWidget
+from PySide6.QtWidgets import QApplication, QDialog, QTableView, QWidget
 
 from nmrf_desktop import paths
 from nmrf_desktop.domain.entry import ActionDraft, ProgressDraft
@@ -231,10 +231,15 @@ def _coordinator_pictures(runner: TaskRunner, central: Path, out: Path) -> list[
     window = _open_window(runner, central)
     written: list[Path] = []
     try:
-        window.tabs.setCurrentWidget(window.exchange.inbox)
+        inbox = window.exchange.inbox
+        window.tabs.setCurrentWidget(inbox)
         wait_until(lambda: window.is_idle() and not window.runner.busy)
+        table = inbox.findChild(QTableView)
+        if table is not None and table.model().rowCount() > 0:
+            table.selectRow(0)  # its detail below the list
+            wait_until(lambda: not window.runner.busy, 10_000)
         settle(window)
-        written.append(_shot(window, out / "inbox.png"))
+        written.append(_shot(inbox, out / "inbox.png"))  # the tab alone: legible at 700 px
 
         window.exchange.export_packs()
         dialog = _dialog(window)
