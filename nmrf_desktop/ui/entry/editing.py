@@ -1,4 +1,10 @@
-"""Recording work from the main window: action and update dialogs, evidence, undo stack."""
+"""Recording work from the main window: action and update dialogs, evidence, undo stack.
+
+Every save is pushed on the undo stack as a command (ui/entry/undo). The text of the next
+undo says whether it removes unsent work or corrects sent work; it is asked again whenever
+the unsent change log may have changed (a write, an export, a pack) and when the Edit
+menu opens.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +20,16 @@ from nmrf_desktop.domain.entry import EvidenceRecord, ProgressRecord
 from nmrf_desktop.services import workspace
 from nmrf_desktop.services.entry import attach_file
 from nmrf_desktop.ui.entry.action_dialog import ActionDialog, ActionSaved
-from nmrf_desktop.ui.entry.undo import AddProgressCommand, CreateActionCommand, EditActionCommand
+from nmrf_desktop.ui.entry.undo import (
+    AddProgressCommand,
+    AttachEvidenceCommand,
+    Context,
+    CreateActionCommand,
+    EditActionCommand,
+    EntryCommand,
+    context_of,
+    counted,
+)
 from nmrf_desktop.ui.entry.update_dialog import UpdateDialog
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -30,10 +45,38 @@ class Editing(QObject):
         self.undo_stack = QUndoStack(self)
         self.undo_stack.setObjectName("undoStack")
         self.max_bytes: int | None = None  # the evidence cap (None: the setting's default)
+        self.undo_stack.indexChanged.connect(lambda _index: self.check_next_undo())
+        window.changed.connect(self._changed)
 
-    def _common(self, changes: Changed) -> tuple:  # type: ignore[type-arg]
-        w = self._window
-        return (w.runner, w.record, lambda: w.did_change(changes), w.show_error)
+    def _context(self, changes: Changed) -> Context | None:
+        return context_of(self._window, changes)
+
+    # -- what the next undo will do -------------------------------------------------------
+
+    def _changed(self, changes: Changed) -> None:
+        if changes.affects(Changed.EXCHANGE):  # an edit, an export, a pack: sent or not?
+            self.check_next_undo()
+
+    def next_undo(self) -> EntryCommand | None:
+        index = self.undo_stack.index()
+        command = self.undo_stack.command(index - 1) if index > 0 else None
+        return command if isinstance(command, EntryCommand) else None
+
+    def check_next_undo(self) -> None:
+        """Ask again whether the next undo removes or corrects; its text follows."""
+        command = self.next_undo()
+        if command is None or self._window.runner.closed:
+            return
+        self._window.runner.run(command.probe, lambda left: self._checked(command, left),
+                                self._check_failed, key="undo-probe")
+
+    def _checked(self, command: EntryCommand, left: bool) -> None:
+        command.set_left(left)
+        if command is self.next_undo():  # the stack shows a command's text as it is pushed
+            self.undo_stack.undoTextChanged.emit(self.undo_stack.undoText())
+
+    def _check_failed(self, exc: BaseException) -> None:
+        log.warning("could not tell whether the next undo was sent: %s", exc)
 
     def _own_agency(self) -> str:
         return self._window.profile.agency
@@ -54,7 +97,7 @@ class Editing(QObject):
         dialog = ActionDialog(window.runner, window.record, window.agencies, agency,
                               link_ids=links, can_choose_agency=window.profile.is_coordinator,
                               max_bytes=self.max_bytes, parent=window)
-        dialog.saved.connect(self._action_saved)
+        dialog.saved.connect(lambda result: self._action_saved(result, dialog.pending_files()))
         dialog.open()
         return dialog
 
@@ -70,19 +113,23 @@ class Editing(QObject):
                               linked.action.agency, action=linked.action,
                               evidence=linked.evidence, max_bytes=self.max_bytes,
                               parent=window)
-        dialog.saved.connect(self._action_saved)
-        dialog.cancelled.connect(self._action_saved)
+        dialog.saved.connect(lambda result: self._action_saved(result, dialog.pending_files()))
+        dialog.cancelled.connect(lambda result: self._action_saved(result, []))
         dialog.open()
         return dialog
 
-    def _action_saved(self, result: ActionSaved) -> None:
-        command: QUndoCommand
-        if result.before is None:
-            command = CreateActionCommand(result.after, *self._common(ACTION_ENTRY))
-        else:
-            command = EditActionCommand(result.before, result.after,
-                                        *self._common(ACTION_ENTRY))
-        self.undo_stack.push(command)
+    def _action_saved(self, result: ActionSaved, files: list[Path]) -> None:
+        """Record the save on the undo stack (`files`: those attached, for a redo that must
+        store one again)."""
+        context = self._context(ACTION_ENTRY)
+        if context is not None:
+            command: QUndoCommand
+            if result.before is None:
+                command = CreateActionCommand(result.after, files, context)
+            else:
+                command = EditActionCommand(result.before, result.after, result.evidence_added,
+                                            files, context)
+            self.undo_stack.push(command)
         self._window.did_change(ACTION_ENTRY)
 
     # -- progress updates ---------------------------------------------------------------
@@ -104,8 +151,9 @@ class Editing(QObject):
         return dialog
 
     def _update_saved(self, update: ProgressRecord, reference: str) -> None:
-        self.undo_stack.push(AddProgressCommand(update, reference,
-                                                *self._common(PROGRESS_ENTRY)))
+        context = self._context(PROGRESS_ENTRY)
+        if context is not None:
+            self.undo_stack.push(AddProgressCommand(update, reference, context))
         self._window.did_change(PROGRESS_ENTRY)
 
     # -- evidence on the recommendation -------------------------------------------------
@@ -135,5 +183,19 @@ class Editing(QObject):
                 workspace.check_evidence_file(path, limit)
             return [attach_file(record, p, agency=agency, recommendation_id=rec_id,
                                 max_bytes=limit) for p in paths]
-        window.run_write(job, lambda done: self.tr("Attached {0} evidence files.").format(
-            len(done)), EVIDENCE_ENTRY)
+
+        def done(attached: list[EvidenceRecord]) -> None:
+            context = self._context(EVIDENCE_ENTRY)
+            if attached and context is not None and context.record is record:
+                self.undo_stack.push(AttachEvidenceCommand(attached, paths, context))
+            n = len(attached)
+            window.statusBar().showMessage(
+                counted(self.tr("Attached %n evidence file(s).", "", n), n), 8000)
+            window.did_change(EVIDENCE_ENTRY)
+
+        def failed(exc: BaseException) -> None:
+            log.error("evidence could not be attached", exc_info=exc)
+            window.show_error(self.tr("The evidence was not attached.\n\n{0}").format(exc))
+            window.did_change(EVIDENCE_ENTRY)  # files stored before the one that failed
+        window.statusBar().showMessage(self.tr("Saving…"))
+        window.runner.run(job, done, failed)

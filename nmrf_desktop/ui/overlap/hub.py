@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtWidgets import QProgressDialog
@@ -13,7 +14,7 @@ from nmrf_desktop.services.overlap import ClusterSummary, Related, UpdateReport
 from nmrf_desktop.services.progress import Cancelled
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.entry.action_dialog import ActionDialog, ActionSaved
-from nmrf_desktop.ui.entry.undo import CreateActionCommand
+from nmrf_desktop.ui.entry.undo import CreateActionCommand, context_of
 from nmrf_desktop.ui.exchange.common import JobProgress
 from nmrf_desktop.ui.overlap.clusters_view import ClustersView
 from nmrf_desktop.ui.window.hub import Hub
@@ -187,15 +188,15 @@ class OverlapHub(Hub):
                               max_bytes=window.evidence_limit, parent=window)
         dialog.setWindowTitle(_T(_C, "New Action for {0} Overlapping Recommendations")
                               .format(cluster.size))
-        dialog.saved.connect(self._action_saved)
+        dialog.saved.connect(lambda result: self._action_saved(result, dialog.pending_files()))
         dialog.finished.connect(lambda _r: setattr(self, "action_dialog", None))
         self.action_dialog = dialog
         dialog.open()
         return dialog
 
-    def _action_saved(self, result: ActionSaved) -> None:
+    def _action_saved(self, result: ActionSaved, files: list[Path]) -> None:
         window = self._window
-        window.undo_stack.push(CreateActionCommand(
-            result.after, window.runner, window.record,
-            lambda: window.did_change(ACTION_ENTRY), window.show_error))
+        context = context_of(window, ACTION_ENTRY)
+        if context is not None:  # undo removes it while unsent (files: for a redo)
+            window.undo_stack.push(CreateActionCommand(result.after, files, context))
         window.did_change(ACTION_ENTRY)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,6 +56,15 @@ def _action(window: QMainWindow, text: str, slot: Any, shortcut: Any = None,
     return action
 
 
+def redo_key() -> QKeySequence:
+    """Redo's one shortcut: the platform's standard key on Windows (Ctrl+Y), Ctrl+Shift+Z
+    elsewhere. Never both on one action: where the standard key is Ctrl+Shift+Z too, Qt
+    finds that shortcut twice, calls it ambiguous, and never redoes."""
+    if sys.platform == "win32":
+        return QKeySequence(QKeySequence.StandardKey.Redo)
+    return QKeySequence("Ctrl+Shift+Z")
+
+
 def install_menus(window: Any) -> WindowActions:
     """Build the menu bar of `window` (a MainWindow) and return its actions."""
     std = QKeySequence.StandardKey
@@ -64,7 +74,7 @@ def install_menus(window: Any) -> WindowActions:
     undo = stack.createUndoAction(window, _T(c, "&Undo"))
     undo.setShortcut(QKeySequence(std.Undo))
     redo = stack.createRedoAction(window, _T(c, "&Redo"))
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(std.Redo)])
+    redo.setShortcut(redo_key())
     window.addAction(undo)
     window.addAction(redo)
     bar = window.menuBar()
@@ -147,6 +157,7 @@ def install_menus(window: Any) -> WindowActions:
     file_menu.addAction(actions.quit)
     for action in (undo, redo, None, actions.find, actions.clear_filters):
         edit_menu.addAction(action) if action else edit_menu.addSeparator()
+    edit_menu.aboutToShow.connect(editing.check_next_undo)  # "Undo …" says what it will do
     for action in (actions.show_list, actions.show_overview, None, actions.toggle_filters):
         view_menu.addAction(action) if action else view_menu.addSeparator()
     for action in (actions.new_action, actions.new_update, actions.attach_evidence):
