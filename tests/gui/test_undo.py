@@ -94,8 +94,7 @@ def test_undo_redo_undo_of_an_unsent_update_leaves_nothing_to_send_or_print(
     choose(qtbot, win, actions.undo, U)
     assert read(nz_db, lambda r: entry.progress_for(r, rec_id)) == []
     assert actions.redo.text() == f"&Redo Add Progress Update on {ref}"
-    assert win.statusBar().currentMessage() == (
-        f"Removed the progress update on {ref}: it had not been sent.")
+    assert win.statusBar().currentMessage() == f"Removed the unsent update on {ref}."
 
     choose(qtbot, win, actions.redo, R)
     [back] = read(nz_db, lambda r: entry.progress_for(r, rec_id))
@@ -141,8 +140,7 @@ def test_a_new_action_with_evidence_is_removed_and_put_back(
     assert read(nz_db, unsent) == []
     assert not blob.exists()
     assert win.statusBar().currentMessage() == (
-        "Removed the action “Whānau Ora expansion”: it had not been sent. 1 evidence item "
-        "went with it.")
+        "Removed the unsent action “Whānau Ora expansion”. 1 evidence item with it.")
 
     choose(qtbot, win, actions.redo, R)
     assert [c[0] for c in read(nz_db, unsent)] == ["action", "evidence"]
@@ -166,7 +164,7 @@ def test_attached_evidence_is_removed_by_undo(qtbot, window: MainWindow, nz_db: 
     assert len(read(nz_db, unsent)) == 2
     choose(qtbot, win, actions.undo, U)
     assert read(nz_db, unsent) == []
-    assert win.statusBar().currentMessage() == "Removed 2 evidence files: not sent yet."
+    assert win.statusBar().currentMessage() == "Removed 2 unsent evidence files."
     choose(qtbot, win, actions.redo, R)
     assert len(read(nz_db, unsent)) == 2
 
@@ -233,7 +231,7 @@ def test_after_a_bundle_left_undo_says_so_and_adds_a_correction(
     assert history[0].as_of == history[1].as_of == dt.date.today()
     assert [c[0] for c in read(path, unsent)] == ["progress"]  # the correction, to send
     assert win.statusBar().currentMessage() == (
-        f"Added a correction to the progress update on {ref}: it was already sent.")
+        f"Update on {ref} already sent: correction added.")
 
     choose(qtbot, win, actions.redo, R)  # the correction never left: redo removes it
     assert len(read(path, lambda r: entry.progress_for(r, rec_id))) == 1

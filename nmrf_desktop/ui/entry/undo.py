@@ -169,10 +169,9 @@ class AddProgressCommand(EntryCommand):
     def undone(self, result: ProgressUndo) -> None:
         ref = self._reference
         self._context.told(
-            _T(_C, "Removed the progress update on {0}: it had not been sent.").format(ref)
+            _T(_C, "Removed the unsent update on {0}.").format(ref)
             if result.outcome is Outcome.REMOVED else
-            _T(_C, "Added a correction to the progress update on {0}: it was already "
-               "sent.").format(ref))
+            _T(_C, "Update on {0} already sent: correction added.").format(ref))
 
     def redo_step(self) -> bool:
         assert self._undone is not None
@@ -204,12 +203,12 @@ class CreateActionCommand(EntryCommand):
     def undone(self, result: ActionUndo) -> None:
         title = _short(self._action.title, 40)
         if result.outcome is Outcome.REMOVED:
-            text = _T(_C, "Removed the action “{0}”: it had not been sent.").format(title)
+            text = _T(_C, "Removed the unsent action “{0}”.").format(title)
             if result.evidence:
                 n = len(result.evidence)
-                text += " " + counted(_T(_C, "%n evidence item(s) went with it.", "", n), n)
+                text += " " + counted(_T(_C, "%n evidence item(s) with it.", "", n), n)
         else:
-            text = _T(_C, "Cancelled the action “{0}”: it was already sent.").format(title)
+            text = _T(_C, "Action “{0}” already sent: cancelled.").format(title)
         self._context.told(text)
 
     def redo_step(self) -> bool:
@@ -249,14 +248,13 @@ class EditActionCommand(EntryCommand):
     def undone(self, result: ActionUndo) -> None:
         title = _short(self._before.title, 40)
         if result.outcome is Outcome.REMOVED:
-            text = _T(_C, "Took back the change to “{0}”: it had not been sent.").format(title)
+            text = _T(_C, "Took back the unsent change to “{0}”.").format(title)
         else:
-            text = _T(_C, "Put back the earlier values of “{0}” as a new change: the change "
-                      "was already sent.").format(title)
+            text = _T(_C, "Change to “{0}” already sent: earlier values sent again.").format(
+                title)
         if result.kept_evidence:
             n = result.kept_evidence
-            text += " " + counted(_T(_C, "%n evidence item(s) already sent stay in the "
-                                      "record.", "", n), n)
+            text += " " + counted(_T(_C, "%n evidence item(s) already sent stay.", "", n), n)
         self._context.told(text)
 
     def redo_step(self) -> bool:
@@ -297,8 +295,8 @@ class AttachEvidenceCommand(EntryCommand):
     def undone(self, result: EvidenceUndo) -> None:
         if result.evidence:
             n = len(result.evidence)
-            self._context.told(counted(_T(_C, "Removed %n evidence file(s): not sent yet.",
-                                           "", n), n))
+            self._context.told(counted(_T(_C, "Removed %n unsent evidence file(s).", "", n),
+                                       n))
         if result.kept:
             self._context.failed(counted(_T(
                 _C, "%n evidence file(s) had already been sent to the secretariat, so they "
