@@ -121,8 +121,7 @@ def test_a_missing_folder_is_a_field_error_before_anything_starts(
     assert not dialog.busy and not dialog.message.isVisible()  # nothing was started
     shown = dialog.findChild(QLabel, "outError")
     assert shown is not None and shown.isVisibleTo(dialog)
-    assert shown.text() == (f"The folder {missing.parent} does not exist. Choose a folder "
-                            "with Browse….")
+    assert shown.text() == f"The folder {missing.parent} does not exist: choose one with Browse…"
     assert not missing.parent.exists() and opened == []
     assert dialog.go.isEnabled()
     dialog.out.set_path(tmp_path / "moj")  # mended: the error goes, the suffix is added

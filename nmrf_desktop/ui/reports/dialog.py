@@ -10,7 +10,14 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QDate, QStandardPaths, QUrl
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QDate,
+    QStandardPaths,
+    QTimer,
+    QUrl,
+)
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -158,8 +165,10 @@ class ReportDialog(QDialog):
         paper.addWidget(self.portrait)
         paper.addWidget(self.landscape)
         paper.addStretch(1)
-        self.selection_only = QCheckBox(self.tr("Only the {0} selected recommendations").format(
-            len(self.selected)), self)
+        count = len(self.selected)
+        self.selection_only = QCheckBox(
+            self.tr("Only the %n selected recommendation(s)", "", count) if count
+            else self.tr("Only the selected recommendations (none is selected)"), self)
         self.selection_only.setChecked(len(self.selected) > 1)
         self.selection_only.setEnabled(bool(self.selected))
         suffix = f".{self.fmt}"
@@ -295,37 +304,50 @@ class ReportDialog(QDialog):
         missing); else None, with the problem shown beside its field."""
         self.errors.clear()
         if self.needs_agency() and not self.chosen_agency():
-            self.errors.show("agency", self.tr("Choose the agency this summary is for."))
+            self._problem("agency", self.tr("Choose the agency this summary is for."))
             return None
         out = self.output()
         if out is None:
-            self.errors.show("out", self.tr("Enter the file to write, or choose one with "
-                                            "Browse…."))
+            self._problem("out", self.tr("Name the file to write, or choose one with Browse…"))
             return None
         folder = out.parent
         if out.is_dir():
-            self.errors.show("out", self.tr("{0} is a folder: add a file name.").format(out))
+            self._problem("out", self.tr("{0} is a folder: add a file name.").format(out))
             return None
         if not folder.is_dir():
             if folder != self.default_folder:
-                self.errors.show("out", self.tr(
-                    "The folder {0} does not exist. Choose a folder with Browse….").format(
-                        folder))
+                self._problem("out", self.tr(
+                    "The folder {0} does not exist: choose one with Browse…").format(folder))
                 return None
             try:
                 folder.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                self.errors.show("out", self.tr(
-                    "The folder {0} could not be made ({1}). Choose another with "
-                    "Browse….").format(folder, exc.strerror or exc))
+                self._problem("out", self.tr(
+                    "The folder {0} could not be made ({1}): choose another with "
+                    "Browse…").format(folder, exc.strerror or exc))
                 return None
             log.info("made the folder %s for reports", folder)
         elif not os.access(folder, os.W_OK | os.X_OK):
-            self.errors.show("out", self.tr(
-                "You cannot write in the folder {0}. Choose another with Browse….").format(
+            self._problem("out", self.tr(
+                "You cannot write in the folder {0}: choose another with Browse…").format(
                     folder))
             return None
         return out
+
+    def _problem(self, field: str, text: str) -> None:
+        """Show what is wrong beside its field (focused), with room for all of it."""
+        self.errors.show(field, text)
+        QTimer.singleShot(0, self._make_room)
+
+    def _make_room(self) -> None:
+        """Grow to show every line of a wrapped message at this width."""
+        layout = self.layout()
+        if layout is None:
+            return
+        needed = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() \
+            else layout.totalSizeHint().height()
+        if needed > self.height():
+            self.resize(self.width(), needed)
 
     def start_job(self) -> None:
         if self.busy:
@@ -390,6 +412,7 @@ class ReportDialog(QDialog):
         self.message.show_message("success", self.tr("Wrote {0}.").format(out))
         self.close_button.setText(self.tr("Close"))
         self.go.hide()
+        QTimer.singleShot(0, self._make_room)
         open_file(out)
 
     def _failed(self, out: Path, exc: BaseException) -> None:
@@ -400,9 +423,10 @@ class ReportDialog(QDialog):
         elif isinstance(exc, ReportError) and exc.field in _FIELDS and (
                 exc.field != "agency" or self.needs_agency()):
             self.message.clear_message()
-            self.errors.show(exc.field, explain(exc))
+            self._problem(exc.field, explain(exc))
         else:
             self.message.show_message("error", explain(exc))
+            QTimer.singleShot(0, self._make_room)
 
     # -- closing ------------------------------------------------------------------------
 
