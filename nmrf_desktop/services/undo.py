@@ -123,12 +123,19 @@ def action_has_left(record: Record, action_id: str) -> bool:
         return _action_left(session, action_id)
 
 
-def edit_has_left(record: Record, before: ActionRecord, after: ActionRecord) -> bool:
+def edit_has_left(record: Record, before: ActionRecord, after: ActionRecord,
+                  evidence_added: int = 0) -> bool:
     """Whether the change that took the action from `before` to `after` has left (or can no
-    longer be told apart from later changes): undo would then append, not drop it."""
+    longer be told apart from later changes): undo would then append, not drop it. A save
+    that changed no field but attached evidence: whether that evidence left."""
     with record.reading() as session:
         row = session.get(Action, after.id)
-        return row is None or _droppable(session, row, before, after) is None
+        if row is None:
+            return True
+        if _diff(before, after):
+            return _droppable(session, row, before, after) is None
+        return any(has_left(session, "evidence", [e.id])
+                   for e in _last_evidence(session, row.id, evidence_added))
 
 
 def evidence_has_left(record: Record, evidence_ids: Sequence[str]) -> bool:

@@ -149,6 +149,34 @@ def test_a_new_action_with_evidence_is_removed_and_put_back(
 
 
 @MENUS
+def test_an_unsent_edit_is_taken_back(qtbot, window: MainWindow, nz_db: Path) -> None:  # type: ignore[no-untyped-def]
+    win, actions = window, window.window_actions
+    win.select_row(0)
+    qtbot.waitUntil(lambda: win.detail.detail is not None, timeout=WAIT)
+    dialog = win.editing.new_action()
+    assert dialog is not None
+    dialog.title.setText("Te reo Māori training")
+    qtbot.waitUntil(lambda: bool(dialog.picker.ids()), timeout=WAIT)
+    dialog.save()
+    qtbot.waitUntil(lambda: not dialog.isVisible() and not win.runner.busy, timeout=WAIT)
+    qtbot.waitUntil(lambda: win.detail.detail is not None and bool(win.detail.detail.actions),
+                    timeout=WAIT)
+    detail = win.detail.detail
+    assert detail is not None
+    edit = win.editing.edit_action(detail.actions[0].action.id)
+    assert edit is not None
+    edit.title.setText("Te reo Māori training for all staff")
+    edit.save()
+    qtbot.waitUntil(lambda: not edit.isVisible() and not win.runner.busy, timeout=WAIT)
+    assert actions.undo.text() == ("&Undo Edit Action “Te reo Māori training for all staff” "
+                                   "(not sent yet: removes the edit)")
+    choose(qtbot, win, actions.undo, U)
+    assert [c[2] for c in read(nz_db, unsent)] == ["insert"]  # the edit's change is gone
+    assert actions.undo.text() == "&Undo New Action “Te reo Māori training” (not sent yet: " \
+        "removes it)"
+
+
+@MENUS
 def test_attached_evidence_is_removed_by_undo(qtbot, window: MainWindow, nz_db: Path,  # type: ignore[no-untyped-def]
                                               tmp_path: Path) -> None:
     win, actions = window, window.window_actions

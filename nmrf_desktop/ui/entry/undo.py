@@ -238,7 +238,8 @@ class EditActionCommand(EntryCommand):
             else _T(_C, "not sent yet: removes the edit")
 
     def probe(self) -> bool:
-        return undoing.edit_has_left(self._record, self._before, self._after)
+        return undoing.edit_has_left(self._record, self._before, self._after,
+                                     self._evidence_added)
 
     def undo_step(self) -> ActionUndo:
         self._undone = undoing.revert_action(self._record, self._before, self._after,
@@ -264,7 +265,7 @@ class EditActionCommand(EntryCommand):
         if undone.outcome is Outcome.REMOVED and undone.after is not None:
             self._before = undone.after  # the values the change starts from, as they are now
         self._after = now
-        return undoing.edit_has_left(self._record, self._before, self._after)
+        return self.probe()
 
 
 class AttachEvidenceCommand(EntryCommand):

@@ -261,6 +261,23 @@ def test_evidence_attached_with_an_edit_goes_with_its_undo(place: Place, paper: 
     assert [e.id for e in entry.evidence_for(record, action_id=action.id)] == [file.id]
 
 
+def test_a_save_that_only_attached_evidence_is_undone_by_removing_it(place: Place,
+                                                                     paper: Path) -> None:
+    record = place.record
+    action = entry.create_action(record, _draft(place))
+    place.send()
+    file = entry.attach_file(record, paper, agency="MOJ", action_id=action.id)
+    same = _action(record, action.id)  # no field changed in that save
+    assert not undo.edit_has_left(record, action, same, evidence_added=1)
+    done = undo.revert_action(record, action, same, evidence_added=1)
+    assert done.outcome is undo.Outcome.REMOVED and unsent(record) == []
+    assert _action(record, action.id).version == action.version
+    undo.redo_action(record, done, sources=[paper])
+    assert [e.id for e in entry.evidence_for(record, action_id=action.id)] == [file.id]
+    place.send()
+    assert undo.edit_has_left(record, action, same, evidence_added=1)
+
+
 # -- evidence on a recommendation ----------------------------------------------------------
 
 def test_undo_of_unsent_evidence_removes_it_and_redo_puts_it_back(place: Place,
