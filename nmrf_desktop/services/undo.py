@@ -11,11 +11,12 @@ Evidence files are stored once by content and may be shared: a file is deleted w
 last evidence row naming it (redo stores it again from the file first attached). Evidence
 that left cannot be withdrawn from here (a bundle carries no removals), so undo keeps it
 and says so.
+
+Actions (new, edited, cancelled) are in `services.undo_actions`.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -23,25 +24,19 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import and_, delete, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nmrf_desktop.domain.entry import (
-    ActionDraft,
-    ActionRecord,
     EvidenceRecord,
     InvalidEntry,
     ProgressDraft,
     ProgressRecord,
 )
-from nmrf_desktop.domain.enums import ActionKind, ActionStatus, ImplementationStatus
+from nmrf_desktop.domain.enums import ImplementationStatus
 from nmrf_desktop.hashing import file_sha256
 from nmrf_desktop.services.entry import (
-    ACTION_FIELDS,
-    action_record,
-    change_action,
     evidence_record,
-    insert_action,
     insert_evidence,
     insert_progress,
     progress_record,
@@ -49,23 +44,8 @@ from nmrf_desktop.services.entry import (
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit
 from nmrf_desktop.store.blobs import BlobStore
-from nmrf_desktop.store.changes import (
-    change_has_left,
-    drop_unsent,
-    has_left,
-    latest_change,
-    plain_fields,
-)
-from nmrf_desktop.store.models import (
-    Action,
-    ActionLink,
-    Change,
-    Evidence,
-    ProgressUpdate,
-    Recommendation,
-    RecordVersion,
-    utcnow,
-)
+from nmrf_desktop.store.changes import drop_unsent, has_left
+from nmrf_desktop.store.models import Evidence, ProgressUpdate, Recommendation
 from nmrf_desktop.store.progress import refresh_status
 
 log = logging.getLogger(__name__)
@@ -95,15 +75,6 @@ class ProgressUndo:
 
 
 @dataclass(frozen=True, slots=True)
-class ActionUndo:
-    outcome: Outcome
-    before: ActionRecord  # the action as it was before the undo
-    after: ActionRecord | None  # as the undo left it (None: removed from the record)
-    evidence: tuple[RemovedEvidence, ...] = ()  # removed with it
-    kept_evidence: int = 0  # evidence that had left and stays
-
-
-@dataclass(frozen=True, slots=True)
 class EvidenceUndo:
     outcome: Outcome
     evidence: tuple[RemovedEvidence, ...]  # removed
@@ -115,27 +86,6 @@ class EvidenceUndo:
 def progress_has_left(record: Record, update_id: str) -> bool:
     with record.reading() as session:
         return has_left(session, "progress", [update_id])
-
-
-def action_has_left(record: Record, action_id: str) -> bool:
-    """Whether the action, or evidence attached to it, has left (undo would cancel it)."""
-    with record.reading() as session:
-        return _action_left(session, action_id)
-
-
-def edit_has_left(record: Record, before: ActionRecord, after: ActionRecord,
-                  evidence_added: int = 0) -> bool:
-    """Whether the change that took the action from `before` to `after` has left (or can no
-    longer be told apart from later changes): undo would then append, not drop it. A save
-    that changed no field but attached evidence: whether that evidence left."""
-    with record.reading() as session:
-        row = session.get(Action, after.id)
-        if row is None:
-            return True
-        if _diff(before, after):
-            return _droppable(session, row, before, after) is None
-        return any(has_left(session, "evidence", [e.id])
-                   for e in _last_evidence(session, row.id, evidence_added))
 
 
 def evidence_has_left(record: Record, evidence_ids: Sequence[str]) -> bool:
@@ -238,185 +188,6 @@ def _status_without(session: Session, recommendation_id: str, update_id: str) ->
     return status or ImplementationStatus.NOT_STARTED.value
 
 
-# -- actions -------------------------------------------------------------------------------
-
-def undo_create_action(record: Record, action_id: str) -> ActionUndo:
-    """Take back a new action, in one transaction.
-
-    Not yet sent: the action, its links, its evidence and all their unsent changes are
-    deleted (evidence files no other row names go too). Sent: it is cancelled, a new change.
-    """
-    actor = record.actor()
-    with record.unit_of_work() as session:
-        row = _action_row(session, action_id)
-        before = action_record(session, row)
-        if _action_left(session, row.id):
-            change_action(session, row, {"status": ActionStatus.CANCELLED.value}, None, actor)
-            audit.append(session, "action.undo", actor=actor, entity="action",
-                         entity_id=row.id, details={"outcome": Outcome.CORRECTED.value,
-                                                    "status": row.status})
-            return ActionUndo(Outcome.CORRECTED, before, action_record(session, row))
-        rows = list(session.execute(select(Evidence).where(
-            Evidence.action_id == row.id)).scalars())
-        removed, _kept, orphans = _take_back_evidence(session, rows)
-        drop_unsent(session, "action", [row.id])
-        session.execute(delete(ActionLink).where(ActionLink.action_id == row.id))
-        session.execute(delete(RecordVersion).where(RecordVersion.entity == "action",
-                                                    RecordVersion.entity_id == row.id))
-        session.delete(row)
-        session.flush()
-        audit.append(session, "action.undo", actor=actor, entity="action", entity_id=before.id,
-                     details={"outcome": Outcome.REMOVED.value, "title": before.title,
-                              "evidence": len(removed)})
-    _delete_unnamed_files(record, orphans)
-    return ActionUndo(Outcome.REMOVED, before, None, removed)
-
-
-def revert_action(record: Record, before: ActionRecord, after: ActionRecord,
-                  evidence_added: int = 0) -> ActionUndo:
-    """Take back the change that took an action from `before` to `after` (an edit or a
-    cancellation), and the `evidence_added` files attached with it, in one transaction.
-
-    Not yet sent: that change is dropped from the unsent log and the action has its values
-    and version from before it, as if it never happened. Sent: `before`'s values of the
-    fields it changed are appended as a new change.
-    """
-    actor = record.actor()
-    with record.unit_of_work() as session:
-        row = _action_row(session, after.id)
-        now = action_record(session, row)
-        made = _diff(before, after)
-        change = _droppable(session, row, before, after)
-        if change is not None:
-            session.delete(change)
-            _put_back(session, row, before, made, after.version)
-            outcome = Outcome.REMOVED
-        else:
-            change_action(session, row, _values(before, made),
-                          before.recommendation_ids if "recommendation_ids" in made else None,
-                          actor)
-            outcome = Outcome.REMOVED if not made else Outcome.CORRECTED
-        removed, kept, orphans = _take_back_evidence(
-            session, _last_evidence(session, row.id, evidence_added))
-        audit.append(session, "action.undo", actor=actor, entity="action", entity_id=row.id,
-                     details={"outcome": outcome.value, "fields": sorted(made),
-                              "evidence": len(removed)})
-        session.flush()
-        result = ActionUndo(outcome, now, action_record(session, row), removed, kept)
-    _delete_unnamed_files(record, orphans)
-    return result
-
-
-def redo_action(record: Record, undone: ActionUndo, sources: Sequence[Path] = ()
-                ) -> ActionRecord:
-    """Put back what `undo_create_action` or `revert_action` took back; the action now.
-
-    Removed: made again as new (same id and values, new unsent changes), with its evidence
-    (a file the evidence folder lost is stored again from `sources`, the files attached).
-    Corrected: the correcting change is dropped while unsent, else appended back.
-    """
-    if undone.outcome is not Outcome.REMOVED:
-        if undone.after is None:
-            raise InvalidEntry("action", "Nothing to redo.")
-        return revert_action(record, undone.before, undone.after).after or undone.before
-    _restore_files(record, undone.evidence, sources)
-    actor = record.actor()
-    action = undone.before
-    with record.unit_of_work() as session:
-        if undone.after is None:
-            if session.get(Action, action.id) is not None:
-                raise InvalidEntry("action", "That action is already in the record.")
-            row = insert_action(session, _draft(action), actor, action.id)
-        else:
-            row = _action_row(session, action.id)
-            made = _diff(undone.after, action)
-            change_action(session, row, _values(action, made),
-                          action.recommendation_ids if "recommendation_ids" in made else None,
-                          actor)
-        restored = _put_evidence_back(session, undone.evidence)
-        audit.append(session, "action.redo", actor=actor, entity="action", entity_id=row.id,
-                     details={"outcome": "added" if undone.after is None else "changed",
-                              "evidence": len(restored)})
-        session.flush()
-        return action_record(session, row)
-
-
-def _action_row(session: Session, action_id: str) -> Action:
-    row = session.get(Action, action_id)
-    if row is None:
-        raise InvalidEntry("action", "That action is no longer in the record.")
-    return row
-
-
-def _action_left(session: Session, action_id: str) -> bool:
-    evidence = list(session.execute(select(Evidence.id).where(
-        Evidence.action_id == action_id)).scalars())
-    return has_left(session, "action", [action_id]) or any(
-        has_left(session, "evidence", [e]) for e in evidence)
-
-
-def _fields(action: ActionRecord) -> dict[str, Any]:
-    fields = {name: getattr(action, name) for name in ACTION_FIELDS}
-    fields["recommendation_ids"] = sorted(action.recommendation_ids)
-    return plain_fields(fields)
-
-
-def _diff(before: ActionRecord, after: ActionRecord) -> dict[str, Any]:
-    """The fields (JSON form, as the change log holds them) that differ: `after`'s values."""
-    old, new = _fields(before), _fields(after)
-    return {k: v for k, v in new.items() if old[k] != v}
-
-
-def _values(action: ActionRecord, names: dict[str, Any]) -> dict[str, object]:
-    return {k: getattr(action, k) for k in names if k != "recommendation_ids"}
-
-
-def _droppable(session: Session, row: Action, before: ActionRecord, after: ActionRecord
-               ) -> Change | None:
-    """The unsent change that took the action from `before` to `after`, if it can be taken
-    out: it is the action's latest change, it holds exactly those fields, nothing changed
-    them since, and it has not left."""
-    made = _diff(before, after)
-    if not made:
-        return None
-    change = latest_change(session, "action", row.id)
-    if change is None or change.op != "update" or json.loads(change.fields) != made:
-        return None
-    now = _fields(action_record(session, row))
-    if any(now[k] != v for k, v in made.items()) or change_has_left(session, change):
-        return None
-    return change
-
-
-def _put_back(session: Session, row: Action, before: ActionRecord, made: dict[str, Any],
-              version_after: int) -> None:
-    """`before`'s values of the fields in `made`, and the version before the change (when
-    nothing moved it since: a pack may have set the central record's version meanwhile)."""
-    version = version_after - 1 if row.version == version_after else row.version
-    if row.version == version_after:
-        session.execute(delete(RecordVersion).where(
-            RecordVersion.entity == "action", RecordVersion.entity_id == row.id,
-            RecordVersion.version == version_after, RecordVersion.origin == "local"))
-    table = Action.__table__
-    session.execute(update(table).where(table.c.id == row.id).values(
-        **_values(before, made), version=version, updated_at=utcnow()))
-    if "recommendation_ids" in made:
-        session.execute(delete(ActionLink).where(ActionLink.action_id == row.id))
-        for rid in sorted(set(before.recommendation_ids)):
-            session.add(ActionLink(action_id=row.id, recommendation_id=rid))
-    session.flush()
-    session.expire(row)
-
-
-def _draft(action: ActionRecord) -> ActionDraft:
-    return ActionDraft(
-        title=action.title, agency=action.agency, description=action.description,
-        kind=ActionKind(action.kind), status=ActionStatus(action.status),
-        start_date=action.start_date, target_date=action.target_date,
-        completed_date=action.completed_date, is_public=action.is_public,
-        recommendation_ids=action.recommendation_ids)
-
-
 # -- evidence ------------------------------------------------------------------------------
 
 def undo_evidence(record: Record, evidence_ids: Sequence[str]) -> EvidenceUndo:
@@ -431,24 +202,24 @@ def undo_evidence(record: Record, evidence_ids: Sequence[str]) -> EvidenceUndo:
         found = [r for r in rows if r is not None]
         if len(found) != len(rows):
             raise InvalidEntry("evidence", "That evidence is no longer in the record.")
-        removed, kept, orphans = _take_back_evidence(session, found)
+        removed, kept, orphans = take_back_evidence(session, found)
         for item in removed:
             audit.append(session, "evidence.undo", actor=actor, entity="evidence",
                          entity_id=item.evidence.id,
                          details={"outcome": Outcome.REMOVED.value,
                                   "sha256": item.evidence.sha256,
                                   "name": item.evidence.display_name})
-    _delete_unnamed_files(record, orphans)
+    delete_unnamed_files(record, orphans)
     return EvidenceUndo(Outcome.REMOVED if removed else Outcome.KEPT, removed, kept)
 
 
 def redo_evidence(record: Record, undone: EvidenceUndo, sources: Sequence[Path] = ()
                   ) -> list[EvidenceRecord]:
     """Put back the evidence `undo_evidence` removed: same ids and values, new changes."""
-    _restore_files(record, undone.evidence, sources)
+    restore_files(record, undone.evidence, sources)
     actor = record.actor()
     with record.unit_of_work() as session:
-        restored = _put_evidence_back(session, undone.evidence)
+        restored = put_evidence_back(session, undone.evidence)
         for item in restored:
             audit.append(session, "evidence.redo", actor=actor, entity="evidence",
                          entity_id=item.id, details={"sha256": item.sha256,
@@ -456,19 +227,7 @@ def redo_evidence(record: Record, undone: EvidenceUndo, sources: Sequence[Path] 
         return restored
 
 
-def _last_evidence(session: Session, action_id: str, count: int) -> list[Evidence]:
-    """The `count` evidence rows last recorded for an action (by change-log order)."""
-    if count <= 0:
-        return []
-    return list(session.execute(
-        select(Evidence).join(Change, and_(Change.entity == "evidence",
-                                           Change.entity_id == Evidence.id,
-                                           Change.op == "insert"))
-        .where(Evidence.action_id == action_id)
-        .order_by(Change.seq.desc()).limit(count)).scalars())
-
-
-def _take_back_evidence(session: Session, rows: Sequence[Evidence]
+def take_back_evidence(session: Session, rows: Sequence[Evidence]
                         ) -> tuple[tuple[RemovedEvidence, ...], int, list[str]]:
     """Delete the rows that have not left, with their unsent changes.
 
@@ -486,7 +245,7 @@ def _take_back_evidence(session: Session, rows: Sequence[Evidence]
     return removed, len(rows) - len(gone), unnamed
 
 
-def _put_evidence_back(session: Session, items: Sequence[RemovedEvidence]
+def put_evidence_back(session: Session, items: Sequence[RemovedEvidence]
                        ) -> list[EvidenceRecord]:
     out = []
     for item in items:
@@ -502,7 +261,7 @@ def _put_evidence_back(session: Session, items: Sequence[RemovedEvidence]
     return out
 
 
-def _delete_unnamed_files(record: Record, shas: Sequence[str]) -> None:
+def delete_unnamed_files(record: Record, shas: Sequence[str]) -> None:
     """Delete evidence files that no evidence row names (checked again, after the commit)."""
     if not shas:
         return
@@ -520,7 +279,7 @@ def _delete_unnamed_files(record: Record, shas: Sequence[str]) -> None:
             log.warning("could not delete the evidence file %s: %s", path, exc)
 
 
-def _restore_files(record: Record, items: Sequence[RemovedEvidence],
+def restore_files(record: Record, items: Sequence[RemovedEvidence],
                    sources: Sequence[Path]) -> None:
     """Store again each file the evidence folder no longer has, from the file attached.
 

@@ -30,9 +30,10 @@ from PySide6.QtGui import QUndoCommand
 
 from nmrf_desktop.domain.changes import Changed
 from nmrf_desktop.domain.entry import ActionRecord, EvidenceRecord, ProgressRecord
-from nmrf_desktop.services import undo as undoing
+from nmrf_desktop.services import undo as undoing, undo_actions
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.undo import ActionUndo, EvidenceUndo, Outcome, ProgressUndo
+from nmrf_desktop.services.undo import EvidenceUndo, Outcome, ProgressUndo
+from nmrf_desktop.services.undo_actions import ActionUndo
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -194,10 +195,10 @@ class CreateActionCommand(EntryCommand):
             else _T(_C, "not sent yet: removes it")
 
     def probe(self) -> bool:
-        return undoing.action_has_left(self._record, self._action.id)
+        return undo_actions.action_has_left(self._record, self._action.id)
 
     def undo_step(self) -> ActionUndo:
-        self._undone = undoing.undo_create_action(self._record, self._action.id)
+        self._undone = undo_actions.undo_create_action(self._record, self._action.id)
         return self._undone
 
     def undone(self, result: ActionUndo) -> None:
@@ -213,8 +214,8 @@ class CreateActionCommand(EntryCommand):
 
     def redo_step(self) -> bool:
         assert self._undone is not None
-        undoing.redo_action(self._record, self._undone, self._sources)
-        return undoing.action_has_left(self._record, self._action.id)
+        undo_actions.redo_action(self._record, self._undone, self._sources)
+        return undo_actions.action_has_left(self._record, self._action.id)
 
 
 class EditActionCommand(EntryCommand):
@@ -238,11 +239,11 @@ class EditActionCommand(EntryCommand):
             else _T(_C, "not sent yet: removes the edit")
 
     def probe(self) -> bool:
-        return undoing.edit_has_left(self._record, self._before, self._after,
+        return undo_actions.edit_has_left(self._record, self._before, self._after,
                                      self._evidence_added)
 
     def undo_step(self) -> ActionUndo:
-        self._undone = undoing.revert_action(self._record, self._before, self._after,
+        self._undone = undo_actions.revert_action(self._record, self._before, self._after,
                                              self._evidence_added)
         return self._undone
 
@@ -261,7 +262,7 @@ class EditActionCommand(EntryCommand):
     def redo_step(self) -> bool:
         undone = self._undone
         assert undone is not None
-        now = undoing.redo_action(self._record, undone, self._sources)
+        now = undo_actions.redo_action(self._record, undone, self._sources)
         if undone.outcome is Outcome.REMOVED and undone.after is not None:
             self._before = undone.after  # the values the change starts from, as they are now
         self._after = now

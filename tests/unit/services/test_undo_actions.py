@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from nmrf_desktop.domain.entry import ActionDraft, ActionRecord, InvalidEntry
 from nmrf_desktop.domain.enums import ActionStatus
-from nmrf_desktop.services import entry, undo, workspace
+from nmrf_desktop.services import entry, undo, undo_actions, workspace
 from nmrf_desktop.services.exchange import bundle_import
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store.blobs import BlobStore
@@ -72,7 +72,7 @@ def test_undo_of_an_unsent_action_removes_it_with_its_evidence_and_file(
     entry.attach_url(record, "https://www.justice.govt.nz/", agency="MOJ", action_id=action.id)
     assert _blob(record, file.sha256).is_file()
 
-    done = undo.undo_create_action(record, action.id)
+    done = undo_actions.undo_create_action(record, action.id)
 
     assert done.outcome is undo.Outcome.REMOVED and done.after is None
     assert len(done.evidence) == 2
@@ -91,7 +91,7 @@ def test_a_bundle_after_undoing_a_new_action_carries_nothing_of_it(place: Place,
     record = place.record
     action = entry.create_action(record, _draft(place))
     file = entry.attach_file(record, paper, agency="MOJ", action_id=action.id)
-    undo.undo_create_action(record, action.id)
+    undo_actions.undo_create_action(record, action.id)
     other = entry.create_action(record, _draft(place, "Another plan"))
     text = bundle_text(place.send())
     assert other.id in text
@@ -103,9 +103,9 @@ def test_redo_puts_the_action_back_as_new_with_its_evidence(place: Place, paper:
     record = place.record
     action = entry.create_action(record, _draft(place))
     file = entry.attach_file(record, paper, agency="MOJ", action_id=action.id)
-    done = undo.undo_create_action(record, action.id)
+    done = undo_actions.undo_create_action(record, action.id)
 
-    again = undo.redo_action(record, done, sources=[paper])
+    again = undo_actions.redo_action(record, done, sources=[paper])
 
     assert (again.id, again.title, again.recommendation_ids) == (
         action.id, TITLE, tuple(sorted(place.ids)))
@@ -124,7 +124,7 @@ def test_a_file_another_row_names_is_kept(place: Place, paper: Path) -> None:
     mine = entry.attach_file(record, paper, agency="MOJ", action_id=action.id)
     shared = entry.attach_file(record, paper, agency="MOJ", recommendation_id=place.ids[0])
     assert mine.sha256 == shared.sha256
-    undo.undo_create_action(record, action.id)
+    undo_actions.undo_create_action(record, action.id)
     assert _blob(record, mine.sha256).is_file()
     assert [e.id for e in entry.evidence_for(record, recommendation_id=place.ids[0])] == [
         shared.id]
@@ -135,11 +135,11 @@ def test_redo_refuses_a_file_changed_since_and_changes_nothing(place: Place,
     record = place.record
     action = entry.create_action(record, _draft(place))
     entry.attach_file(record, paper, agency="MOJ", action_id=action.id)
-    done = undo.undo_create_action(record, action.id)
+    done = undo_actions.undo_create_action(record, action.id)
     paper.write_bytes(b"another file now")
     events = audit_events(record)
     with pytest.raises(InvalidEntry) as refused:
-        undo.redo_action(record, done, sources=[paper])
+        undo_actions.redo_action(record, done, sources=[paper])
     assert refused.value.field == "file" and "pānui.pdf" in str(refused.value)
     assert workspace.get_action(record, action.id) is None
     assert unsent(record) == [] and audit_events(record) == events
@@ -150,14 +150,14 @@ def test_undo_of_a_sent_action_cancels_it_and_redo_drops_the_cancellation(
     record = place.record
     action = entry.create_action(record, _draft(place))
     place.send()
-    assert undo.action_has_left(record, action.id)
+    assert undo_actions.action_has_left(record, action.id)
 
-    done = undo.undo_create_action(record, action.id)
+    done = undo_actions.undo_create_action(record, action.id)
 
     assert done.outcome is undo.Outcome.CORRECTED
     assert _action(record, action.id).status == ActionStatus.CANCELLED
     assert unsent(record) == [("action", action.id, "update")]
-    again = undo.redo_action(record, done)
+    again = undo_actions.redo_action(record, done)
     assert (again.status, again.version) == ("planned", action.version)
     assert unsent(record) == []  # the cancellation never left: it is gone
 
@@ -176,9 +176,9 @@ def test_undo_of_an_unsent_edit_drops_it_and_the_next_edit_merges_cleanly(
     action = entry.create_action(record, _draft(place))
     assert bundle_import.import_bundle(central, place.send()).status == bundle_import.MERGED
     edited = _edit(record, action, "Renamed in error")
-    assert not undo.edit_has_left(record, action, edited)
+    assert not undo_actions.edit_has_left(record, action, edited)
 
-    done = undo.revert_action(record, action, edited)
+    done = undo_actions.revert_action(record, action, edited)
 
     assert done.outcome is undo.Outcome.REMOVED
     now = _action(record, action.id)
@@ -196,7 +196,7 @@ def test_an_unsent_edit_undone_after_a_pack_keeps_the_central_version(place: Pla
     assert bundle_import.import_bundle(central, place.send()).status == bundle_import.MERGED
     edited = _edit(record, action, "Renamed in error")
     place.world.send_pack(place.lap)  # the centre's version underneath, the edit on top
-    undo.revert_action(record, action, edited)
+    undo_actions.revert_action(record, action, edited)
     now = _action(record, action.id)
     assert now.title == TITLE and now.version == _action(central, action.id).version
     _edit(record, now, "Renamed on purpose")
@@ -209,10 +209,10 @@ def test_undo_and_redo_of_an_edit_of_an_unsent_action(place: Place) -> None:
     record = place.record
     action = entry.create_action(record, _draft(place))
     edited = _edit(record, action, "Renamed")
-    done = undo.revert_action(record, action, edited)
+    done = undo_actions.revert_action(record, action, edited)
     assert unsent(record) == [("action", action.id, "insert")]
     assert _action(record, action.id).title == TITLE
-    again = undo.redo_action(record, done)
+    again = undo_actions.redo_action(record, done)
     assert again.title == "Renamed"
     assert unsent(record) == [("action", action.id, "insert"), ("action", action.id, "update")]
 
@@ -223,16 +223,16 @@ def test_undo_of_a_sent_edit_appends_the_old_values_and_redo_drops_them(
     action = entry.create_action(record, _draft(place))
     edited = _edit(record, action, "Renamed")
     place.send()
-    assert undo.edit_has_left(record, action, edited)
+    assert undo_actions.edit_has_left(record, action, edited)
 
-    done = undo.revert_action(record, action, edited)
+    done = undo_actions.revert_action(record, action, edited)
 
     assert done.outcome is undo.Outcome.CORRECTED
     assert _action(record, action.id).title == TITLE
     assert unsent(record) == [("action", action.id, "update")]
     assert TITLE in bundle_text(place.send())  # the old title goes out as a new change
     # Sent too: the next undo of that correction appends again.
-    again = undo.redo_action(record, done)
+    again = undo_actions.redo_action(record, done)
     assert again.title == "Renamed" and unsent(record) == [("action", action.id, "update")]
 
 
@@ -241,8 +241,8 @@ def test_redo_of_an_unsent_correction_drops_it(place: Place) -> None:
     action = entry.create_action(record, _draft(place))
     edited = _edit(record, action, "Renamed")
     place.send()
-    done = undo.revert_action(record, action, edited)
-    again = undo.redo_action(record, done)
+    done = undo_actions.revert_action(record, action, edited)
+    again = undo_actions.redo_action(record, done)
     assert (again.title, again.version) == ("Renamed", edited.version)
     assert unsent(record) == []
 
@@ -253,11 +253,11 @@ def test_evidence_attached_with_an_edit_goes_with_its_undo(place: Place, paper: 
     place.send()
     edited = _edit(record, action, "Renamed")
     file = entry.attach_file(record, paper, agency="MOJ", action_id=action.id)
-    done = undo.revert_action(record, action, edited, evidence_added=1)
+    done = undo_actions.revert_action(record, action, edited, evidence_added=1)
     assert [e.evidence.id for e in done.evidence] == [file.id]
     assert entry.evidence_for(record, action_id=action.id) == []
     assert unsent(record) == []
-    undo.redo_action(record, done, sources=[paper])
+    undo_actions.redo_action(record, done, sources=[paper])
     assert [e.id for e in entry.evidence_for(record, action_id=action.id)] == [file.id]
 
 
@@ -268,14 +268,14 @@ def test_a_save_that_only_attached_evidence_is_undone_by_removing_it(place: Plac
     place.send()
     file = entry.attach_file(record, paper, agency="MOJ", action_id=action.id)
     same = _action(record, action.id)  # no field changed in that save
-    assert not undo.edit_has_left(record, action, same, evidence_added=1)
-    done = undo.revert_action(record, action, same, evidence_added=1)
+    assert not undo_actions.edit_has_left(record, action, same, evidence_added=1)
+    done = undo_actions.revert_action(record, action, same, evidence_added=1)
     assert done.outcome is undo.Outcome.REMOVED and unsent(record) == []
     assert _action(record, action.id).version == action.version
-    undo.redo_action(record, done, sources=[paper])
+    undo_actions.redo_action(record, done, sources=[paper])
     assert [e.id for e in entry.evidence_for(record, action_id=action.id)] == [file.id]
     place.send()
-    assert undo.edit_has_left(record, action, same, evidence_added=1)
+    assert undo_actions.edit_has_left(record, action, same, evidence_added=1)
 
 
 # -- evidence on a recommendation ----------------------------------------------------------
@@ -318,8 +318,8 @@ def test_undo_of_evidence_no_longer_there_is_refused(place: Place, paper: Path) 
 
 def test_undo_of_an_action_no_longer_there_is_refused(place: Place) -> None:
     action = entry.create_action(place.record, _draft(place))
-    undo.undo_create_action(place.record, action.id)
+    undo_actions.undo_create_action(place.record, action.id)
     with pytest.raises(InvalidEntry) as refused:
-        undo.undo_create_action(place.record, action.id)
+        undo_actions.undo_create_action(place.record, action.id)
     assert refused.value.field == "action"
     assert _rows(place.record, Action) == 0
