@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
+from PySide6.QtWidgets import QMenu, QMessageBox
 
 from nmrf_desktop.domain.records import Filters
-from nmrf_desktop.services import entry
+from nmrf_desktop.services import entry, undo
 from nmrf_desktop.services.exchange import bundle_export
 from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.services.reports.pdf import build_pdf
@@ -24,7 +24,7 @@ from nmrf_desktop.ui.exchange import ExportBundleDialog
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.main_window import MainWindow
 from tests.unit.exchange.world import PASS, World, assign_some, make_world
-from tests.unit.services.undo_support import pdf_text, unsent
+from tests.unit.services.undo_support import audit_events, pdf_text, unsent
 
 # A menu on the offscreen platform cannot raise itself or grab the keyboard (nor can the
 # window send size hints); that says nothing of ours.
@@ -283,6 +283,32 @@ def test_the_edit_menu_asks_again_when_it_opens(qtbot, laptop_window: MainWindow
     qtbot.waitUntil(lambda: actions.undo.text().endswith("(already sent: adds a correction)"),
                     timeout=WAIT)
     menu.close()
+
+
+@MENUS
+def test_an_entry_gone_meanwhile_is_reported_and_nothing_changes(
+        qtbot, window: MainWindow, nz_db: Path) -> None:  # type: ignore[no-untyped-def]
+    win, actions = window, window.window_actions
+    rec_id = add_update(qtbot, win, "Hui held.")
+    ref = reference(win)
+    [update] = read(nz_db, lambda r: entry.progress_for(r, rec_id))
+    read(nz_db, lambda r: undo.undo_progress(r, update.id))  # another window took it back
+    events = read(nz_db, audit_events)
+
+    choose(qtbot, win, actions.undo, U)
+    qtbot.waitUntil(lambda: bool(_messages(win)), timeout=WAIT)
+    assert _messages(win)[-1] == (f"Could not undo “Add Progress Update on {ref}”: That "
+                                  "progress update is no longer in the record.")
+    choose(qtbot, win, actions.redo, R)
+    qtbot.waitUntil(lambda: len(_messages(win)) == 2, timeout=WAIT)
+    assert _messages(win)[-1] == (f"Could not redo “Add Progress Update on {ref}”: its undo "
+                                  "did not finish, so there is nothing to put back")
+    assert read(nz_db, lambda r: entry.progress_for(r, rec_id)) == []
+    assert read(nz_db, unsent) == [] and read(nz_db, audit_events) == events
+
+
+def _messages(win: MainWindow) -> list[str]:
+    return [box.text() for box in win.findChildren(QMessageBox) if box.isVisible()]
 
 
 @MENUS

@@ -29,7 +29,12 @@ from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from nmrf_desktop.domain.changes import Changed
-from nmrf_desktop.domain.entry import ActionRecord, EvidenceRecord, ProgressRecord
+from nmrf_desktop.domain.entry import (
+    ActionRecord,
+    EvidenceRecord,
+    InvalidEntry,
+    ProgressRecord,
+)
 from nmrf_desktop.services import undo as undoing, undo_actions
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.undo import EvidenceUndo, Outcome, ProgressUndo
@@ -84,10 +89,6 @@ class EntryCommand(QUndoCommand):
     def probe(self) -> bool:
         """On the worker: whether what the next undo takes has left this computer."""
         raise NotImplementedError
-
-    @property
-    def left(self) -> bool:
-        return self._left
 
     def set_left(self, left: bool) -> None:
         """What the next undo will do is known again: say so (while it is the undo side's)."""
@@ -175,7 +176,8 @@ class AddProgressCommand(EntryCommand):
             _T(_C, "Update on {0} already sent: correction added.").format(ref))
 
     def redo_step(self) -> bool:
-        assert self._undone is not None
+        if self._undone is None:
+            raise _not_undone()
         standing = undoing.redo_progress(self._record, self._undone)
         self._target = standing.id
         return undoing.progress_has_left(self._record, standing.id)
@@ -213,7 +215,8 @@ class CreateActionCommand(EntryCommand):
         self._context.told(text)
 
     def redo_step(self) -> bool:
-        assert self._undone is not None
+        if self._undone is None:
+            raise _not_undone()
         undo_actions.redo_action(self._record, self._undone, self._sources)
         return undo_actions.action_has_left(self._record, self._action.id)
 
@@ -261,7 +264,8 @@ class EditActionCommand(EntryCommand):
 
     def redo_step(self) -> bool:
         undone = self._undone
-        assert undone is not None
+        if undone is None:
+            raise _not_undone()
         now = undo_actions.redo_action(self._record, undone, self._sources)
         if undone.outcome is Outcome.REMOVED and undone.after is not None:
             self._before = undone.after  # the values the change starts from, as they are now
@@ -307,10 +311,16 @@ class AttachEvidenceCommand(EntryCommand):
 
     def redo_step(self) -> bool:
         undone = self._undone
-        assert undone is not None
+        if undone is None:
+            raise _not_undone()
         if undone.evidence:
             undoing.redo_evidence(self._record, undone, self._sources)
         return undoing.evidence_has_left(self._record, self._ids)
+
+
+def _not_undone() -> InvalidEntry:
+    return InvalidEntry("undo", _T(_C, "its undo did not finish, so there is nothing to put "
+                                       "back"))
 
 
 def counted(text: str, n: int) -> str:
