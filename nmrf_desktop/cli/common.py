@@ -21,6 +21,7 @@ from nmrf_desktop.services.record import (
     RecordUnavailable,
     open_record,
     parse_target,
+    shown,
 )
 
 # What `register` receives: argparse keeps the class of add_subparsers' result private
@@ -91,11 +92,11 @@ def counting(least: int) -> Callable[[str], int]:
 
 
 def default_in_force() -> str:
-    """What `--db` defaults to now, in words (for `nmrf --help`)."""
+    """The database a command without --db works on now, and why (for `nmrf --help`)."""
     if os.environ.get("NMRF_DB"):
-        return f"$NMRF_DB, now {os.environ['NMRF_DB']}"
+        return f"{shown(os.environ['NMRF_DB'])} ($NMRF_DB)"
     chosen = last_database.default_database()
-    return f"{chosen.reason}, now {chosen.target}"
+    return f"{shown(chosen.target)} ({chosen.reason})"
 
 
 def database_target(args: argparse.Namespace) -> str:

@@ -86,12 +86,14 @@ def _command_of(argv: Sequence[str]) -> str | None:
 def build_parser(wings: Sequence[str] = WINGS) -> argparse.ArgumentParser:
     """The `nmrf` parser with these wings' commands (all of them by default)."""
     parser = _Parser(
-        prog="nmrf", description="Follow up UN human-rights recommendations (NMRF Desktop).")
+        prog="nmrf", description="Follow up UN human-rights recommendations (NMRF Desktop).",
+        epilog=f"database in force: {default_in_force()}",  # unwrapped: a path to copy
+        formatter_class=argparse.RawDescriptionHelpFormatter)
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--db", metavar="PATH|URL",
                        help="the database file, or postgresql://user@host/database (default: "
                        "$NMRF_DB, else the database the desktop app opened last, else the "
-                       f"default database; in force: {default_in_force()})")
+                       "default database; the one in force is named below)")
     which.add_argument("--demo", action="store_true",
                        help="the demo database of the desktop app (real New Zealand UPR "
                        "recommendations), built if needed")

@@ -40,6 +40,7 @@ from nmrf_desktop.services.record import (
     remove_database_file,
     require_allowed,
 )
+from nmrf_desktop.services.reports.request import ReportError, check_output_file
 from nmrf_desktop.services.workbook.exporting import export_template
 
 
@@ -155,8 +156,11 @@ def _undone_if_new(target: str) -> Iterator[None]:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-
     record = open_from_args(args)
+    try:
+        check_output_file(args.out)  # a folder, or no such folder: said before any work
+    except ReportError as exc:
+        raise UserError(str(exc)) from None
     n = export_template(record, filters_from(args), args.out)
     sys.stdout.write(f"wrote {n} recommendations to {args.out}\n")
     return 0

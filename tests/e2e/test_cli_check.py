@@ -46,7 +46,15 @@ def test_good_record_passes(audited_db: Path) -> None:
 
 
 def test_empty_new_record_passes(tmp_path: Path) -> None:
+    assert nmrf_in_process("init", db=tmp_path / "new.sqlite3")[0] == 0
     assert nmrf_in_process("check", db=tmp_path / "new.sqlite3") == (0, "ok\n", "")
+
+
+def test_check_of_no_record_makes_none(tmp_path: Path) -> None:
+    code, out, err = nmrf_in_process("check", db=tmp_path / "new.sqlite3")
+    assert (code, out) == (1, "")
+    assert err == f"nmrf: no record at {tmp_path / 'new.sqlite3'}; create one with `nmrf init`\n"
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_edited_audit_event_is_caught(audited_db: Path) -> None:

@@ -211,12 +211,42 @@ def test_limit_and_plain_output(search_db: Path) -> None:
     assert position in {"supported", "noted"} and "maori" in excerpt.casefold()
 
 
+def test_a_search_cut_short_says_so_on_stderr_and_only_there(nz_db: Path) -> None:
+    done = nmrf("search", "--limit", "5", db=nz_db)
+    assert done.returncode == 0 and len(done.stdout.splitlines()) == 5
+    assert all(line.startswith("NZL-UPR") for line in done.stdout.splitlines())
+    assert done.stderr == "nmrf: showing 5 of 228; --limit N for more (0 = all)\n"
+    code, out, err = nmrf_in_process("search", "--limit", "5", "--json", db=nz_db)
+    assert code == 0 and len(json.loads(out)) == 5  # stdout stays JSON, for pipes
+    assert err == "nmrf: showing 5 of 228; --limit N for more (0 = all)\n"
+    code, out, err = nmrf_in_process("search", db=nz_db)  # the default limit
+    assert len(out.splitlines()) == 50 and err.startswith("nmrf: showing 50 of 228;")
+
+
+def test_a_search_shown_whole_says_nothing_more(nz_db: Path) -> None:
+    for limit in ("0", "228", "500"):
+        code, out, err = nmrf_in_process("search", "--limit", limit, db=nz_db)
+        assert (code, len(out.splitlines()), err) == (0, 228, "")
+    code, out, err = nmrf_in_process("search", "maori", "--limit", "0", "--json", db=nz_db)
+    matches = len(json.loads(out))
+    assert 3 < matches < 228 and err == ""
+    code, out, err = nmrf_in_process("search", "maori", "--limit", "3", db=nz_db)
+    assert err == f"nmrf: showing 3 of {matches}; --limit N for more (0 = all)\n"
+
+
+@pytest.mark.parametrize("limit", ["-1", "many"])
+def test_a_limit_that_is_no_count_is_refused(nz_db: Path, limit: str) -> None:
+    done = nmrf("search", "--limit", limit, db=nz_db)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("nmrf search: error: argument --limit: ")
+
+
 @pytest.mark.parametrize("query", ['"', '"unclosed phrase', "AND", "OR NOT", "NEAR(a b)",
                                    "*", "col:value", "^start", "a -b", "(((", "'", "\\",
                                    "whānau)", "{text}: x"])
 def test_fts_syntax_in_the_query_never_fails(search_db: Path, query: str) -> None:
-    code, out, err = nmrf_in_process("search", query, "--json", db=search_db)
-    assert (code, err) == (0, "")
+    code, out, err = nmrf_in_process("search", query, "--json", "--limit", "0", db=search_db)
+    assert (code, err) == (0, "")  # all shown: not even the note of a search cut short
     assert isinstance(json.loads(out), list)
 
 

@@ -190,4 +190,4 @@ def test_latest_good_backup_skips_a_damaged_one(nz_record: Record, db_path: Path
 
 def test_backup_of_a_missing_database_is_a_clear_refusal(tmp_path: Path) -> None:
     code, _out, err = run("backup", db=tmp_path / "none.sqlite3")
-    assert code == 1 and "no database" in err
+    assert code == 1 and "no record at" in err and "none.sqlite3" in err
