@@ -218,6 +218,13 @@ def cmd_check(args: argparse.Namespace) -> int:
     # the policy first, so nothing outside its folder is read. The same target as open_from_args'.
     target = database_target(args)
     require_allowed(target)
+    path = database_file(parse_target(target))
+    try:
+        if path is not None and path.is_file():
+            path.open("rb").close()  # a file it cannot read is no damaged database
+    except OSError as exc:
+        raise UserError(f"cannot open the database {path}: "
+                        f"{(exc.strerror or str(exc)).lower()}") from None
     problems = file_problems(target) or check(open_from_args(args))
     if problems:
         sys.stderr.write(f"nmrf: check failed: {problems[0]}\n")

@@ -45,8 +45,8 @@ class Run:
     env: dict[str, str] = field(default_factory=dict)
 
 
-def nmrf_batch(runs: Sequence[Run], *, jobs: int = 2, timeout: float = 60
-               ) -> list[subprocess.CompletedProcess[str]]:
+def nmrf_batch(runs: Sequence[Run], *, jobs: int = 2, timeout: float = 60,
+               wrapper: Sequence[str] = ()) -> list[subprocess.CompletedProcess[str]]:
     """Run many `nmrf` commands, each in a process of its own, and return what each printed
     and its exit code, in the order given.
 
@@ -56,17 +56,19 @@ def nmrf_batch(runs: Sequence[Run], *, jobs: int = 2, timeout: float = 60
     environment, working folder and stdin (/dev/null), and exits as `python -m
     nmrf_desktop.cli.main` would: the code main() returns, or 1 with the traceback of an
     uncaught exception on stderr. Where there is no fork (Windows), each run is a
-    `python -m nmrf_desktop.cli.main` process, `jobs` at a time.
+    `python -m nmrf_desktop.cli.main` process, `jobs` at a time. `wrapper` goes before
+    each process's command line (e.g. setpriv, to run without some privilege).
     """
     requests = [{"argv": list(r.argv), "cwd": str(r.cwd),
                  "env": {**os.environ, "QT_QPA_PLATFORM": "offscreen", **r.env}} for r in runs]
     if not hasattr(os, "fork"):
         def one(run: Run) -> subprocess.CompletedProcess[str]:
-            return nmrf_at(run.cwd, run.argv, run.env, timeout)
+            return nmrf_at(run.cwd, run.argv, run.env, timeout, wrapper)
         with ThreadPoolExecutor(jobs) as pool:
             return list(pool.map(one, runs))
     done = subprocess.run(
-        [sys.executable, "-c", "from tests.e2e.support import serve_batch; serve_batch()"],
+        [*wrapper, sys.executable, "-c",
+         "from tests.e2e.support import serve_batch; serve_batch()"],
         input=json.dumps({"runs": requests, "jobs": jobs, "timeout": timeout}),
         capture_output=True, text=True, encoding="utf-8", cwd=ROOT, check=False,
         env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
@@ -77,10 +79,10 @@ def nmrf_batch(runs: Sequence[Run], *, jobs: int = 2, timeout: float = 60
             for r, out in zip(runs, json.loads(done.stdout), strict=True)]
 
 
-def nmrf_at(cwd: Path, argv: Sequence[str], env: dict[str, str], timeout: float = 120
-            ) -> subprocess.CompletedProcess[str]:
+def nmrf_at(cwd: Path, argv: Sequence[str], env: dict[str, str], timeout: float = 120,
+            wrapper: Sequence[str] = ()) -> subprocess.CompletedProcess[str]:
     """`python -m nmrf_desktop.cli.main ARGV…` in `cwd`, `env` added to this environment."""
-    return subprocess.run([sys.executable, "-m", "nmrf_desktop.cli.main", *argv],
+    return subprocess.run([*wrapper, sys.executable, "-m", "nmrf_desktop.cli.main", *argv],
                           capture_output=True, text=True, encoding="utf-8", cwd=cwd,
                           env={**os.environ, "QT_QPA_PLATFORM": "offscreen", **env},
                           timeout=timeout, check=False)
