@@ -24,7 +24,7 @@ from nmrf_desktop.bundles.keys import PublicKey
 from nmrf_desktop.bundles.manifest import ZERO_HASH
 from nmrf_desktop.faults import crashpoint, pausepoint
 from nmrf_desktop.hashing import file_sha256
-from nmrf_desktop.services.exchange.keys import registry_lookup
+from nmrf_desktop.services.exchange.keys import lineage, registry_lookup
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit
@@ -106,9 +106,11 @@ def _sequence_status(session: Session, bundle: VerifiedBundle) -> tuple[str, str
                              f"bundle for agency {m.agency}")
     # The highest sequence is read BEFORE looking for this bundle: on PostgreSQL each
     # statement sees the latest commits, so a bundle merged by another importer in between
-    # is then found below (already imported), never mistaken for an old sequence.
+    # is then found below (already imported), never mistaken for an old sequence. A key
+    # that replaced another (rotation) goes on from the bundles the old one signed.
+    chain = lineage(session, bundle.key_id)
     last = session.execute(select(func.max(MergedBundle.sequence)).where(
-        MergedBundle.key_id == bundle.key_id)).scalar() or 0
+        MergedBundle.key_id.in_(chain))).scalar() or 0
     pausepoint("bundle-import:last-sequence-read")
     merged = session.execute(select(MergedBundle.manifest_sha256).where(
         MergedBundle.bundle_id == m.bundle_id)).scalar()
@@ -123,7 +125,7 @@ def _sequence_status(session: Session, bundle: VerifiedBundle) -> tuple[str, str
         return HELD, (f"held: bundle {last + 1} from this officer has not arrived yet; it "
                       "will be merged when it does")
     expected_prev = ZERO_HASH if last == 0 else session.execute(
-        select(MergedBundle.manifest_sha256).where(MergedBundle.key_id == bundle.key_id,
+        select(MergedBundle.manifest_sha256).where(MergedBundle.key_id.in_(chain),
                                                    MergedBundle.sequence == last)).scalar()
     if m.previous_hash != expected_prev:
         raise BundleRejected(f"fork: bundle {m.sequence} does not follow the bundle "
@@ -266,7 +268,7 @@ def _release_held(record: Record, key_id: str) -> list[BundleResult]:
     """After a merge, the next held bundle from the same key may now follow."""
     with record.reading() as session:
         last = session.execute(select(func.max(MergedBundle.sequence)).where(
-            MergedBundle.key_id == key_id)).scalar() or 0
+            MergedBundle.key_id.in_(lineage(session, key_id)))).scalar() or 0
         waiting = session.execute(select(InboxEntry).where(
             InboxEntry.key_id == key_id, InboxEntry.sequence == last + 1,
             InboxEntry.status == HELD)).scalars().first()

@@ -314,6 +314,18 @@ def _find(session: Session, key_id: str) -> SigningKeyRow:
     return rows[0]
 
 
+def lineage(session: Session, key_id: str) -> list[str]:
+    """This key and the keys it replaced (rotation), newest first: one officer's bundles
+    go on numbering across the keys that replaced one another."""
+    chain = [key_id]
+    while True:
+        before = session.execute(select(SigningKeyRow.key_id).where(
+            SigningKeyRow.replaced_by == chain[-1])).scalars().first()
+        if before is None or before in chain:
+            return chain
+        chain.append(before)
+
+
 def list_keys(record: Record) -> list[KeyInfo]:
     with record.reading() as session:
         return [_info(r) for r in session.execute(

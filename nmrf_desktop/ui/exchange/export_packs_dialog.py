@@ -96,7 +96,9 @@ class ExportPacksDialog(SigningDialog):
         self._form = form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("Save &in:"), self.folder)
-        form.addRow(self.tr("&Valid for (days):"), days)
+        days_caption = QLabel(self.tr("&Valid for (days):"), self)
+        days_caption.setBuddy(self.valid_days)
+        form.addRow(days_caption, days)
         self._build_frame(self.summary, form, passphrase_label=self.tr("&Passphrase:"),
                           placeholder=self.tr("The passphrase of the central signing key"),
                           export_text=self.tr("&Export"))

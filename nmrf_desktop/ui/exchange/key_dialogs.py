@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
     QLabel,
+    QLayout,
     QMessageBox,
     QVBoxLayout,
     QWidget,
@@ -192,9 +193,12 @@ class CreateKeyDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-        self.first.textChanged.connect(self._typed)
-        self.second.textChanged.connect(self._typed)
-        self.setMinimumWidth(560)
+        self.first.textChanged.connect(self._edited)
+        self.second.textChanged.connect(self._edited)
+        # Never smaller than the layout needs, so wrapped text is never clipped; the row of
+        # buttons, always shown, sets the width.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        self.buttons.setMinimumWidth(520)
 
     def _intro_text(self) -> str:
         if self._central:
@@ -218,8 +222,9 @@ class CreateKeyDialog(QDialog):
             self.create_button.setText(self.tr("&Replace Key"))
             self.warning.show_message("warning", self.tr(
                 "This laptop already has a signing key ({0}). A new key replaces it: bundles "
-                "signed with the new key are refused until the secretariat registers it. "
-                "Export the new public key and send it to them.").format(
+                "signed with the new key are refused until the secretariat registers it as "
+                "the replacement of this one (Rotate). Export the new public key and send it "
+                "to them.").format(
                 state.existing.fingerprint))
         elif state.existing is not None:
             self.message.show_message("info", self.tr(
@@ -229,12 +234,18 @@ class CreateKeyDialog(QDialog):
         self._typed()
         self.first.setFocus(Qt.FocusReason.OtherFocusReason)
 
+    def _edited(self) -> None:
+        """A passphrase changed: an error said about the old one goes."""
+        self.errors.clear()
+        self._typed()
+
     def _typed(self) -> None:
         """Say how strong the passphrase is while it is typed (errors wait for Create)."""
         state = self.state
         if state is None:
             return
         text = self.first.text()
+        self.hint.show()
         if not text:
             self.hint.setText(self.tr("At least %n characters; a few unrelated words are best.",
                                       "", state.minimum))
@@ -268,6 +279,7 @@ class CreateKeyDialog(QDialog):
         if problem is not None:
             field, message = problem
             self.errors.show(field, message)
+            self.hint.hide()  # the error beside the field says it
             if field == "repeat":
                 self.second.selectAll()
             return
@@ -290,8 +302,11 @@ class CreateKeyDialog(QDialog):
         if self._central:
             self.accept()
             return
-        for widget in (self.first, self.second, self.hint, self.warning):
-            widget.setEnabled(False)
+        for field in (self.first, self.second):  # done with: only the result stays
+            cell = field.parentWidget()  # the field with its error label (with_error)
+            if cell is not None:
+                self.form.setRowVisible(cell, False)
+        self.intro.hide()
         self.warning.hide()
         self.message.show_message("success", self.tr(
             "Your new signing key is ready. Export its public key and send the file to the "
@@ -360,6 +375,7 @@ class FingerprintDialog(QDialog):
         self.copy_button.setAutoDefault(False)
         close = buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setDefault(True)
+        close.setFocus()
         self.copy_button.clicked.connect(self.copy)
         buttons.rejected.connect(self.reject)
         close.clicked.connect(self.accept)
@@ -367,7 +383,8 @@ class FingerprintDialog(QDialog):
         for widget in (saved, what, self.fingerprint):
             layout.addWidget(widget)
         layout.addWidget(buttons)
-        self.setMinimumWidth(460)
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        what.setMinimumWidth(440)
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText(self._own.fingerprint)

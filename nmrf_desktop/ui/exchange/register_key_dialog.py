@@ -7,7 +7,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QLocale, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -73,10 +74,11 @@ class RegisterKeyDialog(QDialog):
                                                  replacing.fingerprint)
         intro = QLabel(intro_text, self)
         intro.setWordWrap(True)
-        file_label = QLabel(str(public.path), self)
+        file_label = QLineEdit(str(public.path), self)  # a long path scrolls, never clips
         file_label.setObjectName("publicKeyFile")
-        file_label.setWordWrap(True)
-        file_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        file_label.setReadOnly(True)
+        file_label.setCursorPosition(0)
+        file_label.setAccessibleName(self.tr("Public key file"))
         self.fingerprint = fingerprint_label(public.key_id, self)
 
         self.officer = QLineEdit(replacing.officer if replacing else "", self)
@@ -139,9 +141,11 @@ class RegisterKeyDialog(QDialog):
         layout.addWidget(self.progress)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
+        # Never smaller than the layout needs, so wrapped text is never clipped.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetMinimumSize)
+        intro.setMinimumWidth(560)
         self.valid_days.valueChanged.connect(self._show_until)
         self._show_until(self.valid_days.value())
-        self.setMinimumWidth(600)
         (self.officer if replacing is None else self.valid_days).setFocus()
 
     def _show_until(self, days: int) -> None:

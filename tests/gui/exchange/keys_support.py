@@ -39,10 +39,15 @@ def wait_shown(qtbot, kind: type[W]) -> W:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: shown(kind) is not None, timeout=10_000)
     widget = shown(kind)
     assert widget is not None
-    # It has the keyboard, as a window the person just saw open would (mnemonics need it).
-    widget.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is widget, timeout=5_000)
+    activate(qtbot, widget)
     return widget
+
+
+def activate(qtbot, window: QWidget) -> None:  # type: ignore[no-untyped-def]
+    """Give `window` the keyboard, as the window a person just saw open has (mnemonics,
+    which are window shortcuts, need it)."""
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
 
 
 def pick_file(qtbot, path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QMenu, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QLineEdit, QMenu, QMessageBox
 
 from nmrf_desktop.bundles.keys import PublicKey
 from nmrf_desktop.services.exchange import bundle_export, bundle_import, keys
@@ -21,6 +21,7 @@ from tests.unit.exchange.world import World
 from .keys_support import (
     MENU_NOISE,
     STRONG,
+    activate,
     new_laptop,
     pick_file,
     record_action,
@@ -51,8 +52,7 @@ def laptop_window(qtbot, tasks: TaskRunner, world: World,  # type: ignore[no-unt
 
 def _open_key_menu(qtbot, window: MainWindow) -> QMenu:  # type: ignore[no-untyped-def]
     """Alt+X opens Exchange; K opens My Signing Key (as a person would, from the keyboard)."""
-    window.activateWindow()
-    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5_000)
+    activate(qtbot, window)
     qtbot.keyClick(window, Qt.Key.Key_X, Qt.KeyboardModifier.AltModifier)
     exchange = window.findChild(QMenu, "exchangeMenu")
     assert exchange is not None
@@ -150,7 +150,7 @@ def test_replace_warns_and_export_shows_the_fingerprint_to_check_by_phone(
     assert dialog.windowTitle() == "Replace My Signing Key"
     assert dialog.warning.isVisible()
     assert keys.fingerprint(old) in dialog.warning.text()
-    assert "secretariat registers it" in dialog.warning.text()
+    assert "secretariat registers it as the replacement" in dialog.warning.text()
     assert dialog.create_button.text() == "&Replace Key"
     type_passphrases(qtbot, dialog, STRONG)
     qtbot.waitUntil(lambda: dialog.new_key is not None, timeout=20_000)
@@ -219,6 +219,7 @@ def test_the_export_dialog_creates_the_key_right_there(qtbot, tasks: TaskRunner,
     button = dialog.create_key_button
     assert button is not None and button.isVisible() and button.isDefault()
     assert not dialog.export_button.isEnabled()
+    activate(qtbot, dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_K, Qt.KeyboardModifier.AltModifier)
     create = wait_shown(qtbot, CreateKeyDialog)
     qtbot.waitUntil(lambda: create.state is not None, timeout=10_000)
