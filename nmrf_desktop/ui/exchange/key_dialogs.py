@@ -364,6 +364,8 @@ class FingerprintDialog(QDialog):
         saved.setObjectName("savedTo")
         saved.setWordWrap(True)
         saved.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        saved.setAccessibleName(self.tr("Where the public key was saved"))
+        saved.setAccessibleDescription(str(path))
         what = QLabel(self.tr(
             "Send this file to the secretariat. Before they register it, they will check its "
             "fingerprint with you by phone: every group must match."), self)
