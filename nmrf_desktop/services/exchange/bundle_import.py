@@ -2,8 +2,10 @@
 
 Order of checks: archive safety, signature (registered, active key), key ↔ agency,
 replay / old sequence / gap (held) / fork, content hashes, authorization; then one
-transaction. A rejected bundle is recorded in the inbox with its reason; the record
-itself does not change.
+transaction. A rejected bundle is recorded in the inbox with its reason and its kind
+(rejections.Kind, for the remedy the inbox shows); when it failed before its signature
+checked out, the agency and officer it names are read for display only and marked
+unverified (rejections.read_claim). The record itself does not change.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ from nmrf_desktop.bundles.manifest import ZERO_HASH
 from nmrf_desktop.faults import crashpoint, pausepoint
 from nmrf_desktop.hashing import file_sha256
 from nmrf_desktop.services.exchange.keys import lineage, registry_lookup
+from nmrf_desktop.services.exchange.rejections import Claim, Kind, kind_of, read_claim
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit
@@ -50,6 +53,7 @@ class BundleResult:
     changes: int = 0
     outcome: MergeOutcome | None = None
     released: list[BundleResult] = field(default_factory=list)
+    kind: str = ""  # why it was rejected or held (rejections.Kind)
 
     def as_dict(self) -> dict[str, object]:
         out: dict[str, object] = {"file": self.file, "status": self.status,
@@ -90,7 +94,7 @@ def verify_only(record: Record, path: Path) -> BundleResult:
             status, reason = _sequence_status(session, bundle)
             authorize(session, bundle.manifest.agency, bundle.changes)
         except (BundleRejected, Unauthorized, BadChange) as exc:
-            return BundleResult(str(path), REJECTED, str(exc))
+            return BundleResult(str(path), REJECTED, str(exc), kind=kind_of(exc))
     m = bundle.manifest
     return BundleResult(str(path), "valid" if status == MERGED else status, reason,
                         m.bundle_id, m.agency, m.sequence, len(bundle.changes))
@@ -156,20 +160,22 @@ def import_bundle(record: Record, path: Path, *, name: str | None = None,
     except OSError as exc:
         return BundleResult(str(path), REJECTED, f"{name}: cannot be read ({exc.strerror})")
     with record.reading() as session:
+        verified: VerifiedBundle | None = None  # once its signature and contents checked out
         try:
             bundle = verify_bundle(path, _lookup(session))
+            verified = bundle
             status, reason = _sequence_status(session, bundle)
             if status == HELD:
                 _check_fork_among_held(session, bundle)
         except (BundleRejected, Unauthorized, BadChange) as exc:
-            result = BundleResult(str(path), REJECTED, str(exc))
-            _record_inbox(record, path, sha, result, None, name)
+            result = BundleResult(str(path), REJECTED, str(exc), kind=kind_of(exc))
+            _record_inbox(record, path, sha, result, verified, name)
             return result
     # Checked, nothing written yet: another import may commit right here.
     pausepoint("bundle-import:checked")
     m = bundle.manifest
     result = BundleResult(str(path), status, reason, m.bundle_id, m.agency, m.sequence,
-                          len(bundle.changes))
+                          len(bundle.changes), kind=Kind.GAP if status == HELD else "")
     if status == DUPLICATE:
         return result
     if status == HELD:
@@ -224,11 +230,12 @@ def import_bundle(record: Record, path: Path, *, name: str | None = None,
             return result
         result = BundleResult(str(path), REJECTED, f"fork: another bundle {m.sequence} from "
                               "this key was merged at the same moment", m.bundle_id, m.agency,
-                              m.sequence)
+                              m.sequence, kind=Kind.FORK)
         _record_inbox(record, path, sha, result, bundle, name)
         return result
     except (Unauthorized, BadChange, BundleRejected) as exc:
-        result = BundleResult(str(path), REJECTED, str(exc), m.bundle_id, m.agency, m.sequence)
+        result = BundleResult(str(path), REJECTED, str(exc), m.bundle_id, m.agency, m.sequence,
+                              kind=kind_of(exc))
         _record_inbox(record, path, sha, result, bundle, name)
         return result
     result.released = _release_held(record, bundle.key_id)
@@ -286,25 +293,38 @@ def _mark_released(session: Session, entry_id: str) -> None:
 
 
 def _inbox_row(session: Session, path: Path, sha: str, result: BundleResult,
-               bundle: VerifiedBundle | None, name: str) -> None:
+               bundle: VerifiedBundle | None, name: str, claim: Claim | None = None) -> None:
     manifest: dict[str, object] = {}
+    sequence: int | None
     if bundle is not None:
-        manifest = json.loads(bundle.manifest.to_bytes())
+        m = bundle.manifest
+        manifest = json.loads(m.to_bytes())
         manifest["_held_path"] = str(path)
+        bundle_id, key_id, agency, officer = m.bundle_id, bundle.key_id, m.agency, m.officer
+        sequence, changes = m.sequence, result.changes or len(bundle.changes)
+    else:  # refused before its signature checked out: what it names, for display only
+        bundle_id, key_id = (claim.bundle_id, claim.key_id) if claim else ("", "")
+        agency, officer = (claim.agency, claim.officer) if claim else ("", "")
+        sequence, changes = (claim.sequence if claim else None), result.changes
+        if claim:
+            manifest["_claim"] = claim.as_json()
     session.add(InboxEntry(
-        file_sha256=sha, file_name=name, bundle_id=result.bundle_id,
-        key_id=bundle.key_id if bundle else "", agency_code=result.agency,
-        officer=bundle.manifest.officer if bundle else "", sequence=result.sequence,
+        file_sha256=sha, file_name=name, bundle_id=result.bundle_id or bundle_id,
+        key_id=key_id, agency_code=result.agency or agency, officer=officer,
+        sequence=result.sequence if result.sequence is not None else sequence,
         status=result.status, reason=result.reason,
-        manifest=json.dumps(manifest, ensure_ascii=False), change_count=result.changes,
-        decided_at=utcnow()))
+        manifest=json.dumps(manifest, ensure_ascii=False), change_count=changes,
+        decided_at=utcnow(), reason_kind=result.kind,
+        identity_verified=bundle is not None))
 
 
 def _record_inbox(record: Record, path: Path, sha: str, result: BundleResult,
                   bundle: VerifiedBundle | None, name: str) -> None:
     actor = record.actor()
+    # Read before the write transaction opens: the envelope may be large.
+    claim = read_claim(path) if bundle is None and result.status == REJECTED else None
     with record.unit_of_work() as session:
-        _inbox_row(session, path, sha, result, bundle, name)
+        _inbox_row(session, path, sha, result, bundle, name, claim)
         audit.append(session, f"bundle.{result.status}", actor=actor, entity="bundle",
                      entity_id=result.bundle_id or sha,
                      details={"file": name, "reason": result.reason})

@@ -1,4 +1,8 @@
-"""Read functions for the coordinator's bundle inbox, and the all-agencies pack run."""
+"""Read functions for the coordinator's bundle inbox, and the all-agencies pack run.
+
+A rejected row a later merge settled (rejections.settlements) is listed as SETTLED,
+"rejected, then merged", and is not among the rejected rows still needing action.
+"""
 
 from __future__ import annotations
 
@@ -11,17 +15,36 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from nmrf_desktop.bundles.keys import SigningKey, fingerprint
 from nmrf_desktop.services.exchange.packs import export_pack
+from nmrf_desktop.services.exchange.rejections import (
+    Claim,
+    Kind,
+    Settlement,
+    clean_text,
+    settlements,
+    stored_kind,
+)
 from nmrf_desktop.services.progress import NO_PROGRESS, Cancelled, Progress
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.store.models import Agency, AppliedChange, Assignment, InboxEntry, SigningKeyRow
+from nmrf_desktop.store.models import (
+    Agency,
+    AppliedChange,
+    Assignment,
+    InboxEntry,
+    MergedBundle,
+    SigningKeyRow,
+)
 
 log = logging.getLogger(__name__)
 
 # The statuses an inbox row can have (bundle_import writes them).
 STATUSES = ("merged", "held", "rejected", "already imported", "released")
+HELD, REJECTED = "held", "rejected"
+# Shown, not stored: a rejected row that a later merge settled.
+SETTLED = "settled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +61,20 @@ class InboxRow:
     changes: int
     received_at: dt.datetime
     bundle_id: str
+    kind: Kind | None = None  # why it was rejected or held
+    verified: bool = True  # False: agency and officer are what an unverified bundle names
+    settled: Settlement | None = None  # the later merge that settled a rejection
+    waiting_for: int | None = None  # held: the sequence number it waits for
+    file_sha256: str = ""
+
+    @property
+    def shown_status(self) -> str:
+        """The status as listed: SETTLED for a rejection a later merge settled."""
+        return SETTLED if self.status == REJECTED and self.settled else self.status
+
+    @property
+    def needs_action(self) -> bool:
+        return self.status == REJECTED and self.settled is None
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +94,7 @@ class InboxDetail:
     key_id: str
     key_fingerprint: str
     key_owner: str
+    key_status: str  # the registry's status of the key it names: active, revoked, "" unknown
     device: str
     created_at: str
     pack_version: int | None
@@ -66,18 +104,41 @@ class InboxDetail:
     decided_at: dt.datetime | None = None
 
 
-def _row(e: InboxEntry) -> InboxRow:
+def _row(e: InboxEntry, settled: Settlement | None = None,
+         waiting_for: int | None = None) -> InboxRow:
+    kind = stored_kind(e.reason_kind, e.reason) if e.status in (HELD, REJECTED) else None
     return InboxRow(e.id, e.status, e.reason, e.file_name, e.agency_code, e.officer,
-                    e.sequence, e.change_count, e.received_at, e.bundle_id)
+                    e.sequence, e.change_count, e.received_at, e.bundle_id, kind,
+                    bool(e.identity_verified), settled, waiting_for, e.file_sha256)
+
+
+def _waiting_for(session: Session, entries: list[InboxEntry]) -> dict[str, int]:
+    """For each held entry, the sequence its key needs next (the last merged + 1)."""
+    keys = {e.key_id for e in entries if e.status == HELD and e.key_id}
+    if not keys:
+        return {}
+    last = dict(session.execute(
+        select(MergedBundle.key_id, func.max(MergedBundle.sequence))
+        .where(MergedBundle.key_id.in_(keys)).group_by(MergedBundle.key_id)).tuples().all())
+    return {e.id: int(last.get(e.key_id) or 0) + 1 for e in entries
+            if e.status == HELD and e.key_id}
 
 
 def list_inbox(record: Record, status: str | None = None) -> list[InboxRow]:
-    """Every bundle received, newest first (or only those with `status`)."""
+    """Every bundle received, newest first (or only those with `status`).
+
+    `status` REJECTED lists the rejections still needing action; SETTLED, the rejections a
+    later merge settled.
+    """
     with record.reading() as session:
         stmt = select(InboxEntry).order_by(InboxEntry.received_at.desc(), InboxEntry.id)
         if status:
-            stmt = stmt.where(InboxEntry.status == status)
-        return [_row(e) for e in session.execute(stmt).scalars()]
+            stmt = stmt.where(InboxEntry.status == (REJECTED if status == SETTLED else status))
+        entries = list(session.execute(stmt).scalars())
+        settled = settlements(session, [e.id for e in entries if e.status == REJECTED])
+        waiting = _waiting_for(session, entries)
+        rows = [_row(e, settled.get(e.id), waiting.get(e.id)) for e in entries]
+    return [r for r in rows if not status or r.shown_status == status]
 
 
 def inbox_detail(record: Record, entry_id: str) -> InboxDetail | None:
@@ -92,6 +153,9 @@ def inbox_detail(record: Record, entry_id: str) -> InboxDetail | None:
             log.warning("inbox entry %s has an unreadable manifest", entry_id)
             manifest = {}
         key = session.get(SigningKeyRow, e.key_id) if e.key_id else None
+        settled = settlements(session, [e.id]).get(e.id) if e.status == REJECTED else None
+        waiting = _waiting_for(session, [e]).get(e.id)
+        claim = _claim(manifest) if not e.identity_verified else Claim()
         outcomes: dict[str, int] = {}
         if e.bundle_id and e.status in ("merged", "released"):
             outcomes = dict(Counter(session.execute(select(AppliedChange.outcome).where(
@@ -102,14 +166,23 @@ def inbox_detail(record: Record, entry_id: str) -> InboxDetail | None:
             for x in manifest.get("evidence", []) if isinstance(x, dict))
         pack_version = manifest.get("pack_version")
         return InboxDetail(
-            row=_row(e), file_sha256=e.file_sha256, key_id=e.key_id,
+            row=_row(e, settled, waiting), file_sha256=e.file_sha256, key_id=e.key_id,
             key_fingerprint=fingerprint(e.key_id) if e.key_id else "",
             key_owner=(f"{key.officer_name} ({key.agency_code or 'central'})" if key else ""),
-            device=str(manifest.get("device", "")),
+            key_status=key.status if key else "",
+            device=claim.device if not e.identity_verified else str(manifest.get("device", "")),
             created_at=str(manifest.get("created_at", "")),
             pack_version=pack_version if isinstance(pack_version, int) else None,
             previous_hash=str(manifest.get("previous_hash", "")),
             evidence=evidence, outcomes=outcomes, decided_at=e.decided_at)
+
+
+def _claim(manifest: dict[str, Any]) -> Claim:
+    """The display fields an unverified bundle named, as bundle_import stored them."""
+    raw = manifest.get("_claim")
+    if not isinstance(raw, dict):
+        return Claim()
+    return Claim(device=clean_text(raw.get("device"), 100))
 
 
 def pack_agencies(record: Record) -> list[tuple[str, str]]:

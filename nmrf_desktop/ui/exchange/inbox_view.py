@@ -12,6 +12,7 @@ from PySide6.QtGui import QDragEnterEvent, QDragMoveEvent, QDropEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
+    QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from nmrf_desktop.services.exchange import bundle_import, inbox
 from nmrf_desktop.services.exchange.bundle_import import BundleResult
-from nmrf_desktop.services.exchange.inbox import InboxDetail, InboxRow
+from nmrf_desktop.services.exchange.inbox import SETTLED, InboxDetail, InboxRow
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.exchange.common import (
     JobProgress,
@@ -32,16 +33,17 @@ from nmrf_desktop.ui.exchange.common import (
 )
 from nmrf_desktop.ui.exchange.inbox_detail import InboxDetailPane
 from nmrf_desktop.ui.exchange.inbox_model import InboxColumn, InboxModel, status_label
-from nmrf_desktop.ui.exchange.messages import explain
+from nmrf_desktop.ui.exchange.messages import explain, kind_remedy
 from nmrf_desktop.ui.exchange.view_parts import ViewToolbar, list_table
+from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
 
 BUNDLE_SUFFIX = ".nmrfbundle"
-_WIDTHS = {InboxColumn.STATUS: 110, InboxColumn.FILE: 200, InboxColumn.AGENCY: 70,
-           InboxColumn.OFFICER: 110, InboxColumn.SEQUENCE: 50, InboxColumn.CHANGES: 70,
-           InboxColumn.REASON: 320, InboxColumn.RECEIVED: 130}
+_WIDTHS = {InboxColumn.STATUS: 165, InboxColumn.FILE: 180, InboxColumn.AGENCY: 60,
+           InboxColumn.OFFICER: 140, InboxColumn.SEQUENCE: 45, InboxColumn.CHANGES: 65,
+           InboxColumn.REASON: 260, InboxColumn.REMEDY: 320, InboxColumn.RECEIVED: 125}
 
 
 def bundle_paths(urls: Sequence[object]) -> list[Path]:
@@ -90,8 +92,11 @@ class InboxView(QWidget):
         self.filter = QComboBox(self)
         self.filter.setAccessibleName(self.tr("Show bundles with status"))
         self.filter.addItem(self.tr("All bundles"), "")
-        for status in ("merged", "held", "rejected", "released"):
+        for status in ("merged", "held", "rejected", SETTLED):
             self.filter.addItem(status_label(status), status)
+        self.filter.setItemData(self.filter.findData("rejected"), self.tr(
+            "Rejected bundles no later merge settled: these need action"),
+            Qt.ItemDataRole.ToolTipRole)
         top = ViewToolbar(self, self.import_button, self.refresh_button, 12,
                           QLabel(self.tr("Show:"), self), self.filter)
         self.count_label = top.count_label
@@ -101,7 +106,10 @@ class InboxView(QWidget):
         self._poller = ProgressPoller(self.progress)
 
         self.table = list_table(self, self.model, "inboxTable", self.tr("Bundle inbox"),
-                                _WIDTHS, InboxColumn.REASON)
+                                _WIDTHS, InboxColumn.REMEDY)
+        # The reason and what to do share the width left (both in full in the details).
+        self.table.horizontalHeader().setSectionResizeMode(
+            InboxColumn.REASON, QHeaderView.ResizeMode.Stretch)
         self.detail = InboxDetailPane(self)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
@@ -162,9 +170,22 @@ class InboxView(QWidget):
         self.message.show_message("error", explain(exc))
 
     def _show_count(self) -> None:
-        counts = Counter(r.status for r in self.model.rows())
-        self.count_label.setText(self.tr("{0} bundles · {1} held · {2} rejected").format(
-            self.model.rowCount(), counts["held"], counts["rejected"]))
+        """Rows listed, held, and rejected files needing action (each file once), as the
+        dashboard counts them; rejections a later merge settled, apart."""
+        rows = self.model.rows()
+        shown, held = len(rows), sum(r.status == "held" for r in rows)
+        settled_files = {r.file_sha256 for r in rows if r.shown_status == SETTLED}
+        rejected = len({r.file_sha256 for r in rows if r.needs_action} - settled_files)
+        settled = len(settled_files)
+        parts = [counted(self.tr("%n bundle(s)", "", shown), shown),
+                 self.tr("%n held", "", held), self.tr("%n rejected", "", rejected)]
+        if settled:
+            parts.append(self.tr("%n rejected, then merged", "", settled))
+        self.count_label.setText(" · ".join(parts))
+        self.count_label.setToolTip(self.tr(
+            "Rejected: bundle files refused that no later merge settled (each file once). "
+            "Rejected, then merged: refused, then merged after all (the same file or bundle "
+            "imported again, or sent again)."))
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         row = self.model.row_at(current.row()) if current.isValid() else None
@@ -203,7 +224,8 @@ class InboxView(QWidget):
         files = [Path(p) for p in paths]
         self._importing = True
         self.import_button.setEnabled(False)
-        self.message.show_message("info", self.tr("Importing {0} bundles…").format(len(files)))
+        n = len(files)
+        self.message.show_message("info", counted(self.tr("Importing %n bundle(s)…", "", n), n))
         progress = JobProgress()
         self._poller.watch(progress, len(files))
         self._runner.run(lambda: bundle_import.import_bundles(record, files, progress),
@@ -213,20 +235,34 @@ class InboxView(QWidget):
         self._end_import()
         every = flatten(results)
         counts = Counter(r.status for r in every)
-        labels = ((bundle_import.MERGED, self.tr("{0} merged")),
-                  (bundle_import.DUPLICATE, self.tr("{0} already imported (nothing changed)")),
-                  (bundle_import.HELD, self.tr("{0} held")),
-                  (bundle_import.REJECTED, self.tr("{0} rejected")))
-        parts = [text.format(counts[status]) for status, text in labels if counts[status]]
-        lines = [self.tr("{0} bundles: {1}.").format(len(results), ", ".join(parts))]
+        merged, duplicate = counts[bundle_import.MERGED], counts[bundle_import.DUPLICATE]
+        held, rejected = counts[bundle_import.HELD], counts[bundle_import.REJECTED]
+        failed = counts[bundle_import.FAILED]
+        parts = [text for n, text in (
+            (merged, self.tr("%n merged", "", merged)),
+            (duplicate, self.tr("%n already imported (nothing changed)", "", duplicate)),
+            (held, self.tr("%n held", "", held)),
+            (rejected, self.tr("%n rejected", "", rejected)),
+            (failed, self.tr("%n not imported (nothing changed)", "", failed))) if n]
+        total = len(results)
+        lines = [counted(self.tr("%n bundle(s): {0}.", "", total), total).format(
+            ", ".join(parts))]
         conflicts = sum(r.outcome.hard + r.outcome.soft for r in every if r.outcome)
         if conflicts:
-            lines.append(self.tr("{0} conflicts to look at in the Conflicts view.").format(
-                conflicts))
+            lines.append(counted(self.tr("%n conflict(s) to look at in the Conflicts view.",
+                                         "", conflicts), conflicts))
+        # Each refused file with its reason; what to do once for each kind of refusal.
+        refused: dict[str, list[str]] = {}
         for r in every:
-            if r.status == bundle_import.REJECTED:
-                lines.append(self.tr("{0}: {1}").format(Path(r.file).name, r.reason))
-        kind = "error" if counts[bundle_import.REJECTED] else (
+            if r.status in (bundle_import.REJECTED, bundle_import.FAILED):
+                what = kind_remedy(r.kind) if r.status == bundle_import.REJECTED else ""
+                refused.setdefault(what, []).append(
+                    self.tr("{0}: {1}").format(Path(r.file).name, r.reason))
+        for what, files in refused.items():
+            lines.extend(files)
+            if what:
+                lines.append(self.tr("    What to do: {0}").format(what))
+        kind = "error" if rejected or failed else (
             "warning" if counts[bundle_import.HELD] or conflicts else "success")
         self.message.show_message(kind, "\n".join(lines))
         log.info("imported %d bundles: %s", len(results), dict(counts))
