@@ -99,6 +99,13 @@ class ExportPacksDialog(SigningDialog):
         days_caption = QLabel(self.tr("&Valid for (days):"), self)
         days_caption.setBuddy(self.valid_days)
         form.addRow(days_caption, days)
+        # The central key's fingerprint: what officers check by phone on their first pack.
+        self.central_key = QLabel(self)
+        self.central_key.setObjectName("centralFingerprint")
+        self.central_key.setAccessibleName(self.tr("Fingerprint of the central key"))
+        self.central_key.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.tr("Central key:"), self.central_key)
+        form.setRowVisible(self.central_key, False)
         self._build_frame(self.summary, form, passphrase_label=self.tr("&Passphrase:"),
                           placeholder=self.tr("The passphrase of the central signing key"),
                           export_text=self.tr("&Export"))
@@ -129,7 +136,13 @@ class ExportPacksDialog(SigningDialog):
             self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
         if state.central is None:
             self._ask_for_key()
+        else:
+            self._show_central(state.central.fingerprint)
         self._update_buttons()
+
+    def _show_central(self, fingerprint: str) -> None:
+        self.central_key.setText(fingerprint)
+        self._form.setRowVisible(self.central_key, True)
 
     def _ask_for_key(self) -> None:
         """No central key yet: the Export button creates it first."""
@@ -177,6 +190,7 @@ class ExportPacksDialog(SigningDialog):
         self.needs_key = False
         self.key_dialog = None
         self.export_button.setText(self.tr("&Export"))
+        self._show_central(new.fingerprint)
         log.info("created the central key %s from Export Packs", new.key_id)
         folder = self.folder.path()
         if folder is None:

@@ -133,6 +133,10 @@ class CreateKeyDialog(QDialog):
         self.fingerprint: QLabel | None = None
         self.exporter: PublicKeyExporter | None = None
         self.setObjectName("createKeyDialog")
+        if central:  # F1 opens the guide there
+            self.setProperty("help_topic", "export-packs")
+        else:
+            self.setProperty("help_topic", "signing-key")
         self.setWindowTitle(self.tr("Create the Central Signing Key") if central
                             else self.tr("Create My Signing Key"))
         self._build()
@@ -358,6 +362,7 @@ class FingerprintDialog(QDialog):
     def __init__(self, path: Path, own: OwnKey, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("publicKeySaved")
+        self.setProperty("help_topic", "signing-key")  # F1 opens the guide there
         self.setWindowTitle(self.tr("Public Key Saved"))
         self._own = own
         saved = QLabel(self.tr("Saved your public key to:\n{0}").format(path), self)

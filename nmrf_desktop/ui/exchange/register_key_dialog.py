@@ -60,6 +60,7 @@ class RegisterKeyDialog(QDialog):
         self.public, self.replacing = public, replacing
         self._busy = False
         self.setObjectName("registerKeyDialog")
+        self.setProperty("help_topic", "signing-keys")  # F1 opens the guide there
         if replacing is None:
             self.setWindowTitle(self.tr("Register a Signing Key"))
             intro_text = self.tr(

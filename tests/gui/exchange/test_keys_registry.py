@@ -279,7 +279,7 @@ def test_export_packs_creates_the_central_key_then_writes_the_packs(
         qtbot.waitUntil(lambda: dialog.agencies is not None, timeout=10_000)
         dialog.folder.set_path(folder)
         assert dialog.needs_key
-        assert not dialog.passphrase.isVisible()
+        assert not dialog.passphrase.isVisible() and not dialog.central_key.isVisible()
         assert "no central signing key yet" in dialog.message.text()
         assert "nmrf" not in dialog.message.text() and "--" not in dialog.message.text()
         assert dialog.export_button.text() == "Create Central &Key…"
@@ -298,6 +298,8 @@ def test_export_packs_creates_the_central_key_then_writes_the_packs(
         assert central_id and "Created the central signing key" not in dialog.message.text()
         expected = [code for code, _ in inbox.pack_agencies(bare_central)]
         assert [p["agency"] for p in run.written] == expected and not run.cancelled
+        assert dialog.central_key.isVisible()  # the fingerprint officers will check by phone
+        assert dialog.central_key.text() == keys.fingerprint(central_id)
         assert dialog.message.kind == "success"
         # The key unlocks with its passphrase, and a laptop takes the pack it signed,
         # pinning that key.
@@ -318,6 +320,7 @@ def test_export_packs_creates_the_central_key_then_writes_the_packs(
         again.show()
         qtbot.waitUntil(lambda: again.agencies is not None, timeout=10_000)
         assert not again.needs_key and again.passphrase.isVisible()
+        assert again.central_key.text() == keys.fingerprint(central_id)
         again.close()
         dialog.close()
     finally:
