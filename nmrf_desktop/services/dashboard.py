@@ -1,4 +1,13 @@
-"""The coordinator's dashboard: status by agency and body, stale items, inbox and conflicts."""
+"""The coordinator's dashboard: status by agency and body, stale items, inbox and conflicts.
+
+By agency, status and staleness come from that agency's own progress updates (its latest on
+each recommendation assigned to it): an agency that never reported shows "no update", not
+what another agency wrote. By body (and for recommendations assigned to nobody) they are
+the recommendation's own: its latest update, whoever wrote it.
+
+Rejected bundles are those still needing action: rejected files that no later merge
+settled (services/exchange/rejections), each file once; the settled ones are counted apart.
+"""
 
 from __future__ import annotations
 
@@ -7,17 +16,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, case, func, or_, select
 
 from nmrf_desktop.domain.enums import ImplementationStatus
 from nmrf_desktop.services.calendar import WINDOWS, months_after
-from nmrf_desktop.services.overview import months_before
+from nmrf_desktop.services.exchange.rejections import rejected_counts
+from nmrf_desktop.services.overview import agency_latest, months_before
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.settings import STALE_MONTHS
 from nmrf_desktop.store.calendar_models import CalendarEntry
 from nmrf_desktop.store.models import Agency, Assignment, Conflict, InboxEntry, Recommendation
 
-HELD, REJECTED = "held", "rejected"
+HELD = "held"
 UNASSIGNED = ""  # the agency "code" of recommendations assigned to nobody
 NEXT_DEADLINES = 5
 
@@ -62,11 +72,12 @@ class Dashboard:
     by_agency: tuple[StatusRow, ...]  # assigned recommendations; UNASSIGNED last
     by_body: tuple[StatusRow, ...]
     held: int
-    rejected: int
+    rejected: int  # rejected bundle files no later merge settled
     open_conflicts: int
     hard_conflicts: int
     due: dict[int, int]  # calendar entries due within 3/6/12 months
     next_deadlines: tuple[Deadline, ...]
+    rejected_settled: int = 0  # rejected bundle files a later merge settled
 
     def as_json(self) -> dict[str, Any]:
         return {
@@ -75,7 +86,8 @@ class Dashboard:
             "stale": self.stale, "statuses": [s or "none" for s in self.statuses],
             "by_agency": [r.as_json() for r in self.by_agency],
             "by_body": [r.as_json() for r in self.by_body],
-            "bundles": {"held": self.held, "rejected": self.rejected},
+            "bundles": {"held": self.held, "rejected": self.rejected,
+                        "rejected_then_merged": self.rejected_settled},
             "conflicts": {"open": self.open_conflicts, "hard": self.hard_conflicts},
             "due": {str(k): v for k, v in self.due.items()},
             "next_deadlines": [{"id": d.id, "body": d.body, "kind": d.kind,
@@ -88,9 +100,10 @@ def dashboard(record: Record, months: int | None = None,
               today: dt.date | None = None) -> Dashboard:
     """Counts across every agency; `months` without an update makes a recommendation stale.
 
-    A recommendation assigned to two agencies counts under both; status and last update
-    are the recommendation's own (the latest progress update, whoever wrote it), as on
-    the overview page. Withdrawn recommendations are left out.
+    A recommendation assigned to two agencies counts under both, each with its own status
+    and last update (its latest progress update on it; none: "no update"). By body, status
+    and last update are the recommendation's (its latest update, whoever wrote it), as on
+    the overview page for all agencies. Withdrawn recommendations are left out.
     """
     months = STALE_MONTHS.default if months is None else months
     today = today or dt.date.today()
@@ -110,11 +123,15 @@ def dashboard(record: Record, months: int | None = None,
             body_stale[body] += n if stale else 0
         agencies: dict[str, Counter[str | None]] = defaultdict(Counter)
         agency_stale: Counter[str] = Counter()
+        own = agency_latest()
+        own_stale = case((or_(own.c.as_of.is_(None), own.c.as_of < cutoff), 1), else_=0)
         for code, status, stale, n in session.execute(
-                select(Assignment.agency_code, r.status, stale_flag, func.count())
+                select(Assignment.agency_code, own.c.status, own_stale, func.count())
                 .join(r, r.id == Assignment.recommendation_id)
+                .outerjoin(own, and_(own.c.recommendation_id == Assignment.recommendation_id,
+                                     own.c.agency_code == Assignment.agency_code))
                 .where(live, Assignment.active.is_(True))
-                .group_by(Assignment.agency_code, r.status, stale_flag)):
+                .group_by(Assignment.agency_code, own.c.status, own_stale)):
             agencies[code][status] += n
             agency_stale[code] += n if stale else 0
         assigned = select(Assignment.recommendation_id).where(Assignment.active.is_(True))
@@ -123,9 +140,9 @@ def dashboard(record: Record, months: int | None = None,
                 .group_by(r.status, stale_flag)):
             agencies[UNASSIGNED][status] += n
             agency_stale[UNASSIGNED] += n if stale else 0
-        inbox: dict[str, int] = {status: n for status, n in session.execute(
-            select(InboxEntry.status, func.count()).where(
-                InboxEntry.status.in_((HELD, REJECTED))).group_by(InboxEntry.status))}
+        held = int(session.execute(select(func.count()).select_from(InboxEntry).where(
+            InboxEntry.status == HELD)).scalar_one())
+        rejected = rejected_counts(session)
         conflicts: dict[str, int] = {kind: n for kind, n in session.execute(
             select(Conflict.kind, func.count()).where(Conflict.status == "open")
             .group_by(Conflict.kind))}
@@ -137,7 +154,7 @@ def dashboard(record: Record, months: int | None = None,
                               select(CalendarEntry).where(CalendarEntry.due_on >= today)
                               .order_by(CalendarEntry.due_on, CalendarEntry.body)
                               .limit(NEXT_DEADLINES)).scalars())
-    statuses = {s for counts in bodies.values() for s in counts}
+    statuses = {s for counts in (*bodies.values(), *agencies.values()) for s in counts}
     by_body = tuple(_row(b, b, bodies[b], body_stale[b]) for b in sorted(bodies))
     by_agency = tuple(_row(code, names.get(code, code) if code else "", agencies[code],
                            agency_stale[code])
@@ -147,7 +164,7 @@ def dashboard(record: Record, months: int | None = None,
         total=sum(row.total for row in by_body), stale=sum(body_stale.values()),
         statuses=tuple(sorted(statuses, key=_status_order)),
         by_agency=by_agency, by_body=by_body,
-        held=int(inbox.get(HELD, 0)), rejected=int(inbox.get(REJECTED, 0)),
+        held=held, rejected=rejected.outstanding, rejected_settled=rejected.settled,
         open_conflicts=int(sum(conflicts.values())),
         hard_conflicts=int(conflicts.get("hard", 0)), due=due, next_deadlines=deadlines)
 

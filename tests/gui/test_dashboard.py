@@ -16,7 +16,7 @@ from nmrf_desktop.domain.enums import AssignmentRole, ImplementationStatus
 from nmrf_desktop.services import calendar, entry
 from nmrf_desktop.services.assigning import assign
 from nmrf_desktop.services.calendar import CalendarDraft, months_after
-from nmrf_desktop.services.exchange import bundle_import
+from nmrf_desktop.services.exchange import bundle_import, keys
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile, save_profile
 from nmrf_desktop.ui.calendar.page import CalendarModel
@@ -24,6 +24,7 @@ from nmrf_desktop.ui.dashboard.hub import DashboardHub
 from nmrf_desktop.ui.dashboard.page import STALE, TOTAL, StatusTableModel
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.main_window import MainWindow
+from tests.unit.exchange.test_inbox_rejections import unregistered_laptop
 from tests.unit.exchange.world import World, add_action, forge_bundle, make_world
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
@@ -60,6 +61,13 @@ def world(tmp_path: Path, nz_csv: Path) -> Iterator[World]:
     assert bundle_import.import_bundle(central, aroha.export(tmp_path)).status == "held"
     forged = forge_bundle(tmp_path / "forged.nmrfbundle", SigningKey.generate(), "MOJ", [])
     assert bundle_import.import_bundle(central, forged).status == "rejected"
+    # Rejected (key not registered yet), then merged once the key is registered.
+    tui, pub = unregistered_laptop(w, "Tūī Ngata", "MOJ")
+    add_action(tui, w.rec_ids(), "Hui with whānau")
+    tui_bundle = tui.export(tmp_path)
+    assert bundle_import.import_bundle(central, tui_bundle).status == "rejected"
+    keys.register_key(central, pub, officer="Tūī Ngata", agency="MOJ")
+    assert bundle_import.import_bundle(central, tui_bundle).status == "merged"
     calendar.add_entry(central, CalendarDraft("UPR", "upr-mid-term", months_after(today, 2),
                                               "Mid-term report on cycle 2",
                                               covers_all=True, cycle=2))
@@ -114,7 +122,8 @@ def test_the_dashboard_counts_and_opens_what_it_counts(qtbot, qtmodeltester,  # 
     data = page.data
     assert data is not None and data.total == 228
     assert page.held_button.text() == "Held bundles: 1"
-    assert page.rejected_button.text() == "Rejected bundles: 1"
+    # The forged bundle still needs action; Tūī's was rejected, then merged.
+    assert page.rejected_button.text() == "Rejected bundles: 1 (1 more rejected, then merged)"
     assert page.conflicts_button.text() == "Open conflicts: 0 (0 hard)"
     assert page.due_buttons[3].text() == "Due in 3 months: 1"
     assert page.due_buttons[12].text() == "Due in 12 months: 2"
@@ -124,11 +133,22 @@ def test_the_dashboard_counts_and_opens_what_it_counts(qtbot, qtmodeltester,  # 
     rows = {model.index(r, 0).data(Qt.ItemDataRole.UserRole): r
             for r in range(model.rowCount())}
     assert set(rows) == {"MFAT", "MOJ", "MSD"}
-    msd = rows["MSD"]
+    columns = {model.headerData(c, Qt.Orientation.Horizontal): c
+               for c in range(model.columnCount())}
+    assert list(columns)[-1] == "No update"
+    msd, mfat, moj = rows["MSD"], rows["MFAT"], rows["MOJ"]
     assert model.index(msd, TOTAL).data() == "4"
-    assert model.index(msd, STALE).data() == "2"  # one updated 400 days ago, one never
+    # MOJ reported on three of MSD's four; MSD itself never did: no update, all stale.
+    assert model.index(msd, STALE).data() == "4"
+    assert model.index(msd, columns["No update"]).data() == "4"
+    assert model.index(msd, columns["Implemented"]).data() == "0"
+    assert model.index(mfat, columns["No update"]).data() == "228"  # never reported
+    assert model.index(moj, columns["Implemented"]).data() == "1"
     assert model.headerData(STALE, Qt.Orientation.Horizontal) == "No update in 6 months"
+    assert page.body_model.headerData(columns["No update"], Qt.Orientation.Horizontal) == \
+        "No update yet"
     assert dict(page.agency_chart.bars()) == {"MFAT": 228, "MOJ": 228, "MSD": 4}
+    assert dict(page.stale_chart.bars())["MSD"] == 4
     _shoot(qtbot, window, "dashboard.png")
 
     # Held bundles open the inbox; conflicts open the conflicts tab.
@@ -138,16 +158,26 @@ def test_the_dashboard_counts_and_opens_what_it_counts(qtbot, qtmodeltester,  # 
     qtbot.mouseClick(page.conflicts_button, Qt.MouseButton.LeftButton)
     assert window.tabs.currentWidget() is window.exchange.conflicts
 
-    # A status count opens the list filtered to that agency and status.
+    # An agency's status count opens its overview, which counts the same way.
     hub.show_dashboard()
     _idle(qtbot, window)
-    implemented = next(c for c in range(model.columnCount())
-                       if model.headerData(c, Qt.Orientation.Horizontal) == "Implemented")
-    page.agency_table.activated.emit(model.index(msd, implemented))
+    page.agency_table.setFocus()
+    page.agency_table.setCurrentIndex(model.index(moj, columns["Implemented"]))
+    qtbot.keyClick(page.agency_table, Qt.Key.Key_Return)
+    assert window.tabs.currentWidget() is window.overview
+    assert window.overview.chosen_agency() == "MOJ"
+    qtbot.waitUntil(lambda: window.is_idle() and ("Implemented", 1) in
+                    window.overview.by_status.bars(), timeout=15_000)
+    assert dict(window.overview.by_status.bars())["No update yet"] == 225
+
+    # A body's status count opens the list filtered to that body and status.
+    hub.show_dashboard()
+    _idle(qtbot, window)
+    page.body_table.activated.emit(page.body_model.index(0, columns["Implemented"]))
     assert window.tabs.currentIndex() == 0
     qtbot.waitUntil(lambda: window.is_idle() and window.model.rowCount() == 1, timeout=15_000)
     wanted = window.filter_panel.filters()
-    assert (wanted.agency, wanted.statuses) == ("MSD", ("implemented",))
+    assert (wanted.bodies, wanted.statuses) == (("UPR",), ("implemented",))
 
     # A stale count opens the overview's stale list for that agency.
     page.agency_table.activated.emit(model.index(msd, STALE))

@@ -44,6 +44,8 @@ class DashboardHub(Hub):
                       tabs=(self._tab, self._calendar_tab))
         self.page.requested.connect(self.refresh)
         self.page.listRequested.connect(self.open_list)
+        self.page.agencyOverviewRequested.connect(
+            lambda agency: self._window.show_stale(agency, self.page.months.value()))
         self.page.inboxRequested.connect(lambda: self._show_tab("bundleInbox"))
         self.page.conflictsRequested.connect(lambda: self._show_tab("conflictsView"))
         self.page.calendarRequested.connect(self.show_calendar)

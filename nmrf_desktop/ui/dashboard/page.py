@@ -30,6 +30,7 @@ from nmrf_desktop.settings import STALE_MONTHS
 from nmrf_desktop.ui.bar_chart import BarChart
 from nmrf_desktop.ui.browsing.filter_panel import NO_STATUS
 from nmrf_desktop.ui.browsing.recommendations_model import status_label
+from nmrf_desktop.ui.plural import counted
 
 Index = QModelIndex | QPersistentModelIndex
 _ROOT = QModelIndex()
@@ -37,11 +38,18 @@ NAME, TOTAL, STALE = 0, 1, 2  # then one column per status
 
 
 class StatusTableModel(QAbstractTableModel):
-    """Rows of counts (an agency or a body each): total, stale, then one per status."""
+    """Rows of counts (an agency or a body each): total, stale, then one per status.
 
-    def __init__(self, first_header: str, parent: QObject | None = None) -> None:
+    `by_agency`: each row's statuses are that agency's own updates (services.dashboard),
+    its "none" column is "no update" from that agency, and a status count opens the
+    agency's overview, where the same counts are broken down.
+    """
+
+    def __init__(self, first_header: str, parent: QObject | None = None, *,
+                 by_agency: bool = False) -> None:
         super().__init__(parent)
         self._first = first_header
+        self.by_agency = by_agency
         self._rows: list[StatusRow] = []
         self._statuses: list[str | None] = []
         self._stale_header = ""
@@ -89,6 +97,10 @@ class StatusTableModel(QAbstractTableModel):
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == Qt.ItemDataRole.ToolTipRole and column == NAME:
             return self._name(row)
+        if role == Qt.ItemDataRole.ToolTipRole and self.by_agency and row.key \
+                and self.status_of(column)[0]:
+            return self.tr("From this agency's own progress updates. Double-click or press "
+                           "Enter to open the agency's overview")
         if role == Qt.ItemDataRole.ToolTipRole:
             return self.tr("Double-click or press Enter to open these recommendations")
         if role == Qt.ItemDataRole.UserRole:
@@ -107,7 +119,8 @@ class StatusTableModel(QAbstractTableModel):
             return self.tr("Total")
         if section == STALE:
             return self._stale_header
-        return status_label(self.status_of(section)[1]) or self.tr("No update yet")
+        none = self.tr("No update") if self.by_agency else self.tr("No update yet")
+        return status_label(self.status_of(section)[1]) or none
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -155,6 +168,9 @@ class DashboardPage(QWidget):
     # (agency code or "", body or "", status ("none": no update yet; "": any), stale only):
     # open those recommendations
     listRequested = Signal(str, str, str, bool)
+    # An agency's status count: open its overview, which breaks down the same counts (the
+    # list's status filter is the recommendation's status, not the agency's own).
+    agencyOverviewRequested = Signal(str)
     inboxRequested = Signal()
     conflictsRequested = Signal()
     calendarRequested = Signal(int)  # months ahead
@@ -179,7 +195,7 @@ class DashboardPage(QWidget):
         self.rejected_button = _count_button("rejectedButton", self)
         self.conflicts_button = _count_button("conflictsButton", self)
         self.due_buttons = {m: _count_button(f"due{m}Button", self) for m in (3, 6, 12)}
-        self.agency_model = StatusTableModel(self.tr("Agency"), self)
+        self.agency_model = StatusTableModel(self.tr("Agency"), self, by_agency=True)
         self.body_model = StatusTableModel(self.tr("Body"), self)
         self.agency_table = _table(self.agency_model, "agencyStatusTable", self)
         self.agency_table.setAccessibleName(self.tr("Status by agency"))
@@ -204,7 +220,9 @@ class DashboardPage(QWidget):
             counts.addWidget(button, 1, i)
         counts.setColumnStretch(4, 1)
         grid = QGridLayout()
-        grid.addWidget(QLabel(self.tr("<b>Status by agency</b>"), self), 0, 0)
+        agency_heading = QLabel(self.tr("<b>Status by agency</b> (from each agency's own "
+                                        "progress updates)"), self)
+        grid.addWidget(agency_heading, 0, 0)
         grid.addWidget(self.agency_table, 1, 0)
         grid.addWidget(QLabel(self.tr("<b>Status by body</b>"), self), 2, 0)
         grid.addWidget(self.body_table, 3, 0)
@@ -236,27 +254,38 @@ class DashboardPage(QWidget):
 
     def show_dashboard(self, data: Dashboard) -> None:
         self.data = data
-        self.summary.setText(self.tr("{0} recommendations; {1} with no update since {2}")
-                             .format(f"{data.total:,}", f"{data.stale:,}",
-                                     data.stale_before.isoformat()))
-        stale = self.tr("No update in {0} months").format(data.months)
+        total, months = data.total, data.months
+        self.summary.setText(counted(self.tr(
+            "%Ln recommendation(s); {0} with no update since {1}", "", total), total).format(
+            f"{data.stale:,}", data.stale_before.isoformat()))
+        stale = counted(self.tr("No update in %n month(s)", "", months), months)
         self.agency_model.set_data(data.by_agency, data.statuses, stale)
         self.body_model.set_data(data.by_body, data.statuses, stale)
         self.stale_button.setText(self.tr("{0}: {1}").format(stale, f"{data.stale:,}"))
-        self.held_button.setText(self.tr("Held bundles: {0}").format(data.held))
-        self.rejected_button.setText(self.tr("Rejected bundles: {0}").format(data.rejected))
-        self.conflicts_button.setText(self.tr("Open conflicts: {0} ({1} hard)").format(
-            data.open_conflicts, data.hard_conflicts))
+        held, rejected, settled = data.held, data.rejected, data.rejected_settled
+        self.held_button.setText(self.tr("Held bundles: %n", "", held))
+        rejected_text = self.tr("Rejected bundles: %n", "", rejected)
+        if settled:
+            rejected_text += " " + self.tr("(%n more rejected, then merged)", "", settled)
+        self.rejected_button.setText(rejected_text)
+        hard = data.hard_conflicts
+        self.conflicts_button.setText(self.tr("Open conflicts: %n", "", data.open_conflicts)
+                                      + " " + self.tr("(%n hard)", "", hard))
         for m, button in self.due_buttons.items():
-            button.setText(self.tr("Due in {0} months: {1}").format(m, data.due.get(m, 0)))
+            button.setText(counted(self.tr("Due in %n month(s): {0}", "", m), m).format(
+                data.due.get(m, 0)))
         for button, tip in (
                 (self.held_button, self.tr("Open the Bundle Inbox")),
-                (self.rejected_button, self.tr("Open the Bundle Inbox")),
+                (self.rejected_button, self.tr(
+                    "Open the Bundle Inbox. Counted: rejected bundle files that no later "
+                    "merge settled, each file once (a file imported again after its key "
+                    "was registered, or a copy sent again, settles its rejection).")),
                 (self.conflicts_button, self.tr("Open the Conflicts tab")),
                 (self.stale_button, self.tr("List them in the Overview"))):
             button.setToolTip(tip)
         for m, button in self.due_buttons.items():
-            button.setToolTip(self.tr("Show the calendar for the next {0} months").format(m))
+            button.setToolTip(counted(self.tr("Show the calendar for the next %n month(s)", "",
+                                              m), m))
         named = [r for r in data.by_agency if r.key]
         self.agency_chart.set_bars([(r.key, r.total) for r in named])
         self.stale_chart.set_bars([(r.key, r.stale) for r in named])
@@ -272,5 +301,8 @@ class DashboardPage(QWidget):
         agency, body = (key, "") if by_agency else ("", key)
         if by_agency and not key:
             return  # "not assigned" has no agency filter to open
+        if by_agency and is_status:
+            self.agencyOverviewRequested.emit(agency)
+            return
         wanted = (status or NO_STATUS) if is_status else ""
         self.listRequested.emit(agency, body, wanted, index.column() == STALE)

@@ -16,6 +16,7 @@ from nmrf_desktop.services import calendar, entry
 from nmrf_desktop.services.assigning import assign
 from nmrf_desktop.services.dashboard import UNASSIGNED, dashboard
 from nmrf_desktop.services.exchange import bundle_import
+from nmrf_desktop.services.overview import overview
 from nmrf_desktop.store.models import ActionLink
 from tests.unit.exchange.world import Laptop, World, add_action, forge_bundle, make_world
 
@@ -68,10 +69,14 @@ def test_counts_by_agency_and_body_on_the_nz_record(world: World) -> None:
     agencies = {row.key: row for row in data.by_agency}
     assert set(agencies) == {"MFAT", "MOJ", "MSD"}  # lead defaults: MFAT and MOJ for UPR
     assert agencies["MOJ"].total == agencies["MFAT"].total == 228
-    assert agencies["MOJ"].stale == 226
+    # Each agency's own updates: MOJ wrote two (one gone stale), MFAT none at all.
+    assert agencies["MOJ"].by_status == {"in_progress": 2, None: 226}
+    assert agencies["MOJ"].stale == 227
+    assert (agencies["MFAT"].by_status, agencies["MFAT"].stale) == ({None: 228}, 228)
     msd = agencies["MSD"]
-    assert (msd.total, msd.stale, msd.name) == (3, 1, "Ministry of Social Development")
-    assert msd.by_status == {"in_progress": 1, "implemented": 1, None: 1}
+    assert (msd.total, msd.stale, msd.name) == (3, 2, "Ministry of Social Development")
+    # MOJ's update on the first is MOJ's, not MSD's: MSD has no update there.
+    assert msd.by_status == {"implemented": 1, None: 2}
     assert (data.held, data.rejected, data.open_conflicts) == (0, 0, 0)
 
 
@@ -125,3 +130,37 @@ def test_deadlines_due_within_3_6_and_12_months(nz_record) -> None:  # type: ign
     assert [d.due_on for d in data.next_deadlines][:2] == [dt.date(2026, 2, 1),
                                                            dt.date(2026, 5, 1)]
     assert data.as_json()["due"] == {"3": 1, "6": 2, "12": 3}
+
+
+def test_an_agency_that_never_reported_shows_no_update(world: World) -> None:
+    """MOJ and MSD share a recommendation; MSD reported, MOJ reported earlier and later
+    changed its mind by an older as-of date, MFAT never reported: each agency's row has
+    its own latest update; the body has the recommendation's latest, whoever wrote it."""
+    [shared, moj_only] = world.rec_ids("", 2)
+    assign(world.central, "MSD", AssignmentRole.CONTRIBUTING, ids=[shared])
+    _progress(world, shared, "MOJ", ImplementationStatus.IN_PROGRESS, dt.date(2025, 11, 1))
+    _progress(world, shared, "MOJ", ImplementationStatus.NOT_STARTED, dt.date(2025, 3, 1))
+    _progress(world, shared, "MSD", ImplementationStatus.IMPLEMENTED, dt.date(2025, 12, 1))
+    _progress(world, moj_only, "MOJ", ImplementationStatus.ONGOING, dt.date(2025, 12, 2))
+
+    data = dashboard(world.central, months=6, today=TODAY)
+
+    agencies = {row.key: row for row in data.by_agency}
+    assert agencies["MFAT"].by_status == {None: 228}  # never reported: no update
+    assert agencies["MOJ"].by_status == {"in_progress": 1, "ongoing": 1, None: 226}
+    assert agencies["MSD"].by_status == {"implemented": 1}
+    [upr] = data.by_body
+    assert upr.by_status == {"implemented": 1, "ongoing": 1, None: 226}
+    assert data.statuses == ("in_progress", "implemented", "ongoing", None)
+    assert data.as_json()["by_agency"][0]["by_status"] == {"none": 228}  # MFAT
+    # The overview of each agency counts the same, and lists its own last update.
+    for code in ("MFAT", "MOJ", "MSD"):
+        seen = overview(world.central, code, months=6, today=TODAY)
+        assert dict(seen.by_status) == agencies[code].by_status, code
+        assert seen.stale_count == agencies[code].stale, code
+    moj = overview(world.central, "MOJ", months=6, today=TODAY)
+    assert shared not in {item.id for item in moj.stale}  # MOJ's own update is recent
+    msd = overview(world.central, "MSD", months=6, today=TODAY)
+    assert msd.stale_count == 0 and dict(msd.by_status) == {"implemented": 1}
+    everything = overview(world.central, months=6, today=TODAY)
+    assert dict(everything.by_status) == upr.by_status
