@@ -19,6 +19,7 @@ from nmrf_desktop.ui.exchange.common import guarded
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
 from nmrf_desktop.ui.exchange.key_dialogs import CreateKeyDialog
 from nmrf_desktop.ui.exchange.signing_dialog import SigningDialog
+from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -97,13 +98,17 @@ class ExportBundleDialog(SigningDialog):
 
     def _show_state(self, state: LaptopState) -> None:
         self.state = state
+        # The same count as the status bar's badge (bundle_export.unsent_count).
+        waiting = counted(self.tr("%n unsent change(s) on this laptop cannot be exported "
+                                  "yet.", "", state.unsent), state.unsent)
+        blocked = waiting if state.unsent else self.tr("Nothing can be exported yet.")
         if not state.agency:
-            self.summary.setText(self.tr("Nothing can be exported yet."))
+            self.summary.setText(blocked)
             self.message.show_message("warning", self.tr(
                 "This laptop does not work for an agency yet. Import your agency's pack from "
                 "the secretariat first (Import pack…)."))
         elif not state.has_key:
-            self.summary.setText(self.tr("Nothing can be exported yet."))
+            self.summary.setText(blocked)
             self.message.show_message("warning", self.tr(
                 "This laptop has no signing key yet. Create it here; then export its public "
                 "key (Exchange, My Signing Key) and send it to the secretariat to register, "
@@ -115,8 +120,7 @@ class ExportBundleDialog(SigningDialog):
                 "Everything recorded on this laptop is already in a bundle ({0} changes await "
                 "acknowledgement by the secretariat).").format(state.awaiting))
         else:
-            changes = (self.tr("1 unsent change") if state.unsent == 1
-                       else self.tr("{0} unsent changes").format(state.unsent))
+            changes = counted(self.tr("%n unsent change(s)", "", state.unsent), state.unsent)
             self.summary.setText(self.tr(
                 "{0} for agency {1} will be signed with your key and written to one file you "
                 "can send by any means.").format(changes, state.agency))
