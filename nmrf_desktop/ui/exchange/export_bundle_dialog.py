@@ -2,22 +2,23 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QDialogButtonBox, QFormLayout, QLabel, QPushButton, QWidget
 
 from nmrf_desktop.services.exchange import bundle_export, keys
 from nmrf_desktop.services.exchange.agency import laptop_agency
-from nmrf_desktop.services.exchange.bundle_export import ExportResult
+from nmrf_desktop.services.exchange.bundle_export import ExportRefused, ExportResult, TargetExists
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.exchange.common import guarded
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
 from nmrf_desktop.ui.exchange.key_dialogs import CreateKeyDialog
+from nmrf_desktop.ui.exchange.messages import explain
+from nmrf_desktop.ui.exchange.save_places import ask_replace, documents_folder
 from nmrf_desktop.ui.exchange.signing_dialog import SigningDialog
 from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.tasks import TaskRunner
@@ -32,31 +33,35 @@ class LaptopState:
     unsent: int
     awaiting: int
     has_key: bool
+    file_name: str = ""  # the next bundle's own name (agency, officer, sequence)
 
 
 def laptop_state(record: Record) -> LaptopState:
     """What the dialog needs to know before asking for anything (runs on the worker)."""
-    return LaptopState(laptop_agency(record) or "", bundle_export.unsent_count(record),
+    agency = laptop_agency(record) or ""
+    return LaptopState(agency, bundle_export.unsent_count(record),
                        bundle_export.awaiting_ack_count(record),
-                       bool(record.setting(keys.LAPTOP_KEY)))
+                       bool(record.setting(keys.LAPTOP_KEY)),
+                       bundle_export.bundle_file_name(agency, record.actor(),
+                                                      bundle_export.next_sequence(record)))
 
 
-def default_bundle_path(agency: str, today: dt.date | None = None) -> Path:
-    folder = QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-    stamp = (today or dt.date.today()).isoformat()
-    return Path(folder) / f"{agency or 'nmrf'}-update-{stamp}.nmrfbundle"
+def default_bundle_path(file_name: str, documents: str | None = None) -> Path:
+    """`file_name` in the documents folder (made if missing, else the home folder), or
+    `name-2`… there if a file already has that name: a proposal that replaces nothing."""
+    return bundle_export.free_path(documents_folder(documents), file_name)
 
 
-def _export(record: Record, out: Path, passphrase: bytes) -> ExportResult:
+def _export(record: Record, out: Path, passphrase: bytes, replace: bool) -> ExportResult:
     key = keys.load_key(record, passphrase)
-    return bundle_export.export_bundle(record, out, key)
+    return bundle_export.export_bundle(record, out, key, replace=replace)
 
 
 class ExportBundleDialog(SigningDialog):
     """Every unsent change on this laptop, signed with the officer's key, in one file."""
 
     exported = Signal(object)  # ExportResult
+    replace_box: QWidget | None = None  # "Replace X?" while it is asked
     create_key_button: QPushButton | None = None  # shown while the laptop has no key
     key_dialog: CreateKeyDialog | None = None
 
@@ -79,6 +84,9 @@ class ExportBundleDialog(SigningDialog):
         self.summary.setObjectName("summary")
         self.out = PathField(PathMode.SAVE, self.tr("Bundle file"),
                              self.tr("NMRF update bundles (*.nmrfbundle)"), self)
+        # Wide enough to show a proposed file's folder and its name in full.
+        self.out.edit.setMinimumWidth(self.out.edit.fontMetrics().horizontalAdvance(
+            "/home/aroha/Documents/MOJ-Aroha-Ngata-00012.nmrfbundle") + 48)
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
         form.addRow(self.tr("Save &to:"), self.out)
@@ -125,7 +133,7 @@ class ExportBundleDialog(SigningDialog):
                 "{0} for agency {1} will be signed with your key and written to one file you "
                 "can send by any means.").format(changes, state.agency))
             if self.out.path() is None:
-                self.out.set_path(default_bundle_path(state.agency))
+                self.out.set_path(default_bundle_path(state.file_name))
             self.passphrase.setFocus(Qt.FocusReason.OtherFocusReason)
         self._update_buttons()
 
@@ -167,15 +175,37 @@ class ExportBundleDialog(SigningDialog):
     # -- export ------------------------------------------------------------------------
 
     def export(self) -> None:
+        """Export to the chosen file (or folder); if that file exists, ask first."""
         out = self.out.path()
         if not self._can_export() or out is None:
             return
+        try:
+            bundle_export.check_out(out)
+        except TargetExists:
+            self.replace_box = ask_replace(self, out, guarded(self._replace_answered, out))
+            return
+        except ExportRefused as exc:  # said before the passphrase is used up
+            self.message.show_message("error", explain(exc))
+            self.out.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        self._start(out, replace=False)
+
+    def _replace_answered(self, out: Path, replace: bool) -> None:
+        self.replace_box = None
+        if replace:
+            self._start(out, replace=True)
+            return
+        self.message.show_message("info", self.tr(
+            "Nothing was written: {0} was kept as it is. Choose another name.").format(out))
+        self.out.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _start(self, out: Path, *, replace: bool) -> None:
         passphrase = self.passphrase.text().encode("utf-8")
         self.passphrase.clear()
         self._set_busy(True)
         self.message.show_message("info", self.tr("Signing and writing the bundle…"))
         record = self._record
-        self._runner.run(lambda: _export(record, out, passphrase),
+        self._runner.run(lambda: _export(record, out, passphrase, replace),
                          guarded(self._done), guarded(self._failed))
 
     def _done(self, result: ExportResult) -> None:

@@ -23,6 +23,7 @@ from nmrf_desktop.ui.exchange import (
 )
 from nmrf_desktop.ui.exchange.common import guarded
 from nmrf_desktop.ui.exchange.key_dialogs import CreateKeyDialog, PublicKeyExporter
+from nmrf_desktop.ui.exchange.sent_view import SentBundlesDialog
 from nmrf_desktop.ui.window.hub import Hub
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -48,6 +49,7 @@ class ExchangeHub(Hub):
         self._inbox_tab = window.tabs.addTab(self.inbox, _T(_C, "Bundle Inbox"))
         self._conflicts_tab = window.tabs.addTab(self.conflicts, _T(_C, "Conflicts"))
         self._keys_dialog: QDialog | None = None
+        self._sent_dialog: SentBundlesDialog | None = None
         self._importer: PackImporter | None = None
         self.menu = _make_menu(window)
         window.menuBar().insertMenu(window.window_actions.coordinator_menu.menuAction(),
@@ -58,6 +60,9 @@ class ExchangeHub(Hub):
                              "secretariat")),
             self._add(_T(_C, "&Import Pack…"), self.import_pack, "Ctrl+Shift+I",
                       _T(_C, "Import your agency's signed pack from the secretariat")),
+            self._add(_T(_C, "&Sent Bundles…"), self.show_sent, "Ctrl+Shift+S",
+                      _T(_C, "Every bundle this laptop sent, acknowledged or not; save any "
+                             "of them again")),
             *self._key_menu(),
         )
         self.menu.addSeparator()
@@ -111,6 +116,8 @@ class ExchangeHub(Hub):
             view.set_record(record)
         if self._keys_dialog is not None:
             self._keys_dialog.close()
+        if self._sent_dialog is not None:
+            self._sent_dialog.close()
         self._refresh_own_key(record)
 
     def _refresh_own_key(self, record: Record) -> None:
@@ -133,6 +140,7 @@ class ExchangeHub(Hub):
         """A write changed the exchange (a local edit adds to the unsent count)."""
         if changes.affects(Changed.EXCHANGE):
             self.badge.refresh()
+            self._refresh_sent()
 
     def _after_merge(self) -> None:
         self.conflicts.refresh()
@@ -155,6 +163,7 @@ class ExchangeHub(Hub):
             return
         dialog = ExportBundleDialog(self._window.runner, record, self._window)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.exported.connect(lambda _result: self._refresh_sent())
         # The unsent log changed: the badge counts again, Edit → Undo says "already sent".
         dialog.exported.connect(lambda _result: self._window.did_change(Changed.EXCHANGE))
         dialog.open()
@@ -206,6 +215,24 @@ class ExchangeHub(Hub):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.exported.connect(lambda _run: self._window.did_change(Changed.EXCHANGE))
         dialog.open()
+
+    def show_sent(self) -> None:
+        """Exchange → Sent Bundles…: every bundle this laptop sent; any saved again."""
+        record = self._record()
+        if record is None:
+            return
+        if self._sent_dialog is None:
+            dialog = SentBundlesDialog(self._window.runner, record, self._window)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            dialog.finished.connect(lambda _r: setattr(self, "_sent_dialog", None))
+            self._sent_dialog = dialog
+        self._sent_dialog.show()
+        self._sent_dialog.raise_()
+        self._sent_dialog.activateWindow()
+
+    def _refresh_sent(self) -> None:
+        if self._sent_dialog is not None:
+            self._sent_dialog.refresh()
 
     def show_keys(self) -> None:
         record = self._record()
