@@ -179,7 +179,7 @@ def test_cli_dashboard(nz_record: Record, nmrf) -> None:  # type: ignore[no-unty
     status, out, _ = nmrf("dashboard", "--json")
     data = json.loads(out)
     assert status == 0 and data["total"] == 228
-    assert data["bundles"] == {"held": 0, "rejected": 0}
+    assert data["bundles"] == {"held": 0, "rejected": 0, "rejected_then_merged": 0}
     assert data["by_body"][0]["by_status"] == {"none": 228}
     status, out, _ = nmrf("dashboard", "--months", "12")
     assert status == 0 and out.startswith("228 recommendations; 228 with no update since")
