@@ -18,6 +18,7 @@ import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -41,6 +42,7 @@ from nmrf_desktop.store.blobs import BlobStore
 from nmrf_desktop.store.models import AuditEvent, Change, Evidence, SentBundle, Setting, utcnow
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 SEQUENCE = "bundle_sequence"
 LAST_HASH = "last_bundle_manifest_sha256"
@@ -166,13 +168,13 @@ def bundle_target(out: Path, name: str, *, replace: bool = False) -> Path:
     return free_path(out, name) if out.is_dir() else out
 
 
-def _write_new(out: Path, replace: bool, write: Callable[[Path], str]) -> str:
+def _write_new(out: Path, replace: bool, write: Callable[[Path], T]) -> T:
     """Have `write` make a finished file beside `out`, then put it in place: over `out`
     only if `replace`, else as a new file (a hard link, which fails if `out` appeared
     meanwhile). Nothing is left behind on failure; returns what `write` returned."""
     part = out.parent / f".nmrf-{uuid.uuid4().hex[:12]}.partial"
     try:
-        digest = write(part)
+        made = write(part)
         if replace:
             os.replace(part, out)
         else:
@@ -187,7 +189,7 @@ def _write_new(out: Path, replace: bool, write: Callable[[Path], str]) -> str:
     finally:
         part.unlink(missing_ok=True)
     fsync_dir(out.parent)
-    return digest
+    return made
 
 
 def _not_written(exc: OSError, out: Path) -> str:
@@ -257,10 +259,12 @@ def export_bundle(record: Record, out: Path, key: SigningKey, *,
         changes_sha256=hashlib.sha256(blob).hexdigest(), changes_size=len(blob),
         changes_count=count, evidence=tuple(entries.values()), audit_head=audit_head,
         created_at=utcnow().replace(microsecond=0).isoformat())
+    def write(part: Path) -> tuple[str, str]:
+        # The file's own hash too: what a copy saved again must match, byte for byte.
+        return write_bundle(part, manifest, blob, paths, key), _file_sha256(part)
+
     try:
-        manifest_sha = _write_new(target, replace,
-                                  lambda part: write_bundle(part, manifest, blob, paths, key))
-        file_sha = _file_sha256(target)  # what a copy saved again must match, byte for byte
+        manifest_sha, file_sha = _write_new(target, replace, write)
     except EvidenceDamaged as exc:
         raise ExportRefused(f"{exc}; it was damaged on disk: attach it again") from None
     except OSError as exc:

@@ -178,6 +178,25 @@ def test_an_export_into_a_folder_names_itself_past_what_is_there(world: World, a
         bundle_import.MERGED
 
 
+def test_a_file_that_appears_while_the_bundle_is_written_is_not_replaced(
+        tmp_path: Path) -> None:
+    """The check before writing is repeated by the file system when the bundle is put in
+    place (a hard link never replaces), so a file made meanwhile survives."""
+    out = tmp_path / "MOJ-Aroha-Ngata-00001.nmrfbundle"
+
+    def slow_write(part: Path) -> str:
+        part.write_bytes(b"the new bundle")
+        out.write_bytes(b"saved by someone else meanwhile")
+        return "done"
+
+    with pytest.raises(TargetExists):
+        bundle_export._write_new(out, False, slow_write)
+    assert out.read_bytes() == b"saved by someone else meanwhile"
+    assert listing(tmp_path) == [out.name]  # the unfinished file is gone
+    assert bundle_export._write_new(out, True, slow_write) == "done"
+    assert out.read_bytes() == b"the new bundle" and listing(tmp_path) == [out.name]
+
+
 def _refused_and_nothing_sent(lap: Laptop, out: Path, *words: str) -> None:
     before = bundle_export.unsent_count(lap.record)
     with pytest.raises(ExportRefused) as refused:
