@@ -131,7 +131,10 @@ def cmd_restore(args: argparse.Namespace) -> int:
             raise MaintenanceError(f"no backup of {database} verifies; name one as BACKUP")
     try:
         done = backup.restore(database, chosen, force=args.force)
-    except (backup.RestoreRefused, DatabaseInUse) as exc:
+    except backup.RestoreRefused as exc:
+        hint = " (--force restores anyway)" if exc.overridable else ""
+        raise MaintenanceError(f"{exc}{hint}") from None
+    except DatabaseInUse as exc:
         raise MaintenanceError(str(exc)) from None
     sys.stdout.write(f"restored {database} from {done.backup}\n")
     if done.safety_copy is not None:

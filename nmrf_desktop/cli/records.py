@@ -24,7 +24,13 @@ from nmrf_desktop.domain.entry import InvalidEntry
 from nmrf_desktop.domain.enums import AssignmentRole
 from nmrf_desktop.domain.records import RowProblem
 from nmrf_desktop.importers.base import ImportFailed
-from nmrf_desktop.services.assigning import UnknownAgency, assign, assign_lead_defaults
+from nmrf_desktop.services.assigning import (
+    ThemeTableError,
+    UnknownAgency,
+    assign,
+    assign_contributing_by_theme,
+    assign_lead_defaults,
+)
 from nmrf_desktop.services.catalog import (
     agencies,
     check,
@@ -83,6 +89,9 @@ def register(sub: Subparsers) -> None:
     who.add_argument("--agency", help="agency code, e.g. MOJ")
     who.add_argument("--lead-defaults", action="store_true",
                      help="the lead agency of each body (Cabinet paper, Annex II)")
+    who.add_argument("--by-theme", action="store_true",
+                     help="contributing agencies by theme, affected group and Te Tiriti "
+                     "(resources/assigning/theme_agencies.toml); existing ones are kept")
     a.add_argument("--role", choices=[r.value for r in AssignmentRole], default="lead")
     add_filters(a)
 
@@ -187,8 +196,12 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
-
     record = open_from_args(args)
+    if args.by_theme:
+        found = assign_contributing_by_theme(record)
+        sys.stdout.write(f"matched {found['matched']}, assigned {found['created']}, "
+                         f"kept {found['kept']}\n")
+        return 0
     if args.lead_defaults:
         result = assign_lead_defaults(record)
     else:
@@ -243,7 +256,7 @@ def cmd_agencies(args: argparse.Namespace) -> int:
 
 
 # What this wing's commands refuse with a reason for the user: one line, exit 1.
-REFUSALS: tuple[type[Exception], ...] = (UnknownAgency, InvalidEntry)
+REFUSALS: tuple[type[Exception], ...] = (UnknownAgency, InvalidEntry, ThemeTableError)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "import": cmd_import, "export": cmd_export, "search": cmd_search,

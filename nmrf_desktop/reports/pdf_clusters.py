@@ -82,8 +82,8 @@ def _story(meta: ReportMeta, sections: Iterable[ClusterSection], width: float,
             yield chunk
             chunk = []
     if counted[0] == 0:
-        chunk.append(Paragraph("No overlap clusters: run “nmrf overlap” (or Find Overlaps) "
-                               "first, or widen the report's scope.", st.body))
+        chunk.append(Paragraph("No overlap clusters: find overlaps first (Coordinator → "
+                               "Find Overlaps), or widen the report's scope.", st.body))
     yield chunk
 
 

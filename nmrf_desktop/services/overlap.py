@@ -220,7 +220,8 @@ def _cluster_members(record: Record, cluster_id: str) -> list[str]:
     with record.reading() as session:
         found = [rid for rid, _c in store.members(session, cluster_id)]
     if not found:
-        raise OverlapRefused(f"no overlap cluster {cluster_id} (see `nmrf overlap`)")
+        raise OverlapRefused(f"no overlap cluster {cluster_id}: the clusters were found again "
+                             "since; choose it from the list anew")
     return found
 
 

@@ -86,3 +86,19 @@ def test_agencies_lists_codes_with_english_and_te_reo_names(nz_db: Path) -> None
     lines = nmrf_ok("agencies", db=nz_db).splitlines()
     assert "MOJ\tMinistry of Justice\tTe Tāhū o te Ture" in lines
     assert "MFAT\tMinistry of Foreign Affairs and Trade\tManatū Aorere" in lines
+
+
+def test_assign_by_theme_adds_contributing_agencies_once(nz_db: Path) -> None:
+    first = nmrf_ok("assign", "--by-theme", db=nz_db)
+    matched, created = (int(part.split()[1]) for part in first.split(", ")[:2])
+    assert matched > 100 and created >= matched
+    children = [r for r in _assigned(nz_db, "children")
+                if "children" in r["text"].lower()]
+    assert children and all("OT (contributing)" in r["assigned_agencies"] for r in children)
+    assert nmrf_ok("assign", "--by-theme", db=nz_db) == (
+        f"matched {matched}, assigned 0, kept {created}\n")  # again: nothing new
+
+
+def test_assign_takes_one_way_of_choosing_agencies(nz_db: Path) -> None:
+    done = nmrf("assign", "--by-theme", "--lead-defaults", db=nz_db)
+    assert done.returncode == 2 and "not allowed with" in done.stderr

@@ -39,7 +39,13 @@ log = logging.getLogger(__name__)
 
 
 class RestoreRefused(Exception):
-    """A restore was refused before the database was replaced: the reason says why."""
+    """A restore was refused before the database was replaced: the reason says why.
+
+    `overridable`: the person may insist (the database is not damaged)."""
+
+    def __init__(self, message: str, *, overridable: bool = False) -> None:
+        super().__init__(message)
+        self.overridable = overridable
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,8 +146,9 @@ def restore(database: Path | str, backup: Path | str, *, force: bool = False) ->
                                  "and try again; nothing was changed")
         if target.exists() and not force and not quick_check(target):
             raise RestoreRefused(f"{target.name} is not damaged: restoring would lose every "
-                                 "change made since the backup; use --force to restore anyway "
-                                 "(the current file is kept as a safety copy)")
+                                 "change made since the backup; restore it anyway only if you "
+                                 "mean to (the current file is kept as a safety copy)",
+                                 overridable=True)
         staged = target.with_name(f".{target.name}.restoring")
         remove(staged)
         try:

@@ -236,8 +236,8 @@ def _added(row: SheetRow, recs: dict[str, str], agencies: set[str], today: dt.da
                                  "Recommendation ID: keep one of them"))
     agency = str(v.get("Agency") or "")
     if agency not in agencies:
-        problems.append(_problem(row, "Agency", f"{agency!r} is not an agency code (see "
-                                 "`nmrf agencies`)" if agency else "is empty"))
+        problems.append(_problem(row, "Agency", f"{agency!r} is not an agency code in this record"
+                                 if agency else "is empty"))
     if not v.get("Status"):
         problems.append(_problem(row, "Status", "is empty"))
     if len(found) != 1 or None in found or agency not in agencies or not v.get("Status"):
