@@ -4,7 +4,7 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/entry/action_dialog.py" line="+89"/>
+        <location filename="../../nmrf_desktop/ui/entry/action_dialog.py" line="+90"/>
         <source>Edit Action</source>
         <translation type="unfinished"></translation>
     </message>
@@ -535,7 +535,7 @@
 <context>
     <name>ClustersView</name>
     <message>
-        <location line="+90"/>
+        <location line="+92"/>
         <source>&amp;Find Overlaps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -751,7 +751,7 @@
 <context>
     <name>ConflictsView</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="+115"/>
+        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="+116"/>
         <source>Show resolved</source>
         <translation type="unfinished"></translation>
     </message>
@@ -761,12 +761,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>Conflicts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Current value (in the record)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -924,6 +924,113 @@
     </message>
 </context>
 <context>
+    <name>CreateKeyDialog</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="+140"/>
+        <source>Create the Central Signing Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Create My Signing Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>New passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Repeat the passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>&amp;Passphrase:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Repeat:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>&amp;Create Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Export Public Key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>The central signing key signs every pack this record sends. Officers&apos; laptops trust it when they import their first pack, after checking its fingerprint with you by phone. Its passphrase protects it on this computer: choose a few words you will remember, and keep them safe.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Your signing key signs the update bundles you send to the secretariat. Its passphrase protects it on this laptop: choose a few words you will remember, and do not write them down beside the laptop. Then export the public key and send it to the secretariat to register.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Replace My Signing Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Replace Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This laptop already has a signing key ({0}). A new key replaces it: bundles signed with the new key are refused until the secretariat registers it as the replacement of this one (Rotate). Export the new public key and send it to them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>This record already has a central signing key ({0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+19"/>
+        <source>At least %n characters; a few unrelated words are best.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Strong enough.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>The two passphrases differ. Type the same passphrase in both fields.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Creating the key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Your new signing key is ready. Export its public key and send the file to the secretariat; when they register it, check this fingerprint with them by phone:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Dashboard</name>
     <message>
         <location filename="../../nmrf_desktop/ui/dashboard/hub.py" line="+31"/>
@@ -956,7 +1063,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+66"/>
+        <location line="+68"/>
         <source>The dashboard could not be read: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -964,7 +1071,7 @@
 <context>
     <name>DashboardPage</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/dashboard/page.py" line="+163"/>
+        <location filename="../../nmrf_desktop/ui/dashboard/page.py" line="+184"/>
         <source>Months without an update</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1025,68 +1132,118 @@
     </message>
     <message>
         <location line="+14"/>
-        <source>&lt;b&gt;Status by agency&lt;/b&gt;</source>
+        <source>&lt;b&gt;Status by agency&lt;/b&gt; (from each agency&apos;s own progress updates)</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
+        <location line="+36"/>
+        <source>%Ln recommendation(s); {0} with no update since {1}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <location line="+2"/>
+        <source>No update in %n month(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Held bundles: %n</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>Rejected bundles: %n</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>(%n more rejected, then merged)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>Open conflicts: %n</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>(%n hard)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>Due in %n month(s): {0}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+12"/>
+        <source>Show the calendar for the next %n month(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="-60"/>
         <source>&lt;b&gt;Status by body&lt;/b&gt;</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+30"/>
-        <source>{0} recommendations; {1} with no update since {2}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>No update in {0} months</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+37"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Held bundles: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Rejected bundles: {0}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>Open conflicts: {0} ({1} hard)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Due in {0} months: {1}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <location line="+1"/>
+        <location line="+14"/>
         <source>Open the Bundle Inbox</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Open the Bundle Inbox. Counted: rejected bundle files that no later merge settled, each file once (a file imported again after its key was registered, or a copy sent again, settles its rejection).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Open the Conflicts tab</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>List them in the Overview</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Show the calendar for the next {0} months</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1256,7 +1413,7 @@
 <context>
     <name>EditValueDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="-218"/>
+        <location filename="../../nmrf_desktop/ui/exchange/conflicts_view.py" line="-220"/>
         <source>Edit {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1274,8 +1431,8 @@
 <context>
     <name>Editing</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/entry/editing.py" line="+93"/>
-        <location line="+24"/>
+        <location filename="../../nmrf_desktop/ui/entry/editing.py" line="+141"/>
+        <location line="+25"/>
         <source>Select a recommendation first.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1289,9 +1446,25 @@
         <source>Attach Evidence</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <location line="+18"/>
+        <source>Attached %n evidence file(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+11"/>
-        <source>Attached {0} evidence files.</source>
+        <location line="+5"/>
+        <source>The evidence was not attached.
+
+{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Saving…</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1442,7 +1615,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/messages.py" line="+26"/>
+        <location filename="../../nmrf_desktop/ui/exchange/messages.py" line="+30"/>
         <source>That passphrase does not unlock the signing key. Check it and try again (the key file may also be damaged). Nothing was written.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1473,7 +1646,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/hub.py" line="+44"/>
+        <location filename="../../nmrf_desktop/ui/exchange/hub.py" line="+49"/>
         <source>Bundle Inbox</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1483,7 +1656,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>&amp;Export Update Bundle…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1503,7 +1676,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+1"/>
+        <source>&amp;Sent Bundles…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Every bundle this laptop sent, acknowledged or not; save any of them again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>Import &amp;Bundles…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1539,7 +1722,7 @@
     </message>
     <message>
         <location line="+1"/>
-        <source>The key registry: register and revoke officers&apos; keys</source>
+        <source>The key registry: register, rotate and revoke officers&apos; keys</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -1553,30 +1736,85 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+36"/>
+        <location line="+13"/>
+        <source>My Signing &amp;Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+35"/>
+        <source>&amp;Create…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-34"/>
+        <location line="+35"/>
+        <source>Make the key that signs your update bundles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-33"/>
+        <source>&amp;Export Public Key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Save your public key for the secretariat to register</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+35"/>
+        <source>&amp;Replace…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Make a new key in place of {0}; the secretariat must register it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
         <source>Open a database first.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+43"/>
+        <location line="+86"/>
         <source>Signing Keys</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+14"/>
+        <location line="+16"/>
         <source>E&amp;xchange</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nmrf_desktop/ui/exchange/save_places.py" line="+39"/>
+        <source>Replace File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Replace {0}?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>A file of that name is already in the folder
+{0}
+
+Replacing it overwrites what it holds.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>ExportBundleDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/export_bundle_dialog.py" line="+66"/>
+        <location filename="../../nmrf_desktop/ui/exchange/export_bundle_dialog.py" line="+75"/>
         <source>Export Update Bundle</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
+        <location line="+7"/>
         <source>Counting unsent changes…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1591,7 +1829,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>The passphrase of your signing key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1610,24 +1848,41 @@
         <source>&amp;Export</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+15"/>
-        <location line="+5"/>
+        <source>%n unsent change(s) on this laptop cannot be exported yet.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Nothing can be exported yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="+4"/>
         <source>This laptop does not work for an agency yet. Import your agency&apos;s pack from the secretariat first (Import pack…).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+5"/>
-        <source>This laptop has no signing key. Create one and have the secretariat register it before exporting.</source>
+        <source>This laptop has no signing key yet. Create it here; then export its public key (Exchange, My Signing Key) and send it to the secretariat to register, so that they accept the bundles it signs.</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>%n unsent change(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+3"/>
+        <location line="-5"/>
         <source>There are no unsent changes.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1637,22 +1892,22 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+3"/>
-        <source>1 unsent change</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{0} unsent changes</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
+        <location line="+5"/>
         <source>{0} for agency {1} will be signed with your key and written to one file you can send by any means.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+12"/>
+        <source>Create My &amp;Key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+54"/>
+        <source>Nothing was written: {0} was kept as it is. Choose another name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>Signing and writing the bundle…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1678,12 +1933,12 @@ They stay marked “sent, awaiting acknowledgement” until a pack from the secr
 <context>
     <name>ExportPacksDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/export_packs_dialog.py" line="+42"/>
+        <location filename="../../nmrf_desktop/ui/exchange/export_packs_dialog.py" line="+72"/>
         <source>Export Packs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+8"/>
         <source>Finding the agencies with assignments…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1694,46 +1949,99 @@ They stay marked “sent, awaiting acknowledgement” until a pack from the secr
     </message>
     <message>
         <location line="+7"/>
-        <source> days</source>
+        <source>Valid for, in days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>&amp;Valid for (days):</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+6"/>
+        <source>Fingerprint of the central key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Central key:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <source>One signed pack for each agency with assignments: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Create Central &amp;Key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>This record has no central signing key yet. It signs every pack, and officers&apos; laptops check its fingerprint with you by phone when they import their first pack. Create it now (you choose its passphrase); the packs are written next.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+46"/>
+        <source>Created the central signing key {0}. Writing packs…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+25"/>
+        <source>Stopped after %n of {0} packs (the others were not made):
+{1}</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>Wrote %n pack(s) to {0}:
+{1}
+
+Send each agency its own file.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="-119"/>
         <source>The passphrase of the central signing key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-3"/>
+        <location line="-12"/>
         <source>Save &amp;in:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>&amp;Valid for:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+11"/>
         <source>&amp;Passphrase:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
+        <location line="+81"/>
         <source>&amp;Export</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+13"/>
+        <location line="-69"/>
+        <source>until {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
         <source>No agency has assignments yet, so there are no packs to send.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
-        <source>One signed pack for each of the {0} agencies with assignments: {1}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+19"/>
+        <location line="+75"/>
         <source>Writing packs…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1743,21 +2051,7 @@ They stay marked “sent, awaiting acknowledgement” until a pack from the secr
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Stopped: {0} of {1} packs were written (the others were not made):
-{2}</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
-        <source>Wrote {0} packs to {1}:
-{2}
-
-Send each agency its own file.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
+        <location line="+25"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1783,7 +2077,7 @@ Send each agency its own file.</source>
 <context>
     <name>FilterPanel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/browsing/filter_panel.py" line="+88"/>
+        <location filename="../../nmrf_desktop/ui/browsing/filter_panel.py" line="+94"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1829,12 +2123,12 @@ Send each agency its own file.</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+100"/>
+        <location line="+102"/>
         <source>&amp;Mine only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-98"/>
+        <location line="-100"/>
         <source>Only my agency&apos;s recommendations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1914,7 +2208,7 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>Any agency</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1929,8 +2223,37 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+23"/>
+        <location line="+24"/>
         <source>&amp;Mine only ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>FingerprintDialog</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="+42"/>
+        <source>Public Key Saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Saved your public key to:
+{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Where the public key was saved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Send this file to the secretariat. Before they register it, they will check its fingerprint with you by phone: every group must match.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Copy &amp;Fingerprint</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1958,12 +2281,12 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+97"/>
+        <location line="+99"/>
         <source>This recommendation is no longer in the database.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/session.py" line="+92"/>
+        <location filename="../../nmrf_desktop/ui/window/session.py" line="+98"/>
         <source>Coordinator: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1978,7 +2301,7 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+70"/>
         <source>Your role could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2034,30 +2357,101 @@ Send each agency its own file.</source>
     </message>
 </context>
 <context>
+    <name>GuideWindow</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/help/window.py" line="+45"/>
+        <source>NMRF Desktop User Guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Contents</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>User guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <location line="+1"/>
+        <source>Find in the guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Open in &amp;Web Browser</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Show this guide in your web browser, to print it or keep it open beside the app</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>Inbox</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/inbox_detail.py" line="+26"/>
-        <location line="+16"/>
-        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="+46"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_detail.py" line="+32"/>
+        <source>not registered here</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>registered to {0}, revoked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>registered to {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="+44"/>
+        <source>{0} (unverified)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <location line="+18"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="+17"/>
         <source>Status</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-15"/>
-        <location line="+15"/>
+        <location line="-17"/>
+        <location line="+17"/>
         <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="+6"/>
         <source>Reason</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-14"/>
-        <location line="+14"/>
-        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="-5"/>
+        <location line="-16"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="+1"/>
+        <source>What to do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+15"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="-6"/>
         <source>File</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-13"/>
+        <location line="-14"/>
         <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="+1"/>
         <source>Agency</source>
         <translation type="unfinished"></translation>
@@ -2071,6 +2465,11 @@ Send each agency its own file.</source>
     <message>
         <location line="+1"/>
         <source>Signed by</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Key it names</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -2090,7 +2489,7 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Based on pack</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2101,7 +2500,7 @@ Send each agency its own file.</source>
     </message>
     <message>
         <location line="+1"/>
-        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="+2"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="+3"/>
         <source>Received</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2121,7 +2520,12 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="-23"/>
+        <location line="+8"/>
+        <source>Agency, officer, key, sequence and bundle id are as this bundle names them: its signature did not check out, so none of them is verified.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_model.py" line="-36"/>
         <source>Merged</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2146,15 +2550,120 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
+        <location line="+0"/>
+        <source>Rejected, then merged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
         <source>Seq.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nmrf_desktop/ui/exchange/messages.py" line="+7"/>
+        <source>Register this officer&apos;s key: Exchange → Signing Keys → Register from File… (with the public key file the officer sends you; compare its fingerprint with them by phone), then import this bundle again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This officer&apos;s key was revoked. Ask the officer to create a new key (Exchange → My Signing Key → Create…) and send you its public key; register it (Exchange → Signing Keys → Register from File…), then ask for a new bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The key is registered but not valid today (expired, not yet valid, or not an officer&apos;s key): check it in Exchange → Signing Keys. If it expired, ask the officer for a new key, register it, then ask for a new bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The key is registered to another agency than the bundle names. If the officer moved agency, register a key for the new agency (Exchange → Signing Keys → Register from File…) and ask for a new bundle; if not, treat the file as suspect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>This file is not an update bundle (a pack, perhaps: packs are imported on officers&apos; laptops). Ask the officer for their .nmrfbundle file.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The file changed after it was signed: damaged on the way, or tampered with. Ask the officer to send it again (Exchange → Sent Bundles… → Save Again…); if a fresh copy fails too, stop trusting the way it travels.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>The file is damaged, cut short, or not a safe bundle archive. Ask the officer for the file again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>The file could not be read here. Copy it again and import the copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The bundle&apos;s signed contents are malformed. Ask the officer for the file again; if it fails again, their copy of NMRF Desktop may be damaged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>A newer NMRF Desktop made this bundle. Update NMRF Desktop here, then import it again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Nothing to import: this officer&apos;s later bundles are merged already (a replay, or a laptop restored from an old backup). If the laptop was restored, ask the officer to check the work they recorded since.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Another bundle with this id was merged before: this copy was rebuilt or tampered with. Keep the merged one and ask the officer what they sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Two different bundles claim the same place in this officer&apos;s sequence (a copied or restored laptop). Ask the officer which one is current: only one can be merged.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A change is for a recommendation or record not assigned to this agency. If the agency should work on it, assign it (Coordinator → Assign to Agency…), then import this bundle again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>A change failed the checks (a missing or wrongly typed field). Ask the officer to correct it and send a new bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Ask the officer for the file again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Nothing to do: merged later as bundle {0} of {1}, on {2}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Held until the missing bundle from this officer arrives; then both merge.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Held until bundle {0} from this officer arrives; then both merge. If it never comes, ask the officer to save bundle {0} again (Exchange → Sent Bundles…).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>Named in the bundle, not verified: its signature did not check out.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
     <name>InboxDetailPane</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/inbox_detail.py" line="+25"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_detail.py" line="+21"/>
         <source>Bundle details</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2167,7 +2676,7 @@ Send each agency its own file.</source>
 <context>
     <name>InboxView</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/inbox_view.py" line="+85"/>
+        <location filename="../../nmrf_desktop/ui/exchange/inbox_view.py" line="+87"/>
         <source>&amp;Import Bundles…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2193,6 +2702,11 @@ Send each agency its own file.</source>
     </message>
     <message>
         <location line="+4"/>
+        <source>Rejected bundles no later merge settled: these need action</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Show:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2201,13 +2715,110 @@ Send each agency its own file.</source>
         <source>Bundle inbox</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
+        <location line="+72"/>
+        <source>%n bundle(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
         <location line="+63"/>
-        <source>{0} bundles · {1} held · {2} rejected</source>
+        <source>%n held</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="-63"/>
+        <location line="+64"/>
+        <source>%n rejected</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="-62"/>
+        <source>%n rejected, then merged</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rejected: bundle files refused that no later merge settled (each file once). Rejected, then merged: refused, then merged after all (the same file or bundle imported again, or sent again).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+42"/>
+        <source>Importing %n bundle(s)…</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+14"/>
+        <source>%n merged</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n already imported (nothing changed)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n not imported (nothing changed)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n bundle(s): {0}.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>%n conflict(s) to look at in the Conflicts view.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>    What to do: {0}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="-58"/>
         <source>This entry is no longer in the inbox.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2222,42 +2833,7 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+12"/>
-        <source>Importing {0} bundles…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+10"/>
-        <source>{0} merged</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{0} already imported (nothing changed)</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{0} held</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>{0} rejected</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>{0} bundles: {1}.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>{0} conflicts to look at in the Conflicts view.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+45"/>
         <source>{0}: {1}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2265,12 +2841,53 @@ Send each agency its own file.</source>
 <context>
     <name>Keys</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/keys_view.py" line="+59"/>
-        <source>Fingerprint</source>
+        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="-338"/>
+        <source>Too short: use at least %n characters. A few unrelated words make a passphrase that is long and easy to remember.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Too common: it is, or is close to, a password or word that attackers try first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Too easy to guess: it is mostly your name, your agency or the product&apos;s name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Too simple: repeats like “aaaa” or “abcabc” are easy to guess.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Too simple: sequences like “abcd” or “1234” are easy to guess.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Too simple: keyboard patterns like “qwerty” are easy to guess.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Too simple: dates and years are easy to guess.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <source>Too easy to guess: add another word or two that do not usually go together.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <location filename="../../nmrf_desktop/ui/exchange/keys_view.py" line="+53"/>
+        <source>Fingerprint</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nmrf_desktop/ui/exchange/keys_view.py" line="+1"/>
         <location line="+2"/>
         <source>Officer</source>
         <translation type="unfinished"></translation>
@@ -2324,47 +2941,105 @@ Send each agency its own file.</source>
 <context>
     <name>KeysView</name>
     <message>
-        <location line="+76"/>
-        <source>&amp;Register…</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+27"/>
         <source>Re&amp;voke…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location line="-5"/>
+        <source>&amp;Register from File…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
         <location line="+1"/>
-        <source>Refresh</source>
+        <source>Register an officer&apos;s public key file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
-        <source>Key registry</source>
+        <location line="+1"/>
+        <source>R&amp;otate…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+79"/>
-        <source>Registered key {0} for {1} ({2}). Read this fingerprint to the officer to confirm it is theirs.</source>
+        <location line="+2"/>
+        <source>Register a new key for the selected officer; their old key is revoked</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Refuse bundles signed with the selected key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Re&amp;fresh</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+9"/>
+        <source>Key registry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Register a Signing Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>New Key for {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Public keys (*.pub *.pem);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The key in {0} is already registered, for {1} ({2}), fingerprint {3}; nothing changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>central</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+30"/>
+        <source>Registered the new key {0} for {1} ({2}); their old key {3} is revoked. Bundles signed with the old key are refused from now on.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Registered key {0} for {1} ({2}). Read this fingerprint to the officer to confirm it is theirs.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+20"/>
         <source>Revoke Key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
-        <source>Revoke the key of {0} ({1})?
-
-{2}
+        <source>Revoke the key of {0} ({1})?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Fingerprint {0}
 
 Bundles signed with it will be refused from now on. This cannot be undone; the officer will need a new key.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+18"/>
-        <source>Revoked the key of {0} ({1}).</source>
+        <location line="+3"/>
+        <source>&amp;Revoke Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>Revoked the key of {0} ({1}), fingerprint {2}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2426,7 +3101,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/menus.py" line="+61"/>
+        <location filename="../../nmrf_desktop/ui/window/menus.py" line="+74"/>
         <source>&amp;Undo</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2632,6 +3307,16 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
     </message>
     <message>
         <location line="+1"/>
+        <source>&amp;User Guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>How to do each task; F1 in a dialog opens its part of the guide</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>&amp;About NMRF Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2646,7 +3331,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/browsing/recommendations_table.py" line="+50"/>
+        <location filename="../../nmrf_desktop/ui/browsing/recommendations_table.py" line="+82"/>
         <source>About NMRF Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2659,7 +3344,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>MembersModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="-287"/>
+        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="-288"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2689,7 +3374,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+17"/>
         <source>No update</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2710,7 +3395,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>Overlap</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overlap/hub.py" line="+40"/>
+        <location filename="../../nmrf_desktop/ui/overlap/hub.py" line="+41"/>
         <source>Overlaps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2932,7 +3617,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>ProfileDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/profile_dialog.py" line="+35"/>
+        <location filename="../../nmrf_desktop/ui/window/profile_dialog.py" line="+36"/>
         <source>Welcome to NMRF Desktop</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3012,7 +3697,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
+        <location line="+32"/>
         <source>Enter your name.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3024,6 +3709,35 @@ Please phone the secretariat and check that they read out the same fingerprint. 
     <message>
         <location line="+4"/>
         <source>Your organisation has set this laptop&apos;s agency to {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>PublicKeyExporter</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="+372"/>
+        <source>No Signing Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This laptop has no signing key yet. Create one first; then export its public key for the secretariat.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Create My &amp;Key…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <location line="+20"/>
+        <source>Export Public Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-19"/>
+        <source>Public keys (*.pub);;All files (*)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3078,7 +3792,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>RecommendationsModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/browsing/recommendations_model.py" line="+67"/>
+        <location filename="../../nmrf_desktop/ui/browsing/recommendations_model.py" line="+68"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3116,7 +3830,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>RecommendationsTable</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/browsing/recommendations_table.py" line="-29"/>
+        <location filename="../../nmrf_desktop/ui/browsing/recommendations_table.py" line="-55"/>
         <source>Recommendations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3124,58 +3838,113 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>RegisterKeyDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/keys_view.py" line="-170"/>
+        <location filename="../../nmrf_desktop/ui/exchange/register_key_dialog.py" line="+65"/>
         <source>Register a Signing Key</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
+        <source>Before registering, phone the officer: they read the fingerprint their laptop showed when they exported this key, and you check every group below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Rotate a Signing Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The new key replaces the key of {0} ({1}), {2}, which is revoked when the new one is registered. Phone the officer first and check every group of the new fingerprint below.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
         <source>Public key file</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
-        <source>Public keys (*.pub *.pem);;All files (*)</source>
+        <location line="+10"/>
+        <source>Choose the officer&apos;s agency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+2"/>
+        <source>{0}: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A replacement key speaks for the same agency</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Valid for, in days</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Key file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Fingerprint:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Valid for (days):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Register Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>&amp;Rotate Key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+23"/>
+        <source>until {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>Enter the name of the officer this key belongs to.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Choose the agency the officer works for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-86"/>
         <source>Officer</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+1"/>
+        <source>e.g. Aroha Ngata</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Agency</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+6"/>
-        <source> days</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+2"/>
-        <source>Public &amp;key file:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
+        <location line="+29"/>
         <source>&amp;Officer:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
         <source>&amp;Agency:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+1"/>
-        <source>&amp;Valid for:</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+3"/>
-        <source>Register</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -3250,7 +4019,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/reports/hub.py" line="+62"/>
+        <location filename="../../nmrf_desktop/ui/reports/dialog.py" line="+68"/>
         <source>Agency progress summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3285,7 +4054,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+32"/>
+        <location line="+54"/>
         <source>Print / Export PDF</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3295,7 +4064,22 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+10"/>
+        <source>Report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>From</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>To</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>to</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3309,13 +4093,22 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <source>&amp;Landscape</source>
         <translation type="unfinished"></translation>
     </message>
+    <message numerus="yes">
+        <location line="+8"/>
+        <source>Only the %n selected recommendation(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
     <message>
-        <location line="+6"/>
-        <source>Only the {0} selected recommendations</source>
+        <location line="+1"/>
+        <source>Only the selected recommendations (none is selected)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+4"/>
         <source>File to write</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3330,12 +4123,17 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+5"/>
+        <location line="+14"/>
+        <source>A&amp;gency:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>&amp;Report:</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+1"/>
+        <location line="+2"/>
         <source>Period:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3370,7 +4168,62 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+57"/>
+        <location line="+22"/>
+        <source>Agency the summary is for</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Choose an agency…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+71"/>
+        <source>Choose the agency this summary is for.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Name the file to write, or choose one with Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0} is a folder: add a file name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The folder {0} does not exist: choose one with Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>The folder {0} could not be made ({1}): choose another with Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>You cannot write in the folder {0}: choose another with Browse…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+33"/>
+        <source>{0} already exists. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>It is in {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>&amp;Replace</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+28"/>
         <source>Writing {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3390,12 +4243,12 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+9"/>
         <source>Cancelled: no file was written.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+8"/>
+        <location line="+15"/>
         <source>Cancelling…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3403,7 +4256,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>Reports</name>
     <message>
-        <location line="-170"/>
+        <location line="-336"/>
         <source>The report was not made: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3418,7 +4271,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+183"/>
+        <location filename="../../nmrf_desktop/ui/reports/hub.py" line="+29"/>
         <source>&amp;Print / Export PDF…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3613,9 +4466,159 @@ Please phone the secretariat and check that they read out the same fingerprint. 
     </message>
 </context>
 <context>
+    <name>Sent</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/exchange/sent_model.py" line="+29"/>
+        <source>Acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Awaiting acknowledgement</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>A pack from the secretariat says the centre has merged this bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>No pack from the secretariat has acknowledged this bundle yet. If it never arrived, save it again and send the copy.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>{0} (no copy on this laptop)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Saved again under this name: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>This laptop no longer holds a copy of this bundle: it cannot be saved again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Bundle</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Changes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Evidence Files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>File Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Centre</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SentBundlesDialog</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/exchange/sent_view.py" line="+238"/>
+        <source>Sent Bundles</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>SentView</name>
+    <message>
+        <location line="-183"/>
+        <source>Save &amp;Again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Write the chosen bundle again, exactly as it was sent (if the first copy was lost or never arrived)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Refresh</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>Sent bundles</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+57"/>
+        <source>%n bundle(s) sent</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+2"/>
+        <source>%n awaiting acknowledgement</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>This laptop no longer holds a copy of bundle {0}, so it cannot be saved again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Save Bundle {0} Again</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>NMRF update bundles (*.nmrfbundle)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+32"/>
+        <source>Nothing was written: {0} was kept as it is.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>Saving bundle {0} again…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+10"/>
+        <source>Saved bundle {0} again to
+{1}
+
+It is the very file that was sent: the secretariat can import it, and if it already has this bundle it says so and changes nothing.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>ServerDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/server_dialog.py" line="+25"/>
+        <location filename="../../nmrf_desktop/ui/window/server_dialog.py" line="+26"/>
         <source>Not a database address: write it as {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3625,7 +4628,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
+        <location line="+3"/>
         <source>Name the server and the database: {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3673,7 +4676,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/settings_dialog.py" line="+54"/>
+        <location filename="../../nmrf_desktop/ui/window/settings_dialog.py" line="+55"/>
         <source>Settings</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3786,12 +4789,17 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>StatusTableModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/dashboard/page.py" line="-182"/>
+        <location filename="../../nmrf_desktop/ui/dashboard/page.py" line="-204"/>
         <source>Not assigned</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+21"/>
+        <location line="+22"/>
+        <source>From this agency&apos;s own progress updates. Double-click or press Enter to open the agency&apos;s overview</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Double-click or press Enter to open these recommendations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3805,36 +4813,142 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <source>No update yet</source>
         <translation type="unfinished"></translation>
     </message>
+    <message>
+        <location line="+0"/>
+        <source>No update</source>
+        <translation type="unfinished"></translation>
+    </message>
 </context>
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/entry/undo.py" line="+73"/>
-        <source>Could not {0}: {1}</source>
+        <location filename="../../nmrf_desktop/ui/entry/undo.py" line="+109"/>
+        <source>Could not undo “{0}”: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
-        <source>New Action “{0}”</source>
+        <location line="+8"/>
+        <source>Could not redo “{0}”: {1}</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
-        <source>Cancel Action “{0}”</source>
+        <location line="+14"/>
+        <source>Redone: {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Add Progress Update on {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>already sent: adds a correction</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+1"/>
+        <location line="+38"/>
+        <source>not sent yet: removes it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-23"/>
+        <source>Removed the unsent update on {0}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Update on {0} already sent: correction added.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>New Action “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>already sent: cancels it</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>Removed the unsent action “{0}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%n evidence item(s) with it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Action “{0}” already sent: cancelled.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cancel Action “{0}”</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
         <source>Edit Action “{0}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+20"/>
-        <source>Progress Update on {0}</source>
+        <location line="+8"/>
+        <source>already sent: adds a change back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not sent yet: removes the cancellation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>not sent yet: removes the edit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Took back the unsent change to “{0}”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Change to “{0}” already sent: earlier values sent again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>%n evidence item(s) already sent stay.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+21"/>
+        <source>Attach Evidence “{0}”</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+7"/>
+        <source>already sent: stays in the record</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>Removed %n unsent evidence file(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+17"/>
+        <source>its undo did not finish, so there is nothing to put back</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-155"/>
         <source>Correction: the progress update of {0} (“{1}”) was entered in error and is withdrawn.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3877,7 +4991,7 @@ Click to export an update bundle.</source>
 <context>
     <name>UpdateDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/entry/update_dialog.py" line="+47"/>
+        <location filename="../../nmrf_desktop/ui/entry/update_dialog.py" line="+50"/>
         <source>Progress Update — {0}</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3937,7 +5051,7 @@ Click to export an update bundle.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+25"/>
         <source>Choose the agency reporting progress.</source>
         <translation type="unfinished"></translation>
     </message>
