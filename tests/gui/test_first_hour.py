@@ -329,10 +329,12 @@ def officer_first_run(qtbot, runner: TaskRunner, side: Side,  # type: ignore[no-
     qtbot.waitUntil(lambda: create.state is not None, timeout=WAIT)
     type_passphrases(qtbot, create, STRONG)
     qtbot.waitUntil(lambda: create.new_key is not None, timeout=WAIT)
+    new = create.new_key
+    assert new is not None
     qtbot.keyClick(create, Qt.Key.Key_E, ALT)  # &Export Public Key…
     pick_file(qtbot, pub)
     saved = wait_shown(qtbot, FingerprintDialog)
-    assert saved.fingerprint.text() == keys.grouped_fingerprint(create.new_key.key_id)
+    assert saved.fingerprint.text() == keys.grouped_fingerprint(new.key_id)
     qtbot.keyClick(saved, Qt.Key.Key_Escape)
     qtbot.waitUntil(lambda: shown(FingerprintDialog) is None, timeout=WAIT)
     qtbot.waitUntil(lambda: shown(CreateKeyDialog) is None, timeout=WAIT)  # closed itself
@@ -563,7 +565,8 @@ def test_first_hour_from_two_empty_folders(qtbot, desks: dict[str, Side],  # typ
         assert conflicts.list_conflicts(record) == []
         [done] = conflicts.list_conflicts(record, None)
         assert done.resolution == conflicts.TAKE
-        mine = catalog.search_recommendations(record, Filters(agency="MOJ", role="lead"))
+        mine = catalog.search_recommendations(record, Filters(agency="MOJ", role="lead"),
+                                              limit=None)
         assert set(picked) <= {r.id for r in mine}
         assert catalog.check(record) == []
     read(central_db, central_state)
