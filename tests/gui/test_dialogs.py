@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
-from PySide6.QtGui import QDropEvent
+from PySide6.QtGui import QDropEvent, QKeySequence
+from PySide6.QtWidgets import QAbstractButton, QLabel
 
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.services import catalog, facets
@@ -161,3 +162,17 @@ def test_profile_dialog_needs_a_name(qtbot, nz_record: Record) -> None:  # type:
     assert "Enter your name" in dialog.errors._labels["officer_name"].text()
     assert dialog.result() != dialog.DialogCode.Accepted
     assert "Te Tāhū o te Ture" in dialog.agency.itemText(dialog.agency.findData("MOJ"))
+
+
+def test_profile_dialog_mnemonics_are_unique(qtbot, nz_record: Record) -> None:  # type: ignore[no-untyped-def]
+    """Alt+letter names one control each; Coordinator is Alt+R (C is Cancel's where a style
+    gives the standard buttons mnemonics)."""
+    dialog = ProfileDialog(facets.agency_choices(nz_record), first_run=True)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    widgets = [*dialog.findChildren(QAbstractButton), *dialog.findChildren(QLabel)]
+    texts = [w.text() for w in widgets if w.isVisible() and "&" in w.text().replace("&&", "")]
+    letters = [t[t.index("&") + 1].lower() for t in (x.replace("&&", "") for x in texts)]
+    assert len(letters) == len(set(letters)), texts
+    assert QKeySequence.mnemonic(dialog.coordinator.text()) == QKeySequence("Alt+R")

@@ -43,7 +43,7 @@ class ProfileDialog(QDialog):
         intro.setWordWrap(True)
 
         self.officer = QRadioButton(self.tr("&Officer of an agency"), self)
-        self.coordinator = QRadioButton(self.tr("&Coordinator (secretariat)"), self)
+        self.coordinator = QRadioButton(self.tr("Coo&rdinator (secretariat)"), self)
         self.coordinator.setAccessibleName(self.tr("Coordinator role"))
         self.officer.setAccessibleName(self.tr("Agency officer role"))
         roles = QButtonGroup(self)
