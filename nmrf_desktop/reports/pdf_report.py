@@ -138,10 +138,12 @@ def _summary(summary: Summary, st: Styles, width: float) -> list[Flowable]:
     out: list[Flowable] = [PageBreak(), Bookmark("Summary", "summary", 0),
                            Paragraph("Summary", st.h1)]
     with_update = summary.total - sum(summary.counts.get("none", ()))
+    recs = "recommendation" if summary.total == 1 else "recommendations"
+    bodies = "body" if len(summary.bodies) == 1 else "bodies"
+    have = "has" if with_update == 1 else "have"
     out.append(Paragraph(
-        f"{summary.total:,} recommendations across {len(summary.bodies)} "
-        f"bod{'y' if len(summary.bodies) == 1 else 'ies'}; {with_update:,} have a progress "
-        "update.", st.body))
+        f"{summary.total:,} {recs} across {len(summary.bodies)} {bodies}; {with_update:,} "
+        f"{have} a progress update.", st.body))
     out += [Spacer(1, 10), status_by_body(summary, width), Spacer(1, 8),
             _counts_table(summary, st, width), Spacer(1, 14), by_cycle(summary, width)]
     return out

@@ -23,6 +23,7 @@ from nmrf_desktop.domain.changes import Changed
 from nmrf_desktop.domain.enums import AssignmentRole
 from nmrf_desktop.services import assigning
 from nmrf_desktop.services.facets import AgencyChoice
+from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)
@@ -48,10 +49,11 @@ class AssignDialog(QDialog):
         roles.addButton(self.lead)
         roles.addButton(self.contributing)
         self.selection = QRadioButton(
-            self.tr("The {0} &selected recommendations").format(selected), self)
-        self.filtered = QRadioButton(
-            self.tr("All {0} recommendations matching the current &filters").format(matching),
+            counted(self.tr("The %n &selected recommendation(s)", "", selected), selected),
             self)
+        self.filtered = QRadioButton(
+            counted(self.tr("All %n recommendation(s) matching the current &filters", "",
+                            matching), matching), self)
         scope = QButtonGroup(self)
         scope.addButton(self.selection)
         scope.addButton(self.filtered)
@@ -99,10 +101,10 @@ class CoordinatorTools(QObject):
         chosen = ids if dialog.selection.isChecked() else None
         window.run_write(
             lambda: assigning.assign(record, agency, role, filters=filters, ids=chosen),
-            lambda result: self.tr("Assigned {0} recommendations to {1} as {2} ({3} new, "
-                                   "{4} changed).").format(result["matched"], agency,
-                                                           role.value, result["created"],
-                                                           result["changed"]),
+            lambda result: counted(self.tr(
+                "Assigned %n recommendation(s) to {0} as {1} ({2} new, {3} changed).", "",
+                result["matched"]), result["matched"]).format(
+                    agency, role.value, result["created"], result["changed"]),
             Changed.ASSIGNMENTS)
 
     def lead_defaults(self) -> None:
@@ -131,8 +133,9 @@ class CoordinatorTools(QObject):
             return
         window.run_write(
             lambda: assigning.flag(record, ids, te_tiriti=relevant),
-            lambda changed: (self.tr("{0} recommendations flagged as relevant to Te Tiriti.")
-                             if relevant else
-                             self.tr("Te Tiriti flag cleared on {0} recommendations.")
-                             ).format(changed),
+            lambda changed: counted(
+                self.tr("%n recommendation(s) flagged as relevant to Te Tiriti.", "", changed)
+                if relevant else
+                self.tr("Te Tiriti flag cleared on %n recommendation(s).", "", changed),
+                changed),
             Changed.RECOMMENDATIONS)

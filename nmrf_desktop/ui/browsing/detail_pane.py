@@ -23,6 +23,7 @@ from nmrf_desktop.ui.overlap.related_list import (
     RECOMMENDATION_SCHEME,
     related_html,
 )
+from nmrf_desktop.ui.plural import counted
 
 log = logging.getLogger(__name__)
 ACTION_SCHEME = "nmrf-action"
@@ -219,8 +220,9 @@ class DetailPane(QTextBrowser):
                 if a.is_public:
                     facts.append(self.tr("public"))
                 if len(a.recommendation_ids) > 1:
-                    facts.append(self.tr("answers {0} recommendations").format(
-                        len(a.recommendation_ids)))
+                    facts.append(counted(self.tr("answers %n recommendation(s)", "",
+                                                 len(a.recommendation_ids)),
+                                         len(a.recommendation_ids)))
                 title = escape(a.title)
                 style = "text-decoration:line-through;" \
                     if a.status == ActionStatus.CANCELLED.value else ""

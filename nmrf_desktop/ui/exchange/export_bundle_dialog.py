@@ -124,9 +124,10 @@ class ExportBundleDialog(SigningDialog):
             self._offer_key()
         elif state.unsent == 0:
             self.summary.setText(self.tr("There are no unsent changes."))
-            self.message.show_message("info", self.tr(
-                "Everything recorded on this laptop is already in a bundle ({0} changes await "
-                "acknowledgement by the secretariat).").format(state.awaiting))
+            self.message.show_message("info", counted(self.tr(
+                "Everything recorded on this laptop is already in a bundle (%n change(s) "
+                "await acknowledgement by the secretariat).", "", state.awaiting),
+                state.awaiting))
         else:
             changes = counted(self.tr("%n unsent change(s)", "", state.unsent), state.unsent)
             self.summary.setText(self.tr(
@@ -213,10 +214,13 @@ class ExportBundleDialog(SigningDialog):
         self.result_info = result
         log.info("exported bundle %s (%d changes)", result.sequence, result.changes)
         self.summary.setText(self.tr("Bundle {0} is ready to send.").format(result.sequence))
-        self.message.show_message("success", self.tr(
-            "Wrote {0} changes and {1} evidence files to\n{2}\n\nThey stay marked “sent, "
-            "awaiting acknowledgement” until a pack from the secretariat acknowledges "
-            "them.").format(result.changes, result.evidence, result.path))
+        wrote = self.tr("Wrote {0} and {1} to\n{2}\n\nThey stay marked “sent, awaiting "
+                        "acknowledgement” until a pack from the secretariat acknowledges "
+                        "them.").format(
+            counted(self.tr("%n change(s)", "", result.changes), result.changes),
+            counted(self.tr("%n evidence file(s)", "", result.evidence), result.evidence),
+            result.path)
+        self.message.show_message("success", wrote)
         self.export_button.hide()
         self.close_button.setText(self.tr("Close"))
         self.exported.emit(result)

@@ -33,6 +33,7 @@ from nmrf_desktop.services.overlap import ClusterSummary, Member, OverlapState
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.browsing.recommendations_model import cycle_label, status_label
 from nmrf_desktop.ui.exchange.common import MessageStrip, guarded
+from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -403,17 +404,18 @@ class ClustersView(QWidget):
             return
         refs = [m.reference for m in picked]
         self._decide(lambda record: overlap.split(record, current.id, refs),
-                     self.tr("Split {0} recommendations off into their own cluster.").format(
-                         len(refs)), picked[0].id)
+                     counted(self.tr("Split %n recommendation(s) off into their own "
+                                     "cluster.", "", len(refs)), len(refs)), picked[0].id)
 
     def merge_selected(self) -> None:
         chosen = self.selected_clusters()
         if len(chosen) != 2:
             return
         first, second = chosen
+        size = first.size + second.size
         self._decide(lambda record: overlap.merge(record, first.id, second.id),
-                     self.tr("Merged two clusters ({0} recommendations).").format(
-                         first.size + second.size), first.members[0].id)
+                     counted(self.tr("Merged two clusters (%n recommendation(s)).", "", size),
+                             size), first.members[0].id)
 
     def _decide(self, job: Callable[[Record], object], done_text: str, keep: str) -> None:
         record = self._record

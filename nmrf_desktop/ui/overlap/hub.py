@@ -17,6 +17,7 @@ from nmrf_desktop.ui.entry.action_dialog import ActionDialog, ActionSaved
 from nmrf_desktop.ui.entry.undo import CreateActionCommand, context_of
 from nmrf_desktop.ui.exchange.common import JobProgress
 from nmrf_desktop.ui.overlap.clusters_view import ClustersView
+from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.window.hub import Hub
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -160,8 +161,9 @@ class OverlapHub(Hub):
     def _found(self, report: UpdateReport) -> None:
         self._end_progress()
         self._window.statusBar().showMessage(
-            _T(_C, "Overlaps found: {0} recommendations read, {1} new or changed.").format(
-                report.indexed, report.added + report.changed), 8000)
+            counted(_T(_C, "Overlaps found: %n recommendation(s) read, {0} new or changed.",
+                       "", report.indexed), report.indexed).format(
+                report.added + report.changed), 8000)
         self._window.did_change(Changed.OVERLAP)
 
     def _find_failed(self, exc: BaseException) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pypdf
@@ -174,3 +175,17 @@ def test_unwritable_folder_is_a_clear_error(report_record: Record, tmp_path: Pat
     finally:
         if locked.is_dir():
             locked.chmod(0o700)
+
+
+def test_the_summary_counts_in_good_english(report_record: Record, tmp_path: Path) -> None:
+    """"1 recommendation across 1 body; 0 have…", never "1 recommendations … 1 have"."""
+    out = tmp_path / "one.pdf"
+    build_pdf(report_record, ReportRequest("body", Filters(sessions=(46,))), out)
+    text = " ".join(pdf_text(out).split())
+    found = re.search(r"([\d,]+) (recommendations?) across (\d+) (body|bodies); ([\d,]+) "
+                      r"(has|have) a progress update", text)
+    assert found, text[:500]
+    total, recs, bodies, body_word, updated, verb = found.groups()
+    assert (recs == "recommendation") == (total == "1")
+    assert (body_word == "body") == (bodies == "1")
+    assert (verb == "has") == (updated == "1")
