@@ -7,7 +7,7 @@ country, body, document symbol, paragraph and text. Formulas are refused, never 
 
 A progress workbook (`nmrf report xlsx`) also has Assignments, Actions, Progress and
 Evidence sheets: they are read here into typed rows, and compared with the record by
-`services.workbook_import`.
+`services.workbook.importing`.
 """
 
 from __future__ import annotations

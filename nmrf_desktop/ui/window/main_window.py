@@ -1,7 +1,9 @@
 """The main window: filters, search, "N of M" count, table, detail pane and overview tab.
 
-The window's widgets are built in window_widgets, its browsing (search, counts, selection,
-detail) lives in results_browser, its menus in menus; opening a database is here.
+The window's widgets are built in `widgets`, its browsing (search, counts, selection,
+detail) lives in `results`, its menus in `menus`, its per-database state in `session`;
+hubs see it through `shell.Shell`, its own parts through `frame.Frame`. Opening a
+database is here.
 """
 
 from __future__ import annotations
@@ -170,7 +172,7 @@ class MainWindow(Frame):
         self._show_error(message)
         self.openFailed.emit(message)
 
-    # -- browsing (results_browser) -----------------------------------------------------
+    # -- browsing (results) -------------------------------------------------------------
 
     def focus_search(self) -> None:
         self.results.focus_search()
