@@ -18,6 +18,16 @@ OWNER_ONLY = 0o600  # keys, bundles, packs, evidence, reports: the default
 GROUP_READABLE = 0o640  # files a team shares through group permissions
 
 
+def free_name(folder: Path, stem: str, suffix: str) -> Path:
+    """`folder/stem+suffix`, or `stem-2`, `-3`, … when something (even a dangling link)
+    already has that name: a proposed name never replaces a file."""
+    path, number = folder / f"{stem}{suffix}", 1
+    while os.path.lexists(path):
+        number += 1
+        path = folder / f"{stem}-{number}{suffix}"
+    return path
+
+
 def fsync_dir(folder: Path) -> None:
     """Make a rename or a new file in `folder` durable. Windows cannot open a folder to
     fsync it (its renames are durable once the file is), so there it does nothing."""

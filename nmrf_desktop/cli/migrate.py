@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import logging
 import shutil
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from nmrf_desktop.cli.common import Subparsers, open_from_args
+from nmrf_desktop.hashing import file_sha256
 from nmrf_desktop.services.record import open_record
 from nmrf_desktop.store import audit, postgres
 from nmrf_desktop.store.blobs import BlobStore
@@ -41,14 +40,6 @@ class MigrateReport:
         return {"source": self.source, "target": self.target, "counts": self.counts,
                 "audit_events": self.audit_events, "audit_head": self.audit_head,
                 "evidence_files": self.evidence_files, "problems": self.problems}
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _evidence_hashes(record) -> set[str]:  # type: ignore[no-untyped-def]
@@ -111,7 +102,7 @@ def migrate_to(source, target_url: str) -> MigrateReport:  # type: ignore[no-unt
             report.problems.append("the audit chain's head differs from the source's")
         for sha in sorted(_evidence_hashes(target)):
             path = target.evidence_root / "sha256" / sha[:2] / sha[2:4] / sha
-            if not path.is_file() or _sha256(path) != sha:
+            if not path.is_file() or file_sha256(path) != sha:
                 report.problems.append(f"evidence file {sha} is missing or altered")
             else:
                 report.evidence_files += 1

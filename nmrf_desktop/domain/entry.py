@@ -76,6 +76,15 @@ class ActionRecord:
     version: int
     recommendation_ids: tuple[str, ...]
 
+    def draft(self) -> ActionDraft:
+        """The draft that would recreate these values (undo, redo, re-insert)."""
+        return ActionDraft(
+            title=self.title, agency=self.agency, description=self.description,
+            kind=ActionKind(self.kind), status=ActionStatus(self.status),
+            start_date=self.start_date, target_date=self.target_date,
+            completed_date=self.completed_date, is_public=self.is_public,
+            recommendation_ids=self.recommendation_ids)
+
 
 @dataclass(frozen=True, slots=True)
 class ProgressRecord:

@@ -46,7 +46,7 @@ from nmrf_desktop.store import audit
 from nmrf_desktop.store.blobs import BlobStore
 from nmrf_desktop.store.changes import drop_unsent, has_left
 from nmrf_desktop.store.models import Evidence, ProgressUpdate, Recommendation
-from nmrf_desktop.store.progress import refresh_status
+from nmrf_desktop.store.progress import refresh_status, status_without
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,7 @@ def undo_progress(record: Record, update_id: str, note: str | None = None) -> Pr
                          entity_id=update.recommendation_id,
                          details=details | {"outcome": Outcome.REMOVED.value})
             return ProgressUndo(Outcome.REMOVED, update)
-        status = _status_without(session, row.recommendation_id, row.id)
+        status = status_without(session, row.recommendation_id, row.id)
         fix = insert_progress(session, ProgressDraft(
             recommendation_id=row.recommendation_id, agency=row.agency_code,
             status=ImplementationStatus(status), narrative=note or correction_note(update),
@@ -175,17 +175,6 @@ def _remove_progress(session: Session, row: ProgressUpdate) -> None:
     session.flush()
     if rec is not None:
         refresh_status(session, rec)
-
-
-def _status_without(session: Session, recommendation_id: str, update_id: str) -> str:
-    """The status the history shows without one update (not started when none)."""
-    status = session.execute(
-        select(ProgressUpdate.status)
-        .where(ProgressUpdate.recommendation_id == recommendation_id,
-               ProgressUpdate.id != update_id)
-        .order_by(ProgressUpdate.as_of.desc(), ProgressUpdate.created_at.desc())
-        .limit(1)).scalar()
-    return status or ImplementationStatus.NOT_STARTED.value
 
 
 # -- evidence ------------------------------------------------------------------------------

@@ -18,8 +18,8 @@ from typing import Any
 from sqlalchemy import and_, delete, select, update
 from sqlalchemy.orm import Session
 
-from nmrf_desktop.domain.entry import ActionDraft, ActionRecord, InvalidEntry
-from nmrf_desktop.domain.enums import ActionKind, ActionStatus
+from nmrf_desktop.domain.entry import ActionRecord, InvalidEntry
+from nmrf_desktop.domain.enums import ActionStatus
 from nmrf_desktop.services.entry import (
     ACTION_FIELDS,
     action_record,
@@ -174,7 +174,7 @@ def redo_action(record: Record, undone: ActionUndo, sources: Sequence[Path] = ()
         if undone.after is None:
             if session.get(Action, action.id) is not None:
                 raise InvalidEntry("action", "That action is already in the record.")
-            row = insert_action(session, _draft(action), actor, action.id)
+            row = insert_action(session, action.draft(), actor, action.id)
         else:
             row = _action_row(session, action.id)
             made = _diff(undone.after, action)
@@ -254,15 +254,6 @@ def _put_back(session: Session, row: Action, before: ActionRecord, made: dict[st
             session.add(ActionLink(action_id=row.id, recommendation_id=rid))
     session.flush()
     session.expire(row)
-
-
-def _draft(action: ActionRecord) -> ActionDraft:
-    return ActionDraft(
-        title=action.title, agency=action.agency, description=action.description,
-        kind=ActionKind(action.kind), status=ActionStatus(action.status),
-        start_date=action.start_date, target_date=action.target_date,
-        completed_date=action.completed_date, is_public=action.is_public,
-        recommendation_ids=action.recommendation_ids)
 
 
 def _last_evidence(session: Session, action_id: str, count: int) -> list[Evidence]:

@@ -9,7 +9,6 @@ from sqlalchemy import select
 
 from nmrf_desktop import policy
 from nmrf_desktop.domain.entry import ActionRecord, InvalidEntry
-from nmrf_desktop.domain.enums import ImplementationStatus
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.services import browsing
 from nmrf_desktop.services.browsing import ListRow
@@ -18,7 +17,8 @@ from nmrf_desktop.services.entry import (
 )
 from nmrf_desktop.services.exchange.agency import AGENCY, effective_agency
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.store.models import Action, ActionLink, ProgressUpdate, Setting
+from nmrf_desktop.store import progress as store_progress
+from nmrf_desktop.store.models import Action, ActionLink, Setting
 
 ROLE_OFFICER = "officer"
 ROLE_COORDINATOR = "coordinator"
@@ -92,13 +92,7 @@ def get_action(record: Record, action_id: str) -> ActionRecord | None:
 def status_without(record: Record, recommendation_id: str, update_id: str) -> str:
     """The status the history would show without one update (not started when none)."""
     with record.reading() as session:
-        status = session.execute(
-            select(ProgressUpdate.status)
-            .where(ProgressUpdate.recommendation_id == recommendation_id,
-                   ProgressUpdate.id != update_id)
-            .order_by(ProgressUpdate.as_of.desc(), ProgressUpdate.created_at.desc())
-            .limit(1)).scalar()
-    return status or ImplementationStatus.NOT_STARTED.value
+        return store_progress.status_without(session, recommendation_id, update_id)
 
 
 def pick_candidates(record: Record, text: str, limit: int = 50) -> list[ListRow]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
+from nmrf_desktop.domain.enums import ImplementationStatus
 from nmrf_desktop.store.models import Change, ProgressUpdate, Recommendation
 
 
@@ -23,6 +24,17 @@ def trunk_base(session: Session, entity: str, entity_id: str, version: int) -> i
     if pending is None:
         return version
     return pending[0] if pending[0] is not None else 1
+
+
+def status_without(session: Session, recommendation_id: str, update_id: str) -> str:
+    """The status the history shows without one update (not started when none)."""
+    status = session.execute(
+        select(ProgressUpdate.status)
+        .where(ProgressUpdate.recommendation_id == recommendation_id,
+               ProgressUpdate.id != update_id)
+        .order_by(ProgressUpdate.as_of.desc(), ProgressUpdate.created_at.desc())
+        .limit(1)).scalar()
+    return status or ImplementationStatus.NOT_STARTED.value
 
 
 def refresh_status(session: Session, rec: Recommendation) -> None:

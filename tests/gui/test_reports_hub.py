@@ -12,12 +12,13 @@ from openpyxl import load_workbook
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from nmrf_desktop.files import free_name
 from nmrf_desktop.reports.model import ReportKind
 from nmrf_desktop.services.assigning import assign_contributing_by_theme, assign_lead_defaults
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile, save_profile
+from nmrf_desktop.ui.places import documents_location
 from nmrf_desktop.ui.reports import dialog as report_dialog
-from nmrf_desktop.ui.reports.dialog import free_name
 from nmrf_desktop.ui.reports.hub import PDF, XLSX, ReportDialog, ReportsHub
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.main_window import MainWindow
@@ -234,7 +235,7 @@ def test_a_new_coordinator_makes_an_agency_pdf_with_no_documents_folder(
     qtbot.waitUntil(lambda: window.database_path is not None and window.is_idle()
                     and window.profile.is_coordinator, timeout=10_000)
     documents = empty_home / "Documents"
-    assert report_dialog.documents_folder() == documents and not documents.exists()
+    assert documents_location() == documents and not documents.exists()
 
     qtbot.keyClick(window, Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier)  # Ctrl+P
     qtbot.waitUntil(lambda: window.reports.dialog is not None, timeout=10_000)

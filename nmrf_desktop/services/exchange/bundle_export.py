@@ -33,7 +33,8 @@ from nmrf_desktop.bundles.keys import SigningKey
 from nmrf_desktop.bundles.manifest import ZERO_HASH, BundleManifest, ChangeLine, EvidenceEntry
 from nmrf_desktop.bundles.strict_json import loads
 from nmrf_desktop.faults import crashpoint
-from nmrf_desktop.files import atomic_write, fsync_dir
+from nmrf_desktop.files import atomic_write, free_name, fsync_dir
+from nmrf_desktop.hashing import file_sha256
 from nmrf_desktop.services.exchange.agency import export_refusal, laptop_agency
 from nmrf_desktop.services.exchange.packs import PACK_ID, PACK_VERSION
 from nmrf_desktop.services.record import Record
@@ -135,13 +136,8 @@ def bundle_file_name(agency: str, officer: str, sequence: int) -> str:
 
 def free_path(folder: Path, name: str) -> Path:
     """`folder/name`, or `name-2`, `-3`, … when something already has that name."""
-    candidate = folder / name
-    stem = name[:-len(SUFFIX)] if name.endswith(SUFFIX) else name
-    number = 2
-    while os.path.lexists(candidate):
-        candidate = folder / f"{stem}-{number}{SUFFIX}"
-        number += 1
-    return candidate
+    suffix = SUFFIX if name.endswith(SUFFIX) else ""
+    return free_name(folder, name[:len(name) - len(suffix)], suffix)
 
 
 def check_out(out: Path, *, replace: bool = False) -> None:
@@ -261,7 +257,7 @@ def export_bundle(record: Record, out: Path, key: SigningKey, *,
         created_at=utcnow().replace(microsecond=0).isoformat())
     def write(part: Path) -> tuple[str, str]:
         # The file's own hash too: what a copy saved again must match, byte for byte.
-        return write_bundle(part, manifest, blob, paths, key), _file_sha256(part)
+        return write_bundle(part, manifest, blob, paths, key), file_sha256(part)
 
     try:
         manifest_sha, file_sha = _write_new(target, replace, write)
@@ -291,14 +287,6 @@ def export_bundle(record: Record, out: Path, key: SigningKey, *,
         crashpoint("bundle-export:before-commit")
     return ExportResult(manifest.bundle_id, manifest.sequence, target, manifest_sha, count,
                         len(entries))
-
-
-def _file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        while block := fh.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _keep_copy(out: Path, kept: Path) -> None:

@@ -11,18 +11,10 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from nmrf_desktop.services.backup import making as backup
 from nmrf_desktop.services.instance import DatabaseInUse
 from nmrf_desktop.services.record import DatabaseRefused
+from nmrf_desktop.ui.plural import counted
 
 _T = QCoreApplication.translate
 _C = "Safety"
-
-
-def counted(text: str, n: int) -> str:
-    """`text`, translated from a "%n thing(s)" source with `n`, with any "(s)" left as English.
-
-    A catalogue translates the whole phrase for its language; without one (the source
-    English, or a language with no catalogue) Qt leaves "(s)" as written: 1 file, 2 files.
-    """
-    return text.replace("(s)", "" if n == 1 else "s")
 
 
 # lupdate (PySide6 6.11) collects translate(…, n) only when n is a plain name (it skips an

@@ -63,16 +63,6 @@ class ActionSaved:
     evidence_added: int
 
 
-def draft_of(action: ActionRecord) -> ActionDraft:
-    """The draft that would recreate `action`'s values (used by undo and redo)."""
-    return ActionDraft(
-        title=action.title, agency=action.agency, description=action.description,
-        kind=ActionKind(action.kind), status=ActionStatus(action.status),
-        start_date=action.start_date, target_date=action.target_date,
-        completed_date=action.completed_date, is_public=action.is_public,
-        recommendation_ids=action.recommendation_ids)
-
-
 class ActionDialog(QDialog):
     """Title, description, kind, status, dates, public flag, linked recommendations, evidence."""
 

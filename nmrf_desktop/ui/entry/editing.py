@@ -28,9 +28,9 @@ from nmrf_desktop.ui.entry.undo import (
     EditActionCommand,
     EntryCommand,
     context_of,
-    counted,
 )
 from nmrf_desktop.ui.entry.update_dialog import UpdateDialog
+from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.window.shell import Shell
 
 log = logging.getLogger(__name__)

@@ -39,6 +39,7 @@ from nmrf_desktop.services import undo as undoing, undo_actions
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.undo import EvidenceUndo, Outcome, ProgressUndo
 from nmrf_desktop.services.undo_actions import ActionUndo
+from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -321,12 +322,6 @@ class AttachEvidenceCommand(EntryCommand):
 def _not_undone() -> InvalidEntry:
     return InvalidEntry("undo", _T(_C, "its undo did not finish, so there is nothing to put "
                                        "back"))
-
-
-def counted(text: str, n: int) -> str:
-    """A "%n thing(s)" text: a catalogue words it for its language; the source English
-    (no catalogue) keeps "(s)" as written, settled here: 1 file, 2 files."""
-    return text.replace("(s)", "" if n == 1 else "s")
 
 
 def _short(text: str, limit: int = 60) -> str:

@@ -18,8 +18,9 @@ from nmrf_desktop.ui.exchange.common import guarded
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
 from nmrf_desktop.ui.exchange.key_dialogs import CreateKeyDialog
 from nmrf_desktop.ui.exchange.messages import explain
-from nmrf_desktop.ui.exchange.save_places import ask_replace, documents_folder
+from nmrf_desktop.ui.exchange.save_places import ask_replace
 from nmrf_desktop.ui.exchange.signing_dialog import SigningDialog
+from nmrf_desktop.ui.places import documents_folder
 from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.tasks import TaskRunner
 

@@ -11,7 +11,7 @@ import logging
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QDate, QLocale, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QDate, QLocale, Qt, Signal
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QSpinBox, QWidget
 
@@ -24,6 +24,7 @@ from nmrf_desktop.ui.exchange.common import JobProgress, ProgressPoller, guarded
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
 from nmrf_desktop.ui.exchange.key_dialogs import CreateKeyDialog, NewKey
 from nmrf_desktop.ui.exchange.signing_dialog import SigningDialog
+from nmrf_desktop.ui.places import documents_location
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -80,9 +81,7 @@ class ExportPacksDialog(SigningDialog):
         self.summary = QLabel(self.tr("Finding the agencies with assignments…"), self)
         self.summary.setWordWrap(True)
         self.folder = PathField(PathMode.FOLDER, self.tr("Folder for the packs"), "", self)
-        documents = QStandardPaths.writableLocation(
-            QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home())
-        self.folder.set_path(Path(documents) / "NMRF packs")
+        self.folder.set_path(documents_location() / "NMRF packs")
         self.valid_days = QSpinBox(self)
         self.valid_days.setRange(1, 365)
         self.valid_days.setValue(90)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
@@ -29,6 +29,7 @@ from nmrf_desktop.ui.exchange.common import MessageStrip, busy_bar, guarded, pas
 from nmrf_desktop.ui.exchange.messages import explain
 from nmrf_desktop.ui.field_errors import FieldErrors, error_label, with_error
 from nmrf_desktop.ui.palette import muted_colour
+from nmrf_desktop.ui.places import documents_location
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -397,16 +398,11 @@ class FingerprintDialog(QDialog):
         QGuiApplication.clipboard().setText(self._own.fingerprint)
 
 
-def documents_folder() -> Path:
-    return Path(QStandardPaths.writableLocation(
-        QStandardPaths.StandardLocation.DocumentsLocation) or str(Path.home()))
-
-
 def choose_file(parent: QWidget, caption: str, file_filter: str, chosen: Callable[[Path], None],
                 *, save_as: Path | None = None, start: Path | None = None) -> QFileDialog:
     """A file dialog, opened without blocking; `chosen(path)` once one is picked. Saving asks
     before replacing a file that exists."""
-    dialog = QFileDialog(parent, caption, str(start or documents_folder()), file_filter)
+    dialog = QFileDialog(parent, caption, str(start or documents_location()), file_filter)
     dialog.setObjectName("keyFileDialog")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     if save_as is not None:
@@ -455,7 +451,7 @@ class PublicKeyExporter(QObject):
         self.dialog = choose_file(
             self._window, self.tr("Export Public Key"),
             self.tr("Public keys (*.pub);;All files (*)"), lambda path: self.write(path, own),
-            save_as=documents_folder() / own.file_name)
+            save_as=documents_location() / own.file_name)
 
     def write(self, path: Path, own: OwnKey) -> None:
         record = self._record

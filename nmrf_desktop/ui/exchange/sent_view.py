@@ -21,9 +21,10 @@ from nmrf_desktop.services.exchange.bundle_export import ExportRefused, SentRow,
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.exchange.common import MessageStrip, busy_bar, guarded
 from nmrf_desktop.ui.exchange.messages import explain
-from nmrf_desktop.ui.exchange.save_places import ask_replace, documents_folder
+from nmrf_desktop.ui.exchange.save_places import ask_replace
 from nmrf_desktop.ui.exchange.sent_model import SentColumn, SentModel
 from nmrf_desktop.ui.exchange.view_parts import ViewToolbar, list_table
+from nmrf_desktop.ui.places import documents_folder
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)

@@ -14,7 +14,6 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDate,
-    QStandardPaths,
     QTimer,
     QUrl,
 )
@@ -37,6 +36,7 @@ from PySide6.QtWidgets import (
 )
 
 from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.files import free_name
 from nmrf_desktop.reports.model import KIND_TITLES, ReportKind
 from nmrf_desktop.services.facets import AgencyChoice
 from nmrf_desktop.services.progress import Cancelled
@@ -53,6 +53,7 @@ from nmrf_desktop.ui.exchange.common import (
 )
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
 from nmrf_desktop.ui.field_errors import FieldErrors, error_label, with_error
+from nmrf_desktop.ui.places import documents_location
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -78,21 +79,6 @@ _KIND_TITLES = (
 def open_file(path: Path) -> bool:
     """Show a written report in the system's viewer (replaced in tests)."""
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def documents_folder() -> Path:
-    """Where reports go unless the user chooses: Documents (it may not exist yet)."""
-    found = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
-    return Path(found) if found else Path.home()
-
-
-def free_name(folder: Path, stem: str, suffix: str) -> Path:
-    """`folder/stem+suffix`, or stem-2, stem-3… when taken: a default never overwrites."""
-    path, number = folder / f"{stem}{suffix}", 1
-    while path.exists():
-        number += 1
-        path = folder / f"{stem}-{number}{suffix}"
-    return path
 
 
 def explain(exc: BaseException) -> str:
@@ -122,7 +108,7 @@ class ReportDialog(QDialog):
         self._before_browse = ""
         self.confirm_box: QMessageBox | None = None
         self.written: Path | None = None
-        self.default_folder = documents_folder()
+        self.default_folder = documents_location()  # made when a report is written
         self.setObjectName("pdfReportDialog" if fmt == PDF else "excelExportDialog")
         self.setProperty("help_topic", "print-pdf")  # F1 opens the guide there
         self.setWindowTitle(self.tr("Print / Export PDF") if fmt == PDF

@@ -17,9 +17,9 @@ from PySide6.QtWidgets import QApplication, QDialog, QFileDialog, QLineEdit, QMe
 
 from nmrf_desktop.services.exchange import bundle_export, bundle_import
 from nmrf_desktop.ui.exchange.export_bundle_dialog import ExportBundleDialog, default_bundle_path
-from nmrf_desktop.ui.exchange.save_places import documents_folder
 from nmrf_desktop.ui.exchange.sent_model import SentColumn
 from nmrf_desktop.ui.exchange.sent_view import SentBundlesDialog
+from nmrf_desktop.ui.places import documents_folder
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.main_window import MainWindow
 from tests.unit.exchange.world import PASS, Laptop, World, add_action
