@@ -8,7 +8,9 @@ PDF and XLSX reports, the demo database) goes through `atomic_write` or `atomic_
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -79,3 +81,47 @@ def atomic_write(out: Path, mode: int | None = OWNER_ONLY) -> Iterator[BinaryIO]
     with atomic_path(out, mode) as tmp, tmp.open("wb") as fh:
         yield fh
         fh.flush()
+
+
+class NotAFile(OSError):
+    """An input path names a folder, a pipe, a device or a socket, not a regular file."""
+
+
+def _kind_of(mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """Open an input file for reading, refusing at once anything but a regular file.
+
+    The file is opened without blocking (a FIFO would otherwise wait for a writer forever)
+    and checked on the open descriptor, so it cannot be swapped between check and read.
+    Raises NotAFile (an OSError) naming the path and what it is; other OSErrors as usual.
+    """
+    path = Path(path)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise NotAFile(errno.EINVAL, f"{path.name} is {_kind_of(mode)}, not a file",
+                           str(path))
+        if hasattr(os, "set_blocking"):
+            os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def check_regular(path: Path) -> None:
+    """Refuse (NotAFile) any input that is not a regular file, without blocking on it."""
+    open_regular(path).close()
