@@ -22,8 +22,8 @@ from nmrf_desktop.cli.common import (
 )
 from nmrf_desktop.domain.entry import InvalidEntry
 from nmrf_desktop.domain.enums import AssignmentRole
-from nmrf_desktop.domain.records import RowProblem
-from nmrf_desktop.importers.base import ImportFailed
+from nmrf_desktop.files import check_regular
+from nmrf_desktop.importers.base import unusable
 from nmrf_desktop.services.assigning import (
     ThemeTableError,
     UnknownAgency,
@@ -110,9 +110,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     for path in args.files:  # before the database is opened, let alone made
-        if not path.is_file():  # in the importers' words (importers/base.read_file)
-            raise ImportFailed([RowProblem(str(path), 0, "", "is a folder, not a file"
-                                           if path.is_dir() else "file not found")])
+        try:  # a folder, a FIFO, a device: refused at once, in the importers' words
+            check_regular(path)
+        except OSError as exc:
+            raise unusable(path, exc) from None
     with _undone_if_new(database_target(args)):
         record = open_from_args(args, create=True)
         try:

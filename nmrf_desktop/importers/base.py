@@ -8,6 +8,7 @@ from pathlib import Path
 
 from nmrf_desktop.domain.records import RecommendationIn, RowProblem
 from nmrf_desktop.domain.text import looks_like_formula
+from nmrf_desktop.files import NotAFile, open_regular
 
 
 class ImportFailed(Exception):
@@ -29,19 +30,30 @@ class Parsed:
     repeats: list[str] = field(default_factory=list)
 
 
-def read_file(path: Path) -> bytes:
-    """The whole file, or ImportFailed naming why it cannot be read."""
+def unusable(path: Path, exc: OSError) -> ImportFailed:
+    """ImportFailed naming the file and why it cannot be read (a folder, a FIFO, …)."""
     name = str(path)
+    if isinstance(exc, FileNotFoundError):
+        why = "file not found"
+    elif isinstance(exc, IsADirectoryError):
+        why = "is a folder, not a file"
+    elif isinstance(exc, NotAFile):  # its strerror names the file: "x is a named pipe …"
+        why = (exc.strerror or "").removeprefix(f"{path.name} ")
+    else:
+        why = f"cannot be read ({exc.strerror or exc})"
+    return ImportFailed([RowProblem(name, 0, "", why)])
+
+
+def read_file(path: Path) -> bytes:
+    """The whole file, or ImportFailed naming why it cannot be read. Only a regular file is
+    read: a folder, a named pipe or a device is refused at once, never waited on."""
     try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ImportFailed([RowProblem(name, 0, "", "file not found")]) from None
-    except IsADirectoryError:
-        raise ImportFailed([RowProblem(name, 0, "", "is a folder, not a file")]) from None
+        with open_regular(Path(path)) as fh:
+            data = fh.read()
     except OSError as exc:
-        raise ImportFailed([RowProblem(name, 0, "", f"cannot be read ({exc.strerror})")]) from None
+        raise unusable(Path(path), exc) from None
     if not data.strip():
-        raise ImportFailed([RowProblem(name, 0, "", "the file is empty")])
+        raise ImportFailed([RowProblem(str(path), 0, "", "the file is empty")])
     return data
 
 

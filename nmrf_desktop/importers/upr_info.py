@@ -1,4 +1,4 @@
-"""UPR Info database export (CSV): Mac Roman or UTF-8, CR or LF line ends, HTML entities.
+"""UPR Info database export (CSV): UTF-8, UTF-16 or Mac Roman, CR or LF line ends, HTML entities.
 
 Columns: To, To-Rgrp, To-Org, Text, From, From-Rgrp, From-Org, Response, Action, Issue,
 Session. A row's identity is its state under review, session, recommending state and
@@ -27,6 +27,7 @@ from nmrf_desktop.importers.base import (
     merge_repeats,
     read_file,
 )
+from nmrf_desktop.importers.text_encoding import decode
 
 COLUMNS = ("To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org", "Response",
            "Action", "Issue", "Session")
@@ -56,22 +57,6 @@ MAX_SESSION = 150
 def _whole(cell: str) -> int | None:
     """A plain ASCII whole number of at most 6 digits ('²' and '١' are digits to Python)."""
     return int(cell) if cell.isascii() and cell.isdigit() and len(cell) <= 6 else None
-
-
-def decode(data: bytes, name: str, encoding: str | None = None) -> str:
-    """Text of the file: the given encoding, else UTF-8, else Mac Roman (UPR Info's own)."""
-    if b"\x00" in data:
-        raise ImportFailed([RowProblem(name, 0, "", "is a binary file, not a CSV text file")])
-    if encoding:
-        try:
-            return data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise ImportFailed([RowProblem(name, 0, "", f"cannot be read as {encoding}: {exc}")]
-                               ) from None
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("mac_roman")
 
 
 def identity(to: str, session: int, frm: str, text: str) -> str:
