@@ -3,12 +3,18 @@ the target, fsync the folder; on any failure the target is as it was and nothing
 
 Every writer of a file the user or the record relies on (bundles, packs, keys, evidence,
 PDF and XLSX reports, the demo database) goes through `atomic_write` or `atomic_path`.
+
+Modes (POSIX; Windows keeps a user's files private through the profile's ACLs): the
+record's files are its owner's only whatever the umask — folders `PRIVATE_FOLDER`
+(`private_folder`), files `OWNER_ONLY`; `tighten` takes away what an older version or a
+permissive umask left open, and logs it.
 """
 
 from __future__ import annotations
 
 import contextlib
 import errno
+import logging
 import os
 import stat
 import tempfile
@@ -18,6 +24,78 @@ from typing import BinaryIO
 
 OWNER_ONLY = 0o600  # keys, bundles, packs, evidence, reports: the default
 GROUP_READABLE = 0o640  # files a team shares through group permissions
+PRIVATE_FOLDER = 0o700  # the data folder and the record's folders (evidence, keys, …)
+# Every report file, whatever its kind (PDF, CSV, XLSX): the record's owner's only, like the
+# record it comes from. Reports hold internal progress; even the public export is a draft
+# until a coordinator has read it and copies it where it is published.
+REPORT_MODE = OWNER_ONLY
+
+log = logging.getLogger(__name__)
+
+_POSIX = os.name == "posix"
+
+
+def tighten(path: Path, mode: int) -> bool:
+    """Take away the permission bits of `path` that `mode` does not grant (group and other
+    read, say), and log what changed; never adds a bit. True when it changed something.
+    Nothing on Windows, for a path that does not exist, or for a symbolic link."""
+    if not _POSIX:
+        return False
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        return False
+    if stat.S_ISLNK(st.st_mode):
+        return False
+    now = stat.S_IMODE(st.st_mode)
+    if now & ~mode == 0:
+        return False
+    os.chmod(path, now & mode)
+    log.info("made %s owner-only (mode %04o, was %04o)", path, now & mode, now)
+    return True
+
+
+def private_folder(folder: Path, *, tighten_existing: bool = True) -> Path:
+    """`folder`, made with its missing parents (each `PRIVATE_FOLDER`, whatever the umask),
+    and tightened to `PRIVATE_FOLDER` when it already was there (unless not
+    `tighten_existing`: a folder the user chose). Folders above it that already existed are
+    left as they are: they may be the user's own."""
+    folder = Path(folder)
+    missing: list[Path] = []
+    here = folder
+    while not os.path.lexists(here) and here != here.parent:
+        missing.append(here)
+        here = here.parent
+    for made in reversed(missing):
+        try:
+            made.mkdir(mode=PRIVATE_FOLDER)
+        except FileExistsError:  # made by another process between the check and here
+            pass
+        else:
+            if _POSIX:
+                os.chmod(made, PRIVATE_FOLDER)
+    if not folder.is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, f"{folder.name} is not a folder", str(folder))
+    if tighten_existing:
+        tighten(folder, PRIVATE_FOLDER)
+    return folder
+
+
+def create_private_file(path: Path) -> bool:
+    """Make the empty file `path` with mode `OWNER_ONLY` (whatever the umask) unless
+    something already has that name; True when it made it. For a file another library fills
+    in place (SQLite's database), so that it is never readable by others, even empty."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0),
+                     OWNER_ONLY)
+    except FileExistsError:
+        return False
+    try:
+        if _POSIX:
+            os.fchmod(fd, OWNER_ONLY)
+    finally:
+        os.close(fd)
+    return True
 
 
 def free_name(folder: Path, stem: str, suffix: str) -> Path:

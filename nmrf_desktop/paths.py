@@ -10,6 +10,11 @@ import platformdirs
 
 APP_NAME = "nmrf-desktop"
 APP_AUTHOR = "NMRF"
+# A record's own folders, beside its database file (or in the data folder): its evidence,
+# its encrypted signing keys, the bundles it sent and the bundles it holds.
+RECORD_FOLDERS = ("evidence", "keys", "sent", "held")
+# SQLite's companions of a database file: write-ahead log, shared memory, rollback journal.
+SQLITE_COMPANIONS = ("-wal", "-shm", "-journal")
 
 
 def install_root() -> Path:

@@ -10,6 +10,7 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+from nmrf_desktop.bundles import key_wrap
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import Record, open_record
 
@@ -31,6 +32,14 @@ def _isolated_user_dirs(tmp_path_factory: pytest.TempPathFactory,
     # No organisation policy on the test machine leaks in, and crash logs stay here.
     monkeypatch.setenv("NMRF_POLICY_FILE", "")
     monkeypatch.setenv("XDG_STATE_HOME", str(tmp_path_factory.mktemp("state")))
+
+
+@pytest.fixture(autouse=True)
+def _quick_key_wrapping(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Key files wrapped with real scrypt at a test's cost (N=2^12, not 2^17: about 0.3 s
+    less per key made or opened, and the suite makes hundreds). Tests of the wrapping
+    itself set the real cost back; the e2e tests run `nmrf`, which always uses it."""
+    monkeypatch.setattr(key_wrap, "SCRYPT_N", 2 ** 12)
 
 
 @pytest.fixture

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,7 +14,16 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
     Ed25519PublicKey,
 )
 
-from nmrf_desktop.files import GROUP_READABLE, OWNER_ONLY, atomic_write
+from nmrf_desktop.bundles import key_wrap
+from nmrf_desktop.files import (
+    GROUP_READABLE,
+    OWNER_ONLY,
+    atomic_write,
+    open_regular,
+    private_folder,
+)
+
+log = logging.getLogger(__name__)
 
 
 class KeyProblem(ValueError):
@@ -83,28 +93,50 @@ class SigningKey:
         return self._key.sign(message)
 
     def save(self, path: Path, passphrase: bytes) -> None:
-        """Write PKCS#8 encrypted with `passphrase`, readable by the owner only."""
+        """Write PKCS#8 encrypted with `passphrase` under scrypt (see `key_wrap`), readable
+        by the owner only, in a folder that is the owner's only."""
         if not passphrase:
             raise KeyProblem("a passphrase is required to store a private key")
-        data = self._key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(passphrase))
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with atomic_write(path, OWNER_ONLY) as fh:
-            fh.write(data)
+        private_folder(path.parent)
+        self._write_private(path, passphrase)
         with atomic_write(path.with_suffix(".pub"), GROUP_READABLE) as fh:
             fh.write(self.public.to_pem())
 
+    def _write_private(self, path: Path, passphrase: bytes) -> None:
+        plain = self._key.private_bytes(serialization.Encoding.DER,
+                                        serialization.PrivateFormat.PKCS8,
+                                        serialization.NoEncryption())
+        with atomic_write(path, OWNER_ONLY) as fh:
+            fh.write(key_wrap.wrap(plain, passphrase))
+
     @classmethod
-    def load(cls, path: Path, passphrase: bytes) -> SigningKey:
+    def load(cls, path: Path, passphrase: bytes, *, rewrap: bool = True) -> SigningKey:
+        """Unlock the key file at `path`. A file wrapped the old way (PBKDF2 at 2,048
+        rounds, or scrypt below today's cost) is re-wrapped in place, with the same
+        passphrase, once it has opened; when that cannot be written the key still opens."""
         try:
-            data = path.read_bytes()
+            with open_regular(path) as fh:
+                data = fh.read(key_wrap.MAX_FILE + 1)
         except OSError as exc:
-            raise KeyProblem(f"{path}: cannot be read ({exc.strerror})") from None
+            raise KeyProblem(f"{path}: cannot be read ({exc.strerror or exc})") from None
+        try:
+            kdf = key_wrap.kdf_of(data)
+        except key_wrap.WrapProblem as exc:
+            raise KeyProblem(f"{path}: not a private key file ({exc})") from None
         try:
             key = serialization.load_pem_private_key(data, password=passphrase)
         except (ValueError, TypeError):
             raise KeyProblem(f"{path}: wrong passphrase or not a private key file") from None
         if not isinstance(key, Ed25519PrivateKey):
             raise KeyProblem(f"{path}: not an Ed25519 key")
-        return cls(key)
+        loaded = cls(key)
+        if rewrap and kdf.outdated:
+            try:
+                loaded._write_private(path, passphrase)
+            except OSError as exc:
+                log.warning("the key %s is still wrapped the old way (%s): it could not be "
+                            "rewritten (%s)", path, kdf, exc.strerror or exc)
+            else:
+                log.info("re-wrapped the key %s (was %s, now %s)", path, kdf,
+                         key_wrap.CURRENT)
+        return loaded

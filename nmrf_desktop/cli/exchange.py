@@ -145,11 +145,16 @@ def register(sub: Subparsers) -> None:
         "--workdir", type=Path, required=True)
 
 
-def _passphrase(args: argparse.Namespace, confirm: bool = False) -> bytes:
+def _passphrase(args: argparse.Namespace, confirm: bool = False,
+                check: Callable[[bytes], None] | None = None) -> bytes:
+    """The passphrase from --passphrase-file, $NMRF_KEY_PASSPHRASE or asked; a new one
+    (`confirm`) is judged by `check` before it is asked for again."""
     def ask() -> str:
         if not sys.stdin.isatty():
             raise KeyRefused("no passphrase: set NMRF_KEY_PASSPHRASE or use --passphrase-file")
         first = getpass.getpass("Key passphrase: ")
+        if check is not None:
+            check(first.encode("utf-8"))
         if confirm and getpass.getpass("Repeat passphrase: ") != first:
             raise KeyRefused("the passphrases differ")
         return first
@@ -163,7 +168,11 @@ def _passphrase(args: argparse.Namespace, confirm: bool = False) -> bytes:
 def cmd_keys(args: argparse.Namespace) -> int:
     record = open_from_args(args)
     if args.action == "create":
-        kid = keys.create_key(record, _passphrase(args, confirm=True), central=args.central)
+        # The organisation's rule for a new key's passphrase (the key dialog's): refused
+        # with the reason, and nothing made, when it is too short or too easy to guess.
+        passphrase = _passphrase(args, confirm=True, check=lambda text: keys.check_new_passphrase(
+            record, text, central=args.central))
+        kid = keys.create_key(record, passphrase, central=args.central)
         sys.stdout.write(f"created key {kid}\nfingerprint {keys.fingerprint(kid)}\n")
     elif args.action == "export-public":
         kid = keys.export_public(record, args.out, central=args.central)

@@ -15,7 +15,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
-from nmrf_desktop.files import atomic_path
+from nmrf_desktop.files import REPORT_MODE, atomic_path
 from nmrf_desktop.reports.model import ReportMeta
 from nmrf_desktop.reports.pdf_styles import (
     GREY,
@@ -145,6 +145,7 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]  # reportlab: no type in
 
 
 def write_atomically(out: Path, build: Callable[[str], None]) -> None:
-    """Call build(temp_path) and move the result to `out`; on any failure nothing is left."""
-    with atomic_path(out) as tmp:
+    """Call build(temp_path) and move the result to `out` (mode REPORT_MODE, like every
+    report file); on any failure nothing is left."""
+    with atomic_path(out, REPORT_MODE) as tmp:
         build(str(tmp))

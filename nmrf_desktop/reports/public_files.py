@@ -13,6 +13,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from nmrf_desktop.files import REPORT_MODE, atomic_path
+
 # What a spreadsheet would run as a formula when the cell is opened or edited.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -46,8 +48,10 @@ def _csv_value(value: object) -> object:
 
 
 def write_csv(path: Path, table: Table) -> None:
-    """UTF-8 with a byte-order mark, so Excel shows macrons (ā, ē, ī, ō, ū) right."""
-    with path.open("w", encoding="utf-8-sig", newline="") as handle:
+    """UTF-8 with a byte-order mark, so Excel shows macrons (ā, ē, ī, ō, ū) right; the mode
+    of every report file (REPORT_MODE), like the PDF and workbook beside it."""
+    with (atomic_path(path, REPORT_MODE) as tmp,
+          tmp.open("w", encoding="utf-8-sig", newline="") as handle):
         writer = csv.writer(handle)
         writer.writerow(table.headers)
         for row in table.rows:
@@ -87,4 +91,5 @@ def write_xlsx(path: Path, tables: Sequence[Table]) -> None:
             sheet.append([_cell(sheet, v, wrap[i]) for i, v in enumerate(row)])
         last = get_column_letter(len(table.headers))
         sheet.auto_filter.ref = f"A1:{last}{len(table.rows) + 1}"
-    book.save(path)
+    with atomic_path(path, REPORT_MODE) as tmp:
+        book.save(tmp)

@@ -15,7 +15,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from nmrf_desktop.domain.text import looks_like_formula
-from nmrf_desktop.files import GROUP_READABLE, atomic_path
+from nmrf_desktop.files import REPORT_MODE, atomic_path
 from nmrf_desktop.importers.template_layout import (
     COLUMNS,
     MECHANISM_LABELS,
@@ -172,8 +172,9 @@ def new_workbook(title: str) -> Workbook:
 
 
 def save_atomically(wb: Workbook, out: Path) -> None:
-    """Save to `out`, replaced whole, never left half-written."""
-    with atomic_path(Path(out), GROUP_READABLE) as partial:
+    """Save to `out`, replaced whole, never left half-written, with the mode of every report
+    file (REPORT_MODE)."""
+    with atomic_path(Path(out), REPORT_MODE) as partial:
         wb.save(partial)
 
 

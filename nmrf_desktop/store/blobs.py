@@ -1,4 +1,5 @@
-"""Content-addressed evidence files: evidence/sha256/ab/cd/<hex>, written atomically."""
+"""Content-addressed evidence files: evidence/sha256/ab/cd/<hex>, written atomically, every
+folder 0700 and every file 0600 on POSIX whatever the umask (evidence may be confidential)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nmrf_desktop.faults import crashpoint
-from nmrf_desktop.files import publish
+from nmrf_desktop.files import OWNER_ONLY, private_folder, publish
 from nmrf_desktop.hashing import file_sha256
 
 CHUNK = 1 << 20
@@ -41,8 +42,8 @@ class BlobStore:
             return self.put_stream(fh, max_size)
 
     def put_stream(self, stream, max_size: int | None = None) -> StoredBlob:  # type: ignore[no-untyped-def]
-        incoming = self.root / "incoming"
-        incoming.mkdir(parents=True, exist_ok=True)
+        private_folder(self.root)
+        incoming = private_folder(self.root / "incoming")
         digest = hashlib.sha256()
         size = 0
         fd, tmp_name = tempfile.mkstemp(dir=incoming, prefix=".part-")
@@ -62,8 +63,8 @@ class BlobStore:
             if final.is_file():
                 tmp.unlink()
                 return StoredBlob(sha, size, final, True)
-            final.parent.mkdir(parents=True, exist_ok=True)
-            publish(tmp, final)
+            private_folder(final.parent)
+            publish(tmp, final, OWNER_ONLY)
             return StoredBlob(sha, size, final, False)
         except BaseException:
             tmp.unlink(missing_ok=True)

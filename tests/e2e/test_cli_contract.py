@@ -235,7 +235,8 @@ class Outcome:
 def _env(root: Path) -> dict[str, str]:
     """No record, policy or passphrase prompt leaks in; the user data folder is watched."""
     return {"NMRF_DATA_DIR": str(root / "user-data"), "NMRF_POLICY_FILE": "",
-            "NMRF_KEY_PASSPHRASE": "kia kaha", "XDG_STATE_HOME": str(root / "state")}
+            "NMRF_KEY_PASSPHRASE": "kia kaha kia maia kia manawanui",
+            "XDG_STATE_HOME": str(root / "state")}
 
 
 def _run_all(root: Path, cases: list[tuple[str, Leaf, Path, list[str]]],

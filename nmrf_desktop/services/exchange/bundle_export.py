@@ -33,7 +33,7 @@ from nmrf_desktop.bundles.keys import SigningKey
 from nmrf_desktop.bundles.manifest import ZERO_HASH, BundleManifest, ChangeLine, EvidenceEntry
 from nmrf_desktop.bundles.strict_json import loads
 from nmrf_desktop.faults import crashpoint
-from nmrf_desktop.files import atomic_write, free_name, fsync_dir
+from nmrf_desktop.files import OWNER_ONLY, atomic_write, free_name, fsync_dir, private_folder
 from nmrf_desktop.hashing import file_sha256
 from nmrf_desktop.services.exchange.agency import export_refusal, laptop_agency
 from nmrf_desktop.services.exchange.packs import PACK_ID, PACK_VERSION
@@ -267,7 +267,7 @@ def export_bundle(record: Record, out: Path, key: SigningKey, *,
         raise ExportRefused(_not_written(exc, target)) from None
     crashpoint("bundle-export:file-written")
     kept = record.data_root / "sent" / f"{manifest.bundle_id}{SUFFIX}"
-    kept.parent.mkdir(parents=True, exist_ok=True)
+    private_folder(kept.parent)
     _keep_copy(target, kept)
     actor = officer
     with record.unit_of_work() as session:
@@ -290,11 +290,13 @@ def export_bundle(record: Record, out: Path, key: SigningKey, *,
 
 
 def _keep_copy(out: Path, kept: Path) -> None:
-    """Keep the sent bundle for re-export: a hard link where possible, else a copy."""
+    """Keep the sent bundle for re-export: a hard link where possible, else a copy (the
+    owner's only, like the bundle)."""
     try:
         os.link(out, kept)
     except OSError:
         shutil.copyfile(out, kept)
+        os.chmod(kept, OWNER_ONLY)
 
 
 # -- the bundles sent ---------------------------------------------------------------------

@@ -147,6 +147,54 @@ def passphrase_weakness(text: str, minimum: int | None = None,
     return _PATTERNS.get(longest["pattern"], Weakness.GUESSABLE)
 
 
+# The same reasons in plain English, for the command line and the log (the key dialog says
+# them in the user's language).
+_WEAKNESS_TEXT = {
+    Weakness.COMMON: "too common: it is, or is close to, a password or word that attackers "
+                     "try first",
+    Weakness.PERSONAL: "too easy to guess: it is mostly the officer's name, the agency or the "
+                       "product's name",
+    Weakness.REPEAT: "too simple: repeats like \"aaaa\" or \"abcabc\" are easy to guess",
+    Weakness.SEQUENCE: "too simple: sequences like \"abcd\" or \"1234\" are easy to guess",
+    Weakness.KEYBOARD: "too simple: keyboard patterns like \"qwerty\" are easy to guess",
+    Weakness.DATE: "too simple: dates and years are easy to guess",
+    Weakness.GUESSABLE: "too easy to guess: add another word or two that do not usually go "
+                        "together",
+}
+
+
+class WeakPassphrase(KeyRefused):
+    """A new key's passphrase is refused by the organisation's rule; `weakness` says why."""
+
+    def __init__(self, weakness: Weakness, minimum: int) -> None:
+        why = (f"too short: use at least {minimum} characters (a few unrelated words make a "
+               "passphrase that is long and easy to remember)"
+               if weakness is Weakness.SHORT else _WEAKNESS_TEXT[weakness])
+        super().__init__(f"the passphrase is {why}; the key was not created")
+        self.weakness = weakness
+        self.minimum = minimum
+
+
+def personal_words(record: Record, *, central: bool = False) -> tuple[str, ...]:
+    """What a new key's passphrase must not be made of: the officer's name and (on a laptop)
+    the agency. The key dialog and `create_key` judge with the same words."""
+    agency = None if central else laptop_agency(record)
+    return tuple(w for w in (record.actor(), agency or "") if w)
+
+
+def check_new_passphrase(record: Record, passphrase: bytes, *, central: bool = False) -> None:
+    """WeakPassphrase unless `passphrase` is strong enough for a new key of this database:
+    the one rule of `passphrase_weakness`, with the organisation's minimum length."""
+    try:
+        text = passphrase.decode("utf-8")
+    except UnicodeDecodeError:
+        raise KeyRefused("the passphrase is not UTF-8 text") from None
+    minimum = minimum_passphrase_length()
+    weakness = passphrase_weakness(text, minimum, personal_words(record, central=central))
+    if weakness is not None:
+        raise WeakPassphrase(weakness, minimum)
+
+
 def passphrase_from(file: Path | None = None, prompt: Callable[[], str] | None = None) -> bytes:
     """The key passphrase: a file, else $NMRF_KEY_PASSPHRASE, else ask (never echoed)."""
     if file is not None:
@@ -183,7 +231,10 @@ def create_key(record: Record, passphrase: bytes, *, central: bool = False) -> s
 
     A new laptop key replaces the one before it (its files stay in the keys folder); the
     secretariat must register the new one before bundles signed with it are accepted.
+    A passphrase the organisation's rule finds too weak is refused first (WeakPassphrase),
+    and nothing is made.
     """
+    check_new_passphrase(record, passphrase, central=central)
     replaced = record.setting(CENTRAL_KEY if central else LAPTOP_KEY) or None
     key = SigningKey.generate()
     key.save(_key_path(record, key.id), passphrase)

@@ -102,10 +102,8 @@ class NewKey:
 
 
 def _key_state(record: Record, central: bool) -> KeyState:
-    existing = keys.own_key(record, central=central)
-    agency = None if existing is None else existing.agency
-    return KeyState(existing, keys.minimum_passphrase_length(),
-                    tuple(w for w in (record.actor(), agency or "") if w))
+    return KeyState(keys.own_key(record, central=central), keys.minimum_passphrase_length(),
+                    keys.personal_words(record, central=central))
 
 
 def _create(record: Record, passphrase: bytes, central: bool) -> NewKey:
