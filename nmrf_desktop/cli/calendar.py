@@ -6,7 +6,16 @@ import argparse
 import sys
 from collections.abc import Callable
 
-from nmrf_desktop.cli.common import Subparsers, UserError, iso_date, open_from_args, print_json
+from nmrf_desktop.cli.common import (
+    CYCLES,
+    MONTHS,
+    Subparsers,
+    UserError,
+    iso_date,
+    open_from_args,
+    print_json,
+    whole,
+)
 from nmrf_desktop.services import calendar
 from nmrf_desktop.services.dashboard import dashboard
 
@@ -27,9 +36,9 @@ def register(sub: Subparsers) -> None:
                      help="references of the recommendations it covers")
     add.add_argument("--covers-all", action="store_true",
                      help="it covers every recommendation of the body (and --cycle)")
-    add.add_argument("--cycle", type=int, help="with --covers-all: only this cycle")
+    add.add_argument("--cycle", type=CYCLES, help="with --covers-all: only this cycle")
     lst = cs.add_parser("list", help="entries by due date, with what each covers")
-    lst.add_argument("--within", type=int, metavar="MONTHS",
+    lst.add_argument("--within", type=whole(0, MONTHS), metavar="MONTHS",
                      help="only those due from today to MONTHS ahead (3, 6, 12 …)")
     lst.add_argument("--body", metavar="CODE")
     lst.add_argument("--json", action="store_true")
@@ -38,7 +47,7 @@ def register(sub: Subparsers) -> None:
 
     d = sub.add_parser("dashboard", help="across agencies: status, stale items, bundles, "
                        "conflicts, deadlines")
-    d.add_argument("--months", type=int, help="no update in this many months is stale "
+    d.add_argument("--months", type=whole(1, MONTHS), help="no update in this many months is stale "
                    "(default: the overview's setting)")
     d.add_argument("--json", action="store_true")
 

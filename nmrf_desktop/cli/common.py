@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
+import re
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -41,8 +43,9 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     g = p.add_argument_group("filters (repeat an option to allow several values)")
     g.add_argument("--mechanism", choices=[m.value for m in Mechanism])
     g.add_argument("--body", action="append", default=[], help="UPR, CRC, CEDAW, …")
-    g.add_argument("--cycle", action="append", type=int, default=[])
-    g.add_argument("--session", action="append", type=int, default=[], help="UPR session")
+    g.add_argument("--cycle", action="append", type=CYCLES, default=[], help="UPR cycle (1-99)")
+    g.add_argument("--session", action="append", type=SESSIONS, default=[],
+                   help="UPR session (1-999)")
     g.add_argument("--country", help="state under review, e.g. 'New Zealand'")
     g.add_argument("--state", action="append", default=[], help="recommending state")
     g.add_argument("--position", action="append", default=[],
@@ -78,17 +81,38 @@ def iso_date(text: str) -> dt.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
-def counting(least: int) -> Callable[[str], int]:
-    """An argparse type for a whole number of at least `least`, with a clear message."""
+# The largest number any option takes: SQLite and PostgreSQL both hold it in an INTEGER.
+MAX_WHOLE = 2**31 - 1
+_WHOLE = re.compile(r"[+-]?[0-9]+")
+
+
+def whole(low: int, high: int = MAX_WHOLE) -> Callable[[str], int]:
+    """The one argparse type of every numeric option: a plain whole number (ASCII digits,
+    no '1e3', no '1_000') from `low` to `high`, else a message naming the value and the
+    range (argparse puts the option before it: "argument --limit: … is out of range")."""
     def number(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < least:
-            raise argparse.ArgumentTypeError(f"{text!r}: give {least} or more")
+        shown = text if len(text) <= 40 else f"{text[:37]}…"
+        if not _WHOLE.fullmatch(text.strip()):
+            raise argparse.ArgumentTypeError(f"{shown!r} is not a whole number")
+        digits = text.strip().lstrip("+-").lstrip("0")
+        value = int(text) if len(digits) <= 19 else None  # no 4,300-digit int() either
+        if value is None or not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{shown} is out of range ({low}–{high})")
         return value
+    number.__name__ = "whole number"  # what argparse calls the type in its messages
     return number
+
+
+def counting(least: int, most: int = MAX_WHOLE) -> Callable[[str], int]:
+    """A whole number of at least `least` (and at most `most`): see `whole`."""
+    return whole(least, most)
+
+
+# The ranges of the numbers the commands share.
+CYCLES = whole(1, 99)  # UPR cycles (the fifth began in 2027)
+SESSIONS = whole(1, 999)  # UPR Working Group sessions, three a year
+MONTHS = 1200  # a hundred years: any span of months a command takes
+DAYS = 36_500  # a hundred years: any validity in days
 
 
 def default_in_force() -> str:
@@ -141,6 +165,17 @@ def open_from_args(args: argparse.Namespace, *, create: bool = False) -> Record:
         raise UserError(str(exc)) from None
     args.opened.append(record)
     return record
+
+
+def os_error_line(exc: OSError) -> str:
+    """One line for an OSError of a command (a file it names, its output): 'disk full' for
+    no space left, else the file and the system's reason."""
+    if exc.errno == errno.ENOSPC:
+        where = f" writing {exc.filename}" if exc.filename else ""
+        return f"disk full{where}: no space left on the device; make room and try again"
+    if exc.filename and exc.strerror:
+        return f"{exc.filename}: {exc.strerror}"
+    return str(exc)
 
 
 def print_json(value: Any) -> None:

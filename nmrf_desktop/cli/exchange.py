@@ -15,6 +15,7 @@ from typing import Any
 from nmrf_desktop.bundles.bundle_file import BundleRejected
 from nmrf_desktop.bundles.pack_file import PackRejected
 from nmrf_desktop.cli.common import (
+    DAYS,
     Subparsers,
     counting,
     iso_date,
@@ -69,7 +70,7 @@ def register(sub: Subparsers) -> None:
     r.add_argument("public_key", type=Path)
     r.add_argument("--officer", required=True)
     r.add_argument("--agency", required=True)
-    r.add_argument("--valid-days", type=counting(1), default=730, metavar="DAYS")
+    r.add_argument("--valid-days", type=counting(1, DAYS), default=730, metavar="DAYS")
     r.add_argument("--replaces", metavar="KEY_ID", help="rotate: revoke this older key")
     v = ks.add_parser("revoke", help="central: stop accepting a key")
     v.add_argument("key_id")
@@ -80,7 +81,7 @@ def register(sub: Subparsers) -> None:
     pe = ps.add_parser("export", parents=[pw], help="central: write an agency's signed pack")
     pe.add_argument("--agency", required=True)
     pe.add_argument("--out", type=Path, required=True)
-    pe.add_argument("--valid-days", type=counting(1), default=90, metavar="DAYS")
+    pe.add_argument("--valid-days", type=counting(1, DAYS), default=90, metavar="DAYS")
     ps.add_parser("import", help="laptop: verify and import a pack").add_argument(
         "file", type=Path)
 

@@ -17,7 +17,7 @@ from types import ModuleType
 from typing import NoReturn
 
 from nmrf_desktop import __version__
-from nmrf_desktop.cli.common import UserError, default_in_force
+from nmrf_desktop.cli.common import UserError, default_in_force, os_error_line
 from nmrf_desktop.importers.base import ImportFailed
 from nmrf_desktop.services.record import RecordUnavailable
 
@@ -133,8 +133,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write(f"nmrf: {exc}\n")
         return 1
     except OSError as exc:  # a file named on the command line: a folder, unreadable, …
-        reason = f"{exc.filename}: {exc.strerror}" if exc.filename and exc.strerror else exc
-        sys.stderr.write(f"nmrf: {reason}\n")
+        sys.stderr.write(f"nmrf: {os_error_line(exc)}\n")
         return 1
     except KeyboardInterrupt:
         sys.stderr.write("nmrf: interrupted, nothing was changed\n")

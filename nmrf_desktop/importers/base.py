@@ -57,6 +57,11 @@ def read_file(path: Path) -> bytes:
     return data
 
 
+def cut(value: str, limit: int = 40) -> str:
+    """A cell's value for a message: repr'd, and cut short past `limit` characters."""
+    return repr(value if len(value) <= limit else f"{value[:limit - 1]}…")
+
+
 def check_text_cell(value: str, file: str, row: int, column: str) -> RowProblem | None:
     """A problem if the cell would run as a spreadsheet formula when exported again."""
     if looks_like_formula(value):

@@ -12,7 +12,7 @@ from openpyxl.utils.datetime import from_excel
 from nmrf_desktop.domain.enums import Mechanism, Position
 from nmrf_desktop.domain.records import RowProblem
 from nmrf_desktop.domain.text import squash
-from nmrf_desktop.importers.base import check_text_cell
+from nmrf_desktop.importers.base import check_text_cell, cut
 from nmrf_desktop.importers.template_layout import (
     MECHANISMS_READ,
     POSITIONS_READ,
@@ -84,7 +84,8 @@ class RowCells:
         elif isinstance(value, str) and _DIGITS.fullmatch(value.strip()):
             number = int(value.strip())
         if number is None or not low <= number <= high:
-            self.problem(column, f"{value!r} is not a whole number from {low} to {high}")
+            self.problem(column, f"{cut(str(value))} is not a whole number from {low} to "
+                                 f"{high}")
             return None
         return number
 

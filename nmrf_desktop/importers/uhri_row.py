@@ -17,7 +17,7 @@ from nmrf_desktop.domain.upr import (
     mechanism_of_body,
     year_of_session,
 )
-from nmrf_desktop.importers.base import check_text_cell
+from nmrf_desktop.importers.base import check_text_cell, cut
 from nmrf_desktop.importers.uhri_cells import sdg_label, split_paragraph, strip_dash, to_date
 from nmrf_desktop.importers.uhri_sheet import Header
 
@@ -32,6 +32,7 @@ _POSITIONS = {
 _MAORI = re.compile(r"\bm(a|ā)ori\b", re.IGNORECASE)
 # Three sessions a year from 2008: session 150 is some 2050; anything above is not a session.
 _LAST_SESSION = 150
+_EXPONENT = re.compile(r"[0-9.]+[eE][+-]?[0-9]+")  # 1e+300: a float, not session 1
 
 
 def _body(names: tuple[str, ...]) -> str:
@@ -110,12 +111,16 @@ class Row:
         text = self.text("UPR Session")
         if not text:
             return None
+        # The first number in the cell ("32", "32nd session"); checked as digits before it
+        # is converted, so a cell of a million digits is a problem, not an exception.
         match = re.search(r"[0-9]+", text)
-        if not match or not 1 <= int(match.group()) <= _LAST_SESSION:
-            self.problem("UPR Session", f"{text!r} is not a UPR session number "
+        digits = match.group().lstrip("0") if match else ""
+        if (not match or len(digits) > 4 or _EXPONENT.fullmatch(text)
+                or not 1 <= int(digits or "0") <= _LAST_SESSION):
+            self.problem("UPR Session", f"{cut(text)} is not a UPR session number "
                                         f"(1-{_LAST_SESSION})")
             return None
-        return int(match.group())
+        return int(digits)
 
     def position(self, upr: bool) -> Position | None:
         values = self.items("UPR Position")

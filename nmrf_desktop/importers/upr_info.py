@@ -24,6 +24,7 @@ from nmrf_desktop.importers.base import (
     ImportFailed,
     Parsed,
     check_text_cell,
+    cut,
     merge_repeats,
     read_file,
 )
@@ -184,16 +185,16 @@ class _Reader:
         if session is None or not 1 <= session <= MAX_SESSION:
             session = None
             problems.append(RowProblem(self.name, line, "Session",
-                                       f"{session_cell!r} is not a UPR session number"))
+                                       f"{cut(session_cell)} is not a UPR session number"))
         response = response_cell.casefold()
         position = _POSITIONS.get(response)
         if response and position is None:
             problems.append(RowProblem(self.name, line, "Response",
-                                       f"{response_cell!r} is not Accepted or Noted"))
+                                       f"{cut(response_cell)} is not Accepted or Noted"))
         action = _whole(action_cell)
         if action_cell and (action is None or not 1 <= action <= 5):
             problems.append(RowProblem(self.name, line, "Action",
-                                       f"{action_cell!r} is not an action category 1-5"))
+                                       f"{cut(action_cell)} is not an action category 1-5"))
         if len(problems) > before or session is None:
             return None
         themes, groups = self._issues(issue_cell)
