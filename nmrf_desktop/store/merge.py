@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -41,10 +42,18 @@ from nmrf_desktop.store.progress import refresh_statuses
 _EDITABLE = {"title", "description", "kind", "status", "start_date", "target_date",
              "completed_date", "is_public", "recommendation_ids"}
 _DATES = {"start_date", "target_date", "completed_date"}
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_URL_SCHEMES = ("https://", "http://")
+MAX_INT64 = 2 ** 63 - 1
 
 
 class Unauthorized(ValueError):
     """A change targets something the signer's agency has no assignment for."""
+
+
+class Unresolved(Unauthorized):
+    """A change names an evidence file, action or record that neither the bundle nor the
+    signer's agency's merged records hold."""
 
 
 class BadChange(ValueError):
@@ -70,62 +79,243 @@ def _assigned(session: Session, agency: str, rec_ids: Iterable[str]) -> set[str]
     return found
 
 
-def authorize(session: Session, agency: str, changes: list[ChangeLine]) -> None:
-    """Every change must target a recommendation assigned to `agency` (and its own records).
+def _owners(session: Session, model: Any, ids: Iterable[str]) -> dict[str, str | None]:
+    """id → agency_code of the rows of `model` with those ids."""
+    wanted = sorted(set(ids))
+    found: dict[str, str | None] = {}
+    for start in range(0, len(wanted), 500):
+        found.update(session.execute(select(model.id, model.agency_code).where(
+            model.id.in_(wanted[start:start + 500]))).tuples().all())
+    return found
 
-    A valid signature is not permission: this runs before anything is written.
+
+def _links(session: Session, action_ids: Iterable[str]) -> dict[str, set[str]]:
+    wanted = sorted(set(action_ids))
+    found: dict[str, set[str]] = defaultdict(set)
+    for start in range(0, len(wanted), 500):
+        for aid, rid in session.execute(select(ActionLink.action_id, ActionLink.recommendation_id)
+                                        .where(ActionLink.action_id.in_(
+                                            wanted[start:start + 500]))):
+            found[aid].add(rid)
+    return found
+
+
+def _agency_files(session: Session, agency: str, shas: Iterable[str]) -> dict[str, int | None]:
+    """sha256 → size of the evidence files this agency's merged records already hold."""
+    wanted = sorted(set(shas))
+    found: dict[str, int | None] = {}
+    for start in range(0, len(wanted), 500):
+        for sha, size in session.execute(select(Evidence.sha256, Evidence.size).where(
+                Evidence.agency_code == agency,
+                Evidence.sha256.in_(wanted[start:start + 500]))).tuples():
+            if sha is not None:
+                found[sha] = size
+    return found
+
+
+def authorize(session: Session, agency: str, changes: list[ChangeLine], *,
+              carried: Mapping[str, int], pending: bool = False) -> None:
+    """Every change is `agency`'s to make and every reference in it resolves.
+
+    A valid signature is not permission: this runs before anything is written, the
+    evidence files included. `carried` is the bundle's own evidence (sha256 → size, from
+    its verified manifest). With `pending` (a bundle held for a missing predecessor) an
+    action the central record does not know yet is allowed, as the missing bundle may
+    create it, but only while no other agency owns that id; at release it runs again in
+    full. Raises Unauthorized, Unresolved or BadChange naming the change (its line in the
+    change log) and the field.
     """
-    new_actions = {c.entity_id for c in changes if c.entity == "action" and c.op == "insert"}
-    wanted: set[str] = set()
-    for c in changes:
-        links = c.fields.get("recommendation_ids")
-        if isinstance(links, list):
-            wanted.update(x for x in links if isinstance(x, str))
-        rid = c.fields.get("recommendation_id")
-        if isinstance(rid, str):
-            wanted.add(rid)
-    assigned = _assigned(session, agency, sorted(wanted))
-    for number, c in enumerate(changes, start=1):
-        where = f"change {number} ({c.entity} {c.op})"
-        f = c.fields
-        if c.entity == "action":
-            if c.op == "insert" and f.get("agency_code") != agency:
-                raise Unauthorized(f"{where}: creates an action for agency "
-                                   f"{f.get('agency_code')!r}, not {agency}")
-            if c.op == "update":
-                row = session.get(Action, c.entity_id)
-                if row is None and c.entity_id not in new_actions:
-                    raise Unauthorized(f"{where}: updates an action unknown to the central record")
-                if row is not None and row.agency_code != agency:
-                    raise Unauthorized(f"{where}: updates another agency's action")
-            links = f.get("recommendation_ids", [])
-            if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
-                raise BadChange(f"{where}: recommendation_ids must be a list of ids")
-            if c.op == "insert" and not links:
-                raise BadChange(f"{where}: an action must answer at least one recommendation")
-            missing = set(links) - assigned
-            if missing:
-                raise Unauthorized(f"{where}: recommendation {sorted(missing)[0]} is not "
-                                   f"assigned to {agency}")
-        elif c.entity == "progress":
+    _Authority(session, agency, changes, carried, pending).check_all()
+
+
+class _Authority:
+    """What one bundle's changes may touch, read in a few batched queries."""
+
+    def __init__(self, session: Session, agency: str, changes: list[ChangeLine],
+                 carried: Mapping[str, int], pending: bool) -> None:
+        self.agency, self.changes, self.carried, self.pending = agency, changes, carried, pending
+        wanted: set[str] = set()
+        action_ids: set[str] = set()
+        shas: set[str] = set()
+        self.bundle_links: dict[str, set[str]] = defaultdict(set)
+        self.inserted: set[str] = set()
+        for c in changes:
+            f = c.fields
+            links = f.get("recommendation_ids")
+            if isinstance(links, list):
+                wanted.update(x for x in links if isinstance(x, str))
             rid = f.get("recommendation_id")
-            if f.get("agency_code") != agency:
-                raise Unauthorized(f"{where}: writes for agency {f.get('agency_code')!r}, "
-                                   f"not {agency}")
-            if not isinstance(rid, str) or rid not in assigned:
-                raise Unauthorized(f"{where}: recommendation {rid} is not assigned to {agency}")
-        elif c.entity == "evidence":
-            if f.get("agency_code") != agency:
-                raise Unauthorized(f"{where}: evidence for agency {f.get('agency_code')!r}")
-            action_id, rid = f.get("action_id"), f.get("recommendation_id")
-            if action_id:
-                row = session.get(Action, action_id)
-                if row is None and action_id not in new_actions:
-                    raise Unauthorized(f"{where}: evidence for an unknown action")
-                if row is not None and row.agency_code != agency:
-                    raise Unauthorized(f"{where}: evidence for another agency's action")
-            elif not isinstance(rid, str) or rid not in assigned:
-                raise Unauthorized(f"{where}: recommendation {rid} is not assigned to {agency}")
+            if isinstance(rid, str):
+                wanted.add(rid)
+            if c.entity == "action":
+                action_ids.add(c.entity_id)
+                if c.op == "insert":
+                    self.inserted.add(c.entity_id)
+                if isinstance(links, list):
+                    self.bundle_links[c.entity_id].update(x for x in links if isinstance(x, str))
+            aid = f.get("action_id")
+            if c.entity == "evidence" and isinstance(aid, str):
+                action_ids.add(aid)
+            sha = f.get("sha256")
+            if c.entity == "evidence" and isinstance(sha, str) and sha not in carried:
+                shas.add(sha)
+        self.assigned = _assigned(session, agency, sorted(wanted))
+        self.actions = _owners(session, Action, action_ids)
+        self.links = _links(session, self.actions)
+        self.progress = _owners(session, ProgressUpdate, _ids(changes, "progress"))
+        self.evidence = _owners(session, Evidence, _ids(changes, "evidence"))
+        self.files = _agency_files(session, agency, shas)
+
+    def check_all(self) -> None:
+        for number, c in enumerate(self.changes, start=1):
+            where = f"change {number} ({c.entity} {c.op})"
+            try:
+                self._agency_of(c)
+                getattr(self, f"_{c.entity}_{c.op}")(c)
+                check_values(c)
+            except (Unauthorized, BadChange) as exc:
+                raise type(exc)(f"{where}, {exc}") from None
+
+    def _agency_of(self, c: ChangeLine) -> None:
+        """A change that names an agency names the signer's; an insert must name it."""
+        named = c.fields.get("agency_code", None if c.op == "update" else "")
+        if named is not None and named != self.agency:
+            raise Unauthorized(f"agency_code: writes for agency {_shown(named)}, "
+                               f"not {self.agency}")
+        owners = {"action": self.actions, "progress": self.progress,
+                  "evidence": self.evidence}[c.entity]
+        owner = owners.get(c.entity_id, self.agency)
+        if c.op == "insert" and owner != self.agency:
+            raise Unauthorized(f"entity_id: {c.entity_id} is another agency's {c.entity}")
+
+    def _own_action(self, action_id: str, name: str) -> bool:
+        """Whether `action_id` is this agency's (True) or may yet be (False, held only)."""
+        owner = self.actions.get(action_id)
+        if owner is not None and owner != self.agency:
+            raise Unauthorized(f"{name}: {action_id} is another agency's action")
+        if owner is not None or action_id in self.inserted:
+            return True
+        if self.pending:
+            return False  # the missing bundle may create it: checked again at release
+        raise Unresolved(f"{name}: action {action_id} is unknown to the central record")
+
+    def _recommendations(self, links: Any, name: str) -> list[str]:
+        if not isinstance(links, list) or not all(isinstance(x, str) for x in links):
+            raise BadChange(f"{name}: must be a list of recommendation ids")
+        missing = sorted(set(links) - self.assigned)
+        if missing:
+            raise Unauthorized(f"{name}: recommendation {missing[0]} is not assigned to "
+                               f"{self.agency}")
+        return links
+
+    def _action_insert(self, c: ChangeLine) -> None:
+        if not self._recommendations(c.fields.get("recommendation_ids", []),
+                                     "recommendation_ids"):
+            raise BadChange("recommendation_ids: an action must answer at least one "
+                            "recommendation")
+
+    def _action_update(self, c: ChangeLine) -> None:
+        self._own_action(c.entity_id, "entity_id")
+        if "recommendation_ids" in c.fields:
+            self._recommendations(c.fields["recommendation_ids"], "recommendation_ids")
+
+    def _progress_insert(self, c: ChangeLine) -> None:
+        rid = c.fields.get("recommendation_id")
+        if not isinstance(rid, str) or rid not in self.assigned:
+            raise Unauthorized(f"recommendation_id: recommendation {_shown(rid)} is not "
+                               f"assigned to {self.agency}")
+
+    def _evidence_insert(self, c: ChangeLine) -> None:
+        f = c.fields
+        action_id, rid = f.get("action_id"), f.get("recommendation_id")
+        for name, value in (("action_id", action_id), ("recommendation_id", rid)):
+            if value is not None and not isinstance(value, str):
+                raise BadChange(f"{name}: must be an id or null")
+        if not action_id and not rid:
+            raise BadChange("action_id: evidence must belong to an action or a recommendation")
+        known = self._own_action(action_id, "action_id") if action_id else False
+        if rid:
+            if rid not in self.assigned:
+                raise Unauthorized(f"recommendation_id: recommendation {rid} is not assigned "
+                                   f"to {self.agency}")
+            if action_id and known and rid not in (self.links.get(action_id, set())
+                                                   | self.bundle_links.get(action_id, set())):
+                raise Unauthorized(f"recommendation_id: action {action_id} does not answer "
+                                   f"recommendation {rid}")
+        self._evidence_target(f)
+
+    def _evidence_target(self, f: dict[str, Any]) -> None:
+        """A file named by its hash, carried here or already sent by this agency; or a web
+        link. Never a path, and never a file that merely happens to be stored centrally."""
+        sha, url, size = f.get("sha256"), f.get("url", ""), f.get("size")
+        if sha is None:
+            if not isinstance(url, str) or not url.lower().startswith(_URL_SCHEMES):
+                raise BadChange("url: a link must start with https:// or http://")
+            if size is not None:
+                raise BadChange("size: a link has no size")
+            return
+        if not isinstance(sha, str) or not _HEX64.fullmatch(sha):
+            raise BadChange("sha256: must be a SHA-256 in lower-case hex")
+        if url not in ("", None):
+            raise BadChange("url: evidence is a file or a link, not both")
+        if sha in self.carried:
+            expected: int | None = self.carried[sha]
+        elif sha in self.files:
+            expected = self.files[sha]
+        else:
+            raise Unresolved(f"sha256: names a file ({sha[:12]}…) this bundle does not carry "
+                             f"and {self.agency} never sent")
+        if size != expected or isinstance(size, bool):
+            raise BadChange(f"size: {_shown(size)} is not the size of the file it names "
+                            f"({expected})")
+
+
+def _shown(value: Any) -> str:
+    """A value from a bundle, shortened for a message."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _text(value: Any, name: str, column: Any, *, required: bool = False) -> None:
+    length = getattr(column.type, "length", None)
+    if not isinstance(value, str) or (length is not None and len(value) > length):
+        limit = f" of at most {length} characters" if length else ""
+        raise BadChange(f"{name}: must be text{limit}")
+    if required and not value.strip():
+        raise BadChange(f"{name}: must not be empty")
+
+
+def _flag(fields: dict[str, Any], name: str = "is_public") -> None:
+    if name in fields and not isinstance(fields[name], bool):
+        raise BadChange(f"{name}: must be true or false")
+
+
+def check_values(c: ChangeLine) -> None:
+    """The values a change writes, checked as the merge will write them (nothing coerced):
+    run before anything is stored, so a bad value refuses the bundle, not the transaction."""
+    f = c.fields
+    _flag(f)
+    if c.entity == "action":
+        values = action_values(f)
+        if c.op == "insert" and "title" not in values:
+            raise BadChange("title: an action needs a title")
+        for name in ("title", "description"):
+            if name in values:
+                _text(values[name], name, Action.__table__.c[name], required=name == "title")
+    elif c.entity == "progress":
+        if f.get("status") not in {s.value for s in ImplementationStatus}:
+            raise BadChange(f"status: unknown progress status {_shown(f.get('status'))}")
+        _text(f.get("narrative"), "narrative", ProgressUpdate.__table__.c.narrative)
+        _date(f.get("as_of"), "as_of")
+    elif c.entity == "evidence":
+        table = Evidence.__table__.c
+        for name in ("media_type", "display_name", "url"):
+            if name in f and f[name] is not None:
+                _text(f[name], name, table[name])
+        size = f.get("size")
+        if size is not None and (not isinstance(size, int) or isinstance(size, bool)
+                                 or not 0 <= size <= MAX_INT64):
+            raise BadChange(f"size: {_shown(size)} is not a file size")
 
 
 def _date(value: Any, name: str) -> dt.date | None:
@@ -134,7 +324,7 @@ def _date(value: Any, name: str) -> dt.date | None:
     try:
         return dt.date.fromisoformat(value)
     except (TypeError, ValueError):
-        raise BadChange(f"{name} {value!r} is not a date") from None
+        raise BadChange(f"{name}: {_shown(value)} is not a date") from None
 
 
 def action_values(fields: dict[str, Any]) -> dict[str, Any]:
@@ -142,11 +332,11 @@ def action_values(fields: dict[str, Any]) -> dict[str, Any]:
     for name in _DATES & values.keys():
         values[name] = _date(values[name], name)
     if "kind" in values and values["kind"] not in {k.value for k in ActionKind}:
-        raise BadChange(f"unknown action kind {values['kind']!r}")
+        raise BadChange(f"kind: unknown action kind {_shown(values['kind'])}")
     if "status" in values and values["status"] not in {s.value for s in ActionStatus}:
-        raise BadChange(f"unknown action status {values['status']!r}")
+        raise BadChange(f"status: unknown action status {_shown(values['status'])}")
     if "title" in values and (not isinstance(values["title"], str) or not values["title"]):
-        raise BadChange("an action needs a title")
+        raise BadChange("title: an action needs a title")
     return values
 
 
@@ -205,6 +395,8 @@ class Merger:
             return "exists"
         self._seen["action"].add(c.entity_id)
         values = action_values(c.fields)
+        if not values.get("title"):
+            raise BadChange(f"action {c.entity_id}: title: an action needs a title")
         now = _now()
         row = {"id": c.entity_id, "agency_code": self.agency, "title": "", "description": "",
                "kind": "other", "status": "planned", "start_date": None, "target_date": None,

@@ -450,6 +450,8 @@ class IssuedPack(Base):
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     expires_at: Mapped[dt.datetime] = mapped_column(DateTime, nullable=False)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    # The pack's own id, which its bundles name (NULL for packs issued before 0011).
+    pack_id: Mapped[str | None] = mapped_column(String(36))
 
 
 class AppliedChange(Base):

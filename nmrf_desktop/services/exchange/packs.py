@@ -151,7 +151,8 @@ def export_pack(record: Record, agency: str, out: Path, key: SigningKey,
         payload = build_payload(session, agency, last + 1, valid_days)
         sha = write_pack(out, payload, key)
         session.add(IssuedPack(agency_code=agency, version=last + 1, sha256=sha,
-                               expires_at=dt.datetime.fromisoformat(payload["expires_at"])))
+                               expires_at=dt.datetime.fromisoformat(payload["expires_at"]),
+                               pack_id=payload["pack_id"]))
         audit.append(session, "pack.export", actor=actor, entity="agency", entity_id=agency,
                      details={"version": last + 1, "sha256": sha,
                               "recommendations": len(payload["recommendations"]),

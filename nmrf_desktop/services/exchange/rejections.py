@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 
 from nmrf_desktop.bundles.bundle_file import BundleRejected, read_envelope
 from nmrf_desktop.bundles.strict_json import BadDocument, loads
-from nmrf_desktop.store.merge import BadChange, Unauthorized
+from nmrf_desktop.store.merge import BadChange, Unauthorized, Unresolved
 from nmrf_desktop.store.models import InboxEntry, MergedBundle
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,8 @@ class Kind(StrEnum):
     REVOKED_KEY = "revoked-key"
     KEY_NOT_VALID = "key-not-valid"
     WRONG_AGENCY = "wrong-agency"
+    WRONG_OFFICER = "wrong-officer"
+    UNKNOWN_PACK = "unknown-pack"
     NOT_A_BUNDLE = "not-a-bundle"
     ALTERED = "altered"
     BAD_ARCHIVE = "bad-archive"
@@ -68,6 +70,7 @@ class Kind(StrEnum):
     SAME_ID = "same-id"
     FORK = "fork"
     UNAUTHORIZED = "unauthorized"
+    UNRESOLVED = "unresolved"
     BAD_CHANGE = "bad-change"
     GAP = "gap"
     OTHER = "other"
@@ -82,6 +85,9 @@ _PATTERNS: tuple[tuple[str, Kind], ...] = (
     ("signed by a revoked key", Kind.REVOKED_KEY),
     ("not valid today", Kind.KEY_NOT_VALID),
     ("signed a bundle for agency", Kind.WRONG_AGENCY),
+    ("but its key is registered to", Kind.WRONG_OFFICER),
+    ("this central record never issued", Kind.UNKNOWN_PACK),
+    ("a pack of another central record", Kind.UNKNOWN_PACK),
     ("wrong payload type", Kind.NOT_A_BUNDLE),
     ("signature does not match", Kind.ALTERED),
     ("does not match its hash", Kind.ALTERED),
@@ -94,6 +100,8 @@ _PATTERNS: tuple[tuple[str, Kind], ...] = (
     ("fork:", Kind.FORK),
     ("has not arrived yet", Kind.GAP),
     # Authorization (by exception type at import; by words for rows from before 0010).
+    ("this bundle does not carry", Kind.UNRESOLVED),
+    ("is unknown to the central record", Kind.UNRESOLVED),
     ("is not assigned to", Kind.UNAUTHORIZED),
     ("another agency's", Kind.UNAUTHORIZED),
     ("unknown to the central record", Kind.UNAUTHORIZED),
@@ -118,6 +126,8 @@ def classify(reason: str) -> Kind:
 
 def kind_of(exc: BaseException) -> Kind:
     """The kind of the exception an import refused a bundle with."""
+    if isinstance(exc, Unresolved):
+        return Kind.UNRESOLVED
     if isinstance(exc, Unauthorized):
         return Kind.UNAUTHORIZED
     if isinstance(exc, BadChange):

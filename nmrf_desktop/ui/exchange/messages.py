@@ -66,6 +66,16 @@ _REMEDIES = cast(dict[Kind, str], {
         "Inbox", "The key is registered to another agency than the bundle names. If the "
         "officer moved agency, register a key for the new agency (Exchange → Signing Keys "
         "→ Register from File…) and ask for a new bundle; if not, treat the file as suspect."),
+    Kind.WRONG_OFFICER: QT_TRANSLATE_NOOP(
+        "Inbox", "The bundle names another officer than the one its key is registered to. "
+        "If it is the same person under another spelling, ask the officer to use the name "
+        "the key is registered under (Exchange → Signing Keys…) and send a new bundle; if "
+        "not, treat the file as suspect."),
+    Kind.UNKNOWN_PACK: QT_TRANSLATE_NOOP(
+        "Inbox", "The bundle was not made against a pack this central record issued to the "
+        "agency (another secretariat's pack, or none). Send the agency a fresh pack "
+        "(Exchange → Export Packs…); once the officer has imported it, ask for a new "
+        "bundle."),
     Kind.NOT_A_BUNDLE: QT_TRANSLATE_NOOP(
         "Inbox", "This file is not an update bundle (a pack, perhaps: packs are imported "
         "on officers' laptops). Ask the officer for their .nmrfbundle file."),
@@ -99,6 +109,11 @@ _REMEDIES = cast(dict[Kind, str], {
         "Inbox", "A change is for a recommendation or record not assigned to this agency. "
         "If the agency should work on it, assign it (Coordinator → Assign to Agency…), then "
         "import this bundle again."),
+    Kind.UNRESOLVED: QT_TRANSLATE_NOOP(
+        "Inbox", "A change refers to an evidence file or an action that neither this "
+        "bundle nor the agency's merged records hold. Ask the officer to send the bundle "
+        "again (Exchange → Sent Bundles… → Save Again…); if it fails again, treat the file "
+        "as suspect."),
     Kind.BAD_CHANGE: QT_TRANSLATE_NOOP(
         "Inbox", "A change failed the checks (a missing or wrongly typed field). Ask the "
         "officer to correct it and send a new bundle."),

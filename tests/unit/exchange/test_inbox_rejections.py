@@ -167,7 +167,7 @@ def test_a_verified_refusal_is_settled_by_the_same_key_and_sequence(world: World
     refused = bundle_import.import_bundle(world.central, bad)
     assert refused.status == REJECTED and refused.kind == Kind.UNAUTHORIZED
     row = _only(_rows(world), REJECTED)
-    assert row.verified and (row.agency, row.officer) == ("MOJ", "forger")
+    assert row.verified and (row.agency, row.officer) == ("MOJ", "aroha")
     add_action(aroha, world.rec_ids())
     assert bundle_import.import_bundle(world.central, aroha.export(tmp_path)).status == \
         bundle_import.MERGED

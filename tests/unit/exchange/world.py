@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 import uuid
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from sqlalchemy import text
 
 from nmrf_desktop.bundles.bundle_file import changes_blob, write_bundle
 from nmrf_desktop.bundles.keys import SigningKey
-from nmrf_desktop.bundles.manifest import ZERO_HASH, BundleManifest, ChangeLine
+from nmrf_desktop.bundles.manifest import ZERO_HASH, BundleManifest, ChangeLine, EvidenceEntry
 from nmrf_desktop.domain.entry import ActionDraft
 from nmrf_desktop.domain.enums import AssignmentRole
 from nmrf_desktop.domain.records import Filters
@@ -71,6 +72,7 @@ class World:
         keys.register_key(self.central, pub, officer=name, agency=agency)
         lap = Laptop(rec, keys.load_key(rec, PASS), agency, name)
         self.laptops[name] = lap
+        _SIGNERS[lap.key.id] = lap
         self.send_pack(lap)
         return lap
 
@@ -109,17 +111,34 @@ def assign_some(world: World, agency: str, ids: list[str]) -> None:
     assign(world.central, agency, AssignmentRole.CONTRIBUTING, ids=ids)
 
 
+# Registered laptops by key id: a bundle forged with one's key names its officer and the
+# pack it last imported, as the laptop itself would (so only what a test changes is wrong).
+_SIGNERS: dict[str, Laptop] = {}
+
+
 def forge_bundle(out: Path, key: SigningKey, agency: str, changes: list[ChangeLine],
                  *, sequence: int = 1, previous: str = ZERO_HASH,
-                 bundle_id: str | None = None) -> Path:
-    """A validly signed bundle with whatever changes the caller wants."""
+                 bundle_id: str | None = None, officer: str | None = None,
+                 pack: tuple[str, int] | None = None,
+                 evidence: Sequence[tuple[EvidenceEntry, Path]] = ()) -> Path:
+    """A validly signed bundle with whatever changes (and evidence files) the caller wants.
+
+    Signed with a registered laptop's key, it names that officer and the laptop's current
+    pack unless told otherwise; with any other key, officer "forger" and no pack."""
+    lap = _SIGNERS.get(key.id)
+    if officer is None:
+        officer = lap.name if lap else "forger"
+    if pack is None:
+        pack = ((lap.record.setting(packs.PACK_ID) or "",
+                 int(lap.record.setting(packs.PACK_VERSION, "0"))) if lap else ("", 1))
     blob, count = changes_blob(changes)
     manifest = BundleManifest(
-        bundle_id=bundle_id or str(uuid.uuid4()), agency=agency, officer="forger",
-        device="test", key_id=key.id, sequence=sequence, previous_hash=previous, pack_id="",
-        pack_version=1, changes_sha256=hashlib.sha256(blob).hexdigest(),
-        changes_size=len(blob), changes_count=count, created_at="2026-01-01T00:00:00")
-    write_bundle(out, manifest, blob, [], key)
+        bundle_id=bundle_id or str(uuid.uuid4()), agency=agency, officer=officer,
+        device="test", key_id=key.id, sequence=sequence, previous_hash=previous,
+        pack_id=pack[0], pack_version=pack[1], changes_sha256=hashlib.sha256(blob).hexdigest(),
+        changes_size=len(blob), changes_count=count, created_at="2026-01-01T00:00:00",
+        evidence=tuple(e for e, _ in evidence))
+    write_bundle(out, manifest, blob, [(e.sha256, p) for e, p in evidence], key)
     return out
 
 
