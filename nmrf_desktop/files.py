@@ -16,6 +16,7 @@ import contextlib
 import errno
 import logging
 import os
+import shutil
 import stat
 import tempfile
 from collections.abc import Iterator
@@ -159,6 +160,14 @@ def atomic_write(out: Path, mode: int | None = OWNER_ONLY) -> Iterator[BinaryIO]
     with atomic_path(out, mode) as tmp, tmp.open("wb") as fh:
         yield fh
         fh.flush()
+
+
+def private_copy(source: Path, dest: Path) -> None:
+    """Copy `source` to `dest` safely (`atomic_write`), `OWNER_ONLY`, in a folder made
+    (or tightened to) `PRIVATE_FOLDER`: a record's copy of a file it keeps (a held bundle)."""
+    private_folder(Path(dest).parent)
+    with Path(source).open("rb") as src, atomic_write(Path(dest), OWNER_ONLY) as out:
+        shutil.copyfileobj(src, out)
 
 
 class NotAFile(OSError):

@@ -145,9 +145,11 @@ def _items(body: bytes, *tags: int) -> list[bytes]:
 
 
 def _number(body: bytes, most: int, what: str) -> int:
-    value = int.from_bytes(body, "big") if len(body) <= 8 else most + 1
+    if len(body) > 8:
+        raise WrapProblem(f"its {what} is out of range")
+    value = int.from_bytes(body, "big")
     if not 0 < value <= most:
-        raise WrapProblem(f"its {what} ({value if value <= most else 'huge'}) is out of range")
+        raise WrapProblem(f"its {what} ({value}) is out of range")
     return value
 
 

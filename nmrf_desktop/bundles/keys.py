@@ -16,7 +16,6 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import (
 
 from nmrf_desktop.bundles import key_wrap
 from nmrf_desktop.files import (
-    GROUP_READABLE,
     OWNER_ONLY,
     atomic_write,
     open_regular,
@@ -99,7 +98,7 @@ class SigningKey:
             raise KeyProblem("a passphrase is required to store a private key")
         private_folder(path.parent)
         self._write_private(path, passphrase)
-        with atomic_write(path.with_suffix(".pub"), GROUP_READABLE) as fh:
+        with atomic_write(path.with_suffix(".pub"), OWNER_ONLY) as fh:  # all of keys/: 0600
             fh.write(self.public.to_pem())
 
     def _write_private(self, path: Path, passphrase: bytes) -> None:
