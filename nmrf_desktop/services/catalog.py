@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 
 from nmrf_desktop.domain.records import Filters, RecommendationRow
 from nmrf_desktop.services.backup.database import is_sqlite_file, quick_check
-from nmrf_desktop.services.record import Record
+from nmrf_desktop.services.record import Record, RecordUnavailable, not_damage
 from nmrf_desktop.store import audit, postgres, search
 from nmrf_desktop.store.engine import database_url
 from nmrf_desktop.store.models import (
@@ -73,6 +73,7 @@ def file_problems(target: str | Path) -> list[str]:
 
     [] for a sound file, one not made yet, an empty one (SQLite's new database) and a server
     URL; else the problems, the first naming the file: damaged, or not a database at all.
+    A file that is read-only, locked or unreadable is no damage: RecordUnavailable says so.
     """
     url = database_url(target)
     if url.get_backend_name() != "sqlite" or url.database is None or url.database in (
@@ -81,9 +82,17 @@ def file_problems(target: str | Path) -> list[str]:
     path = Path(url.database)
     if not path.is_file() or path.stat().st_size == 0:
         return []
+    try:  # a file that cannot be read is no damaged database, nor "not a database"
+        path.open("rb").close()
+    except OSError as exc:
+        raise RecordUnavailable(f"cannot open the database {path}: "
+                                f"{(exc.strerror or str(exc)).lower()}") from None
     if not is_sqlite_file(path):  # SQLite takes a file shorter than its header for new
         return [f"{path} is not a database"]
     problems = quick_check(path)
+    refusal = not_damage(path) if problems else None
+    if refusal is not None:  # read-only, locked, unreadable: no damage, said as it is
+        raise refusal
     if problems:
         log.info("%s fails its quick check: %s", path, problems[0])
         return [f"{path} is damaged: {problems[0]}", *problems[1:]]

@@ -45,7 +45,8 @@ def import_transaction(record: Record, report: ImportReport,
     report.repeats += cross_repeats
     file_hashes = [{"file": Path(p).name, "sha256": file_sha256(Path(p))} for p in paths]
     actor = record.actor()
-    with record.unit_of_work() as session:
+    # Read-only, locked or a full disk: RecordNotWritten saying which; nothing was written.
+    with record.unit_of_work("nothing was imported") as session:
         counts = recs_store.upsert(session, records)
         report.created, report.updated, report.unchanged = (
             counts.created, counts.updated, counts.unchanged)

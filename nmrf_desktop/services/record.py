@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import getpass
 import logging
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -26,7 +27,7 @@ from pathlib import Path
 
 from alembic.util import CommandError
 from sqlalchemy import URL, Engine, inspect, select
-from sqlalchemy.exc import ArgumentError, DatabaseError
+from sqlalchemy.exc import ArgumentError, DatabaseError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from nmrf_desktop import policy
@@ -50,6 +51,18 @@ class RecordMissing(RecordUnavailable):
     def __init__(self, where: str) -> None:
         super().__init__(f"no record at {where}")
         self.where = where  # the file (a resolved path) or the server address, no password
+
+
+class RecordNotWritten(RecordUnavailable):
+    """A write could not be made (read-only, locked, disk full, a disk error): it was rolled
+    back, the record is as it was. `reason` is one of READ_ONLY, LOCKED, DISK_FULL, DISK_ERROR."""
+
+    def __init__(self, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
+READ_ONLY, LOCKED, DISK_FULL, DISK_ERROR = "read-only", "locked", "disk full", "disk error"
 
 
 class DatabaseRefused(RecordUnavailable):
@@ -98,10 +111,25 @@ class Record:
         return self.engine.dialect.name == "sqlite"
 
     @contextmanager
-    def unit_of_work(self) -> Iterator[Session]:
-        """One transaction: all of it commits, or none of it does."""
-        with self._sessions() as session, session.begin():
-            yield session
+    def unit_of_work(self, what: str = "the change was not saved") -> Iterator[Session]:
+        """One transaction: all of it commits, or none of it does.
+
+        A write the database cannot take (a read-only file or folder, another program's
+        lock, a full disk) is rolled back and raised as RecordNotWritten saying which, and
+        `what` did not happen."""
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as exc:
+            refused = not_written(exc.orig, self._file, what)
+            if refused is None:
+                raise
+            log.info("%s", refused)
+            raise refused from None
+
+    @property
+    def _file(self) -> Path | None:
+        return database_file(self.engine.url)
 
     @contextmanager
     def reading(self) -> Iterator[Session]:
@@ -226,7 +254,7 @@ def _require_tables(path: Path, create: bool) -> None:
             tables = {name for (name,) in db.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table'")}
     except sqlite3.Error as exc:
-        raise RecordUnavailable(f"cannot open the database {path}: {_one_line(exc)}") from None
+        raise RecordUnavailable(open_failure(exc, path, str(path))) from None
     if not tables:
         if create:
             return
@@ -291,6 +319,99 @@ def _one_line(error: object) -> str:
     return f"{first} ({hint[:1].lower()}{hint[1:]})" if hint else first
 
 
+# SQLite's primary result codes (the low byte of an extended code) for what is not damage.
+_SQLITE_PERM, _SQLITE_BUSY, _SQLITE_LOCKED, _SQLITE_READONLY = 3, 5, 6, 8
+_SQLITE_IOERR, _SQLITE_CORRUPT, _SQLITE_FULL, _SQLITE_CANTOPEN = 10, 11, 13, 14
+_SQLITE_NOTADB = 26
+# PostgreSQL's SQLSTATEs for the same (read-only transaction or server, disk full).
+_PG_READ_ONLY, _PG_DISK_FULL = ("25006",), ("53100",)
+
+
+def _sqlite_code(error: BaseException | None) -> int | None:
+    code = getattr(error, "sqlite_errorcode", None)
+    return None if code is None else int(code) & 0xFF
+
+
+def read_only_why(path: Path) -> str:
+    """Why SQLite cannot write `path`: 'read-only (…)', naming the file, or its folder (where
+    SQLite keeps the -wal and -shm files beside it), that cannot be written."""
+    if path.exists() and not os.access(path, os.W_OK):
+        return "read-only (the file cannot be written)"
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        return (f"read-only (its folder {path.parent} cannot be written, and SQLite keeps "
+                "its -wal and -shm files there)")
+    return "read-only"
+
+
+def not_written(error: BaseException | None, path: Path | None,
+                what: str) -> RecordNotWritten | None:
+    """The refusal for a driver error that says the database cannot be written now (read-only,
+    locked, disk full, a disk error), or None for any other error (a bug, damage).
+
+    `what` says what did not happen ("nothing was imported")."""
+    where = str(path) if path is not None else "the database"
+    code = _sqlite_code(error)
+    state = getattr(error, "sqlstate", None) or getattr(error, "pgcode", None)
+    detail = _one_line(error) if error is not None else ""
+    if code in (_SQLITE_READONLY, _SQLITE_PERM) or state in _PG_READ_ONLY:
+        why = read_only_why(path) if path is not None else "read-only"
+        return RecordNotWritten(f"the database {where} is {why}: {what}", READ_ONLY)
+    if code in (_SQLITE_BUSY, _SQLITE_LOCKED):
+        return RecordNotWritten(f"the database {where} is locked by another program "
+                                f"({detail}): {what}; try again once it is done", LOCKED)
+    if code == _SQLITE_FULL or state in _PG_DISK_FULL:
+        return RecordNotWritten(f"disk full: the database {where} cannot grow ({detail}): "
+                                f"{what}; make room on the disk and try again", DISK_FULL)
+    if code in (_SQLITE_IOERR, _SQLITE_CANTOPEN):
+        return RecordNotWritten(f"a disk error writing the database {where} ({detail}): "
+                                f"{what}", DISK_ERROR)
+    return None
+
+
+def open_failure(error: BaseException | None, path: Path | None, where: str) -> str:
+    """One line on why a database cannot be opened, telling apart read-only, locked, not a
+    database, damaged and missing (the driver's words otherwise)."""
+    code = _sqlite_code(error)
+    if code == _SQLITE_NOTADB:
+        return f"cannot open the database {where}: file is not a database"
+    if code == _SQLITE_CORRUPT:
+        return f"cannot open the database {where}: it is damaged ({_one_line(error)})"
+    if code == _SQLITE_CANTOPEN and path is not None:
+        if not path.exists():
+            return f"cannot open the database {where}: no such file"
+        if not os.access(path, os.R_OK):
+            return f"cannot open the database {where}: permission denied"
+        if not os.access(path.parent, os.W_OK | os.X_OK):
+            return f"cannot open the database {where}: it is {read_only_why(path)}"
+    refused = not_written(error, path, "")
+    if refused is not None and refused.reason == READ_ONLY:
+        why = read_only_why(path) if path is not None else "read-only"
+        return f"cannot open the database {where}: it is {why}"
+    if refused is not None:
+        return f"cannot open the database {where}: {refused.reason} ({_one_line(error)})"
+    return f"cannot open the database {where}: {_one_line(error)}"
+
+
+def not_damage(path: Path) -> RecordUnavailable | None:
+    """For a SQLite file whose quick check failed: RecordUnavailable saying why when the
+    cause is not damage (read-only, locked, unreadable), None when it is damaged.
+
+    The file is read again through a read-only connection (nothing written): if that reads
+    it whole, the failure was the write access the check asked for, so it is read-only."""
+    where = str(path)
+    try:
+        with closing(sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True,
+                                     timeout=1.0)) as db:
+            rows = [str(r[0]) for r in db.execute("PRAGMA quick_check")]
+    except sqlite3.Error as exc:
+        if _sqlite_code(exc) in (_SQLITE_CORRUPT, _SQLITE_NOTADB):
+            return None
+        return RecordUnavailable(open_failure(exc, path, where))
+    if rows != ["ok"]:
+        return None
+    return RecordUnavailable(f"cannot open the database {where}: it is {read_only_why(path)}")
+
+
 def open_record(target: str | Path, *, create: bool = True,
                 app_owned: bool = False) -> Record:
     """Open (and if `create`, create) a database and upgrade its schema to head.
@@ -323,8 +444,7 @@ def open_record(target: str | Path, *, create: bool = True,
         migrate.upgrade(engine)
     except DatabaseError as exc:
         engine.dispose()
-        raise RecordUnavailable(
-            f"cannot open the database {where}: {_one_line(exc.orig)}") from None
+        raise RecordUnavailable(open_failure(exc.orig, path, where)) from None
     except CommandError as exc:
         engine.dispose()
         raise RecordUnavailable(f"cannot open the database {where}: its schema is unknown to "

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from nmrf_desktop.services import catalog
 from nmrf_desktop.services.backup import making as backup
-from nmrf_desktop.services.record import DatabaseRefused, RecordUnavailable
+from nmrf_desktop.services.record import DatabaseRefused, RecordUnavailable, not_damage
 
 
 class DamagedDatabase(RecordUnavailable):
@@ -31,6 +31,9 @@ def refuse_if_damaged(database: Path) -> None:
     """
     if backup.is_sqlite_file(database):
         problems = backup.quick_check(database)
+        refusal = not_damage(database) if problems else None
+        if refusal is not None:  # read-only, locked, unreadable: said as it is, not damage
+            raise refusal
         if problems:
             raise DamagedDatabase(database, problems)
         return
