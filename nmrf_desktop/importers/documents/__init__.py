@@ -1,0 +1,1 @@
+"""Reading the documents the UN sends: UPR matrices, Working Group reports, treaty-body COs."""
