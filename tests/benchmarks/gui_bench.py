@@ -8,9 +8,12 @@ Issue 3, acceptance point 3, measured on the real window (offscreen):
   debounce plus the bare `store.search.search_ids(limit=page)` call for the same query.
 - gui.filter.*: the same latency for "mine only" (an officer's agency) and for a text
   search sorted by another column with a body filter.
-- gui.lag.*: the longest the GUI thread was blocked (an event-loop lag probe: a 5 ms
-  QTimer on the GUI thread recording how late each tick is) while opening the database,
-  typing, filtering, scrolling through the whole table and opening recommendations.
+- gui.lag.*: the longest the GUI thread was blocked (a heartbeat: a 1 ms precise QTimer
+  on the GUI thread; a tick that comes late by more than its interval means the thread
+  could not handle an event for that long, whatever held it: a slot, a paint, a layout,
+  the garbage collector or the worker holding the GIL) while opening the database,
+  typing, filtering, scrolling through the whole table and opening recommendations:
+  the worst of each run, as the max over runs and (gui.lag.*.median) their median.
 - gui.startup: a child process, from its start to the first rows painted, on a
   50,000-row database. Floor: a child that only shows an empty QTableView.
 - gui.rss: resident memory (VmRSS) after scrolling through all 270,000 rows; and the
@@ -18,7 +21,9 @@ Issue 3, acceptance point 3, measured on the real window (offscreen):
 
 The databases are copies of the search benchmark's 270,000-row database and a 50,000-row
 one built the same way, with Annex II lead agencies assigned and an MOJ officer's profile;
-they are cached in --out.
+they are cached in --out. The window opens as the officer sees it ("mine only" on, 230,753
+rows); typing, filtering and scrolling then run over all 270,000. Its data folder (backups
+on close) is a temporary one and the daily backup is off: this measures browsing.
 """
 
 from __future__ import annotations
@@ -40,6 +45,7 @@ from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import open_record
 from nmrf_desktop.services.workspace import Profile, save_profile
+from nmrf_desktop.settings import BACKUP_DAILY
 from nmrf_desktop.store import migrate, recommendations as recs_store
 from nmrf_desktop.store.engine import make_engine
 
@@ -53,7 +59,7 @@ QUERIES = 24
 KEY_GAP_MS = (80, 160)
 SCROLL_STEPS = 120
 OPENS = 30
-PROBE_MS = 5
+PROBE_MS = 1
 MS = 1000.0
 
 
@@ -129,6 +135,7 @@ def _isolate_settings(folder: str) -> None:
         QSettings.setPath(fmt, QSettings.Scope.SystemScope, folder)
     QCoreApplication.setOrganizationName(window_state.ORGANIZATION)
     QCoreApplication.setApplicationName(window_state.APPLICATION + "-bench")
+    window_state.settings().setValue(BACKUP_DAILY.key, False)
 
 
 def _app():  # type: ignore[no-untyped-def]
@@ -166,7 +173,12 @@ def pause(seconds: float) -> None:
 
 
 class LagProbe:
-    """A 5 ms timer on the GUI thread; how late each tick fires is how long it was blocked."""
+    """A 1 ms heartbeat on the GUI thread; how late each tick fires is how long it was blocked.
+
+    `blocks` keeps (when it ended, how long) for every block over `NOTE_S`, for profiling.
+    """
+
+    NOTE_S = 0.02
 
     def __init__(self) -> None:
         from PySide6.QtCore import Qt, QTimer
@@ -176,6 +188,8 @@ class LagProbe:
         self._timer.timeout.connect(self._tick)
         self._last = 0.0
         self.worst = 0.0
+        self.blocks: list[tuple[float, float]] = []
+        self._kept = 0
 
     def start(self) -> None:
         self._last = time.perf_counter()
@@ -186,13 +200,22 @@ class LagProbe:
 
     def _tick(self) -> None:
         now = time.perf_counter()
-        self.worst = max(self.worst, now - self._last - PROBE_MS / MS)
+        late = now - self._last - PROBE_MS / MS
+        self.worst = max(self.worst, late)
+        if late > self.NOTE_S:
+            self.blocks.append((now, late))
         self._last = now
 
+    def begin(self) -> None:
+        """Start measuring (blocks since the last take were not measured: forget them)."""
+        del self.blocks[self._kept:]
+        self.take()
+
     def take(self) -> float:
-        """The longest block since the last take (seconds)."""
+        """The longest block since the last begin or take (seconds)."""
         worst, self.worst = self.worst, 0.0
         self._last = time.perf_counter()
+        self._kept = len(self.blocks)
         return worst
 
 
@@ -280,6 +303,9 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
 
     figures: list[Figure] = []
     settings = tempfile.TemporaryDirectory(prefix="nmrf-gui-bench-")
+    data = tempfile.TemporaryDirectory(prefix="nmrf-gui-bench-data-")
+    old_data = os.environ.get("NMRF_DATA_DIR")
+    os.environ["NMRF_DATA_DIR"] = data.name  # the close backups land there, not in ~
     _isolate_settings(settings.name)
     _app()
     runner = TaskRunner()
@@ -294,32 +320,39 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
     try:
         # -- open ------------------------------------------------------------------
         opens = []
+        panel = window.filter_panel
         for _ in range(max(1, min(reps, 3))):
-            probe.take()
-            shown.expect(Filters())
+            probe.begin()
+            shown.expect(Filters(agency=AGENCY))  # an officer's "mine only" is on at first
             start = time.perf_counter()
             window.open_database(path)
             opens.append(shown.wait(60) - start)
             _settle(window)
             lags["open"].append(probe.take())
         figures.append(Figure("gui.open", median(opens) * MS, "ms", runs=len(opens),
-                              note="open 270,000 rows to the first rows painted"))
+                              note="open 270,000 rows (mine only) to the first rows painted"))
+        shown.expect(Filters())
+        panel.mine.setChecked(False)  # all 270,000 from here on
+        shown.wait()
+        _settle(window)
 
         # -- typing ----------------------------------------------------------------
         rng = random.Random(11)
         queries = _typing_queries()
         latencies: list[float] = []
         for _ in range(reps):
+            worst = 0.0
             for text in queries:
                 window.search_box.clear()
                 _settle(window)
                 pause(0.05)
-                probe.take()
+                probe.begin()
                 shown.expect(Filters(text=text))
                 last_key = _type(window, text, rng)
                 latencies.append(shown.wait() - last_key)
                 _settle(window)
-                lags["type"].append(probe.take())
+                worst = max(worst, probe.take())
+            lags["type"].append(worst)
         record = window.record
         assert record is not None
         floors = []
@@ -343,15 +376,15 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
         window.search_box.clear()
         _settle(window)
         mine, sorted_text = [], []
-        panel = window.filter_panel
-        for _ in range(reps):
-            probe.take()
+        filter_lags: list[list[float]] = [[] for _ in range(reps)]
+        for rep in range(reps):
+            probe.begin()
             shown.expect(Filters(**{**_fields(panel.filters("")), "agency": AGENCY}))
             start = time.perf_counter()
             panel.mine.setChecked(True)
             mine.append(shown.wait() - start)
             _settle(window)
-            lags["filter"].append(probe.take())
+            filter_lags[rep].append(probe.take())
             shown.expect(Filters())
             panel.mine.setChecked(False)
             shown.wait()
@@ -359,21 +392,22 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
         figures.append(Figure("gui.filter.mine", median(mine) * MS, "ms", runs=len(mine),
                               note=f"'mine only' ({AGENCY}) to rows painted, debounce incl."))
         bodies = panel.lists["bodies"]
-        for _ in range(reps):
+        for rep in range(reps):
             window.table.sortByColumn(5, Qt.SortOrder.AscendingOrder)  # status
             _settle(window)
-            probe.take()
+            probe.begin()
             start = time.perf_counter()
             _check(bodies, "CRC", True)
             window.search_box.setText("children")
             shown.expect(panel.filters("children"))
             sorted_text.append(shown.wait() - start)
             _settle(window)
-            lags["filter"].append(probe.take())
+            filter_lags[rep].append(probe.take())
             _check(bodies, "CRC", False)
             window.search_box.clear()
             window.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
             _settle(window)
+        lags["filter"] = [max(run) for run in filter_lags]
         figures.append(Figure("gui.filter.sorted_text", median(sorted_text) * MS, "ms",
                               runs=len(sorted_text),
                               note="'children' + body CRC, sorted by status, debounce incl."))
@@ -384,8 +418,8 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
         table, model = window.table, window.model
         bar = table.verticalScrollBar()
         fills = []
-        probe.take()
-        for _ in range(max(1, min(reps, 2))):
+        for _ in range(max(1, min(reps, 3))):
+            probe.begin()
             for step in range(SCROLL_STEPS + 1):
                 bar.setValue(round(bar.maximum() * step / SCROLL_STEPS))
                 start = time.perf_counter()
@@ -409,7 +443,7 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
         # -- open recommendations (the detail pane) -----------------------------------
         detail_times = []
         picks = random.Random(5)
-        probe.take()
+        probe.begin()
         for _ in range(OPENS):
             row = picks.randrange(model.rowCount())
             bar.setValue(row)
@@ -426,7 +460,15 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
 
         for phase, values in lags.items():
             figures.append(Figure(f"gui.lag.{phase}", max(values) * MS, "ms", runs=len(values),
-                                  note="longest GUI-thread block (5 ms probe), target 50"))
+                                  note="longest GUI-thread block, max of runs (1 ms "
+                                       "heartbeat), target 50"))
+            figures.append(Figure(f"gui.lag.{phase}.median", median(values) * MS, "ms",
+                                  runs=len(values), note="each run's longest block, median: "
+                                  + " ".join(f"{v * MS:.0f}" for v in values)))
+        blocks = sorted(probe.blocks, key=lambda b: -b[1])
+        figures.append(Figure("gui.lag.blocks", len(blocks), "", runs=1,
+                              note=f"blocks over {probe.NOTE_S * MS:.0f} ms, longest: "
+                              + " ".join(f"{late * MS:.0f}" for _, late in blocks[:8])))
         figures.append(Figure("gui.rss", rss / 1024, "MB", runs=1,
                               note="VmRSS after scrolling through 270,000 rows, target 400"))
         figures.append(Figure("gui.rss.peak", peak / 1024, "MB", runs=1, note="ru_maxrss"))
@@ -436,6 +478,11 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
         runner.shutdown()
         window.deleteLater()
         settings.cleanup()
+        if old_data is None:
+            os.environ.pop("NMRF_DATA_DIR", None)
+        else:
+            os.environ["NMRF_DATA_DIR"] = old_data
+        data.cleanup()
     return figures
 
 

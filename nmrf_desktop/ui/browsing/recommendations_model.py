@@ -7,8 +7,14 @@ done in SQL: a new query or sort order replaces the ids (a model reset).
 
 A new query is shown in steps, so typing never waits on 270,000 ids: its first page
 (ids and rows) resets the model; then the count adds the other rows as placeholders;
-then every id is read in the background. Until then a page is fetched by its offset
-(the SQL order is deterministic). A newer query cancels the older one's SQL at once.
+then, once typing has paused (`FILL_DELAY_MS`), every id is read in the background. Until
+then a page is fetched by its offset (the SQL order is deterministic). A newer query
+cancels the older one's SQL at once. Reading every id is the one step that keeps Python
+busy on the worker (holding the GIL the GUI thread needs to paint), hence the pause.
+
+Painting stays cheap at any size: a cell's texts are made once per row and kept with it,
+and the view's delegate gets every role of a cell in one call (`multiData`) rather than
+one Python call per role, so a repaint enters Python once per cell.
 """
 
 from __future__ import annotations
@@ -16,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from enum import IntEnum
 from typing import Any, cast
 
@@ -25,9 +31,12 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QCoreApplication,
     QModelIndex,
+    QModelRoleData,
+    QModelRoleDataSpan,
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QPalette
@@ -38,6 +47,7 @@ from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.services import browsing
 from nmrf_desktop.services.browsing import Cancelled, FirstPage, ListRow, SortKey
 from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.browsing.release import release
 from nmrf_desktop.ui.enum_text import label
 from nmrf_desktop.ui.tasks import TaskRunner
 
@@ -45,10 +55,18 @@ log = logging.getLogger(__name__)
 
 PAGE_SIZE = 100
 CACHE_ROWS = 5_000
+# After a query's count, how long no newer query must come before every id is read.
+FILL_DELAY_MS = 250
+_RELEASE_OVER = 1_000  # a result this large is freed off the GUI thread (see release)
 ID_ROLE = Qt.ItemDataRole.UserRole + 1
 NO_VALUE = "—"
-_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole,
-          Qt.ItemDataRole.ForegroundRole)
+# Roles as the plain ints Qt hands over (an int compares faster than an enum member).
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_ID = int(ID_ROLE)
+_ROW_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
+    Qt.ItemFlag.ItemNeverHasChildren
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -121,13 +139,19 @@ class RecommendationsModel(QAbstractTableModel):
         self._complete = True
         self._total = 0
         self._rows: OrderedDict[str, ListRow] = OrderedDict()
+        # Each cached row's cell texts, made the first time it is shown (see _texts_at).
+        self._texts: dict[str, tuple[str, ...]] = {}
         self._pending_pages: set[int] = set()
         self._generation = 0
         self._cancel = threading.Event()
         self._interrupted = False
         self._querying = False  # the first page
         self._counting = False
-        self._filling = False  # every id, in the background
+        self._filling = False  # every id, in the background (or waiting to start)
+        self._fill_timer = QTimer(self)
+        self._fill_timer.setSingleShot(True)
+        self._fill_timer.setInterval(FILL_DELAY_MS)
+        self._fill_timer.timeout.connect(self._start_fill)
 
     # -- what to show ----------------------------------------------------------------
 
@@ -169,6 +193,7 @@ class RecommendationsModel(QAbstractTableModel):
         self._generation += 1
         self._pending_pages.clear()
         self._counting = self._filling = False
+        self._fill_timer.stop()
         record = self._record
         if record is None:
             self._apply_first(self._generation, FirstPage(ids=[], rows=[], count=0, total=0))
@@ -188,10 +213,10 @@ class RecommendationsModel(QAbstractTableModel):
         was_loading = self.is_loading()
         self.beginResetModel()
         self._complete = first.count is not None
+        self._let_go()
         # Complete ids are a tuple of strings: the garbage collector stops scanning it.
         self._ids = tuple(first.ids) if self._complete else list(first.ids)
         self._total = first.total
-        self._rows.clear()
         self._pending_pages.clear()
         for row in first.rows:
             self._rows[row.id] = row
@@ -243,20 +268,25 @@ class RecommendationsModel(QAbstractTableModel):
             self.endInsertRows()
         self.countsChanged.emit(len(self._ids), self._total)
         if count > shown:
-            self._run_step("ids", self._apply_ids)
+            self._filling = True  # still loading: every id is next, once typing pauses
+            self._fill_timer.start()
         else:
             self._complete = True
             self.idsComplete.emit()
             if not self.is_loading():
                 self.loadingChanged.emit(False)
 
+    def _start_fill(self) -> None:
+        if self._filling and not self._interrupted:
+            self._run_step("ids", self._apply_ids)
+
     def _apply_ids(self, ids: tuple[str, ...]) -> None:
         self._filling = False
         self._complete = True
         if len(ids) != len(self._ids):  # the record changed in between: show it as it is
             self.beginResetModel()
+            self._let_go()
             self._ids = ids
-            self._rows.clear()
             self._pending_pages.clear()
             self.endResetModel()
             self.countsChanged.emit(len(self._ids), self._total)
@@ -265,6 +295,15 @@ class RecommendationsModel(QAbstractTableModel):
         self.idsComplete.emit()
         if not self.is_loading():
             self.loadingChanged.emit(False)
+
+    def _let_go(self) -> None:
+        """Empty the ids and the row cache, freeing the old ones off the GUI thread."""
+        old: tuple[Collection[object], ...] = (self._ids, self._rows, self._texts)
+        self._ids, self._rows, self._texts = (), OrderedDict(), {}
+        for big in old:
+            if len(big) > _RELEASE_OVER:
+                release(big)
+        del old
 
     def _query_failed(self, generation: int, exc: BaseException) -> None:
         if generation == self._generation:
@@ -333,8 +372,9 @@ class RecommendationsModel(QAbstractTableModel):
                 self._ids[first + offset] = rec_id
         for row in rows:
             self._rows[row.id] = row
+            self._texts.pop(row.id, None)  # read again: made again when shown
         while len(self._rows) > CACHE_ROWS:
-            self._rows.popitem(last=False)
+            self._texts.pop(self._rows.popitem(last=False)[0], None)
         last = min(first + PAGE_SIZE, len(self._ids)) - 1
         if last >= first:
             self.dataChanged.emit(self.index(first, 0), self.index(last, len(Column) - 1))
@@ -360,6 +400,17 @@ class RecommendationsModel(QAbstractTableModel):
             return None
         self._rows.move_to_end(rec_id)  # type: ignore[arg-type]
         return cached
+
+    def _texts_at(self, row: int) -> tuple[str, ...] | None:
+        """The cell texts of a cached row (made once), or None while it loads."""
+        rec_id = self._ids[row] if 0 <= row < len(self._ids) else None
+        texts = self._texts.get(rec_id) if rec_id is not None else None
+        if texts is None:
+            found = self.row_at(row)
+            if found is None:
+                return None
+            texts = self._texts[found.id] = tuple(_cell_text(found, c) for c in Column)
+        return texts
 
     def id_at(self, row: int) -> str | None:
         """The id at `row`; None while it is not read yet (see `ids_complete`)."""
@@ -399,29 +450,46 @@ class RecommendationsModel(QAbstractTableModel):
         return super().headerData(section, orientation, role)
 
     def data(self, index: _Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self._ids):
+        if not index.isValid():
             return None
-        if role == ID_ROLE:
-            return self._ids[index.row()]
-        if role not in _ROLES:
+        return self._value(index.row(), index.column(), int(role))
+
+    def multiData(self, index: _Index,
+                  roleDataSpan: QModelRoleDataSpan | QModelRoleData) -> None:
+        """Every role the delegate wants for a cell in one call (painting's hot path)."""
+        span = [roleDataSpan] if isinstance(roleDataSpan, QModelRoleData) \
+            else cast(Iterable[QModelRoleData], roleDataSpan)  # iterable; the stubs omit it
+        if not index.isValid():
+            for wanted in span:
+                wanted.clearData()
+            return
+        row, column = index.row(), index.column()
+        for wanted in span:
+            value = self._value(row, column, wanted.role())
+            if value is None:
+                wanted.clearData()
+            else:
+                wanted.setData(value)
+
+    def _value(self, row: int, column: int, role: int) -> Any:
+        if role == _ID:
+            return self._ids[row] if 0 <= row < len(self._ids) else None
+        if role != _DISPLAY and role != _FOREGROUND and role != _TOOLTIP:
             return None
-        row = self.row_at(index.row())
-        if row is None:
+        texts = self._texts_at(row)
+        if texts is None or not 0 <= column < len(texts):
             return None
-        text = _cell_text(row, Column(index.column()))
-        if role == Qt.ItemDataRole.ForegroundRole:
+        text = texts[column]
+        if role == _DISPLAY:
+            return text
+        if role == _FOREGROUND:
             # An empty value is shown as a dash, drawn muted so real values stand out.
             return QApplication.palette().brush(QPalette.ColorRole.PlaceholderText) \
                 if text == NO_VALUE else None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return text if index.column() == Column.EXCERPT else None
-        return text
+        return text if column == Column.EXCERPT else None
 
     def flags(self, index: _Index) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | \
-            Qt.ItemFlag.ItemNeverHasChildren
+        return _ROW_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
 
 def _cell_text(row: ListRow, column: Column) -> str:
