@@ -80,6 +80,8 @@ class Column(IntEnum):
     LAST_UPDATE = 6
 
 
+_COLUMNS = len(Column)
+
 # Source strings, translated when shown (a translator may be installed after import).
 # QT_TRANSLATE_NOOP returns its text unchanged; the stubs only say `object`.
 _HEADERS = cast(dict[Column, str], {
@@ -440,7 +442,7 @@ class RecommendationsModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self._ids)
 
     def columnCount(self, parent: _Index = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(Column)
+        return 0 if parent.isValid() else _COLUMNS
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
