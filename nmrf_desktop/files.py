@@ -137,11 +137,25 @@ def publish(built: Path, out: Path, mode: int | None = OWNER_ONLY) -> None:
     fsync_dir(out.parent)
 
 
+def refuse_special_target(out: Path) -> None:
+    """Refuse (NotAFile) to write over anything but a regular file: a rename over a device,
+    a pipe or a folder would replace it (run as root, `--out /dev/full` replaced the
+    device). A symbolic link is replaced itself, never followed."""
+    try:
+        mode = os.lstat(out).st_mode
+    except (FileNotFoundError, NotADirectoryError):
+        return  # nothing there to replace; the writer reports a missing folder itself
+    if not (stat.S_ISREG(mode) or stat.S_ISLNK(mode)):
+        raise NotAFile(errno.EINVAL, f"{out.name} is {_kind_of(mode)}, not a file to "
+                       "write over", str(out))
+
+
 @contextlib.contextmanager
 def atomic_path(out: Path, mode: int | None = OWNER_ONLY) -> Iterator[Path]:
     """A temporary path beside `out` for a writer that wants a file name (reportlab,
     openpyxl); once the block ends without error it is published over `out`."""
     out = Path(out)
+    refuse_special_target(out)
     fd, name = tempfile.mkstemp(dir=out.parent, prefix=f".{out.name}.", suffix=".part")
     os.close(fd)
     tmp = Path(name)

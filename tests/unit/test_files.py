@@ -8,7 +8,14 @@ from pathlib import Path
 
 import pytest
 
-from nmrf_desktop.files import GROUP_READABLE, OWNER_ONLY, atomic_path, atomic_write, publish
+from nmrf_desktop.files import (
+    GROUP_READABLE,
+    OWNER_ONLY,
+    NotAFile,
+    atomic_path,
+    atomic_write,
+    publish,
+)
 
 
 def _mode(path: Path) -> int:
@@ -60,3 +67,29 @@ def test_publish_moves_a_finished_file_into_place(tmp_path: Path) -> None:
     publish(built, target, mode=None)  # the mode it was made with is kept
     assert not built.exists() and target.read_bytes().startswith(b"SQLite")
     assert _mode(target) == 0o644
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_or_a_folder_is_never_written_over(tmp_path: Path) -> None:
+    """A rename over a device or a pipe replaces it (as root, `--out /dev/full` once did):
+    the writer refuses before it makes its temporary file."""
+    pipe, folder = tmp_path / "report.xlsx", tmp_path / "out.pdf"
+    os.mkfifo(pipe)
+    folder.mkdir()
+    for target in (pipe, folder):
+        with pytest.raises(NotAFile, match="not a file to write over"), \
+                atomic_write(target) as fh:
+            fh.write(b"x")
+    assert stat.S_ISFIFO(os.lstat(pipe).st_mode) and folder.is_dir()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.pdf", "report.xlsx"]
+
+
+def test_a_symbolic_link_is_replaced_not_followed(tmp_path: Path) -> None:
+    kept = tmp_path / "kept.txt"
+    kept.write_bytes(b"not yours")
+    link = tmp_path / "link.txt"
+    link.symlink_to(kept)
+    with atomic_write(link) as fh:
+        fh.write(b"new")
+    assert kept.read_bytes() == b"not yours"
+    assert not link.is_symlink() and link.read_bytes() == b"new"

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.files import NotAFile, refuse_special_target
 from nmrf_desktop.reports.model import ReportKind
 from nmrf_desktop.reports.pdf_styles import long_date
 from nmrf_desktop.services.exchange.agency import laptop_agency
@@ -71,6 +72,10 @@ def check_output_file(out: Path) -> None:
     folder = out.parent if str(out.parent) else Path(".")
     if out.is_dir():
         raise ReportError(f"{out} is a folder; name the file to write", "out")
+    try:
+        refuse_special_target(out)
+    except NotAFile as exc:
+        raise ReportError(f"cannot write {out}: {exc.strerror}", "out") from None
     if not folder.is_dir():
         raise ReportError(f"cannot write {out}: the folder {folder} does not exist", "out")
     if not os.access(folder, os.W_OK | os.X_OK):
