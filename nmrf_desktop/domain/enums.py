@@ -63,6 +63,7 @@ class Source(StrEnum):
     UHRI = "uhri"
     TEMPLATE = "xlsx"
     MANUAL = "manual"
+    DOCUMENT = "document"  # read from a UN document (UPR matrix, report, concluding obs.)
 
 
 def label(value: StrEnum) -> str:

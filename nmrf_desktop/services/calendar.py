@@ -362,3 +362,37 @@ def all_of(record: Record, body: str, cycle: int | None) -> list[str]:
     with record.reading() as session:
         return list(session.execute(select(Recommendation.reference).where(
             *_scope_clauses(body, cycle)).order_by(Recommendation.num)).scalars())
+
+
+def ensure_entry(session: Session, actor: str, *, body: str, kind: CalendarKind,
+                 due_on: dt.date, title: str, ids: Sequence[str]) -> str | None:
+    """Inside the caller's transaction: the entry (body, kind, due date, title), made if
+    missing, covering `ids` too. Returns "added", "extended" or None (nothing to do).
+
+    For writers of deadlines read from a document (an imported concluding observations):
+    a second import of the same document finds the entry and changes nothing.
+    """
+    entry = session.execute(select(CalendarEntry).where(
+        CalendarEntry.body == body, CalendarEntry.kind == str(kind),
+        CalendarEntry.due_on == due_on, CalendarEntry.title == title[:TITLE_MAX])
+    ).scalars().first()
+    outcome = None
+    if entry is None:
+        entry = CalendarEntry(body=body, kind=str(kind), due_on=due_on,
+                              title=title[:TITLE_MAX], covers_all=False)
+        session.add(entry)
+        session.flush()
+        outcome = "added"
+    held = set(session.execute(select(CalendarCover.recommendation_id).where(
+        CalendarCover.entry_id == entry.id)).scalars())
+    new = [i for i in dict.fromkeys(ids) if i not in held]
+    if new:
+        session.add_all(CalendarCover(entry_id=entry.id, recommendation_id=i) for i in new)
+        outcome = outcome or "extended"
+    if outcome:
+        session.flush()
+        refs = _item(session, entry).references
+        audit.append(session, f"calendar.{'add' if outcome == 'added' else 'update'}",
+                     actor=actor, entity="calendar_entry", entity_id=entry.id,
+                     details=_details(entry, refs))
+    return outcome

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from nmrf_desktop.domain.records import ImportReport, RecommendationIn
 from nmrf_desktop.hashing import file_sha256
 from nmrf_desktop.importers.base import ImportFailed
+from nmrf_desktop.services.documents import routes
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit, recommendations as recs_store
 from nmrf_desktop.store.models import ImportRun
@@ -47,9 +48,12 @@ def import_transaction(record: Record, report: ImportReport,
     actor = record.actor()
     # Read-only, locked or a full disk: RecordNotWritten saying which; nothing was written.
     with record.unit_of_work("nothing was imported") as session:
+        # Rows another route brought already (a UN document) fill it in, not duplicate.
+        records, folded = routes.fold(session, records)
         counts = recs_store.upsert(session, records)
         report.created, report.updated, report.unchanged = (
-            counts.created, counts.updated, counts.unchanged)
+            counts.created, counts.updated + folded.updated,
+            counts.unchanged + folded.unchanged)
         write = ImportWrite(session, actor)
         yield write
         session.add(ImportRun(source=report.source, files=json.dumps(file_hashes),

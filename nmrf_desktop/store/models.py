@@ -23,6 +23,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
@@ -95,6 +96,12 @@ class Recommendation(Versioned, Base):
     # Latest progress status and when it was set (kept by the progress service).
     status: Mapped[str | None] = mapped_column(String(30))
     last_update_on: Mapped[dt.date | None] = mapped_column(Date)
+    # Treaty bodies: singled out for follow-up, or among the "paragraphs of particular
+    # importance" (set from the concluding observations; 0012).
+    follow_up: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                            server_default=false())
+    important: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False,
+                                            server_default=false())
 
     __table_args__ = (
         UniqueConstraint("source", "source_id", name="uq_recommendations_source_id"),

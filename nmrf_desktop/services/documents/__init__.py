@@ -1,0 +1,1 @@
+"""Recommendations read from UN documents: preview, apply, and matching across routes."""
