@@ -287,6 +287,7 @@ def _import_one(record: Record, path: Path, name: str, held_entry: str | None = 
             log.error("%s: %s", name, result.reason)
             return result, None
         crashpoint("bundle-import:evidence-stored")
+        pausepoint("bundle-import:evidence-stored")
         with record.unit_of_work() as session:
             _authorize(session, bundle)  # again: the record may have changed meanwhile
             session.add(MergedBundle(bundle_id=m.bundle_id, key_id=bundle.key_id,
