@@ -17,19 +17,12 @@ from typing import Any
 from nmrf_desktop.bundles.archive import Limits, SafeZip, UnsafeArchive
 from nmrf_desktop.bundles.envelope import PACK_TYPE, SignatureRejected, open_envelope, sign
 from nmrf_desktop.bundles.keys import KeyProblem, PublicKey, SigningKey
-from nmrf_desktop.bundles.manifest import FORMAT_VERSION
-from nmrf_desktop.bundles.strict_json import BadDocument, dumps, exact_keys, loads
+from nmrf_desktop.bundles.manifest import check_format
+from nmrf_desktop.bundles.strict_json import BadDocument, dumps, loads
 from nmrf_desktop.files import atomic_path
 
 ENVELOPE = "envelope.json"
 SIGNER = "signer.pub"
-PACK_FIELDS = ("format", "kind", "pack_id", "agency", "version", "created_at", "expires_at",
-               "agencies", "recommendations", "assignments", "actions", "progress", "evidence",
-               "acknowledged")
-# Fields a pack may carry and an older pack lacks: coordinators' overlap decisions.
-PACK_OPTIONAL = ("overlap_decisions",)
-DECISION_FIELDS = ("a", "b", "decision", "by", "at")
-_VERDICTS = ("confirm", "reject")
 _LIMITS = Limits(max_entries=2, max_member_bytes=1024 * 1024 * 1024, max_ratio=1000)
 
 
@@ -82,34 +75,13 @@ def read_pack(path: Path, pinned_key_id: str | None) -> VerifiedPack:
     try:
         _kid, payload = open_envelope(envelope, PACK_TYPE,
                                       lambda kid: signer if kid == signer.id else None)
-        data = exact_keys(loads(payload, "pack"), "pack", PACK_FIELDS, PACK_OPTIONAL)
-        _check_decisions(data.get("overlap_decisions", []))
+        # pack.schema.json: every record kind, every field, before anything reads one.
+        data = loads(payload, "pack", "pack", lambda doc: check_format(doc, "pack"))
+        twins = next((i for i, d in enumerate(data.get("overlap_decisions", []), start=1)
+                      if d["a"] == d["b"]), None)
+        if twins is not None:
+            raise BadDocument(f"pack: overlap decision {twins}: a decision needs two "
+                              "different recommendations")
     except (SignatureRejected, BadDocument) as exc:
         raise PackRejected(str(exc)) from None
-    if data["kind"] != "pack":
-        raise PackRejected("not a pack")
-    if not isinstance(data["format"], int) or data["format"] > FORMAT_VERSION:
-        raise PackRejected(f"pack format {data['format']!r} is newer than this app understands")
-    if not isinstance(data["version"], int) or data["version"] < 1:
-        raise PackRejected("the pack has no valid version number")
-    try:
-        dt.datetime.fromisoformat(data["expires_at"])
-    except (TypeError, ValueError):
-        raise PackRejected("the pack has no valid expiry") from None
     return VerifiedPack(signer, data, hashlib.sha256(payload).hexdigest())
-
-
-def _check_decisions(rows: Any) -> None:
-    """Each overlap decision: two recommendation ids, a known verdict, who and when."""
-    if not isinstance(rows, list):
-        raise BadDocument("pack: overlap_decisions must be a list")
-    for i, row in enumerate(rows, start=1):
-        d = exact_keys(row, f"overlap decision {i}", DECISION_FIELDS)
-        if not all(isinstance(d[k], str) for k in DECISION_FIELDS):
-            raise BadDocument(f"overlap decision {i}: every field must be text")
-        if d["decision"] not in _VERDICTS or d["a"] == d["b"]:
-            raise BadDocument(f"overlap decision {i}: not a decision on two recommendations")
-        try:
-            dt.datetime.fromisoformat(d["at"])
-        except ValueError:
-            raise BadDocument(f"overlap decision {i}: {d['at']!r} is not a time") from None
