@@ -64,9 +64,8 @@ class _Counter:
             a, b = (int(x) for x in m.group(1).split("."))
             return (a, b) in ((self.rec[0], self.rec[1] + 1), (a, 1)) or (
                 a == self.para and b == 1)
-        if m := SUB.match(line):
-            return ord(m.group(1)) == (ord(self.sub) + 1 if self.sub else ord("a"))
-        return False
+        return False  # "(a)" starts a sub-paragraph only after ':', ';' or '.': a
+        # reference such as "paragraphs 12\n(a) and (b)" can wrap to put one first
 
     def see(self, line: str) -> None:
         if m := PARA.match(line):
