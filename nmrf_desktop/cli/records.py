@@ -57,7 +57,7 @@ def register(sub: Subparsers) -> None:
     imp = sub.add_parser("import", help="import recommendations from a source (creates the "
                          "database when there is none; a failed import leaves none behind)")
     imp_sub = imp.add_subparsers(dest="kind", required=True, metavar="SOURCE")
-    for kind, helptext in (("upr-info", "UPR Info database CSV export(s)"),
+    for kind, helptext in (("upr-info", "UPR Info database export(s): .xls, .xlsx or CSV"),
                            ("uhri", "OHCHR Universal Human Rights Index 'Export to Excel'"),
                            ("xlsx", "the product's own XLSX template")):
         k = imp_sub.add_parser(kind, help=helptext)
@@ -67,8 +67,8 @@ def register(sub: Subparsers) -> None:
                        help="import the good rows and list the rejected ones")
         k.add_argument("--json", action="store_true", help="print the report as JSON")
         if kind == "upr-info":
-            k.add_argument("--encoding", help="force the file encoding (default: UTF-8, "
-                           "else Mac Roman)")
+            k.add_argument("--encoding", help="force a CSV file's encoding (default: UTF-8, "
+                           "else Mac Roman); a workbook names its own")
 
     exp = sub.add_parser("export", help="export recommendations")
     exp_sub = exp.add_subparsers(dest="kind", required=True, metavar="FORMAT")
@@ -129,6 +129,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     sys.stdout.write(f"created {report.created}, updated {report.updated}, "
                      f"unchanged {report.unchanged}, rejected {len(report.rejected)}, "
                      f"repeats merged {len(report.repeats)}\n")
+    for file, layout in report.layouts.items():
+        sys.stdout.write(f"  layout: {file}: {layout}\n")
+    for kind_of_row, count in report.skipped.items():
+        sys.stdout.write(f"  skipped, not recommendations: {count} {kind_of_row}\n")
     added = getattr(report, "progress_added", 0)  # a workbook's report only
     if added:
         sys.stdout.write(f"progress updates added {added}\n")

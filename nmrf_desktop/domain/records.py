@@ -72,7 +72,8 @@ class RowProblem:
 
 @dataclass(slots=True)
 class ImportReport:
-    """What an import did: counts, rejected rows, and repeated rows merged into one."""
+    """What an import did: counts, rejected rows, repeated rows merged into one, the layout
+    found in each file, and rows skipped because they are not recommendations (by kind)."""
 
     source: str
     files: list[str] = field(default_factory=list)
@@ -81,6 +82,8 @@ class ImportReport:
     unchanged: int = 0
     rejected: list[RowProblem] = field(default_factory=list)
     repeats: list[str] = field(default_factory=list)
+    layouts: dict[str, str] = field(default_factory=dict)  # file name -> layout found
+    skipped: dict[str, int] = field(default_factory=dict)  # kind of row -> rows skipped
 
     @property
     def rows_read(self) -> int:
@@ -95,6 +98,8 @@ class ImportReport:
             "unchanged": self.unchanged,
             "rejected": [str(p) for p in self.rejected],
             "repeats_merged": self.repeats,
+            "layouts": self.layouts,
+            "skipped": self.skipped,
         }
 
 

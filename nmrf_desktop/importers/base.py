@@ -23,11 +23,14 @@ class ImportFailed(Exception):
 
 @dataclass(slots=True)
 class Parsed:
-    """An importer's output: good rows, rejected rows, and repeats merged into one."""
+    """An importer's output: good rows, rejected rows, repeats merged into one, the layout
+    found (said in the report) and rows that are not recommendations, counted by kind."""
 
     records: list[RecommendationIn] = field(default_factory=list)
     rejected: list[RowProblem] = field(default_factory=list)
     repeats: list[str] = field(default_factory=list)
+    layout: str = ""
+    skipped: dict[str, int] = field(default_factory=dict)
 
 
 def unusable(path: Path, exc: OSError) -> ImportFailed:

@@ -6,7 +6,8 @@ UPR Reccomending States` (sic, or correct), `UPR Position, Type, OHCHR Annotatio
 UPR Session, Regions Concerned, Recommending Regions, Date of publication on UHRI`.
 Values begin with "- ", lists are one "- " item per line, dates may be Excel serial
 numbers, and the paragraph number starts the text ("26.1 Ensure ..."). A row's identity
-is its OHCHR annotation id, else a hash of document symbol, paragraph and text.
+is its OHCHR annotation id, else a hash of document symbol, paragraph and text. A row whose
+`Type` is not a recommendation (a concern, an observation) is skipped and counted by type.
 
 Formula cells are read as formulas (not their cached values) so that they are reported
 as spreadsheet-formula injection instead of being silently replaced.
@@ -49,21 +50,26 @@ def parse(path: Path) -> Parsed:
         out = _read(workbook, name)
     finally:
         workbook.close()
-    log.info("uhri %s: %d rows read, %d rejected, %d repeats merged", name, len(out.records),
-             len(out.rejected), len(out.repeats))
+    log.info("uhri %s: %d rows read, %d rejected, %d repeats merged, skipped %s", name,
+             len(out.records), len(out.rejected), len(out.repeats), out.skipped)
     return out
 
 
 def _read(workbook: Workbook, name: str) -> Parsed:
     rows = rows_of(workbook, name)
     header = find_header(rows, name)
-    out = Parsed()
+    out = Parsed(layout="UHRI 'Export to Excel'")
     data_rows = 0
     for line, cells in rows:
         if is_blank(cells):
             continue
         data_rows += 1
-        rec = Row(cells, header, name, line, workbook.epoch, out.rejected).record()
+        row = Row(cells, header, name, line, workbook.epoch, out.rejected)
+        other = row.other_kind()
+        if other:  # a concern or an observation: not tracked as a recommendation
+            out.skipped[other] = out.skipped.get(other, 0) + 1
+            continue
+        rec = row.record()
         if rec is not None:
             out.records.append(rec)
     if not data_rows:

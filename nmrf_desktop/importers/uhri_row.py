@@ -158,6 +158,18 @@ class Row:
         group = regions[0] if len(regions) == 1 else ""
         return tuple(StateRef(name, group) for name in self.items("UPR Recommending States"))
 
+    def other_kind(self) -> str:
+        """What the row is when its Type says it is not a recommendation ("Concerns",
+        "Observations"…), else "": a row whose Type is empty or names a recommendation is one."""
+        value = self.raw("Type")
+        if value is None:
+            return ""
+        kinds = [squash(strip_dash(line)) for line in str(value).splitlines()]
+        kinds = [k for k in kinds if k]
+        if not kinds or any(k.casefold().startswith("recommendation") for k in kinds):
+            return ""
+        return ", ".join(kinds)
+
     def record(self) -> RecommendationIn | None:
         full_text = self.full_text()
         country = self.required("Countries Concerned", self.text("Countries Concerned"))

@@ -1,17 +1,18 @@
-"""UPR Info database export (CSV): UTF-8, UTF-16 or Mac Roman, CR or LF line ends, HTML entities.
+"""UPR Info database export: Excel 97 `.xls`, `.xlsx` or CSV (UTF-8, UTF-16 or Mac Roman, CR or
+LF line ends), HTML entities; any of its header layouts (`upr_info_layouts`).
 
-Columns: To, To-Rgrp, To-Org, Text, From, From-Rgrp, From-Org, Response, Action, Issue,
-Session. A row's identity is its state under review, session, recommending state and
-text (whitespace and case folded), so a re-import matches it and a repeated row is
-merged into the first (listed in the import report).
+A row's identity is its state under review, session, recommending state and text
+(whitespace and case folded), so a re-import matches it, whatever shape the file came in,
+and a repeated row is merged into the first (listed in the import report). Voluntary
+pledges are not recommendations: a file of them is refused with one message, and the odd
+pledge among recommendations is skipped and counted.
 """
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import html
-import io
+import logging
 import re
 import unicodedata
 from pathlib import Path
@@ -26,16 +27,28 @@ from nmrf_desktop.importers.base import (
     check_text_cell,
     cut,
     merge_repeats,
-    read_file,
 )
-from nmrf_desktop.importers.text_encoding import decode
+from nmrf_desktop.importers.upr_info_layouts import COLUMNS, NO_COLUMN, Layout, detect
+from nmrf_desktop.importers.upr_info_sheets import read_sheet
 
-COLUMNS = ("To", "To-Rgrp", "To-Org", "Text", "From", "From-Rgrp", "From-Org", "Response",
-           "Action", "Issue", "Session")
+log = logging.getLogger(__name__)
+
 REQUIRED = ("To", "Text", "From", "Response", "Session")
+PLEDGES = "voluntary pledges"
+_PLEDGE = "voluntary pledge"
 _POSITIONS = {"accepted": Position.SUPPORTED, "supported": Position.SUPPORTED,
               "noted": Position.NOTED, "rejected": Position.NOTED,
-              "partially accepted": Position.SUPPORTED_IN_PART}
+              "not supported": Position.NOTED, "not accepted": Position.NOTED,
+              "partially accepted": Position.SUPPORTED_IN_PART,
+              "partially supported": Position.SUPPORTED_IN_PART,
+              "supported in part": Position.SUPPORTED_IN_PART,
+              "supported/noted": Position.SUPPORTED_IN_PART}
+_NO_POSITION = frozenset({"pending", "pending response", "no response", "-"})
+_ACTIONS = {"minimal action": 1, "continuing action": 2, "considering action": 3,
+            "general action": 4, "specific action": 5}
+_SESSION = re.compile(r"(?:session\s*)?0*([0-9]{1,3})(?:st|nd|rd|th)?(?:\s*session)?")
+_CYCLE = re.compile(r"(?:(?:upr\s*)?cycle\s*)?([0-9])(?:st|nd|rd|th)?(?:\s*cycle)?")
+_ACTION = re.compile(r"(?:category\s*)?([1-5])(?:\s*[-–:.]\s*\D.*)?")
 
 # UPR Info issues that name who is affected, mapped to the affected-groups taxonomy.
 ISSUE_GROUPS = {
@@ -55,9 +68,15 @@ _MAORI = re.compile(r"\bm(a|ā)oris?\b", re.IGNORECASE)
 MAX_SESSION = 150
 
 
-def _whole(cell: str) -> int | None:
-    """A plain ASCII whole number of at most 6 digits ('²' and '١' are digits to Python)."""
-    return int(cell) if cell.isascii() and cell.isdigit() and len(cell) <= 6 else None
+def _number(pattern: re.Pattern[str], cell: str) -> int | None:
+    """The ASCII number `pattern` finds in the whole cell ('²' and '١' are digits to Python)."""
+    match = pattern.fullmatch(cell.casefold()) if cell.isascii() else None
+    return int(match.group(1)) if match else None
+
+
+def _action(cell: str) -> int | None:
+    """UPR Info's action category: '5', 'Category 5', '5 - Specific action' or its name."""
+    return _number(_ACTION, cell) or _ACTIONS.get(" ".join(cell.casefold().split()))
 
 
 def identity(to: str, session: int, frm: str, text: str) -> str:
@@ -83,32 +102,29 @@ def _has_maori(text: str) -> bool:
 
 
 def parse(path: Path, encoding: str | None = None) -> Parsed:
-    """Read one UPR Info CSV; every bad row is a RowProblem, nothing is guessed."""
+    """Read one UPR Info export (.xls, .xlsx or CSV, any of its header layouts); every bad
+    row is a RowProblem, nothing is guessed. A voluntary-pledges export is refused whole."""
     name = path.name
-    text = decode(read_file(path), name, encoding)
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = [html.unescape(h).strip() for h in next(reader)]
-    except (StopIteration, csv.Error) as exc:
-        raise ImportFailed([RowProblem(name, 1, "", f"no header row ({exc})")]) from None
-    missing = [c for c in REQUIRED if c not in header]
-    if missing:
-        raise ImportFailed([RowProblem(
-            name, 1, ", ".join(missing),
-            f"is not a UPR Info export: missing column(s) {', '.join(missing)} "
-            f"(expected {', '.join(COLUMNS)})")])
-    index = {c: header.index(c) for c in COLUMNS if c in header}
-    out = Parsed()
-    line = 1
-    reading = _Reader(index, name, out.rejected)
-    try:
-        for line, row in enumerate(reader, start=2):
-            rec = reading.record(row, line)
-            if rec is not None:
-                out.records.append(rec)
-    except csv.Error as exc:
-        raise ImportFailed([RowProblem(name, line + 1, "",
-                                       f"the file is damaged or truncated ({exc})")]) from None
+    sheet = read_sheet(Path(path), encoding)
+    header = [html.unescape(h).strip() for h in sheet.header]
+    layout = detect(header, name, sheet.header_row)
+    out = Parsed(layout=f"{layout.title}, {sheet.shape_title}")
+    reading = _Reader(layout, name, out.rejected)
+    for line, row in sheet.rows:
+        rec = reading.record(row, line)
+        if rec is not None:
+            out.records.append(rec)
+    if reading.pledges:
+        if reading.pledges * 2 >= reading.rows:
+            raise ImportFailed([RowProblem(
+                name, 0, "",
+                f"is a UPR Info voluntary-pledges export ({reading.pledges} of its "
+                f"{reading.rows} rows are voluntary pledges), not recommendations: a pledge "
+                f"is a commitment the State under review made itself, not a recommendation "
+                f"made to it, so this record does not import them; nothing was imported")])
+        out.skipped[PLEDGES] = reading.pledges
+    log.info("upr-info %s: %s; %d rows read, %d rejected, %d pledges skipped", name,
+             out.layout, len(out.records), len(out.rejected), reading.pledges)
     out.records, out.repeats = merge_repeats(out.records, _describe_repeat)
     return out
 
@@ -119,22 +135,23 @@ def _describe_repeat(rec: RecommendationIn, first: RecommendationIn) -> str:
             f"({rec.country} / session {rec.upr_session} / {frm}): merged into one")
 
 
-_NO_COLUMN = -1
-
-
 class _Reader:
     """Turns rows into records. Cells that repeat (states, groups, issues) are cleaned once."""
 
-    def __init__(self, index: dict[str, int], name: str, problems: list[RowProblem]) -> None:
+    def __init__(self, layout: Layout, name: str, problems: list[RowProblem]) -> None:
         self.name = name
         self.problems = problems
-        self.width = len(index)
-        self.needed = max(index.values()) + 1
-        self.cols = tuple(index.get(c, _NO_COLUMN) for c in COLUMNS)
-        self.standard = self.cols == tuple(range(len(COLUMNS)))  # the export's own order
+        self.labels = layout.labels
+        self.width = layout.width
+        self.needed = layout.needed
+        self.cols = layout.cols
+        # The export's own order (native or renamed headers, no Cycle): cells as they come.
+        self.standard = self.cols == (*range(len(COLUMNS) - 1), NO_COLUMN)
         self.names: dict[str, tuple[str, str]] = {}  # cell -> (squashed, identity form)
         self.state_refs: dict[tuple[str, str], tuple[StateRef, ...]] = {}
         self.issues: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {}
+        self.rows = 0     # data rows that are not blank
+        self.pledges = 0  # of them, voluntary pledges
 
     def _name(self, value: str) -> tuple[str, str]:
         found = self.names.get(value)
@@ -151,28 +168,40 @@ class _Reader:
             found = self.issues[value] = (themes, groups)
         return found
 
+    def _problem(self, line: int, column: str, message: str) -> None:
+        self.problems.append(RowProblem(self.name, line, self.labels.get(column, column),
+                                        message))
+
     def record(self, row: list[str], line: int) -> RecommendationIn | None:
-        """The row as a record; None for a blank row or a bad one (its problems noted)."""
+        """The row as a record; None for a blank row, a pledge or a bad one (its problems
+        noted)."""
         width = len(row)
         if width == self.width and self.standard:
-            cells = [(html.unescape(v) if "&" in v else v).strip() for v in row]
+            cells = [(html.unescape(v) if "&" in v else v).strip() for v in row[:11]]
+            cells.append("")
         else:
             cells = [(html.unescape(row[i]) if "&" in row[i] else row[i]).strip()
                      if 0 <= i < width else "" for i in self.cols]
         if not any(cells) and not any(cell.strip() for cell in row):
             return None
+        self.rows += 1
         if width != self.width and width < self.needed:
             self.problems.append(RowProblem(self.name, line, "", f"has {width} fields, "
                                             f"expected {self.needed}"))
             return None
         (to_cell, _to_rgrp, _to_org, text_cell, frm_cell, rgrp_cell, _frm_org, response_cell,
-         action_cell, issue_cell, session_cell) = cells
+         action_cell, issue_cell, session_cell, cycle_cell) = cells
+        response = " ".join(response_cell.casefold().split())
+        if response == _PLEDGE:
+            self.pledges += 1
+            return None
         problems = self.problems
         before = len(problems)
         for column, value in (("To", to_cell), ("Text", text_cell), ("From", frm_cell),
                               ("From-Rgrp", rgrp_cell), ("Issue", issue_cell)):
             if value.startswith(_FORMULA_START):
-                problem = check_text_cell(value, self.name, line, column)
+                problem = check_text_cell(value, self.name, line,
+                                          self.labels.get(column, column))
                 if problem:
                     problems.append(problem)
         text = _squash(text_cell)
@@ -180,21 +209,28 @@ class _Reader:
         frm, frm_key = self._name(frm_cell)
         for column, value in (("Text", text), ("To", to), ("From", frm)):
             if not value:
-                problems.append(RowProblem(self.name, line, column, "is empty"))
-        session = _whole(session_cell)
+                self._problem(line, column, "is empty")
+        session = _number(_SESSION, session_cell)
         if session is None or not 1 <= session <= MAX_SESSION:
             session = None
-            problems.append(RowProblem(self.name, line, "Session",
-                                       f"{cut(session_cell)} is not a UPR session number"))
-        response = response_cell.casefold()
+            self._problem(line, "Session", f"{cut(session_cell)} is not a UPR session number")
+        cycle = cycle_of_session(session) if session else None
+        if cycle_cell:
+            given = _number(_CYCLE, cycle_cell)
+            if given is None or given < 1:
+                self._problem(line, "Cycle", f"{cut(cycle_cell)} is not a UPR cycle")
+            elif session is not None and cycle is not None and given != cycle:
+                self._problem(line, "Cycle", f"cycle {given} does not match session "
+                                             f"{session} (cycle {cycle})")
+            else:
+                cycle = given
         position = _POSITIONS.get(response)
-        if response and position is None:
-            problems.append(RowProblem(self.name, line, "Response",
-                                       f"{cut(response_cell)} is not Accepted or Noted"))
-        action = _whole(action_cell)
-        if action_cell and (action is None or not 1 <= action <= 5):
-            problems.append(RowProblem(self.name, line, "Action",
-                                       f"{cut(action_cell)} is not an action category 1-5"))
+        if response and position is None and response not in _NO_POSITION:
+            self._problem(line, "Response", f"{cut(response_cell)} is not Accepted, "
+                                            f"Supported, Noted or Not Supported")
+        action = _action(action_cell) if action_cell else None
+        if action_cell and action is None:
+            self._problem(line, "Action", f"{cut(action_cell)} is not an action category 1-5")
         if len(problems) > before or session is None:
             return None
         themes, groups = self._issues(issue_cell)
@@ -216,7 +252,7 @@ class _Reader:
             states=states,
             position=position,
             upr_session=session,
-            cycle=cycle_of_session(session),
+            cycle=cycle,
             year=year_of_session(session),
             action_category=action,
             themes=themes,

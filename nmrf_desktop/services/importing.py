@@ -48,6 +48,10 @@ def import_files(record: Record, kind: str, paths: Sequence[Path], *,
         records += parsed.records
         report.rejected += parsed.rejected
         report.repeats += parsed.repeats
+        if parsed.layout:
+            report.layouts[Path(path).name] = parsed.layout
+        for kind_of_row, count in parsed.skipped.items():
+            report.skipped[kind_of_row] = report.skipped.get(kind_of_row, 0) + count
         progress.advance(1)
     with import_transaction(record, report, records, paths, skip_bad_rows=skip_bad_rows):
         pass  # the recommendations are all this import writes
