@@ -123,7 +123,13 @@ class SigningKey:
         except key_wrap.WrapProblem as exc:
             raise KeyProblem(f"{path}: not a private key file ({exc})") from None
         try:
-            key = serialization.load_pem_private_key(data, password=passphrase)
+            if kdf.name == "scrypt":  # unsealed here: the window goes on meanwhile
+                key = serialization.load_der_private_key(key_wrap.unwrap(data, passphrase),
+                                                         password=None)
+            else:
+                key = serialization.load_pem_private_key(data, password=passphrase)
+        except key_wrap.WrapProblem as exc:
+            raise KeyProblem(f"{path}: not a private key file ({exc})") from None
         except (ValueError, TypeError):
             raise KeyProblem(f"{path}: wrong passphrase or not a private key file") from None
         if not isinstance(key, Ed25519PrivateKey):

@@ -10,6 +10,7 @@ import os
 import shutil
 import stat
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,6 +99,46 @@ def test_a_new_key_file_is_pkcs8_with_scrypt_at_full_cost(
     assert mode(path.parent) == 0o700 and mode(path.parent.parent) == 0o700
     assert mode(path) == 0o600 and mode(path.with_suffix(".pub")) == 0o600
     assert path.read_bytes() == data
+
+
+def test_an_unlock_in_a_worker_thread_leaves_the_window_free(tmp_path: Path,
+                                                             full_cost: None) -> None:
+    """The dialogs unlock keys on a worker thread; scrypt must not hold the GIL meanwhile,
+    or the window would freeze for the whole unlock (about 0.3 s; cryptography's own
+    scrypt holds it)."""
+    key = SigningKey.generate()
+    path = tmp_path / "keys" / "k.pem"
+    key.save(path, PASS)
+    opened: list[str] = []
+    worker = threading.Thread(target=lambda: opened.append(SigningKey.load(path, PASS).id))
+    gaps: list[float] = []
+    started = last = time.perf_counter()
+    worker.start()
+    while worker.is_alive():
+        time.sleep(0.002)
+        now = time.perf_counter()
+        gaps.append(now - last)
+        last = now
+    took = last - started
+    assert opened == [key.id]
+    assert max(gaps) < max(0.1, took / 3), (max(gaps), took)
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="the openssl command")
+def test_a_key_file_openssl_wrapped_with_scrypt_opens(tmp_path: Path) -> None:
+    """The format is the standard one: `openssl pkcs8 -topk8 -scrypt` writes the same."""
+    plain, wrapped = tmp_path / "plain.pem", tmp_path / "k.pem"
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", str(plain)],
+                   check=True, capture_output=True)
+    subprocess.run(["openssl", "pkcs8", "-topk8", "-scrypt", "-scrypt_N", "16384", "-in",
+                    str(plain), "-passout", "pass:" + PASS.decode(), "-out", str(wrapped)],
+                   check=True, capture_output=True)
+    raw = serialization.load_pem_private_key(plain.read_bytes(), password=None)
+    assert isinstance(raw, Ed25519PrivateKey)
+    assert key_wrap.kdf_of(wrapped.read_bytes()) == Kdf("scrypt", 2 ** 14, 8, 1)
+    assert SigningKey.load(wrapped, PASS, rewrap=False).id == SigningKey(raw).id
+    with pytest.raises(KeyProblem, match="wrong passphrase"):
+        SigningKey.load(wrapped, b"tui kereru kaka", rewrap=False)
 
 
 def test_an_old_key_file_opens_and_is_rewrapped_on_its_next_unlock(
@@ -194,6 +235,7 @@ def _unknown_kdf() -> bytes:
     (lambda: _pem(_scrypt_der(2 ** 80)), "scrypt cost N is out of range"),
     (lambda: _pem(_scrypt_der(2 ** 14, r=1 << 20)), "scrypt block size r (1048576)"),
     (lambda: _pem(_scrypt_der(0)), "scrypt cost N (0) is out of range"),
+    (lambda: _pem(_scrypt_der(2 ** 20, r=32)), "asks for more than 1 GiB of memory"),
     (lambda: _unknown_kdf(), "stretched by an unknown method"),
     (lambda: _pem(_scrypt_der(2 ** 12)[:70]), "cut short"),
     (lambda: _pem(b"\x30\x03\x02\x01\x01"), "not that of an encrypted PKCS#8 key"),
