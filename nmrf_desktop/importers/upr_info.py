@@ -70,6 +70,8 @@ MAX_SESSION = 150
 
 def _number(pattern: re.Pattern[str], cell: str) -> int | None:
     """The ASCII number `pattern` finds in the whole cell ('²' and '١' are digits to Python)."""
+    if cell.isascii() and cell.isdigit() and len(cell) <= 3:  # the common case, quickly
+        return int(cell)
     match = pattern.fullmatch(cell.casefold()) if cell.isascii() else None
     return int(match.group(1)) if match else None
 
@@ -191,7 +193,9 @@ class _Reader:
             return None
         (to_cell, _to_rgrp, _to_org, text_cell, frm_cell, rgrp_cell, _frm_org, response_cell,
          action_cell, issue_cell, session_cell, cycle_cell) = cells
-        response = " ".join(response_cell.casefold().split())
+        response = response_cell.casefold()
+        if response not in _POSITIONS:
+            response = " ".join(response.split())
         if response == _PLEDGE:
             self.pledges += 1
             return None
