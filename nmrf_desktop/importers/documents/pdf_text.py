@@ -78,12 +78,11 @@ def _running(pages: list[list[str]]) -> set[str]:
 
 
 def _strip_edges(lines: list[str], running: set[str]) -> list[str]:
-    start, end = 0, len(lines)
-    while start < min(end, _EDGE + 1) and _shape(lines[start]) in running:
-        start += 1
-    while end > max(start, len(lines) - _EDGE - 1) and _shape(lines[end - 1]) in running:
-        end -= 1
-    return lines[start:end]
+    """The page without its running lines among its first and last few (footnotes or the
+    extractor's order can put a header or footer a little way in from the edge)."""
+    window = _EDGE + 3
+    return [x for k, x in enumerate(lines)
+            if not ((k < window or k >= len(lines) - window) and _shape(x) in running)]
 
 
 def _referenced(marker: str, body: str) -> bool:

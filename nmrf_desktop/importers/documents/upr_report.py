@@ -145,7 +145,7 @@ def recommendation_numbers(text: str) -> list[str]:
         gap = listing[item.end():items[k + 1].start() if k + 1 < len(items) else None]
         if re.match(r"\s+[A-Z]", gap):  # "140.11-14 The 1961 Convention…": a heading
             break
-        ends = bool(re.search(r"[A-Za-z]", re.sub(r"^[\s,;]*and\s+(?=\d)", "", gap)))
+        ends = bool(re.search(r"[A-Za-z]", re.sub(r"^[\s,;]*and\s*$", "", gap)))
         p, lo, p2, hi = item.groups()
         prefix = p or prefix
         if prefix is not None and not (p2 and p2 != prefix):
