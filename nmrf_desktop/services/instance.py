@@ -11,6 +11,8 @@ import sys
 from pathlib import Path
 from typing import IO
 
+from nmrf_desktop.files import create_private_file
+
 log = logging.getLogger(__name__)
 
 LOCK_SUFFIX = ".lock"
@@ -104,6 +106,7 @@ class InstanceGuard:
         if self._fh is not None:
             return self
         self.path.parent.mkdir(parents=True, exist_ok=True)
+        create_private_file(self.path)  # like the database beside it: the owner's only
         fh = self.path.open("a+b")
         if not _try_lock(fh):
             fh.close()

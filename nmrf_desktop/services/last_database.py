@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nmrf_desktop import policy
-from nmrf_desktop.files import atomic_write
+from nmrf_desktop.files import atomic_write, private_folder
 from nmrf_desktop.paths import user_data_dir
 from nmrf_desktop.services import locations
 
@@ -39,7 +39,7 @@ def remember(location: str) -> None:
     record must not fail for it."""
     path = pointer_file()
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        private_folder(path.parent)  # the user data folder: the owner's only
         with atomic_write(path) as fh:
             fh.write(location.strip().encode("utf-8") + b"\n")
     except OSError as exc:

@@ -17,8 +17,9 @@ from nmrf_desktop import files
 from nmrf_desktop.domain.entry import ActionDraft
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.paths import user_data_dir
-from nmrf_desktop.services import catalog, entry
+from nmrf_desktop.services import catalog, entry, last_database
 from nmrf_desktop.services.exchange import bundle_import, keys
+from nmrf_desktop.services.instance import InstanceGuard, lock_path
 from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.services.reports.pdf import build_pdf
 from nmrf_desktop.services.reports.public import export_public
@@ -77,6 +78,17 @@ def test_the_default_database_and_the_user_data_folder_are_owner_only() -> None:
             p.name: "0o600" for p in [db, *companions(db)]}
     finally:
         record.close()
+
+
+def test_the_lock_and_the_last_database_note_are_owner_only(tmp_path: Path) -> None:
+    db = tmp_path / "record.sqlite3"
+    with InstanceGuard(db):
+        assert mode(lock_path(db)) == 0o600  # it names the process and host holding it
+    user_data_dir().mkdir(parents=True, exist_ok=True)
+    os.chmod(user_data_dir(), 0o755)
+    last_database.remember(str(db))
+    assert mode(last_database.pointer_file()) == 0o600
+    assert mode(user_data_dir()) == 0o700
 
 
 def test_a_new_folder_for_a_record_is_made_owner_only(tmp_path: Path) -> None:
