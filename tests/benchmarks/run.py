@@ -29,6 +29,9 @@ to its raw floor, the same work done by the sqlite3 and csv modules alone:
   skipped otherwise): the same 100 searches at 270,000 rows against the bare tsquery, and
   100 bundles of 100 changes imported by 4 concurrent processes against one importer on
   SQLite.
+- documents: preview (importers.documents.read_document) of a 250-recommendation UPR
+  matrix (Word) and a 12-page concluding observations PDF. Floor: python-docx reading every
+  table cell, pypdf extracting every page.
 - gui: the window at 270,000 rows (offscreen): last keystroke to rows painted (p50/p95,
   floor: debounce + the bare search_ids call), the longest GUI-thread block (a 5 ms
   event-loop lag probe) while opening, typing, filtering, scrolling and opening
@@ -51,7 +54,7 @@ from pathlib import Path
 
 from .common import DEFAULT_OUT, Figure
 
-BENCHMARKS = ("import", "search", "report", "overlap", "bundle", "gui", "pg")
+BENCHMARKS = ("import", "search", "report", "overlap", "bundle", "gui", "pg", "documents")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
             from . import pg_bench
 
             batch = pg_bench.run(runs, args.out)
+        elif name == "documents":
+            from . import document_bench
+
+            batch = document_bench.run(runs)
         else:
             from . import gui_bench
 
