@@ -176,6 +176,10 @@ class LagProbe:
     """A 1 ms heartbeat on the GUI thread; how late each tick fires is how long it was blocked.
 
     `blocks` keeps (when it ended, how long) for every block over `NOTE_S`, for profiling.
+    On Linux it also reads the GUI thread's scheduler statistics: `own` is the same block
+    less the time the thread was ready to run but the kernel ran another process (on a
+    machine shared with other work that wait is not the app's doing; a wait for the GIL or
+    for the app's own threads still counts).
     """
 
     NOTE_S = 0.02
@@ -190,21 +194,41 @@ class LagProbe:
         self.worst = 0.0
         self.blocks: list[tuple[float, float]] = []
         self._kept = 0
+        self.worst_own = 0.0
+        self.own = 0.0  # the longest own block of the last take
+        self._stat: int | None = None
+        self._queued = 0.0
 
     def start(self) -> None:
+        try:  # opened on the GUI thread: "thread-self" is the thread that opens it
+            self._stat = os.open("/proc/thread-self/schedstat", os.O_RDONLY)
+        except OSError:
+            self._stat = None
         self._last = time.perf_counter()
+        self._queued = self._run_queue_wait()
         self._timer.start()
+
+    def _run_queue_wait(self) -> float:
+        """Seconds this thread has spent ready to run but not running (0 off Linux)."""
+        if self._stat is None:
+            return 0.0
+        return int(os.pread(self._stat, 128, 0).split()[1]) / 1e9
 
     def stop(self) -> None:
         self._timer.stop()
+        if self._stat is not None:
+            os.close(self._stat)
+            self._stat = None
 
     def _tick(self) -> None:
         now = time.perf_counter()
+        queued = self._run_queue_wait()
         late = now - self._last - PROBE_MS / MS
         self.worst = max(self.worst, late)
+        self.worst_own = max(self.worst_own, late - (queued - self._queued))
         if late > self.NOTE_S:
             self.blocks.append((now, late))
-        self._last = now
+        self._last, self._queued = now, queued
 
     def begin(self) -> None:
         """Start measuring (blocks since the last take were not measured: forget them)."""
@@ -212,9 +236,11 @@ class LagProbe:
         self.take()
 
     def take(self) -> float:
-        """The longest block since the last begin or take (seconds)."""
+        """The longest block since the last begin or take (seconds); `own` likewise."""
         worst, self.worst = self.worst, 0.0
+        self.own, self.worst_own = self.worst_own, 0.0
         self._last = time.perf_counter()
+        self._queued = self._run_queue_wait()
         self._kept = len(self.blocks)
         return worst
 
@@ -317,6 +343,8 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
     probe.start()
     lags: dict[str, list[float]] = {"open": [], "type": [], "filter": [], "scroll": [],
                                     "detail": []}
+    own: dict[str, list[float]] = {phase: [] for phase in lags}
+    load = os.getloadavg()[0]
     try:
         # -- open ------------------------------------------------------------------
         opens = []
@@ -329,6 +357,7 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
             opens.append(shown.wait(60) - start)
             _settle(window)
             lags["open"].append(probe.take())
+            own["open"].append(probe.own)
         figures.append(Figure("gui.open", median(opens) * MS, "ms", runs=len(opens),
                               note="open 270,000 rows (mine only) to the first rows painted"))
         shown.expect(Filters())
@@ -341,7 +370,7 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
         queries = _typing_queries()
         latencies: list[float] = []
         for _ in range(reps):
-            worst = 0.0
+            worst = worst_own = 0.0
             for text in queries:
                 window.search_box.clear()
                 _settle(window)
@@ -352,7 +381,9 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
                 latencies.append(shown.wait() - last_key)
                 _settle(window)
                 worst = max(worst, probe.take())
+                worst_own = max(worst_own, probe.own)
             lags["type"].append(worst)
+            own["type"].append(worst_own)
         record = window.record
         assert record is not None
         floors = []
@@ -377,6 +408,7 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
         _settle(window)
         mine, sorted_text = [], []
         filter_lags: list[list[float]] = [[] for _ in range(reps)]
+        filter_own: list[list[float]] = [[] for _ in range(reps)]
         for rep in range(reps):
             probe.begin()
             shown.expect(Filters(**{**_fields(panel.filters("")), "agency": AGENCY}))
@@ -385,6 +417,7 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
             mine.append(shown.wait() - start)
             _settle(window)
             filter_lags[rep].append(probe.take())
+            filter_own[rep].append(probe.own)
             shown.expect(Filters())
             panel.mine.setChecked(False)
             shown.wait()
@@ -403,11 +436,13 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
             sorted_text.append(shown.wait() - start)
             _settle(window)
             filter_lags[rep].append(probe.take())
+            filter_own[rep].append(probe.own)
             _check(bodies, "CRC", False)
             window.search_box.clear()
             window.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
             _settle(window)
         lags["filter"] = [max(run) for run in filter_lags]
+        own["filter"] = [max(run) for run in filter_own]
         figures.append(Figure("gui.filter.sorted_text", median(sorted_text) * MS, "ms",
                               runs=len(sorted_text),
                               note="'children' + body CRC, sorted by status, debounce incl."))
@@ -431,6 +466,7 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
                 fills.append(time.perf_counter() - start)
                 pause(0.01)
             lags["scroll"].append(probe.take())
+            own["scroll"].append(probe.own)
             bar.setValue(0)
             _settle(window)
         figures.append(Figure("gui.scroll.fill.p95", percentile(fills, 95) * MS, "ms",
@@ -454,6 +490,7 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
             wait_until(lambda i=rec_id: window.detail.current_id == i, 30)
             detail_times.append(time.perf_counter() - start)
         lags["detail"].append(probe.take())
+        own["detail"].append(probe.own)
         figures.append(Figure("gui.detail.p95", percentile(detail_times, 95) * MS, "ms",
                               runs=len(detail_times),
                               note="select a row to its detail shown"))
@@ -465,10 +502,17 @@ def measure_window(path: Path, reps: int) -> list[Figure]:
             figures.append(Figure(f"gui.lag.{phase}.median", median(values) * MS, "ms",
                                   runs=len(values), note="each run's longest block, median: "
                                   + " ".join(f"{v * MS:.0f}" for v in values)))
+            figures.append(Figure(f"gui.lag.{phase}.own", max(own[phase]) * MS, "ms",
+                                  runs=len(values), note="less the kernel's run-queue wait "
+                                  "(other processes on the CPU), each run: "
+                                  + " ".join(f"{v * MS:.0f}" for v in own[phase])))
         blocks = sorted(probe.blocks, key=lambda b: -b[1])
         figures.append(Figure("gui.lag.blocks", len(blocks), "", runs=1,
                               note=f"blocks over {probe.NOTE_S * MS:.0f} ms, longest: "
                               + " ".join(f"{late * MS:.0f}" for _, late in blocks[:8])))
+        figures.append(Figure("gui.load", max(load, os.getloadavg()[0]), "", runs=1,
+                              note="the machine's 1-minute load average (at start or end, "
+                                   f"the higher) on {os.cpu_count()} CPUs"))
         figures.append(Figure("gui.rss", rss / 1024, "MB", runs=1,
                               note="VmRSS after scrolling through 270,000 rows, target 400"))
         figures.append(Figure("gui.rss.peak", peak / 1024, "MB", runs=1, note="ru_maxrss"))
