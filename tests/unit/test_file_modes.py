@@ -5,6 +5,7 @@ what changed; every report file, whatever its kind, gets the one REPORT_MODE."""
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import sqlite3
 import stat
@@ -17,6 +18,7 @@ from nmrf_desktop import files
 from nmrf_desktop.domain.entry import ActionDraft
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.paths import user_data_dir
+from nmrf_desktop.reports.model import ReportKind
 from nmrf_desktop.services import catalog, entry, last_database
 from nmrf_desktop.services.exchange import bundle_import, keys
 from nmrf_desktop.services.instance import InstanceGuard, lock_path
@@ -188,12 +190,15 @@ def reporting(nz_record: Record) -> Record:
 def test_every_report_file_has_the_one_report_mode(reporting: Record, tmp_path: Path) -> None:
     out = tmp_path / "reports"
     out.mkdir()
-    made = [out / "agency.pdf", out / "body.pdf", out / "template.xlsx",
-            out / "workbook.xlsx"]
-    build_pdf(reporting, ReportRequest("agency", Filters(agency="MOJ")), made[0])
-    build_pdf(reporting, ReportRequest("body"), made[1])
-    export_template(reporting, Filters(), made[2])
-    export_workbook(reporting, Filters(), made[3])
+    made = [out / "template.xlsx", out / "workbook.xlsx"]
+    export_template(reporting, Filters(), made[0])
+    export_workbook(reporting, Filters(), made[1])
+    for kind in ReportKind:  # every kind of PDF report
+        request = ReportRequest(kind, Filters(agency="MOJ") if kind == "agency" else Filters())
+        if kind == "annual":
+            request.start, request.end = dt.date(2024, 7, 1), dt.date(2025, 6, 30)
+        made.append(out / f"{kind.value}.pdf")
+        build_pdf(reporting, request, made[-1])
     public = export_public(reporting, out / "public")
     made += [out / "public" / name for name in public.files]
     kinds = {p.suffix for p in made}
