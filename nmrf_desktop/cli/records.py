@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from nmrf_desktop.cli import documents
 from nmrf_desktop.cli.common import (
     Subparsers,
     UserError,
@@ -41,6 +42,7 @@ from nmrf_desktop.services.catalog import (
 )
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import (
+    Record,
     database_file,
     parse_target,
     remove_database_file,
@@ -69,6 +71,7 @@ def register(sub: Subparsers) -> None:
         if kind == "upr-info":
             k.add_argument("--encoding", help="force a CSV file's encoding (default: UTF-8, "
                            "else Mac Roman); a workbook names its own")
+    documents.add_parser(imp_sub)
 
     exp = sub.add_parser("export", help="export recommendations")
     exp_sub = exp.add_subparsers(dest="kind", required=True, metavar="FORMAT")
@@ -109,6 +112,8 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    if args.kind == "document":
+        return documents.cmd_import_document(args, lambda: _import_record(args))
     for path in args.files:  # before the database is opened, let alone made
         try:  # a folder, a FIFO, a device: refused at once, in the importers' words
             check_regular(path)
@@ -141,6 +146,18 @@ def cmd_import(args: argparse.Namespace) -> int:
     for problem in report.rejected:
         sys.stdout.write(f"  rejected: {problem}\n")
     return 0
+
+
+@contextmanager
+def _import_record(args: argparse.Namespace) -> Iterator[Record]:
+    """The record to import into, made if needed; made for nothing if the import fails."""
+    with _undone_if_new(database_target(args)):
+        record = open_from_args(args, create=True)
+        try:
+            yield record
+        except BaseException:
+            record.close()  # before a database made for this import is removed
+            raise
 
 
 @contextmanager
@@ -261,7 +278,8 @@ def cmd_agencies(args: argparse.Namespace) -> int:
 
 
 # What this wing's commands refuse with a reason for the user: one line, exit 1.
-REFUSALS: tuple[type[Exception], ...] = (UnknownAgency, InvalidEntry, ThemeTableError)
+REFUSALS: tuple[type[Exception], ...] = (UnknownAgency, InvalidEntry, ThemeTableError,
+                                         *documents.REFUSALS)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {
     "init": cmd_init, "import": cmd_import, "export": cmd_export, "search": cmd_search,

@@ -54,6 +54,7 @@ MAKE_A_RECORD: dict[Leaf, str] = {
     ("import", "upr-info"): "it creates the record, and removes it again if the import fails",
     ("import", "uhri"): "the same",
     ("import", "xlsx"): "the same",
+    ("import", "document"): "--apply: the same; a preview reads the file, makes nothing",
     ("restore",): "it puts a lost record back from a backup, when there is one",
 }
 PASSWORD = "s3cret-kupu"
