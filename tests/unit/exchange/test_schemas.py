@@ -7,6 +7,7 @@ import dataclasses
 import json
 import re
 import time
+import uuid
 import zipfile
 from collections.abc import Callable
 from enum import StrEnum
@@ -473,3 +474,17 @@ def test_a_good_pack_with_every_record_kind_still_imports(world: World,
                                     "evidence", "acknowledged"))
     result = packs.import_pack(lap.record, fresh)
     assert result.recommendations == len(payload["recommendations"])
+
+
+@pytest.mark.parametrize("tail", ["\n", "\r\n", " ", "\u2028"])
+def test_an_identifier_or_hash_with_anything_after_it_is_refused(tail: str) -> None:
+    """A pattern's "$" is the end of the text (ECMA-262), not "before a final newline"."""
+    line = signed.progress(str(uuid.uuid4()))
+    assert schemas.problem("change", json.loads(line.to_json())) is None
+    bad = json.loads(dataclasses.replace(line, entity_id=line.entity_id + tail).to_json())
+    assert schemas.problem("change", bad) == (
+        "field entity_id", "must be a UUID (36 characters, lower-case hex in the 8-4-4-4-12 "
+        "form)")
+    key = {"keyid": "a" * 64 + tail, "sig": "AA=="}
+    envelope = {"payloadType": "x", "payload": "", "signatures": [key]}
+    assert schemas.problem("envelope", envelope) is not None
