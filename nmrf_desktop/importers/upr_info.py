@@ -78,7 +78,10 @@ def _number(pattern: re.Pattern[str], cell: str) -> int | None:
 
 def _action(cell: str) -> int | None:
     """UPR Info's action category: '5', 'Category 5', '5 - Specific action' or its name."""
-    return _number(_ACTION, cell) or _ACTIONS.get(" ".join(cell.casefold().split()))
+    number = _number(_ACTION, cell)
+    if number is not None:
+        return number if 1 <= number <= 5 else None
+    return _ACTIONS.get(" ".join(cell.casefold().split()))
 
 
 def identity(to: str, session: int, frm: str, text: str) -> str:
