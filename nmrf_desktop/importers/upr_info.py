@@ -126,7 +126,7 @@ def parse(path: Path, encoding: str | None = None) -> Parsed:
                 f"is a UPR Info voluntary-pledges export ({reading.pledges} of its "
                 f"{reading.rows} rows are voluntary pledges), not recommendations: a pledge "
                 f"is a commitment the State under review made itself, not a recommendation "
-                f"made to it, so this record does not import them; nothing was imported")])
+                f"made to it, so this record does not import them")])
         out.skipped[PLEDGES] = reading.pledges
     log.info("upr-info %s: %s; %d rows read, %d rejected, %d pledges skipped", name,
              out.layout, len(out.records), len(out.rejected), reading.pledges)

@@ -199,7 +199,7 @@ def test_a_pledges_export_is_refused_with_one_message(tmp_path: Path, record: Re
         "voluntary.xls: is a UPR Info voluntary-pledges export (947 of its 947 rows are "
         "voluntary pledges), not recommendations: a pledge is a commitment the State under "
         "review made itself, not a recommendation made to it, so this record does not import "
-        "them; nothing was imported")
+        "them")
     assert browsing.all_ids(record, Filters()) == ()
 
 
