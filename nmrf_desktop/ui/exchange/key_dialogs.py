@@ -275,6 +275,16 @@ class CreateKeyDialog(QDialog):
                                      "in both fields.")
         return None
 
+    def _fit(self) -> None:
+        """Grow to show a message that wraps onto more lines whole: a dialog keeps its
+        height when a word-wrapped label in it needs more, and clips the label."""
+        self._layout.activate()
+        layout = self._layout
+        needed = (layout.heightForWidth(self.width()) if layout.hasHeightForWidth()
+                  else layout.sizeHint().height())
+        if needed > self.height():
+            self.resize(self.width(), needed)
+
     def create_key(self) -> None:
         if self._busy or self.state is None or self.new_key is not None:
             return
@@ -283,6 +293,7 @@ class CreateKeyDialog(QDialog):
             field, message = problem
             self.errors.show(field, message)
             self.hint.hide()  # the error beside the field says it
+            self._fit()
             if field == "repeat":
                 self.second.selectAll()
             return
