@@ -107,8 +107,12 @@ def cmd_backup(args: argparse.Namespace) -> int:
         return 0
     for gap in contents.gaps:
         sys.stderr.write(f"nmrf: warning: {gap}\n")
-    sys.stderr.write("nmrf: the backup is incomplete: those files were already lost before it "
-                     "was made (an older backup may still hold them)\n")
+    if len(contents.gaps) > contents.refused:
+        sys.stderr.write("nmrf: the backup is incomplete: those files were already lost before "
+                         "it was made (an older backup may still hold them)\n")
+    if contents.refused:
+        sys.stderr.write("nmrf: the database has evidence rows whose file name is not a SHA-256:"
+                         " they were not followed; everything else is in the backup\n")
     return 1
 
 

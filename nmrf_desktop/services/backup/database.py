@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 from contextlib import closing
 from pathlib import Path
 
-from nmrf_desktop.files import fsync_dir, fsync_file
+from nmrf_desktop.files import fsync_dir, fsync_file, open_regular
 from nmrf_desktop.services.exchange.keys import CENTRAL_KEY, LAPTOP_KEY
 
 STAMP = "%Y%m%dT%H%M%S%fZ"
@@ -35,7 +35,7 @@ def connect(path: Path, timeout: float = 30) -> sqlite3.Connection:
 def is_sqlite_file(path: Path | str) -> bool:
     """True when the file starts with the SQLite header (whatever state the rest is in)."""
     try:
-        with Path(path).open("rb") as fh:
+        with open_regular(Path(path)) as fh:  # a FIFO is no database, and never waited on
             return fh.read(16) == b"SQLite format 3\0"
     except OSError:
         return False
@@ -91,7 +91,8 @@ def evidence_names(database: Path) -> dict[str, str]:
     with closing(connect(database)) as conn:
         rows = conn.execute("SELECT sha256, min(display_name) FROM evidence "
                             "WHERE sha256 IS NOT NULL AND sha256 != '' GROUP BY sha256")
-        return {str(sha).lower(): str(name or "") for sha, name in rows}
+        # As stored: a value that is no SHA-256 is refused by name, never normalised into one.
+        return {str(sha): str(name or "") for sha, name in rows}
 
 
 def key_settings(database: Path) -> dict[str, str]:

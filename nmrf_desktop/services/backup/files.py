@@ -14,11 +14,13 @@ from nmrf_desktop.hashing import file_sha256
 from nmrf_desktop.services.backup.database import FSYNC_THREADS, fsync_dirs
 from nmrf_desktop.services.backup.manifest import (
     MANIFEST,
+    REFUSED,
     FileEntry,
     Gap,
     Manifest,
     ManifestProblem,
     evidence_path,
+    is_sha256,
     kind_of,
     read,
 )
@@ -108,6 +110,11 @@ def gather(target: Path, data_root: Path, evidence: dict[str, str], keys: dict[s
     got = Gathered()
     store = BlobStore(data_root / "evidence")
     for sha, name in sorted(evidence.items()):
+        if not is_sha256(sha):  # a row the import should never have let in: not a path
+            got.gaps.append(Gap("evidence", sha, name, REFUSED, ""))
+            log.warning("backup: evidence row %r names %r, which is not a SHA-256: not "
+                        "followed", name, sha)
+            continue
         live = store.path_for(sha)
         if not _place(got, target, evidence_path(sha), live, earlier, expected=sha):
             reason = "damaged" if live.is_file() else "missing"

@@ -9,11 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nmrf_desktop import __version__
+from nmrf_desktop.files import open_regular
 
 FORMAT = "nmrf-desktop-backup"
 VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE = "database.sqlite3"
+MAX_MANIFEST = 1 << 30  # a million evidence files list in about 200 MB
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 # One level of 256 folders (not the store's two): a backup's tree is made anew each time, and
@@ -24,6 +26,7 @@ _EVIDENCE = re.compile(r"evidence/([0-9a-f]{2})/([0-9a-f]{64})")
 # as a path or a stream.
 _PLAIN = re.compile(r"(keys|held|sent)/([A-Za-z0-9][A-Za-z0-9._-]{0,199})")
 KINDS = ("database", "evidence", "keys", "held", "sent")
+REFUSED = "refused"  # a gap whose database row names no file the backup may follow
 
 
 class ManifestProblem(ValueError):
@@ -43,10 +46,13 @@ class Gap:
     kind: str  # "evidence" or "key"
     name: str  # the evidence file's SHA-256, or the key id
     label: str  # the evidence file's display name, or the setting naming the key
-    reason: str  # "missing" or "damaged"
+    reason: str  # "missing", "damaged", or REFUSED (a hash that is not one: never followed)
     where: str  # the path it should have been at
 
     def describe(self) -> str:
+        if self.reason == REFUSED:
+            return (f"evidence row {self.label or '(no name)'} names the file {self.name!r}, "
+                    "which is not a SHA-256: not followed, not backed up")
         if self.kind == "evidence":
             return (f"evidence file {self.label or '(no name)'} ({self.name}) was {self.reason}"
                     f" at {self.where} when the backup was made")
@@ -92,7 +98,14 @@ def kind_of(rel: str) -> str | None:
     return plain.group(1) if plain else None
 
 
+def is_sha256(value: str) -> bool:
+    """True for 64 lowercase hex digits and nothing else (a name that cannot be a path)."""
+    return _HEX64.fullmatch(value) is not None
+
+
 def evidence_path(sha256: str) -> str:
+    if not is_sha256(sha256):
+        raise ManifestProblem(f"{sha256!r} is not a SHA-256: no file of a backup has it")
     return f"evidence/{sha256[:2]}/{sha256}"
 
 
@@ -109,11 +122,14 @@ def read(folder: Path) -> Manifest:
     """The manifest of the backup in `folder`; ManifestProblem naming the file if it is bad."""
     path = folder / MANIFEST
     try:
-        raw = path.read_bytes()
+        with open_regular(path) as fh:
+            raw = fh.read(MAX_MANIFEST + 1)
     except FileNotFoundError:
         raise ManifestProblem(f"{folder}: not a backup ({MANIFEST} is missing)") from None
     except OSError as exc:
         raise ManifestProblem(f"{path}: cannot be read ({exc.strerror})") from None
+    if len(raw) > MAX_MANIFEST:
+        raise ManifestProblem(f"{path}: over {MAX_MANIFEST:,} bytes, not a backup manifest")
     try:
         data = json.loads(raw.decode("utf-8"), object_pairs_hook=_no_duplicates)
     except (UnicodeDecodeError, ValueError) as exc:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from nmrf_desktop.faults import crashpoint
+from nmrf_desktop.files import check_regular
 from nmrf_desktop.services.backup import files
 from nmrf_desktop.services.backup.database import (
     copy,
@@ -78,6 +79,10 @@ def _verify_into(source: Path, copy_to: Path) -> tuple[Manifest | None, list[str
     if not source.exists():
         return None, [f"no backup at {source}"]
     if not source.is_dir():
+        try:
+            check_regular(source)  # a FIFO or device is no backup, and never waited on
+        except OSError as exc:
+            return None, [f"{source}: {exc.strerror or exc}"]
         return None, _verify_copy(source, copy_to)
     try:
         manifest = read_manifest(source)

@@ -5,7 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from nmrf_desktop.services.backup.manifest import DATABASE, MANIFEST, read as read_manifest
+from nmrf_desktop.services.backup.manifest import (
+    DATABASE,
+    MANIFEST,
+    REFUSED,
+    read as read_manifest,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +29,7 @@ class Contents:
     copied_bytes: int = 0  # written when it was made…
     linked_bytes: int = 0  # …and shared with an earlier backup by hard links
     gaps: tuple[str, ...] = ()  # what was already missing or damaged when it was made
+    refused: int = 0  # of those, database rows naming a file by something not a SHA-256
 
     @property
     def total_bytes(self) -> int:
@@ -39,8 +45,11 @@ class Contents:
                 f"{counted(self.bundle_files, 'bundle file')} ({_size(self.bundle_bytes)})")
         if self.linked_bytes:
             text += f"; {_size(self.linked_bytes)} shared with an earlier backup"
-        if self.gaps:
-            text += f"; INCOMPLETE: {len(self.gaps)} missing"
+        if len(self.gaps) > self.refused:
+            text += f"; INCOMPLETE: {len(self.gaps) - self.refused} missing"
+        if self.refused:
+            text += (f"; {counted(self.refused, 'evidence row')} refused (a hash that is not "
+                     "one: not followed)")
         return text
 
 
@@ -59,7 +68,8 @@ def describe(backup: Path | str) -> Contents:
     return Contents(path, False, manifest.reason, manifest.files[DATABASE].size,
                     len(evidence), sum(e.size for e in evidence), len(manifest.of_kind("keys")),
                     len(bundles), sum(e.size for e in bundles), manifest.copied_bytes,
-                    manifest.linked_bytes, tuple(g.describe() for g in manifest.gaps))
+                    manifest.linked_bytes, tuple(g.describe() for g in manifest.gaps),
+                    sum(g.reason == REFUSED for g in manifest.gaps))
 
 
 def counted(n: int, noun: str) -> str:
