@@ -85,11 +85,10 @@ def secure_data_folder(folder: Path) -> None:
     the database is otherwise left as it is."""
     home = user_data_dir()
     inside_home = folder == home or home in folder.parents
-    if inside_home:
-        private_folder(home)
-    private_folder(folder, tighten_existing=inside_home)
-    for name in RECORD_FOLDERS:
-        _guarded_tighten_folder(folder / name)
+    private_folder(folder, tighten_existing=False)  # one that cannot be made: not opened
+    ours = [home, folder] if inside_home else []
+    for path in [*ours, *(folder / name for name in RECORD_FOLDERS)]:
+        _guarded_tighten_folder(path)  # one that cannot be changed is logged, and opens
 
 
 def _guarded_tighten_folder(path: Path) -> None:
