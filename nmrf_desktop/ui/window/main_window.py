@@ -37,6 +37,7 @@ from nmrf_desktop.ui.browsing.recommendations_model import RecommendationsModel
 from nmrf_desktop.ui.browsing.recommendations_table import show_about
 from nmrf_desktop.ui.dashboard.hub import DashboardHub
 from nmrf_desktop.ui.entry.editing import Editing
+from nmrf_desktop.ui.documents.hub import DocumentsHub
 from nmrf_desktop.ui.exchange.hub import ExchangeHub
 from nmrf_desktop.ui.overlap.hub import OverlapHub
 from nmrf_desktop.ui.reports.hub import ReportsHub
@@ -81,6 +82,7 @@ class MainWindow(Frame):
         self.safety = SafetyHub(self)
         self.overlap = OverlapHub(self)
         self.dashboard = DashboardHub(self)
+        self.documents = DocumentsHub(self)
         self.session.install(self.window_actions)
         self._connect()
         self._set_title()

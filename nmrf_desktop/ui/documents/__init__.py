@@ -1,0 +1,1 @@
+"""File → Import UN Document…: read a document, review what was read, apply it."""
