@@ -25,7 +25,17 @@ from nmrf_desktop.services.workspace import Profile, save_profile
 from nmrf_desktop.store.models import Recommendation
 from nmrf_desktop.ui.documents.hub import DocumentsHub
 from nmrf_desktop.ui.documents.review_dialog import ReviewDialog
-from nmrf_desktop.ui.documents.review_model import INCLUDE, POSITION, TEXT, WILL
+from nmrf_desktop.ui.documents.review_model import (
+    INCLUDE,
+    POSITION,
+    SDGS,
+    STATES,
+    TEXT,
+    THEMES,
+    WILL,
+    ReviewModel,
+)
+from nmrf_desktop.ui.help.context import UserGuide
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.main_window import MainWindow
 from tests.unit.documents import previews
@@ -203,3 +213,39 @@ def test_a_file_that_is_no_document_is_one_message_naming_it(  # type: ignore[no
     assert "minutes.docx" in box.text()
     assert hub.review is None and _count(nz_record) == before
     box.close()
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support raise\(\)")
+def test_f1_on_the_review_screen_opens_its_part_of_the_guide(  # type: ignore[no-untyped-def]
+        qtbot, runner: TaskRunner, nz_db: Path, nz_record: Record, tmp_path: Path) -> None:
+    window = _window(qtbot, runner, nz_db)
+    dialog = _hub(window).show_review(plan(nz_record, previews.concluding_observations(
+        tmp_path)))
+    facts = " ".join(label.text() for label in dialog.findChildren(QLabel))
+    assert "paragraphs 12, 20, due 2018-08-25" in facts and "2020-12-22" in facts
+    assert "Treaty-body concluding observations" in facts and "Particular importance" in facts
+    dialog.grab().save("/tmp/document_review_co.png")
+    dialog.activateWindow()
+    qtbot.keyClick(dialog.table, Qt.Key.Key_F1)
+    guide = UserGuide.of(window)
+    assert guide is not None
+    qtbot.waitUntil(lambda: guide._window is not None and guide._window.isVisible(),
+                    timeout=WAIT)
+    assert guide._window is not None and guide._window.current_anchor == "import-un-document"
+    guide._window.close()
+    assert dialog.isVisible()
+
+
+def test_review_model_is_a_sound_item_model_and_edits_lists(qtmodeltester, nz_record: Record,  # type: ignore[no-untyped-def]
+                                                            tmp_path: Path) -> None:
+    model = ReviewModel(plan(nz_record, previews.concluding_observations(tmp_path)))
+    qtmodeltester.check(model, force_py=True)
+    assert model.index(3, THEMES).data() == "Migrant workers"  # its section heading
+    assert model.setData(model.index(3, THEMES), "Migrant workers; Te Tiriti o Waitangi")
+    assert model.rows[3].themes == ("Migrant workers", "Te Tiriti o Waitangi")
+    assert model.rows[3].section == ""
+    assert model.setData(model.index(3, STATES), "Aotearoa; ; Niue")
+    assert model.rows[3].recommending_states == ("Aotearoa", "Niue")
+    assert model.setData(model.index(3, SDGS), "16; 10")
+    assert not model.setData(model.index(3, TEXT), "   ")  # words are kept
+    assert set(model.edits()) == {3} and model.excluded() == set()

@@ -130,9 +130,11 @@ class ReviewDialog(QDialog):
                      (self.tr("Symbol:"), d.symbol or self.tr("not stated")),
                      (self.tr("Body:"), d.body or self.tr("not stated")),
                      (self.tr("State:"), d.country or self.tr("not stated"))]
-        rows_right = [(self.tr("Date:"), _date(d.date)),
-                      (self.tr("UPR session:"), str(d.upr_session) if d.upr_session
-                       else self.tr("not stated")),
+        rows_right = [(self.tr("Date:"), _date(d.date))]
+        if d.kind is not DocumentKind.CONCLUDING_OBSERVATIONS:
+            rows_right.append((self.tr("UPR session:"), str(d.upr_session) if d.upr_session
+                               else self.tr("not stated")))
+        rows_right += [
                       (self.tr("Follow-up:"), self.tr("paragraphs {0}, due {1}").format(
                           follow, _date(p.follow_up_due))
                        if p.follow_up_paragraphs or p.follow_up_due else self.tr("none")),
@@ -170,6 +172,9 @@ class ReviewDialog(QDialog):
                               (SDGS, 60)):
             self.table.setColumnWidth(column, width)
         header.moveSection(WILL, POSITION + 1)  # what apply does, before the taxonomies
+        if self.model.plan.preview.document.kind is DocumentKind.CONCLUDING_OBSERVATIONS:
+            for column in (STATES, POSITION):  # a committee's own: no states, no position
+                self.table.setColumnHidden(column, True)
         header.setStretchLastSection(True)
         self.table.selectionModel().currentRowChanged.connect(self._show_source)
         source_box = QWidget()

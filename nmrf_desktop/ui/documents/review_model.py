@@ -121,7 +121,10 @@ class ReviewModel(QAbstractTableModel):
             return self._positions.get(rec.position, "")
         if column in _LISTS:
             separator = "; " if role == Qt.ItemDataRole.EditRole or column != STATES else ", "
-            return separator.join(getattr(rec, _LISTS[column]))
+            items = getattr(rec, _LISTS[column])
+            if column == THEMES and rec.section.strip() and rec.section not in items:
+                items = (rec.section, *items)  # the heading it sits under is a theme too
+            return separator.join(items)
         if column == WILL:
             planned = self.plan.planned
             return will_text(planned[row]) if row < len(planned) else ""
@@ -152,8 +155,8 @@ class ReviewModel(QAbstractTableModel):
                                         if p.strip()))
             if column == STATES:
                 rec = replace(rec, recommending_states=items)
-            elif column == THEMES:
-                rec = replace(rec, themes=items)
+            elif column == THEMES:  # the list as edited, the section heading included
+                rec = replace(rec, themes=items, section="")
             elif column == GROUPS:
                 rec = replace(rec, affected_groups=items)
             else:

@@ -4,6 +4,7 @@ follow-up flags and calendar entries."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from nmrf_desktop.services.documents.plan import DocumentRefused, Outcome, edite
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store.models import AuditEvent, ImportRun, Recommendation
+from nmrf_desktop.store.recommendations import fetch_rows
 from tests.conftest import NZ_CSV
 from tests.unit.documents import previews
 
@@ -185,7 +187,6 @@ def test_concluding_observations_flag_follow_up_and_fill_the_calendar(
 def test_the_section_heading_becomes_a_theme(record: Record, tmp_path: Path) -> None:
     apply(record, previews.concluding_observations(tmp_path))
     with record.reading() as s:
-        from nmrf_desktop.store.recommendations import fetch_rows
         ids = list(s.execute(select(Recommendation.id).where(
             Recommendation.paragraph == "31")).scalars())
         row = fetch_rows(s, ids)[0]
@@ -219,7 +220,6 @@ def test_a_document_naming_no_state_is_refused_naming_the_file(record: Record,
 
 def test_an_implausible_due_date_is_a_warning_not_an_entry(record: Record,
                                                             tmp_path: Path) -> None:
-    import datetime as dt
     preview = previews.concluding_observations(tmp_path)
     preview.next_report_due = dt.date(2207, 1, 1)
     result = apply(record, preview)
