@@ -21,6 +21,7 @@ from nmrf_desktop.store.models import AuditEvent, ImportRun, Recommendation
 from nmrf_desktop.store.recommendations import fetch_rows
 from tests.conftest import NZ_CSV
 from tests.unit.documents import previews
+from tests.unit.importers.uhri_workbook import row as uhri_row, write_uhri
 
 
 def _count(record: Record, *where: object) -> int:
@@ -225,3 +226,29 @@ def test_an_implausible_due_date_is_a_warning_not_an_entry(record: Record,
     result = apply(record, preview)
     assert any("2207-01-01 is not a plausible reporting date" in w for w in result.warnings)
     assert [e.kind for e in list_entries(record)] == ["follow-up"]
+
+
+def test_uhri_rows_of_the_same_review_match_the_document_on_paragraph(
+        record: Record, tmp_path: Path) -> None:
+    preview = previews.report(tmp_path, 3)
+    apply(record, preview)
+    apply(record, previews.addendum(tmp_path, 3))
+    rows = [uhri_row(
+        Text=f"128.{k} {text} (different words in UHRI's copy)",
+        Countries_Concerned="- New Zealand", Reccomending_Body="- Universal Periodic Review",
+        Document_Symbol=f"- {previews.REPORT}", Themes="- Right to education",
+        Affected_Persons="- Children", UPR_Reccomending_States=f"- {state}",
+        UPR_Position="- Supported", Type="- Recommendation",
+        OHCHR_Annotation_Id=f"uhri-{k}", UPR_Session=str(previews.SESSION))
+        for k, (text, state, _p) in enumerate(previews.nz_rows()[:3], start=1)]
+    export = write_uhri(tmp_path / "uhri.xlsx", rows)
+    report = import_files(record, "uhri", [export])
+    assert report.created == 0 and report.updated == 3
+    assert _count(record) == 3
+    with record.reading() as s:
+        ids = list(s.execute(select(Recommendation.id)).scalars())
+        held = fetch_rows(s, ids)
+    assert all("Right to education" in r.themes and "Children" in r.affected_groups
+               for r in held)
+    assert import_files(record, "uhri", [export]).updated == 0
+    assert _count(record) == 3
