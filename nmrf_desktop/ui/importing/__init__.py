@@ -1,0 +1,1 @@
+"""File → Import Recommendations…: UPR Info, Human Rights Index and template files."""
