@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from nmrf_desktop import policy
@@ -21,6 +22,7 @@ from nmrf_desktop.domain.enums import Mechanism, Position, Source
 from nmrf_desktop.domain.records import RecommendationIn, StateRef
 from nmrf_desktop.faults import crashpoint
 from nmrf_desktop.services import overlap
+from nmrf_desktop.services.exchange import pack_rows
 from nmrf_desktop.services.exchange.agency import laptop_agency
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit, recommendations as recs_store
@@ -149,6 +151,9 @@ def export_pack(record: Record, agency: str, out: Path, key: SigningKey,
         last = session.execute(select(func.max(IssuedPack.version)).where(
             IssuedPack.agency_code == agency)).scalar() or 0
         payload = build_payload(session, agency, last + 1, valid_days)
+        # What the database holds is not trusted either: a row the format cannot carry is
+        # left out and named, never allowed to stop the pack (or anyone else's).
+        screened = pack_rows.screen_export(payload)
         sha = write_pack(out, payload, key)
         session.add(IssuedPack(agency_code=agency, version=last + 1, sha256=sha,
                                expires_at=dt.datetime.fromisoformat(payload["expires_at"]),
@@ -156,9 +161,11 @@ def export_pack(record: Record, agency: str, out: Path, key: SigningKey,
         audit.append(session, "pack.export", actor=actor, entity="agency", entity_id=agency,
                      details={"version": last + 1, "sha256": sha,
                               "recommendations": len(payload["recommendations"]),
-                              "acknowledged": len(payload["acknowledged"])})
+                              "acknowledged": len(payload["acknowledged"]),
+                              "left_out": screened.left_out[:100]})
     return {"agency": agency, "version": last + 1, "path": str(out), "sha256": sha,
-            "recommendations": len(payload["recommendations"])}
+            "recommendations": len(payload["recommendations"]),
+            "left_out": screened.left_out}
 
 
 # ---------------------------------------------------------------- laptop: import
@@ -211,7 +218,7 @@ def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> P
     actor = record.actor()
     crashpoint("pack-import:verified")
     with record.unit_of_work() as session:
-        _apply_pack(session, pack, result)
+        _checked_apply(session, pack, result)
         session.flush()
         crashpoint("pack-import:applied")
         for key, value in ((PINNED_KEY, pack.signer.id), (AGENCY, agency),
@@ -246,6 +253,27 @@ def _set(session: Session, key: str, value: str) -> None:
 
 def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
+
+
+def _checked_apply(session: Session, pack: VerifiedPack, result: PackImport) -> None:
+    """Apply a verified pack whose every record resolves; anything the laptop cannot use
+    refuses the whole pack with the record named (the transaction is rolled back)."""
+    known_recs = set(session.execute(select(Recommendation.id)).scalars())
+    known_actions = set(session.execute(select(Action.id)).scalars())
+    problem = pack_rows.import_problem(pack.payload, known_recs, known_actions)
+    if problem:
+        raise PackRejected(f"the pack holds a record this laptop cannot use: {problem}; "
+                           "nothing was changed")
+    try:
+        _apply_pack(session, pack, result)
+    except PackRejected:
+        raise
+    except (KeyError, IndexError, TypeError, ValueError, AttributeError, OverflowError,
+            SQLAlchemyError) as exc:  # a record no check above foresaw: refused, not a crash
+        log.warning("pack import refused: %r", exc)
+        raise PackRejected("the pack holds a record this laptop cannot use "
+                           f"({type(exc).__name__}: {str(exc)[:200]}); nothing was changed"
+                           ) from None
 
 
 def _apply_pack(session: Session, pack: VerifiedPack, result: PackImport) -> None:

@@ -24,6 +24,7 @@ from nmrf_desktop.reports.model import (
     ReportKind,
 )
 from nmrf_desktop.reports.pdf_styles import human
+from nmrf_desktop.services.reports import safe
 from nmrf_desktop.store.models import (
     Action,
     ActionLink,
@@ -143,26 +144,31 @@ def entries(session: Session, ids: list[str], sections: list[str], public: bool 
     action_recs: dict[str, list[str]] = defaultdict(list)
     titles: dict[str, str] = {}
     for rid, aid, *fields in session.execute(stmt):
-        actions[rid].append(ActionLine(*fields))
+        act = safe.fields(ActionLine(*fields), {"title": safe.NAME_LIMIT})
+        actions[rid].append(act)
         action_recs[aid].append(rid)
-        titles[aid] = fields[0]
+        titles[aid] = act.title
     evidence: dict[str, list[EvidenceLine]] = defaultdict(list)
     e = Evidence
     where = [e.recommendation_id.in_(ids)]
     if action_recs:
         where.append(e.action_id.in_(list(action_recs)))
-    estmt = (select(e.action_id, e.recommendation_id, e.display_name, e.created_at, e.sha256)
-             .where(e.removed.is_(False), or_(*where)).order_by(e.created_at, e.id))
+    estmt = (select(e.id, e.action_id, e.recommendation_id, e.display_name, e.created_at,
+                    e.sha256).where(e.removed.is_(False), or_(*where))
+             .order_by(e.created_at, e.id))
     if public:
         estmt = estmt.where(e.is_public.is_(True))
-    for aid, rid, name, created, sha in session.execute(estmt):
+    for eid, aid, rid, name, created, sha in session.execute(estmt):
         if aid is not None and aid not in action_recs:
             continue  # evidence of an action that is not in this report (or not public)
-        line = EvidenceLine(name, created.date() if created else None, sha or "",
+        line = EvidenceLine(safe.text(name, safe.NAME_LIMIT),
+                            created.date() if created else None,
+                            safe.sha256(sha, f"evidence {eid}"),
                             titles.get(aid, "") if aid else "")
         for target in (action_recs[aid] if aid else [rid]):
             evidence[target].append(line)
-    by_id = {row.id: row for row in rows}
+    by_id = {row.id: safe.fields(row) for row in rows}
+    latest = {rid: safe.fields(update) for rid, update in latest.items()}
     out = []
     for rid, section in zip(ids, sections, strict=True):
         row = by_id.get(rid)

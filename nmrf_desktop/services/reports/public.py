@@ -16,7 +16,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -28,7 +28,7 @@ from nmrf_desktop.reports.pdf_report import write_pdf
 from nmrf_desktop.reports.public_files import Table, write_csv, write_xlsx
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.reports import data as report_data
+from nmrf_desktop.services.reports import data as report_data, safe
 from nmrf_desktop.services.reports.pdf import summary_of
 from nmrf_desktop.services.reports.request import ReportError, fingerprint, scope_lines
 from nmrf_desktop.store import search
@@ -70,6 +70,7 @@ def export_public(record: Record, out: Path, filters: Filters | None = None,
         with record.reading() as session:
             ids = search.search_ids(session, filters)
             tables, statuses = _tables(session, ids)
+            tables = [replace(t, rows=[safe.row(r) for r in t.rows]) for t in tables]
             for table in tables:
                 write_csv(work / f"{table.name}.csv", table)
             write_xlsx(work / XLSX_NAME, tables)
@@ -171,7 +172,8 @@ def _entry_tables(session: Session, refs: dict[str, str]) -> list[Table]:
             continue  # belongs to an action that is not public
         if aid is None and rid not in refs:
             continue
-        evidence.append((name, created.date() if created else None, sha or "",
+        evidence.append((name, created.date() if created else None,
+                         safe.sha256(sha, f"public evidence {name!r}"),
                          titles.get(aid, "") if aid else "", "" if aid else refs[rid]))
     return [
         Table("progress", ("reference", "agency", "status", "as_of", "narrative"), updates,

@@ -19,6 +19,7 @@ from nmrf_desktop.reports.xlsx_template import write_template
 from nmrf_desktop.reports.xlsx_workbook import write_workbook
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
+from nmrf_desktop.services.reports import safe
 from nmrf_desktop.services.workbook import rows as workbook_rows
 from nmrf_desktop.store import search
 from nmrf_desktop.store.models import (
@@ -71,11 +72,22 @@ def _sheet(session: Session, ids: Sequence[str], read: workbook_rows.Reader,
         for key, values in read(session, chunk):
             if key not in seen:
                 seen.add(key)
-                yield values
+                yield list(safe.row(tuple(values)))
         progress.advance(len(chunk))
 
 
-def _rows(session: Session, ids: Sequence[str], progress: Progress) -> Iterator[TemplateRow]:
+def _text(value: object) -> str:
+    return safe.text(value)
+
+
+def _number(value: object) -> int | None:
+    """A whole number to write, or None for one no database should hold (inf, 1.5, text)."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _rows(session: Session, ids: Sequence[str], progress: Progress,
+          skipped: list[str] | None = None) -> Iterator[TemplateRow]:
+    skipped = skipped if skipped is not None else []
     r = Recommendation
     for start in range(0, len(ids), _CHUNK):
         chunk = ids[start:start + _CHUNK]
@@ -99,17 +111,26 @@ def _rows(session: Session, ids: Sequence[str], progress: Progress) -> Iterator[
             lists[rid][kind].append(label)
         for rid in chunk:
             b, links = base[rid], lists[rid]
-            rec = RecommendationIn(
-                source=Source(b.source), source_id=b.source_id, text=b.text,
-                country=b.country, mechanism=Mechanism(b.mechanism), body=b.body,
-                position=Position(b.position) if b.position else None,
-                upr_session=b.upr_session, cycle=b.cycle, year=b.year,
-                published_on=b.published_on, document_symbol=b.document_symbol,
-                paragraph=b.paragraph, action_category=b.action_category,
-                te_tiriti=bool(b.te_tiriti), withdrawn=bool(b.withdrawn),
-                reference=b.reference, states=tuple(links["states"]),
-                themes=tuple(links["theme"]), groups=tuple(links["group"]),
-                sdgs=tuple(links["sdg"]),
-            )
+            try:
+                rec = RecommendationIn(
+                    source=Source(b.source), source_id=_text(b.source_id), text=_text(b.text),
+                    country=_text(b.country), mechanism=Mechanism(b.mechanism),
+                    body=_text(b.body), position=Position(b.position) if b.position else None,
+                    upr_session=_number(b.upr_session), cycle=_number(b.cycle),
+                    year=_number(b.year), published_on=b.published_on,
+                    document_symbol=_text(b.document_symbol), paragraph=_text(b.paragraph),
+                    action_category=_number(b.action_category), te_tiriti=bool(b.te_tiriti),
+                    withdrawn=bool(b.withdrawn), reference=_text(b.reference),
+                    states=tuple(StateRef(_text(s.name), _text(s.regional_group))
+                                 for s in links["states"]),
+                    themes=tuple(map(_text, links["theme"])),
+                    groups=tuple(map(_text, links["group"])),
+                    sdgs=tuple(map(_text, links["sdg"])),
+                )
+            except (ValueError, TypeError) as exc:  # a value no import should have let in
+                log.warning("export: recommendation %s (%s) left out: %s", rid,
+                            safe.text(b.reference, 120), exc)
+                skipped.append(f"recommendation {safe.text(b.reference, 120) or rid}: {exc}")
+                continue
             yield TemplateRow(rid, rec)
         progress.advance(len(chunk))
