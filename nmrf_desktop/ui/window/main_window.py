@@ -36,8 +36,8 @@ from nmrf_desktop.ui.backup.hub import SafetyHub
 from nmrf_desktop.ui.browsing.recommendations_model import RecommendationsModel
 from nmrf_desktop.ui.browsing.recommendations_table import show_about
 from nmrf_desktop.ui.dashboard.hub import DashboardHub
-from nmrf_desktop.ui.entry.editing import Editing
 from nmrf_desktop.ui.documents.hub import DocumentsHub
+from nmrf_desktop.ui.entry.editing import Editing
 from nmrf_desktop.ui.exchange.hub import ExchangeHub
 from nmrf_desktop.ui.importing.hub import ImportHub
 from nmrf_desktop.ui.overlap.hub import OverlapHub
