@@ -91,33 +91,33 @@ def _text_kind(head: bytes) -> str:
 
 def _workbook_kind(path: Path) -> str:
     try:
-        with warnings.catch_warnings():
+        with open_regular(path) as fh, warnings.catch_warnings():
             warnings.simplefilter("ignore")  # openpyxl on styles and extensions it ignores
-            book = load_workbook(path, read_only=True, data_only=True)
+            book = load_workbook(fh, read_only=True, data_only=True)  # whatever its name
+            try:
+                return _kind_of_book(book)
+            finally:
+                book.close()
     except Exception:  # a damaged workbook: the import says so, naming the file
-        log.debug("cannot open %s to tell its kind", path, exc_info=True)
-        return ""
-    try:
-        if SHEET in book.sheetnames:
-            return TEMPLATE
-        if not book.worksheets:
-            return ""
-        for line, cells in enumerate(book.worksheets[0].iter_rows(max_row=_SCAN_ROWS,
-                                                                  values_only=True), 1):
-            folded = _folded(cells)
-            if not any(folded):
-                continue
-            if _is_uhri(folded):
-                return UHRI
-            if line == 1 and all(f in BY_LABEL for f in folded if f) and all(
-                    r.casefold() in folded for r in TEMPLATE_REQUIRED):
-                return TEMPLATE
-            if line <= _UPR_SCAN_ROWS and _is_upr_info(
-                    ["" if c is None else str(c) for c in cells]):
-                return UPR_INFO
-    except Exception:
         log.debug("cannot read %s to tell its kind", path, exc_info=True)
         return ""
-    finally:
-        book.close()
+
+
+def _kind_of_book(book: Any) -> str:
+    if SHEET in book.sheetnames:
+        return TEMPLATE
+    if not book.worksheets:
+        return ""
+    rows = book.worksheets[0].iter_rows(max_row=_SCAN_ROWS, values_only=True)
+    for line, cells in enumerate(rows, 1):
+        folded = _folded(cells)
+        if not any(folded):
+            continue
+        if _is_uhri(folded):
+            return UHRI
+        if line == 1 and all(f in BY_LABEL for f in folded if f) and all(
+                r.casefold() in folded for r in TEMPLATE_REQUIRED):
+            return TEMPLATE
+        if line <= _UPR_SCAN_ROWS and _is_upr_info(["" if c is None else str(c) for c in cells]):
+            return UPR_INFO
     return ""

@@ -78,10 +78,12 @@ class ImportResultDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.refusals)
-        layout.addWidget(self.files, 0 if has_problems else 1)
+        layout.addWidget(self.files)
         layout.addWidget(self.notes)
         layout.addWidget(problems_caption)
         layout.addWidget(self.problems, 1)
+        if not has_problems:
+            layout.addStretch(1)
         layout.addWidget(buttons)
         self.resize(960, 560 if has_problems else 340)
 
@@ -121,8 +123,15 @@ class ImportResultDialog(QDialog):
             if len(o.problems) == 1:  # one reason: said whole (a pledges export, a header)
                 problem = o.problems[0]
                 where = str(RowProblem("", problem.row, problem.column, "")).strip(" :,")
-                reason = f"{where}: {problem.message}" if where else problem.message
-                lines.append(self.tr("{0} was not imported: {1}").format(name, reason))
+                if where:
+                    lines.append(self.tr("{0} was not imported: {1}: {2}").format(
+                        name, where, problem.message))
+                elif problem.message.startswith(("is ", "has ", "cannot ")):
+                    lines.append(self.tr("{0} was not imported: it {1}").format(
+                        name, problem.message))  # the importers' "x.xls: is a …"
+                else:
+                    lines.append(self.tr("{0} was not imported: {1}").format(
+                        name, problem.message))
             else:
                 n = len(o.problems)
                 lines.append(counted(self.tr(
@@ -236,13 +245,14 @@ class ImportResultDialog(QDialog):
         self._fit_files()
 
     def _fit_files(self) -> None:
-        """The files table as tall as its rows (up to eight), when problems are listed below."""
-        if not self.problems.rowCount():
-            return
+        """The files table as tall as its rows (up to eight); the dialog no taller than needed
+        when no problems are listed below it."""
         table = self.files
         shown = sum(table.rowHeight(r) for r in range(min(table.rowCount(), 8)))
         table.setMaximumHeight(table.horizontalHeader().height() + shown
                                + 2 * table.frameWidth() + 2)
+        if not self.problems.rowCount():
+            self.resize(self.width(), self.minimumSizeHint().height())
 
     def problems_text(self) -> str:
         """The problems as tab-separated text, a header line first (pastes into a sheet)."""
