@@ -13,6 +13,7 @@ from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import Session
 
 from nmrf_desktop.importers import template_sheets as sheets
+from nmrf_desktop.services.reports import safe
 from nmrf_desktop.store.models import (
     Action,
     ActionLink,
@@ -99,7 +100,8 @@ def _evidence(session: Session, where: ColumnElement[bool]) -> Rows:
             .where(e.removed.is_(False), where).order_by(e.created_at, e.id)):
         (eid, agency, action_id, ref, name, created, sha, size, media, url, public) = row
         yield eid, sheets.evidence_values(eid, agency, action_id, ref or "", name,
-                                          created.date() if created else None, sha, size,
+                                          created.date() if created else None,
+                                          safe.sha256(sha, f"evidence {eid}"), size,
                                           media, url, bool(public))
 
 
