@@ -293,7 +293,8 @@ def attach_url(record: Record, url: str, *, agency: str, action_id: str | None =
     return _add_evidence(record, agency=agency, action_id=action_id,
                          recommendation_id=recommendation_id, is_public=is_public,
                          sha256=None, size=None, media_type="text/uri-list",
-                         display_name=title.strip() or url.strip(), url=url.strip())
+                         # a display name is at most 300 characters (its column, the schema)
+                         display_name=(title.strip() or url.strip())[:300], url=url.strip())
 
 
 def _add_evidence(record: Record, **values) -> EvidenceRecord:  # type: ignore[no-untyped-def]

@@ -488,3 +488,17 @@ def test_an_identifier_or_hash_with_anything_after_it_is_refused(tail: str) -> N
     key = {"keyid": "a" * 64 + tail, "sig": "AA=="}
     envelope = {"payloadType": "x", "payload": "", "signatures": [key]}
     assert schemas.problem("envelope", envelope) is not None
+
+
+def test_a_long_link_without_a_title_still_makes_a_bundle_that_merges(
+        world: World, tmp_path: Path) -> None:
+    """Its display name is the link cut to the 300 characters a display name may have."""
+    lap = world.laptop("aroha", "MOJ")
+    rec = world.rec_ids()[0]
+    link = "https://www.justice.govt.nz/ā?" + "q=Māori&" * 200
+    entry.attach_url(lap.record, link, agency="MOJ", recommendation_id=rec)
+    result = bundle_import.import_bundle(world.central, lap.export(tmp_path))
+    assert result.status == bundle_import.MERGED, result.reason
+    with world.central.reading() as session:
+        row = session.query(Evidence).filter(Evidence.url == link).one()
+        assert row.display_name == link[:300]
