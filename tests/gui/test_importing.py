@@ -26,7 +26,10 @@ from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.main_window import MainWindow
 from tests.conftest import NZ_CSV
 from tests.unit.importers.biff8 import write_xls
-from tests.unit.importers.test_upr_info_shapes import NATIVE, pledges
+from tests.unit.importers.test_upr_info_shapes import NATIVE, nz_rows, pledges, write_xlsx
+
+from .test_accessibility import unnamed_controls
+from .test_translations import CLOSE, OPEN, PseudoTranslator, escaped, texts_of
 
 WAIT = 20_000
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -287,3 +290,47 @@ def test_f1_in_the_dialog_opens_its_section(qtbot, runner: TaskRunner,  # type: 
     qtbot.waitUntil(lambda: guide.window.isVisible(), timeout=WAIT)
     assert guide.window.current_anchor == "import-un-data"
     guide.window.close()
+
+
+@pytest.mark.qt_log_ignore(r"This plugin does not support raise")
+def test_every_text_is_translatable_and_every_control_named(  # type: ignore[no-untyped-def]
+        qtbot, qapp, runner: TaskRunner, record: Record, db_path: Path,
+        tmp_path: Path) -> None:
+    pseudo = PseudoTranslator()  # wraps every text asked for: one not asked for shows bare
+    qapp.installTranslator(pseudo)
+    try:
+        _translatable_and_named(qtbot, runner, db_path, tmp_path)
+    finally:
+        qapp.removeTranslator(pseudo)
+
+
+def _translatable_and_named(qtbot, runner: TaskRunner, db_path: Path,  # type: ignore[no-untyped-def]
+                            tmp_path: Path) -> None:
+    window = _window(qtbot, runner, db_path)
+    assert window.windowTitle().endswith(CLOSE), "the pseudo-translator is not in use"
+    scan = tmp_path / "scan.pdf"
+    scan.write_bytes(b"%PDF-1.7\n\x00\x01 a scanned page")
+    voluntary = write_xls(tmp_path / "voluntary.xls", [NATIVE, *pledges(3)])
+    mixed = write_xlsx(tmp_path / "mixed.xlsx", [NATIVE, *nz_rows()[:10], *pledges(2)])
+    dialog = _with_files(qtbot, window, mixed, voluntary, scan)
+    data = {mixed.name, voluntary.name, scan.name}
+    assert not escaped(texts_of(dialog), data)
+    assert not unnamed_controls(dialog)
+    dialog.select_file(2)
+    dialog.kind.setCurrentIndex(0)
+    dialog.kind.activated.emit(0)
+    qtbot.mouseClick(dialog.import_button, Qt.MouseButton.LeftButton)
+    result = _result(qtbot, window)
+    # what the importers say (the layout found, the reasons) is their English, as in `nmrf`
+    data |= {p.message for p in result.problem_rows()}
+    data |= {o.report.layouts[o.file.path.name] for o in result.outcomes
+             if o.report is not None}
+    data.add("voluntary pledges")  # a kind of row, as the importer names it
+    assert not escaped(texts_of(result), data)
+    assert not unnamed_controls(result)
+    # the pledges among recommendations: skipped and counted, said below the files
+    def bare(text: str) -> str:
+        return text.replace(OPEN, "").replace(CLOSE, "")
+    assert [bare(t) for t in _column(result, 0)[2:7]] == ["Imported", "10", "0", "0", "2"]
+    assert bare(result.notes.text()) == ("mixed.xlsx: 2 rows skipped, not recommendations "
+                                         "(voluntary pledges).")
