@@ -113,7 +113,7 @@ def _with_bad_rows(tmp_path: Path) -> Path:
         rows = list(csv.reader(fh))
     rows[3][10] = "ninety"
     rows[7][7] = "Maybe"
-    path = tmp_path / "two bad rows.csv"
+    path = tmp_path / "ngā rārangi hē.csv"
     with path.open("w", newline="", encoding="utf-8") as fh:
         csv.writer(fh).writerows(rows)
     return path
@@ -212,18 +212,18 @@ def test_a_refused_file_is_said_and_changes_nothing(qtbot, runner: TaskRunner,  
         "its 947 rows are voluntary pledges), not recommendations: a pledge is a commitment "
         "the State under review made itself, not a recommendation made to it, so this "
         "record does not import them")
-    assert lines[1].startswith("two bad rows.csv was not imported: 2 problems, listed below.")
+    assert lines[1].startswith("ngā rārangi hē.csv was not imported: 2 problems, listed below.")
     assert _column(result, 0)[2] == "Refused: nothing changed"
     assert _column(result, 1)[2:] == ["Refused: nothing changed", "", "", "", "", "2"]
     problems = result.problems
     assert problems.rowCount() == 3
     assert [(problems.item(r, 0).text(), problems.item(r, 1).text(),
              problems.item(r, 2).text()) for r in (1, 2)] == [
-        ("two bad rows.csv", "4", "Session"), ("two bad rows.csv", "8", "Response")]
+        ("ngā rārangi hē.csv", "4", "Session"), ("ngā rārangi hē.csv", "8", "Response")]
     qtbot.mouseClick(result.copy_button, Qt.MouseButton.LeftButton)
     copied = QApplication.clipboard().text().splitlines()
     assert copied[0] == "File\tRow\tColumn\tProblem"
-    assert copied[2].startswith("two bad rows.csv\t4\tSession\t")
+    assert copied[2].startswith("ngā rārangi hē.csv\t4\tSession\t")
     assert _count(nz_record) == before  # not a row, not an import run
     assert window.model.rowCount() == 228
 
