@@ -79,8 +79,29 @@ def _row(obj: Any, names: tuple[str, ...]) -> dict[str, Any]:
 # ---------------------------------------------------------------- central: export
 
 
-def build_payload(session: Session, agency: str, version: int, valid_days: int
-                  ) -> dict[str, Any]:
+def _loaded(session: Session, model: Any, where: Any, order: tuple[Any, ...], noun: str,
+            left_out: list[str]) -> list[Any]:
+    """The rows of `model` matching `where`; when one cannot even be loaded (a date column
+    holding something that is no date), each is loaded alone and the bad ones left out."""
+    try:
+        return list(session.execute(select(model).where(where).order_by(*order)).scalars())
+    except (ValueError, TypeError, OverflowError):
+        ids = session.execute(select(model.id).where(where).order_by(*order)).scalars().all()
+    rows = []
+    for one in ids:
+        try:
+            rows.append(session.execute(select(model).where(model.id == one)).scalar_one())
+        except (ValueError, TypeError, OverflowError) as exc:
+            text = f"{noun} {one}: a value cannot be read ({str(exc)[:120]})"
+            log.warning("pack export: left out %s", text)
+            left_out.append(text)
+    return rows
+
+
+def build_payload(session: Session, agency: str, version: int, valid_days: int,
+                  left_out: list[str] | None = None) -> dict[str, Any]:
+    """The agency's pack payload; rows that cannot even be read are named in `left_out`."""
+    left_out = left_out if left_out is not None else []
     rec_ids = list(session.execute(select(Assignment.recommendation_id).where(
         Assignment.agency_code == agency, Assignment.active.is_(True))).scalars())
     recs = []
@@ -96,8 +117,8 @@ def build_payload(session: Session, agency: str, version: int, valid_days: int
                 .join(Term).where(RecommendationTerm.recommendation_id.in_(chunk))
                 .order_by(RecommendationTerm.term_id)):
             lists[rid][kind].append(label)
-        for rec in session.execute(select(Recommendation).where(
-                Recommendation.id.in_(chunk)).order_by(Recommendation.num)).scalars():
+        for rec in _loaded(session, Recommendation, Recommendation.id.in_(chunk),
+                           (Recommendation.num,), "recommendation", left_out):
             extra = lists[rec.id]
             recs.append(_row(rec, _REC_FIELDS) | {
                 "states": extra["states"], "themes": extra["theme"], "groups": extra["group"],
@@ -107,17 +128,18 @@ def build_payload(session: Session, agency: str, version: int, valid_days: int
         for chunk in _chunks(rec_ids) for a in session.execute(
             select(Assignment).where(Assignment.recommendation_id.in_(chunk))).scalars()]
     actions = []
-    for a in session.execute(select(Action).where(Action.agency_code == agency)
-                             .order_by(Action.created_at)).scalars():
+    for a in _loaded(session, Action, Action.agency_code == agency, (Action.created_at,),
+                     "action", left_out):
         links = sorted(session.execute(select(ActionLink.recommendation_id).where(
             ActionLink.action_id == a.id)).scalars())
         actions.append(_row(a, _ACTION_FIELDS) | {"recommendation_ids": links})
     progress = [_row(p, _PROGRESS_FIELDS) for chunk in _chunks(rec_ids)
-                for p in session.execute(select(ProgressUpdate).where(
-                    ProgressUpdate.recommendation_id.in_(chunk))).scalars()]
-    evidence = [_row(e, _EVIDENCE_FIELDS) for e in session.execute(
-        select(Evidence).where(Evidence.agency_code == agency,
-                               Evidence.removed.is_(False))).scalars()]
+                for p in _loaded(session, ProgressUpdate,
+                                 ProgressUpdate.recommendation_id.in_(chunk),
+                                 (ProgressUpdate.id,), "progress update", left_out)]
+    evidence = [_row(e, _EVIDENCE_FIELDS) for e in _loaded(
+        session, Evidence, (Evidence.agency_code == agency) & Evidence.removed.is_(False),
+        (Evidence.id,), "evidence entry", left_out)]
     acknowledged = [{"bundle_id": m.bundle_id, "key_id": m.key_id, "sequence": m.sequence}
                     for m in session.execute(select(MergedBundle).where(
                         MergedBundle.agency_code == agency)
@@ -150,10 +172,12 @@ def export_pack(record: Record, agency: str, out: Path, key: SigningKey,
             raise PackRejected(f"unknown agency code {agency!r}")
         last = session.execute(select(func.max(IssuedPack.version)).where(
             IssuedPack.agency_code == agency)).scalar() or 0
-        payload = build_payload(session, agency, last + 1, valid_days)
+        unreadable: list[str] = []
+        payload = build_payload(session, agency, last + 1, valid_days, unreadable)
         # What the database holds is not trusted either: a row the format cannot carry is
         # left out and named, never allowed to stop the pack (or anyone else's).
         screened = pack_rows.screen_export(payload)
+        screened.left_out[:0] = unreadable
         sha = write_pack(out, payload, key)
         session.add(IssuedPack(agency_code=agency, version=last + 1, sha256=sha,
                                expires_at=dt.datetime.fromisoformat(payload["expires_at"]),
@@ -260,11 +284,11 @@ def _checked_apply(session: Session, pack: VerifiedPack, result: PackImport) -> 
     refuses the whole pack with the record named (the transaction is rolled back)."""
     known_recs = set(session.execute(select(Recommendation.id)).scalars())
     known_actions = set(session.execute(select(Action.id)).scalars())
-    problem = pack_rows.import_problem(pack.payload, known_recs, known_actions)
-    if problem:
-        raise PackRejected(f"the pack holds a record this laptop cannot use: {problem}; "
-                           "nothing was changed")
     try:
+        problem = pack_rows.import_problem(pack.payload, known_recs, known_actions)
+        if problem:
+            raise PackRejected(f"the pack holds a record this laptop cannot use: {problem}; "
+                               "nothing was changed")
         _apply_pack(session, pack, result)
     except PackRejected:
         raise

@@ -206,3 +206,28 @@ def test_a_record_no_check_foresaw_is_refused_not_a_crash(world: World,
     with pytest.raises(PackRejected, match="a record this laptop cannot use"):
         packs.import_pack(lap.record, pack)
     assert changed(before, state(lap.record)) == []
+
+
+def test_a_row_that_cannot_even_be_read_is_left_out_and_named(world: World,
+                                                              tmp_path: Path) -> None:
+    """A date column holding something that is no date: the row cannot be loaded at all."""
+    lap = world.laptop("aroha", "MOJ")
+    with closing(sqlite3.connect(central_db(world))) as conn, conn:
+        rec = assigned(conn, "MOJ")
+        conn.execute("UPDATE recommendations SET published_on = '../../etc' WHERE id = ?",
+                     (rec,))
+        action = str(uuid.uuid4())
+        conn.execute(
+            "INSERT INTO actions (id, agency_code, title, description, kind, status, "
+            "start_date, is_public, version, created_at, updated_at) VALUES (?, 'MOJ', "
+            "'Wānanga', '', 'programme', 'planned', 'someday', 0, 1, '2026-01-01 00:00:00', "
+            "'2026-01-01 00:00:00')", (action,))
+    result = packs.export_pack(world.central, "MOJ", tmp_path / "moj.nmrfpack",
+                               world.central_key)
+    text = "\n".join(result["left_out"])
+    assert f"recommendation {rec}: a value cannot be read" in text
+    assert f"action {action}: a value cannot be read" in text
+    payload = _payload(Path(result["path"]))
+    assert rec not in {r["id"] for r in payload["recommendations"]}
+    assert rec not in {a["recommendation_id"] for a in payload["assignments"]}
+    assert packs.import_pack(lap.record, Path(result["path"])).version == 2
