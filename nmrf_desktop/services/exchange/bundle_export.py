@@ -36,7 +36,7 @@ from nmrf_desktop.faults import crashpoint
 from nmrf_desktop.files import OWNER_ONLY, atomic_write, free_name, fsync_dir, private_folder
 from nmrf_desktop.hashing import file_sha256
 from nmrf_desktop.services.exchange.agency import export_refusal, laptop_agency
-from nmrf_desktop.services.exchange.packs import PACK_ID, PACK_VERSION
+from nmrf_desktop.services.exchange.packs import PACK_ID, PACK_VERSION, registered_name
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit
 from nmrf_desktop.store.blobs import BlobStore
@@ -233,7 +233,9 @@ def export_bundle(record: Record, out: Path, key: SigningKey, *,
         audit_head = session.execute(select(AuditEvent.hash).order_by(
             AuditEvent.seq.desc()).limit(1)).scalar() or ZERO_HASH
         sequence = _next_sequence(record, session)
-    officer = record.actor()
+    # The name the centre registered this key under (the last pack says it): a bundle
+    # naming anyone else is refused there. Before any pack has said, the officer's own.
+    officer = registered_name(record, key.id) or record.actor()
     target = bundle_target(Path(out), bundle_file_name(agency, officer, sequence),
                            replace=replace)
     entries: dict[str, EvidenceEntry] = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -41,6 +42,7 @@ from nmrf_desktop.store.models import (
     RecommendationTerm,
     SentBundle,
     Setting,
+    SigningKeyRow,
     State,
     Term,
     utcnow,
@@ -54,6 +56,9 @@ PACK_VERSION = "pack_version"
 PACK_SHA = "pack_sha256"
 PACK_ID = "pack_id"
 PACK_EXPIRES = "pack_expires_at"
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+# JSON {key id: officer name}: the agency's keys as the central record registered them.
+REGISTERED_NAMES = "registered_officer_names"
 AGENCY = "agency"
 
 _REC_FIELDS = ("id", "reference", "source", "source_id", "country", "text", "paragraph",
@@ -146,6 +151,7 @@ def build_payload(session: Session, agency: str, version: int, valid_days: int,
                         .order_by(MergedBundle.sequence)).scalars()]
     agencies = [[a.code, a.name_en, a.name_mi] for a in
                 session.execute(select(Agency).order_by(Agency.code)).scalars()]
+    officers = registered_officers(session, agency)
     now = utcnow().replace(microsecond=0)
     return {
         "format": 1, "kind": "pack", "pack_id": str(uuid.uuid4()), "agency": agency,
@@ -155,7 +161,21 @@ def build_payload(session: Session, agency: str, version: int, valid_days: int,
         "actions": actions, "progress": progress, "evidence": evidence,
         "acknowledged": acknowledged,
         "overlap_decisions": overlap.decisions_for(session, rec_ids),
+        "officers": officers,
     }
+
+
+def registered_officers(session: Session, agency: str) -> list[dict[str, str]]:
+    """The agency's active officer keys with the names they are registered under: a
+    laptop names its officer so, and the centre refuses a bundle naming anyone else."""
+    rows = session.execute(select(SigningKeyRow.key_id, SigningKeyRow.officer_name).where(
+        SigningKeyRow.agency_code == agency, SigningKeyRow.role == "officer",
+        SigningKeyRow.status == "active").order_by(SigningKeyRow.key_id)).all()
+    # Only what the pack format can carry: a row the database should never have held
+    # (no hash for an id, an over-long name) is left out rather than break every pack.
+    return [{"key_id": kid, "officer": name} for kid, name in rows
+            if isinstance(kid, str) and _HEX64.fullmatch(kid)
+            and isinstance(name, str) and 0 < len(name) <= 200]
 
 
 def _chunks(ids: list[str], size: int = 500):  # type: ignore[no-untyped-def]
@@ -190,6 +210,17 @@ def export_pack(record: Record, agency: str, out: Path, key: SigningKey,
     return {"agency": agency, "version": last + 1, "path": str(out), "sha256": sha,
             "recommendations": len(payload["recommendations"]),
             "left_out": screened.left_out}
+
+
+def registered_name(record: Record, key_id: str) -> str | None:
+    """The name this laptop's key is registered under at the centre (from the last pack
+    that said), or None when no pack has said yet."""
+    try:
+        names = json.loads(record.setting(REGISTERED_NAMES, "{}"))
+    except ValueError:
+        return None
+    name = names.get(key_id) if isinstance(names, dict) else None
+    return name if isinstance(name, str) and name else None
 
 
 # ---------------------------------------------------------------- laptop: import
@@ -249,6 +280,9 @@ def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> P
                            (PACK_VERSION, str(pack.version)), (PACK_SHA, pack.payload_sha256),
                            (PACK_ID, payload["pack_id"]), (PACK_EXPIRES, payload["expires_at"])):
             _set(session, key, value)
+        if "officers" in payload:  # packs from before names travelled leave them as they were
+            _set(session, REGISTERED_NAMES, json.dumps(
+                {o["key_id"]: o["officer"] for o in payload["officers"]}, ensure_ascii=False))
         audit.append(session, "pack.import", actor=actor, entity="pack",
                      entity_id=payload["pack_id"],
                      details={"version": pack.version, "agency": agency,

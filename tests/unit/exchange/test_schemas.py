@@ -309,8 +309,14 @@ def test_a_validly_signed_malformed_bundle_is_refused_naming_the_field(
 
 def test_the_same_bundle_well_formed_still_merges(world: World, tmp_path: Path) -> None:
     rec = _rec(world)
-    good = signed.bundle_of_changes(tmp_path / "good.nmrfbundle", _key(world), "MOJ", [
-        signed.progress(rec), signed.action([rec]), signed.evidence(rec)])
+    lap = world.laptops.get("aroha") or world.laptop("aroha", "MOJ")
+    # Named and packed as the laptop would: the officer the key is registered to, the
+    # pack this record issued (the semantic checks are part of "well formed" here).
+    good = signed.bundle_of_changes(
+        tmp_path / "good.nmrfbundle", _key(world), "MOJ",
+        [signed.progress(rec), signed.action([rec]), signed.evidence(rec)],
+        officer=lap.name, pack_id=lap.record.setting(packs.PACK_ID),
+        pack_version=int(lap.record.setting(packs.PACK_VERSION)))
     result = bundle_import.import_bundle(world.central, good)
     assert result.status == bundle_import.MERGED, result.reason
 
