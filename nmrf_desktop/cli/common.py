@@ -60,6 +60,10 @@ def add_filters(p: argparse.ArgumentParser) -> None:
     tiriti = g.add_mutually_exclusive_group()
     tiriti.add_argument("--te-tiriti", dest="te_tiriti", action="store_true", default=None)
     tiriti.add_argument("--not-te-tiriti", dest="te_tiriti", action="store_false")
+    g.add_argument("--follow-up", action="store_const", const=True, default=None,
+                   help="only those a treaty body asked to be followed up")
+    g.add_argument("--important", action="store_const", const=True, default=None,
+                   help="only those a treaty body named of particular importance")
 
 
 def filters_from(args: argparse.Namespace, text: str = "") -> Filters:
@@ -70,6 +74,7 @@ def filters_from(args: argparse.Namespace, text: str = "") -> Filters:
         positions=tuple(args.position), themes=tuple(args.theme), groups=tuple(args.group),
         sdgs=tuple(args.sdg), agency=args.assigned_to, role=args.assigned_role,
         te_tiriti=args.te_tiriti, statuses=tuple(args.status),
+        follow_up=args.follow_up, important=args.important,
     )
 
 

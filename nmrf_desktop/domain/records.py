@@ -127,6 +127,9 @@ class RecommendationRow:
     affected_groups: tuple[str, ...] = ()
     sdgs: tuple[str, ...] = ()
     assigned_agencies: tuple[str, ...] = ()
+    # Treaty bodies: singled out for follow-up, or of particular importance (issue 13).
+    follow_up: bool = False
+    important: bool = False
 
     def as_json(self) -> dict[str, object]:
         """The stable JSON shape of `nmrf search --json` (keys documented in the README)."""
@@ -168,6 +171,9 @@ class Filters:
     te_tiriti: bool | None = None
     statuses: tuple[str, ...] = ()
     include_withdrawn: bool = True
+    # True: only those a treaty body singled out for follow-up / of particular importance.
+    follow_up: bool | None = None
+    important: bool | None = None
 
     def __post_init__(self) -> None:
         # Typed or pasted text may arrive decomposed ("a" + combining macron, as macOS

@@ -21,6 +21,7 @@ from sqlalchemy.sql.elements import SQLCoreOperations
 from nmrf_desktop.domain.entry import ActionRecord, EvidenceRecord, ProgressRecord
 from nmrf_desktop.domain.enums import Position
 from nmrf_desktop.domain.records import Filters, RecommendationRow
+from nmrf_desktop.services import calendar
 from nmrf_desktop.services.entry import actions_for, evidence_for, progress_for
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import search
@@ -118,6 +119,8 @@ class RecommendationDetail:
     progress: tuple[ProgressRecord, ...] = ()  # newest first
     actions: tuple[LinkedAction, ...] = ()
     evidence: tuple[EvidenceItem, ...] = ()  # attached to the recommendation itself
+    # Due dates of the reporting calendar's follow-up entries covering it, earliest first.
+    follow_up_due: tuple[dt.date, ...] = ()
 
 
 def _sort_columns(key: SortKey, descending: bool) -> list[UnaryExpression[Any]]:
@@ -304,6 +307,9 @@ def detail(record: Record, rec_id: str) -> RecommendationDetail | None:
             .join(Assignment, Assignment.agency_code == Agency.code)
             .where(Assignment.recommendation_id == rec_id, Assignment.active.is_(True))
             .order_by(case((Assignment.role == "lead", 0), else_=1), Agency.code)))
+        rec = rows[0]
+        due = calendar.follow_up_dates(session, rec_id, rec.body, rec.cycle) \
+            if rec.follow_up else ()
     blobs = BlobStore(record.evidence_root)
 
     def item(ev: EvidenceRecord) -> EvidenceItem:
@@ -315,4 +321,5 @@ def detail(record: Record, rec_id: str) -> RecommendationDetail | None:
     return RecommendationDetail(
         recommendation=rows[0], last_update_on=last, assignments=assigned,
         progress=tuple(progress_for(record, rec_id)), actions=actions,
-        evidence=tuple(item(e) for e in evidence_for(record, recommendation_id=rec_id)))
+        evidence=tuple(item(e) for e in evidence_for(record, recommendation_id=rec_id)),
+        follow_up_due=due)

@@ -262,6 +262,21 @@ def covered(record: Record, entry_id: str, limit: int | None = 500
         return [CoveredRecommendation(*row) for row in session.execute(stmt)]
 
 
+def follow_up_dates(session: Session, rec_id: str, body: str,
+                    cycle: int | None) -> tuple[dt.date, ...]:
+    """The due dates of the follow-up entries covering one recommendation, by name or as
+    one of all its body's (and cycle's) recommendations; earliest first."""
+    e = CalendarEntry
+    chosen = e.id.in_(select(CalendarCover.entry_id).where(
+        CalendarCover.recommendation_id == rec_id))
+    whole = e.covers_all.is_(True) & (e.body == body)
+    whole = whole & (e.cycle.is_(None) | (e.cycle == cycle)) if cycle is not None \
+        else whole & e.cycle.is_(None)
+    return tuple(session.execute(
+        select(distinct(e.due_on)).where(e.kind == str(CalendarKind.FOLLOW_UP),
+                                         chosen | whole).order_by(e.due_on)).scalars())
+
+
 def known_bodies(record: Record) -> list[str]:
     """The bodies an entry may name: the UN's, then any other the record holds."""
     with record.reading() as session:

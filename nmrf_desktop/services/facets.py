@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from sqlalchemy import distinct, select
+from sqlalchemy.orm import Session
 
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store.models import Agency, Recommendation, RecommendationState, State, Term
@@ -38,6 +39,9 @@ class FilterChoices:
     sdgs: tuple[str, ...] = ()
     states: tuple[str, ...] = ()
     agencies: tuple[AgencyChoice, ...] = ()
+    # Whether any recommendation is flagged for follow-up / of particular importance.
+    follow_up: bool = False
+    important: bool = False
 
 
 def agency_choices(record: Record) -> list[AgencyChoice]:
@@ -47,6 +51,11 @@ def agency_choices(record: Record) -> list[AgencyChoice]:
             select(Agency.code, Agency.name_en, Agency.name_mi)
             .where(Agency.active.is_(True)).order_by(Agency.name_en)).all()
     return [AgencyChoice(code, en, mi or "") for code, en, mi in rows]
+
+
+def _any(session: Session, flag) -> bool:  # type: ignore[no-untyped-def]
+    return session.execute(select(Recommendation.id).where(flag.is_(True)).limit(1)
+                           ).first() is not None
 
 
 def choices(record: Record) -> FilterChoices:
@@ -74,5 +83,6 @@ def choices(record: Record) -> FilterChoices:
             mechanisms=values(r.mechanism), bodies=values(r.body),
             cycles=tuple(cycles.items()), positions=values(r.position),
             statuses=values(r.status), themes=tuple(terms["theme"]),
-            groups=tuple(terms["group"]), sdgs=tuple(terms["sdg"]), states=states)
+            groups=tuple(terms["group"]), sdgs=tuple(terms["sdg"]), states=states,
+            follow_up=_any(session, r.follow_up), important=_any(session, r.important))
     return replace(found, agencies=tuple(agency_choices(record)))

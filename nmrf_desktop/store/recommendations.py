@@ -360,7 +360,7 @@ _r = Recommendation
 _FETCH_BASE = select(
     _r.id, _r.reference, _r.text, _r.country, _r.mechanism, _r.body, _r.upr_session, _r.cycle,
     _r.year, _r.position, _r.document_symbol, _r.paragraph, _r.te_tiriti, _r.withdrawn,
-    _r.status,
+    _r.status, _r.follow_up, _r.important,
 ).where(_r.id.in_(_IDS))
 _FETCH_STATES = (
     select(RecommendationState.recommendation_id, State.name)
@@ -406,5 +406,6 @@ def fetch_rows(session: Session, ids: Sequence[str]) -> list[RecommendationRow]:
             recommending_states=tuple(extra["states"]), themes=tuple(extra["theme"]),
             affected_groups=tuple(extra["group"]), sdgs=tuple(extra["sdg"]),
             assigned_agencies=tuple(extra["agencies"]),
+            follow_up=bool(b[15]), important=bool(b[16]),
         ))
     return out

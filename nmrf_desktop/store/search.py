@@ -111,6 +111,10 @@ def filter_clauses(filters: Filters) -> list:  # type: ignore[type-arg]
         clauses.append(r.te_tiriti.is_(filters.te_tiriti))
     if not filters.include_withdrawn:
         clauses.append(r.withdrawn.is_(False))
+    if filters.follow_up is not None:
+        clauses.append(r.follow_up.is_(filters.follow_up))
+    if filters.important is not None:
+        clauses.append(r.important.is_(filters.important))
     if filters.states:
         clauses.append(exists().where(
             RecommendationState.recommendation_id == r.id,

@@ -64,7 +64,9 @@ AGENCY = "agency"
 _REC_FIELDS = ("id", "reference", "source", "source_id", "country", "text", "paragraph",
                "document_symbol", "mechanism", "body", "upr_session", "cycle", "year",
                "published_on", "position", "action_category", "te_tiriti", "withdrawn",
-               "version")
+               "follow_up", "important", "version")
+# Carried since the treaty-body flags (0012); a pack from before them leaves them as they are.
+_REC_FLAGS = ("follow_up", "important")
 _ACTION_FIELDS = ("id", "agency_code", "title", "description", "kind", "status", "start_date",
                   "target_date", "completed_date", "is_public", "version")
 _PROGRESS_FIELDS = ("id", "recommendation_id", "agency_code", "status", "narrative", "as_of",
@@ -349,6 +351,11 @@ def _apply_pack(session: Session, pack: VerifiedPack, result: PackImport) -> Non
         session.execute(
             table.update().where(table.c.id == bindparam("rid")).values(version=bindparam("v")),
             [{"rid": r["id"], "v": r["version"]} for r in payload["recommendations"]])
+        flagged = [{"rid": r["id"]} | {f"f_{n}": bool(r[n]) for n in _REC_FLAGS}
+                   for r in payload["recommendations"] if all(n in r for n in _REC_FLAGS)]
+        if flagged:
+            session.execute(table.update().where(table.c.id == bindparam("rid")).values(
+                {n: bindparam(f"f_{n}") for n in _REC_FLAGS}), flagged)
     result.recommendations = len(recs)
     rec_ids = [r["id"] for r in payload["recommendations"]]
     for chunk in _chunks(rec_ids):

@@ -155,6 +155,10 @@ def scope_lines(filters: Filters, agency_names: dict[str, str],
         lines.append("Te Tiriti o Waitangi: recommendations flagged relevant to Māori")
     elif f.te_tiriti is False:
         lines.append("Te Tiriti o Waitangi: recommendations not flagged")
+    if f.follow_up:
+        lines.append("Follow-up requested by the treaty body")
+    if f.important:
+        lines.append("Of particular importance to the treaty body")
     if f.text:
         lines.append(f"Text search: “{f.text}”")
     return tuple(lines) or ("All recommendations in the record",)

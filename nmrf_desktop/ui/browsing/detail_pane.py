@@ -149,6 +149,10 @@ class DetailPane(QTextBrowser):
             (self.tr("Last update"),
              detail.last_update_on.isoformat() if detail.last_update_on else "—"),
         ]
+        if rec.follow_up:
+            fields.append((self.tr("Follow-up"), self._follow_up(detail)))
+        if rec.important:
+            fields.append((self.tr("Importance"), self.tr("Of particular importance")))
         if rec.te_tiriti:
             fields.append((self.tr("Te Tiriti o Waitangi"), self.tr("Relevant")))
         if rec.withdrawn:
@@ -163,6 +167,13 @@ class DetailPane(QTextBrowser):
             f'<p style="font-size:large; margin:10px 0 12px 0">{escape(rec.text)}</p>'
             f"<table cellspacing=0>{rows}</table>"
         )
+
+    def _follow_up(self, detail: RecommendationDetail) -> str:
+        """The Committee's request, with the reporting calendar's deadline when it has one."""
+        if not detail.follow_up_due:
+            return self.tr("Follow-up requested by the Committee")
+        dates = ", ".join(day.isoformat() for day in detail.follow_up_due)
+        return self.tr("Follow-up requested by the Committee, due {0}").format(dates)
 
     def _assigned(self, detail: RecommendationDetail) -> str:
         if not detail.assignments:

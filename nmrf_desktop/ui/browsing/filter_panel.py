@@ -140,12 +140,21 @@ class FilterPanel(QScrollArea):
         for text, relevance in ((self.tr("Any"), None), (self.tr("Relevant"), True),
                                 (self.tr("Not flagged"), False)):
             self.te_tiriti.addItem(text, relevance)
+        # Treaty bodies' flags (concluding observations): shown when the record holds any.
+        self.follow_up = QCheckBox(self.tr("Follow-&up requested"), inner)
+        self.follow_up.setObjectName("followUpFilter")
+        self.follow_up.setAccessibleName(self.tr("Only those the Committee asked to follow up"))
+        self.important = QCheckBox(self.tr("Of particular &importance"), inner)
+        self.important.setObjectName("importantFilter")
+        self.important.setAccessibleName(self.tr("Only those of particular importance"))
         form = QFormLayout()
         form.addRow(self.mine)
         form.addRow(self.tr("Agency:"), self.agency)
         form.addRow(self.tr("Assigned as:"), self.role)
         form.addRow(self.tr("Mechanism:"), self.mechanism)
         form.addRow(self.tr("Te Tiriti:"), self.te_tiriti)
+        form.addRow(self.follow_up)
+        form.addRow(self.important)
         layout.addLayout(form)
 
         self.lists: dict[str, FacetList] = {}
@@ -172,6 +181,8 @@ class FilterPanel(QScrollArea):
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(8)
             combo.currentIndexChanged.connect(self._emit)
+        for flag in (self.follow_up, self.important):
+            flag.toggled.connect(self._emit)
         self.mine.toggled.connect(self._mine_toggled)
         self.mine.clicked.connect(self.mineChosen)
         self.set_choices(FilterChoices())
@@ -211,6 +222,9 @@ class FilterPanel(QScrollArea):
                 facet.set_values(values[name], keep.get(name, ()))
                 self.boxes[name].setVisible(facet.count() > 0)
             self._apply_state(keep)
+            for flag, present in ((self.follow_up, choices.follow_up),
+                                  (self.important, choices.important)):
+                flag.setVisible(present or flag.isChecked())
         finally:
             self._restoring = False
         self.changed.emit()
@@ -240,7 +254,9 @@ class FilterPanel(QScrollArea):
             groups=self.lists["groups"].checked(), sdgs=self.lists["sdgs"].checked(),
             states=self.lists["states"].checked(), agency=agency or None,
             role=str(self.role.currentData() or "") or None,
-            te_tiriti=self.te_tiriti.currentData())
+            te_tiriti=self.te_tiriti.currentData(),
+            follow_up=True if self.follow_up.isChecked() else None,
+            important=True if self.important.isChecked() else None)
 
     def active_count(self) -> int:
         """How many filters Clear Filters would clear ("Mine only" is not one of them)."""
@@ -256,7 +272,8 @@ class FilterPanel(QScrollArea):
         state.update(mine=self.mine.isChecked(), agency=self.agency.currentData() or "",
                      role=self.role.currentData() or "",
                      mechanism=self.mechanism.currentData() or "",
-                     te_tiriti=self.te_tiriti.currentData())
+                     te_tiriti=self.te_tiriti.currentData(),
+                     follow_up=self.follow_up.isChecked(), important=self.important.isChecked())
         return state
 
     def state_json(self) -> str:
@@ -277,6 +294,8 @@ class FilterPanel(QScrollArea):
         for combo, key in ((self.agency, "agency"), (self.role, "role"),
                            (self.mechanism, "mechanism"), (self.te_tiriti, "te_tiriti")):
             combo.setCurrentIndex(max(0, combo.findData(state.get(key, ""))))
+        for flag, key in ((self.follow_up, "follow_up"), (self.important, "important")):
+            flag.setChecked(state.get(key) is True)
 
     def clear(self) -> None:
         """Clear every facet; "Mine only" stays as it is (it is who you are, not a facet)."""
