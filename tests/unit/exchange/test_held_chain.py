@@ -24,6 +24,9 @@ from .world import World, add_action, forge_bundle
 log = logging.getLogger(__name__)
 
 CHAIN = 3_000
+# On PostgreSQL (the CI's second pass) each import is a network round trip or ten: the
+# issue's own 600 prove the loop there, and the 3,000 on SQLite prove "thousands".
+PG_CHAIN = 600
 
 
 def _manifest_sha(path: Path) -> str:
@@ -126,12 +129,13 @@ def test_thousands_of_held_bundles_are_released_in_a_loop(world: World,
     """3,000 one-change bundles from one key, imported last first: every one is held (each
     verified and authorized first); then the first arrives and all merge, in order, with
     no RecursionError."""
+    chain = CHAIN if world.central.is_sqlite else PG_CHAIN
     aroha = world.laptop("aroha", "MOJ")
     rec = world.rec_ids(n=1)[0]
     pack = (aroha.record.setting("pack_id"), int(aroha.record.setting("pack_version")))
     started = time.perf_counter()
     paths, previous = [], ZERO_HASH
-    for sequence in range(1, CHAIN + 1):
+    for sequence in range(1, chain + 1):
         path = forge_bundle(tmp_path / f"b{sequence:05d}.nmrfbundle", aroha.key, "MOJ",
                             [progress("MOJ", rec, f"Pūrongo {sequence}")],
                             sequence=sequence, previous=previous, officer="aroha",
@@ -146,15 +150,15 @@ def test_thousands_of_held_bundles_are_released_in_a_loop(world: World,
     first = bundle_import.import_bundle(world.central, paths[0])
     released = time.perf_counter()
     assert first.status == bundle_import.MERGED
-    assert len(first.released) == CHAIN - 1
+    assert len(first.released) == chain - 1
     assert {r.status for r in first.released} == {bundle_import.MERGED}
-    assert [r.sequence for r in first.released] == list(range(2, CHAIN + 1))
+    assert [r.sequence for r in first.released] == list(range(2, chain + 1))
     with world.central.reading() as session:
         assert session.execute(select(func.count()).select_from(MergedBundle)).scalar() == \
-            CHAIN
+            chain
         assert session.execute(select(func.count()).select_from(ProgressUpdate)).scalar() == \
-            CHAIN
+            chain
         assert session.execute(select(func.count()).select_from(InboxEntry).where(
             InboxEntry.status == bundle_import.HELD)).scalar() == 0
-    log.info("%d bundles: built %.1f s, held %.1f s, released %.1f s", CHAIN,
+    log.info("%d bundles: built %.1f s, held %.1f s, released %.1f s", chain,
              built - started, held - built, released - held)
