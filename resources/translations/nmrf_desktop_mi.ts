@@ -4,7 +4,7 @@
 <context>
     <name>ActionDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/entry/action_dialog.py" line="+90"/>
+        <location filename="../../nmrf_desktop/ui/entry/action_dialog.py" line="+80"/>
         <source>Edit Action</source>
         <translation type="unfinished"></translation>
     </message>
@@ -197,7 +197,7 @@
 <context>
     <name>AssignDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/assigning.py" line="+38"/>
+        <location filename="../../nmrf_desktop/ui/assigning.py" line="+39"/>
         <source>Assign to Agency</source>
         <translation type="unfinished"></translation>
     </message>
@@ -216,15 +216,23 @@
         <source>&amp;Contributing</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+6"/>
-        <source>The {0} &amp;selected recommendations</source>
-        <translation type="unfinished"></translation>
+        <source>The %n &amp;selected recommendation(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+2"/>
-        <source>All {0} recommendations matching the current &amp;filters</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>All %n recommendation(s) matching the current &amp;filters</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
         <location line="+8"/>
@@ -497,7 +505,7 @@
 <context>
     <name>ClustersModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="+47"/>
+        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="+48"/>
         <source>no update</source>
         <translation type="unfinished"></translation>
     </message>
@@ -634,15 +642,23 @@
         <source>Rejected: {0} and {1} will not be put together again.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+9"/>
-        <source>Split {0} recommendations off into their own cluster.</source>
-        <translation type="unfinished"></translation>
+        <source>Split %n recommendation(s) off into their own cluster.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
-    <message>
-        <location line="+9"/>
-        <source>Merged two clusters ({0} recommendations).</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <location line="+10"/>
+        <source>Merged two clusters (%n recommendation(s)).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -879,13 +895,17 @@
 </context>
 <context>
     <name>CoordinatorTools</name>
-    <message>
-        <location filename="../../nmrf_desktop/ui/assigning.py" line="+35"/>
-        <source>Assigned {0} recommendations to {1} as {2} ({3} new, {4} changed).</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <location filename="../../nmrf_desktop/ui/assigning.py" line="+36"/>
+        <source>Assigned %n recommendation(s) to {0} as {1} ({2} new, {3} changed).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+11"/>
+        <location line="+10"/>
         <source>Apply Lead Defaults</source>
         <translation type="unfinished"></translation>
     </message>
@@ -904,15 +924,23 @@
         <source>Select the recommendations to flag first.</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
-        <location line="+4"/>
-        <source>{0} recommendations flagged as relevant to Te Tiriti.</source>
-        <translation type="unfinished"></translation>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>%n recommendation(s) flagged as relevant to Te Tiriti.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
-        <source>Te Tiriti flag cleared on {0} recommendations.</source>
-        <translation type="unfinished"></translation>
+        <source>Te Tiriti flag cleared on %n recommendation(s).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 <context>
@@ -926,7 +954,7 @@
 <context>
     <name>CreateKeyDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="+140"/>
+        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="+139"/>
         <source>Create the Central Signing Key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1015,7 +1043,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+19"/>
+        <location line="+30"/>
         <source>Creating the key…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1250,7 +1278,7 @@
 <context>
     <name>DetailPane</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/browsing/detail_pane.py" line="+57"/>
+        <location filename="../../nmrf_desktop/ui/browsing/detail_pane.py" line="+58"/>
         <source>Recommendation details</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1331,6 +1359,21 @@
     </message>
     <message>
         <location line="+4"/>
+        <source>Follow-up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Importance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Of particular importance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
         <source>Te Tiriti o Waitangi</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1350,7 +1393,17 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+16"/>
+        <location line="+15"/>
+        <source>Follow-up requested by the Committee</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Follow-up requested by the Committee, due {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
         <source>{0} ({1}, {2})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1394,19 +1447,223 @@
         <source>public</source>
         <translation type="unfinished"></translation>
     </message>
-    <message>
+    <message numerus="yes">
         <location line="+2"/>
-        <source>answers {0} recommendations</source>
-        <translation type="unfinished"></translation>
+        <source>answers %n recommendation(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
     <message>
-        <location line="+12"/>
+        <location line="+13"/>
         <source>No actions yet.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location line="+3"/>
         <source>Evidence</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>DocumentReview</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/documents/review_dialog.py" line="+59"/>
+        <source>UPR matrix (thematic list of recommendations)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>UPR Working Group report</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Addendum to a UPR Working Group report (positions)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Treaty-body concluding observations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>not stated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nmrf_desktop/ui/documents/review_model.py" line="+25"/>
+        <source>Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Paragraph</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Recommendation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Recommending states</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Position</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Themes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Affected groups</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>SDGs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>What apply will do</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>(not stated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Supported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Supported in part</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Noted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Not applicable</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>New recommendation</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Fills in {0} on {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Already held ({0})</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+65"/>
+        <source>Left out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-64"/>
+        <source>Not in the record: nothing to fill in</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+64"/>
+        <source>Included</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Documents</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/documents/hub.py" line="+38"/>
+        <source>Import UN &amp;Document…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Read the recommendations of a UPR matrix, Working Group report or concluding observations, review them, and add them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Open a database first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <location line="+15"/>
+        <source>Import UN Document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-14"/>
+        <source>UN documents (*.docx *.pdf);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Reading {0}…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Cancel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Reading the document was cancelled; nothing changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
+        <source>{0}: no recommendations were found in it.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+14"/>
+        <source>{0} could not be read.
+
+{1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>{0} was applied already: nothing changed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>%n recommendation(s) added,</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>%n filled in,</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -1788,7 +2045,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/save_places.py" line="+39"/>
+        <location filename="../../nmrf_desktop/ui/exchange/save_places.py" line="+21"/>
         <source>Replace File</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1809,7 +2066,7 @@ Replacing it overwrites what it holds.</source>
 <context>
     <name>ExportBundleDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/export_bundle_dialog.py" line="+75"/>
+        <location filename="../../nmrf_desktop/ui/exchange/export_bundle_dialog.py" line="+76"/>
         <source>Export Update Bundle</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1873,7 +2130,16 @@ Replacing it overwrites what it holds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+10"/>
+        <location line="+7"/>
+        <source>Everything recorded on this laptop is already in a bundle (%n change(s) await acknowledgement by the secretariat).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
         <source>%n unsent change(s)</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -1882,17 +2148,38 @@ Replacing it overwrites what it holds.</source>
         </translation>
     </message>
     <message>
-        <location line="-5"/>
+        <location line="+85"/>
+        <source>Wrote {0} and {1} to
+{2}
+
+They stay marked “sent, awaiting acknowledgement” until a pack from the secretariat acknowledges them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n change(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n evidence file(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="-95"/>
         <source>There are no unsent changes.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Everything recorded on this laptop is already in a bundle ({0} changes await acknowledgement by the secretariat).</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+5"/>
+        <location line="+8"/>
         <source>{0} for agency {1} will be signed with your key and written to one file you can send by any means.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1917,15 +2204,7 @@ Replacing it overwrites what it holds.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+2"/>
-        <source>Wrote {0} changes and {1} evidence files to
-{2}
-
-They stay marked “sent, awaiting acknowledgement” until a pack from the secretariat acknowledges them.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+4"/>
+        <location line="+9"/>
         <source>Close</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1933,7 +2212,7 @@ They stay marked “sent, awaiting acknowledgement” until a pack from the secr
 <context>
     <name>ExportPacksDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/export_packs_dialog.py" line="+72"/>
+        <location filename="../../nmrf_desktop/ui/exchange/export_packs_dialog.py" line="+73"/>
         <source>Export Packs</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1948,7 +2227,7 @@ They stay marked “sent, awaiting acknowledgement” until a pack from the secr
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+7"/>
+        <location line="+5"/>
         <source>Valid for, in days</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2077,7 +2356,7 @@ Send each agency its own file.</source>
 <context>
     <name>FilterPanel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/browsing/filter_panel.py" line="+94"/>
+        <location filename="../../nmrf_desktop/ui/browsing/filter_panel.py" line="+108"/>
         <source>Filters</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2123,12 +2402,12 @@ Send each agency its own file.</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+102"/>
+        <location line="+116"/>
         <source>&amp;Mine only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-100"/>
+        <location line="-114"/>
         <source>Only my agency&apos;s recommendations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2183,7 +2462,27 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+3"/>
+        <source>Follow-&amp;up requested</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only those the Committee asked to follow up</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Of particular &amp;importance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Only those of particular importance</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
         <source>Agency:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2203,12 +2502,12 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+17"/>
         <source>C&amp;lear Filters</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+26"/>
         <source>Any agency</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2223,7 +2522,7 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+27"/>
         <source>&amp;Mine only ({0})</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2397,6 +2696,431 @@ Send each agency its own file.</source>
     <message>
         <location line="+2"/>
         <source>&amp;Close</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/importing/dialog.py" line="+63"/>
+        <source>Import Recommendations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>Choose UPR Info exports (.xls, .xlsx or CSV), the Universal Human Rights Index&apos;s “Export to Excel”, or the app&apos;s own Excel template. Each file is imported whole or not at all; importing a file again updates its recommendations, never copies them.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Files to import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+9"/>
+        <source>&amp;Files:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>&amp;Add Files…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Remove</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Kind of the selected file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Encoding of CSV files</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>Import the &amp;good rows of a file with wrong rows, and list the wrong ones</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Unticked, a file with any wrong row is not imported at all, and its wrong rows are listed so that they can be put right.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>&amp;Kind of the selected file:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>CSV &amp;encoding:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+12"/>
+        <source>&amp;Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Choose Files to Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Data files (*.csv *.xls *.xlsx *.txt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+88"/>
+        <source>%n file(s) not recognised from the content: select each one and choose its kind ({0}).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Starting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>Cancelling: stopping before the next file…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Importing file {0} of {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+18"/>
+        <source>The files could not be imported.
+
+{0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportResultDialog</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/importing/results.py" line="+48"/>
+        <source>Import Results</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>What was imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+11"/>
+        <source>Rows skipped and merged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>&amp;Problems, by file, row and column:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>&amp;Copy Problems</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+34"/>
+        <source>%n file(s) imported:</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n new recommendation(s),</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n updated,</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+1"/>
+        <source>%n unchanged.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+3"/>
+        <source>%n file(s) refused: nothing of them was imported.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>Cancelled: %n file(s) not imported; nothing of them was changed.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Nothing was imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+13"/>
+        <source>{0} was not imported: {1}: {2}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} was not imported: it {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>{0} was not imported: {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>{0} was not imported: %n problem(s), listed below. Put them right and import it again, or import its good rows alone.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+13"/>
+        <source>{0}: %n row(s) skipped, not recommendations ({1}).</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+5"/>
+        <source>{0}: %n repeated row(s) merged into the first.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
+        <source>{0}: %n progress update(s) added.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Imported, without its wrong rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not imported: cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Refused: nothing changed</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+7"/>
+        <source>Files imported</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <location line="+41"/>
+        <location line="+39"/>
+        <source>File</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-80"/>
+        <source>Found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Result</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>New</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Updated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Unchanged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Skipped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>Wrong rows</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+39"/>
+        <source>Problems, by file, row and column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <location line="+39"/>
+        <source>Row</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-39"/>
+        <location line="+39"/>
+        <source>Column</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-38"/>
+        <location line="+39"/>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Copied</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>Importing</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/importing/hub.py" line="+34"/>
+        <source>Import &amp;Recommendations…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Import UPR Info exports, the Human Rights Index&apos;s Excel export or the app&apos;s Excel template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+22"/>
+        <source>Open a database first.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+25"/>
+        <source>Import done: {0} of %n file(s) imported.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../nmrf_desktop/ui/importing/kinds.py" line="+18"/>
+        <source>UPR Info export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Human Rights Index (UHRI) export</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>NMRF Excel template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Not recognised: choose its kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+6"/>
+        <source>Automatic (UTF-8, else Mac Roman)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>UTF-8</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>UTF-16</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Mac Roman</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Windows Western (cp1252)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Latin-1 (ISO 8859-1)</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -2581,6 +3305,16 @@ Send each agency its own file.</source>
     </message>
     <message>
         <location line="+4"/>
+        <source>The bundle names another officer than the one its key is registered to. If it is the same person under another spelling, ask the officer to use the name the key is registered under (Exchange → Signing Keys…) and send a new bundle; if not, treat the file as suspect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
+        <source>The bundle was not made against a pack this central record issued to the agency (another secretariat&apos;s pack, or none). Send the agency a fresh pack (Exchange → Export Packs…); once the officer has imported it, ask for a new bundle.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>This file is not an update bundle (a pack, perhaps: packs are imported on officers&apos; laptops). Ask the officer for their .nmrfbundle file.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2631,6 +3365,11 @@ Send each agency its own file.</source>
     </message>
     <message>
         <location line="+4"/>
+        <source>A change refers to an evidence file or an action that neither this bundle nor the agency&apos;s merged records hold. Ask the officer to send the bundle again (Exchange → Sent Bundles… → Save Again…); if it fails again, treat the file as suspect.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+5"/>
         <source>A change failed the checks (a missing or wrongly typed field). Ask the officer to correct it and send a new bundle.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2841,7 +3580,7 @@ Send each agency its own file.</source>
 <context>
     <name>Keys</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="-338"/>
+        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="-347"/>
         <source>Too short: use at least %n characters. A few unrelated words make a passphrase that is long and easy to remember.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3046,7 +3785,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/main_window.py" line="+109"/>
+        <location filename="../../nmrf_desktop/ui/window/main_window.py" line="+115"/>
         <source>Opening {0}…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3344,7 +4083,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>MembersModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="-288"/>
+        <location filename="../../nmrf_desktop/ui/overlap/clusters_view.py" line="-289"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3395,7 +4134,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
 <context>
     <name>Overlap</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/overlap/hub.py" line="+41"/>
+        <location filename="../../nmrf_desktop/ui/overlap/hub.py" line="+42"/>
         <source>Overlaps</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3436,12 +4175,7 @@ Bundles signed with it will be refused from now on. This cannot be undone; the o
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+31"/>
-        <source>Overlaps found: {0} recommendations read, {1} new or changed.</source>
-        <translation type="unfinished"></translation>
-    </message>
-    <message>
-        <location line="+8"/>
+        <location line="+40"/>
         <source>Finding overlaps was cancelled; nothing changed.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3638,7 +4372,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
     </message>
     <message>
         <location line="+1"/>
-        <source>&amp;Coordinator (secretariat)</source>
+        <source>Coo&amp;rdinator (secretariat)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
@@ -3715,7 +4449,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>PublicKeyExporter</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="+372"/>
+        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="+376"/>
         <source>No Signing Key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3792,7 +4526,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>RecommendationsModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/browsing/recommendations_model.py" line="+68"/>
+        <location filename="../../nmrf_desktop/ui/browsing/recommendations_model.py" line="+88"/>
         <source>Reference</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4019,7 +4753,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>ReportDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/reports/dialog.py" line="+68"/>
+        <location filename="../../nmrf_desktop/ui/reports/dialog.py" line="+69"/>
         <source>Agency progress summary</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4054,7 +4788,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+54"/>
+        <location line="+39"/>
         <source>Print / Export PDF</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4297,6 +5031,117 @@ Please phone the secretariat and check that they read out the same fingerprint. 
     </message>
 </context>
 <context>
+    <name>ReviewDialog</name>
+    <message>
+        <location filename="../../nmrf_desktop/ui/documents/review_dialog.py" line="+34"/>
+        <source>Import UN Document — Review</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+27"/>
+        <location line="+12"/>
+        <source>none</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-11"/>
+        <source>Document:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Symbol:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <location line="+1"/>
+        <location line="+1"/>
+        <location line="+4"/>
+        <source>not stated</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="-5"/>
+        <source>Body:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>State:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Date:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>UPR session:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Follow-up:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+0"/>
+        <source>paragraphs {0}, due {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+3"/>
+        <source>Next report due:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>Particular importance:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>Recommendations read from the document</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+16"/>
+        <source>&amp;Source text in the document:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+24"/>
+        <source>&amp;Include or Leave Out</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+1"/>
+        <source>Include the selected rows, or leave them out (Ctrl+Space)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+8"/>
+        <source>&amp;Apply</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+19"/>
+        <source>Apply: {0}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location line="+27"/>
+        <source>%n of {0} recommendation(s) will be applied.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>Safety</name>
     <message>
         <location filename="../../nmrf_desktop/ui/backup/hub.py" line="+51"/>
@@ -4314,7 +5159,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/backup/messages.py" line="+31"/>
+        <location filename="../../nmrf_desktop/ui/backup/messages.py" line="+23"/>
         <source>%n evidence file(s)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4536,7 +5381,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>SentBundlesDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/sent_view.py" line="+238"/>
+        <location filename="../../nmrf_desktop/ui/exchange/sent_view.py" line="+239"/>
         <source>Sent Bundles</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4822,7 +5667,7 @@ It is the very file that was sent: the secretariat can import it, and if it alre
 <context>
     <name>Undo</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/entry/undo.py" line="+109"/>
+        <location filename="../../nmrf_desktop/ui/entry/undo.py" line="+110"/>
         <source>Could not undo “{0}”: {1}</source>
         <translation type="unfinished"></translation>
     </message>
