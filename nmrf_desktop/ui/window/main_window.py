@@ -209,6 +209,8 @@ class MainWindow(Frame):
             self.reload_detail()
         if changes.affects(IN_OVERVIEW):
             self.session.load_overview()
+        if changes.affects(Changed.RECOMMENDATIONS):
+            self.session.reload_choices()
 
     def show_list(self) -> None:
         self.tabs.setCurrentIndex(0)

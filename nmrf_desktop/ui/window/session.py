@@ -67,6 +67,23 @@ class WorkspaceSession(QObject):
             lambda: _Loaded(workspace.load_profile(record), facets.choices(record)),
             lambda loaded: self._loaded(record, loaded), self._load_failed)
 
+    def reload_choices(self) -> None:
+        """Read the filter lists again (new cycles, bodies, themes, states after an import,
+        a document or a pack), keeping what is checked."""
+        record = self._window.record
+        if record is None:
+            return
+        self._window.runner.run(lambda: facets.choices(record),
+                                lambda choices: self._choices_read(record, choices),
+                                self._load_failed, key="filter-choices")
+
+    def _choices_read(self, record: Record, choices: FilterChoices) -> None:
+        window = self._window
+        if window.record is not record:
+            return  # another database was opened meanwhile
+        window.agencies = list(choices.agencies)
+        window.filter_panel.set_choices(choices)
+
     def _load_failed(self, exc: BaseException) -> None:
         self._loading = False
         log.error("could not read the filter choices", exc_info=exc)
