@@ -16,6 +16,11 @@ class InvalidEntry(ValueError):
         self.field = field_name
 
 
+# Characters in a description or a narrative: the bundle format's limit, so whatever an
+# officer can save, the centre can merge.
+MAX_TEXT = 100_000
+
+
 @dataclass(slots=True)
 class ActionDraft:
     title: str
@@ -34,6 +39,9 @@ class ActionDraft:
             raise InvalidEntry("title", "An action needs a title.")
         if len(self.title) > 300:
             raise InvalidEntry("title", "The title is longer than 300 characters.")
+        if len(self.description) > MAX_TEXT:
+            raise InvalidEntry("description",
+                               f"The description is longer than {MAX_TEXT:,} characters.")
         if self.start_date and self.target_date and self.target_date < self.start_date:
             raise InvalidEntry("target_date", "The target date is before the start date.")
         if self.start_date and self.completed_date and self.completed_date < self.start_date:
@@ -57,6 +65,9 @@ class ProgressDraft:
     def validate(self, today: dt.date | None = None) -> None:
         if not self.narrative.strip():
             raise InvalidEntry("narrative", "Say what has happened: the narrative is empty.")
+        if len(self.narrative) > MAX_TEXT:
+            raise InvalidEntry("narrative",
+                               f"The narrative is longer than {MAX_TEXT:,} characters.")
         if self.as_of > (today or dt.date.today()):
             raise InvalidEntry("as_of", "The as-of date is in the future.")
 

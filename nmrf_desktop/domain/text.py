@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+import urllib.parse
 
 _SPACE = re.compile(r"\s+")
 
@@ -41,3 +42,21 @@ def looks_like_formula(value: str) -> bool:
     if value.startswith("- ") or value.strip() == "-":
         return False
     return not re.fullmatch(r"[-+]?\d+(\.\d+)?", value.strip())
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+MAX_LINK = 2000  # characters: the bundle and pack formats' limit for an evidence link
+
+
+def is_http_link(value: str) -> bool:
+    """A web link the record may hold and send: http(s), a host, no control characters,
+    no white space around it, no backslash in the host part (the formats' one rule)."""
+    if _CONTROL.search(value) or value != value.strip():
+        return False
+    try:
+        parts = urllib.parse.urlsplit(value)
+        _port = parts.port  # a port that is not a number raises ValueError
+    except ValueError:
+        return False
+    return (parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+            and value[len(parts.scheme):].startswith("://") and "\\" not in parts.netloc)

@@ -24,6 +24,7 @@ from nmrf_desktop.domain.entry import (
     ProgressRecord,
 )
 from nmrf_desktop.domain.enums import ActionStatus
+from nmrf_desktop.domain.text import MAX_LINK, is_http_link
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.settings import EVIDENCE_MAX_BYTES
 from nmrf_desktop.store import audit
@@ -288,13 +289,19 @@ def attach_file(record: Record, path: Path, *, agency: str, action_id: str | Non
 def attach_url(record: Record, url: str, *, agency: str, action_id: str | None = None,
                recommendation_id: str | None = None, title: str = "",
                is_public: bool = False) -> EvidenceRecord:
-    if not url.strip().lower().startswith(("https://", "http://")):
+    url = url.strip()
+    if not url.lower().startswith(("https://", "http://")):
         raise InvalidEntry("url", "A link must start with https:// or http://.")
+    if len(url) > MAX_LINK:
+        raise InvalidEntry("url", f"The link is longer than {MAX_LINK:,} characters.")
+    if not is_http_link(url):
+        raise InvalidEntry("url", "That is not a web address: it needs a host name after "
+                                  "https:// and no control characters.")
     return _add_evidence(record, agency=agency, action_id=action_id,
                          recommendation_id=recommendation_id, is_public=is_public,
                          sha256=None, size=None, media_type="text/uri-list",
                          # a display name is at most 300 characters (its column, the schema)
-                         display_name=(title.strip() or url.strip())[:300], url=url.strip())
+                         display_name=(title.strip() or url)[:300], url=url)
 
 
 def _add_evidence(record: Record, **values) -> EvidenceRecord:  # type: ignore[no-untyped-def]

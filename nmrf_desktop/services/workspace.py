@@ -62,6 +62,8 @@ def save_profile(record: Record, profile: Profile) -> Profile:
         raise InvalidEntry("role", "Choose a role: agency officer or coordinator.")
     if not profile.officer_name.strip():
         raise InvalidEntry("officer_name", "Enter your name.")
+    if len(profile.officer_name.strip()) > 200:
+        raise InvalidEntry("officer_name", "The name is longer than 200 characters.")
     if profile.role == ROLE_OFFICER and not profile.agency:
         raise InvalidEntry("agency", "Choose your agency.")
     refusal = policy.agency_refusal(profile.agency) if profile.role == ROLE_OFFICER else None

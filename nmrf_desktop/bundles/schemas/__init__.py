@@ -18,6 +18,8 @@ from typing import Any
 from jsonschema import Draft202012Validator, FormatChecker, ValidationError, validators
 from jsonschema.exceptions import best_match
 
+from nmrf_desktop.domain.text import is_http_link
+
 BASE = "https://nmrf-desktop.invalid/schemas/"
 NAMES = ("common", "envelope", "bundle-manifest", "change", "pack")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
@@ -64,17 +66,7 @@ def _is_date_time(value: object) -> bool:
 
 
 def _is_http_url(value: object) -> bool:
-    if not isinstance(value, str):
-        return True
-    if _CONTROL.search(value) or value != value.strip():
-        return False
-    try:
-        parts = urllib.parse.urlsplit(value)
-        _port = parts.port  # a port that is not a number raises ValueError
-    except ValueError:
-        return False
-    return (parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
-            and value[len(parts.scheme):].startswith("://") and "\\" not in parts.netloc)
+    return not isinstance(value, str) or is_http_link(value)
 
 
 def _format_checker() -> FormatChecker:

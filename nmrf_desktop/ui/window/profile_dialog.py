@@ -73,6 +73,7 @@ class ProfileDialog(QDialog):
             self.locked_note.setObjectName("lockedNote")
             self.locked_note.setToolTip(locked_tip)
         self.name = QLineEdit(current.officer_name, self)
+        self.name.setMaxLength(200)  # the bundle format's limit for an officer's name
         self.name.setObjectName("nameEdit")
         self.name.setAccessibleName(self.tr("Your name"))
         self.name.setPlaceholderText(self.tr("e.g. Aroha Ngata"))

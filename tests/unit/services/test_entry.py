@@ -69,6 +69,9 @@ def test_cancel_keeps_the_action(nz_record: Record) -> None:
     (ActionDraft(title="T", agency="MOJ"), "recommendations"),
     (ActionDraft(title="T", agency="MOJ", recommendation_ids=("no-such-id",)), "recommendations"),
     (ActionDraft(title="T", agency="NOPE", recommendation_ids=("x",)), "agency"),
+    # What the centre would refuse in a bundle is refused here first (the format's limit).
+    (ActionDraft(title="T", agency="MOJ", recommendation_ids=("x",),
+                 description="ā" * 100_001), "description"),
 ])
 def test_bad_action_is_refused_and_saves_nothing(nz_record: Record, draft: ActionDraft,
                                                  field: str) -> None:
@@ -104,6 +107,10 @@ def test_progress_rules(nz_record: Record) -> None:
     with pytest.raises(InvalidEntry):
         entry.add_progress(nz_record, ProgressDraft(
             a, "MOJ", ImplementationStatus.ONGOING, "x", dt.date.today() + dt.timedelta(days=2)))
+    with pytest.raises(InvalidEntry, match="100,000") as err:
+        entry.add_progress(nz_record, ProgressDraft(a, "MOJ", ImplementationStatus.ONGOING,
+                                                    "Kua tīmata " * 10_000))
+    assert err.value.field == "narrative"
     assert stats(nz_record)["progress_updates"] == 0
 
 
@@ -140,4 +147,14 @@ def test_bad_evidence_files(nz_record: Record, tmp_path: Path) -> None:
         assert path.name in str(err.value)
     with pytest.raises(InvalidEntry, match="https"):
         entry.attach_url(nz_record, "javascript:alert(1)", agency="MOJ", recommendation_id=a)
+    # Links the bundle format refuses are refused when attached, not later at the centre.
+    for url, words in (("https://", "host name"), ("https:///etc/passwd", "host name"),
+                       ("https://example.org/\x07", "control"),
+                       ("https://example.org/" + "x" * 2000, "2,000")):
+        with pytest.raises(InvalidEntry, match=words) as err:
+            entry.attach_url(nz_record, url, agency="MOJ", recommendation_id=a)
+        assert err.value.field == "url"
     assert stats(nz_record)["evidence"] == 0
+    entry.attach_url(nz_record, "  https://www.justice.govt.nz/māori  ", agency="MOJ",
+                     recommendation_id=a)
+    assert stats(nz_record)["evidence"] == 1
