@@ -209,6 +209,8 @@ def cmd_pack(args: argparse.Namespace) -> int:
         exported = packs.export_pack(record, args.agency, args.out, key, args.valid_days)
         sys.stdout.write(f"wrote pack {exported['version']} for {args.agency} "
                          f"({exported['recommendations']} recommendations) to {args.out}\n")
+        for row in exported.get("left_out", []):  # the record held what no pack may carry
+            sys.stderr.write(f"nmrf: warning: left out of the pack: {row}\n")
         return 0
     result = packs.import_pack(record, args.file)
     if result.already_imported:

@@ -28,6 +28,7 @@ from nmrf_desktop.ui.places import documents_location
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+_SHOWN_LEFT_OUT = 4  # rows named in the dialog; the log and the audit have them all
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,9 +225,22 @@ class ExportPacksDialog(SigningDialog):
                 len(run.written)).format(run.agencies, files))
         else:
             written = len(run.written)
-            self.message.show_message("success", _plural(self.tr(
+            text = _plural(self.tr(
                 "Wrote %n pack(s) to {0}:\n{1}\n\nSend each agency its own file.", "",
-                written), written).format(self.folder.path(), files))
+                written), written).format(self.folder.path(), files)
+            # A row left out of several agencies' packs is named once.
+            left_out = list(dict.fromkeys(row for p in run.written
+                                          for row in p.get("left_out", [])))
+            if left_out:
+                shown = "\n".join(left_out[:_SHOWN_LEFT_OUT])
+                more = len(left_out) - _SHOWN_LEFT_OUT
+                text += "\n\n" + _plural(self.tr(
+                    "Left out of the packs, because the record holds values the pack format "
+                    "cannot carry (%n row(s); the log lists them all). Correct them, then "
+                    "export again:", "", len(left_out)), len(left_out)) + "\n" + shown
+                if more > 0:
+                    text += "\n" + self.tr("…and %n more.", "", more)
+            self.message.show_message("warning" if left_out else "success", text)
         log.info("exported %d packs (cancelled: %s)", len(run.written), run.cancelled)
         self.close_button.setText(self.tr("Close"))
         self.close_button.setEnabled(True)
