@@ -55,9 +55,9 @@ def truncated_in_quoted_field() -> bytes:
 # name -> (file contents, what the first stderr line must name besides the file)
 BAD_FILES: dict[str, tuple[Callable[[], bytes], tuple[str, ...]]] = {
     "wrong-columns": (lambda: b"Name,Age,Town\nAroha,34,Rotorua\n",
-                      ("row 1", "missing column(s) To, Text, From, Response, Session")),
+                      ("row 1", "is not a UPR Info export: its header row holds 'Name'")),
     "png-renamed": (png_bytes, ("not a CSV",)),
-    "zip-renamed": (zip_bytes, ("not a CSV",)),
+    "zip-renamed": (zip_bytes, ("cannot be read as an .xlsx workbook",)),
     "nul-junk": (lambda: bytes(range(256)) * 40, ("not a CSV",)),
     "truncated": (truncated_in_quoted_field, ("row 2", "damaged or truncated")),
     "empty": (lambda: b"", ("empty",)),

@@ -75,8 +75,8 @@ def test_a_pack_without_decisions_still_imports(world: World, tmp_path: Path) ->
 @pytest.mark.parametrize(("change", "message"), [
     ({"surprise": 1}, "unknown field"),
     ({"overlap_decisions": [{"a": "x", "b": "y", "decision": "maybe", "by": "",
-                             "at": "2025-01-01T00:00:00"}]}, "not a decision"),
-    ({"overlap_decisions": [{"a": "x", "b": "y", "decision": "reject"}]}, "lacks"),
+                             "at": "2025-01-01T00:00:00"}]}, "field decision: must be one of"),
+    ({"overlap_decisions": [{"a": "x", "b": "y", "decision": "reject"}]}, "field by: is missing"),
     ({"overlap_decisions": {"a": "x"}}, "must be a list"),
 ])
 def test_strictness_stays_for_everything_else(world: World, tmp_path: Path,
