@@ -15,6 +15,10 @@ from nmrf_desktop.importers.documents.model import NotADocument
 from nmrf_desktop.importers.documents.text import clean
 
 log = logging.getLogger(__name__)
+# pypdf warns of every quirk it reads past in a PDF's structure ("Ignoring wrong pointing
+# object …"): nothing a person can act on, and dozens of lines on `nmrf`'s error output.
+# What cannot be read at all still raises, and is said as such.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
 
 _EDGE = 3  # lines at the top and bottom of a page where running headers and footers sit
 _MIN_TEXT = 40  # characters a page of text has at least; fewer on every page: a scan

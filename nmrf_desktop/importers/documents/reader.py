@@ -9,6 +9,7 @@ the file and why.
 from __future__ import annotations
 
 import logging
+import re
 import time
 from pathlib import Path
 
@@ -103,8 +104,21 @@ def _dispatch(doc: Extracted, symbol: str, body: str) -> DocumentPreview:
         if "/Add." in sym or _says_addendum(doc):
             return read_addendum(doc, sym)
         return read_report(doc, sym)
+    if not (given_report or given_co) and (pre := _pre_session(doc)):
+        raise NotADocument(
+            f"{doc.file} is {pre}, written for a UPR review before it takes place: it "
+            "holds no recommendations to the State. Import the Working Group report "
+            "(A/HRC/…), its addendum or the matrix instead")
     if given_co or found_co or is_concluding_observations(doc):
         preview = read_concluding(doc, symbol, body)
+        if not (given_co or found_co) and not preview.recommendations:
+            # Only the words "concluding observations" were seen (a compilation, a letter
+            # quoting them), and nothing in it recommends: not a Committee's document.
+            raise NotADocument(
+                f"{doc.file} is none of the UN documents read here: it mentions concluding "
+                "observations but names no …/CO/… symbol and no paragraph recommends "
+                "anything to the State party; if it is concluding observations, give its "
+                "symbol")
         if not preview.document.body:
             preview.warnings.append(f"{doc.file}: the treaty body was not found in the "
                                     "document; give it (CERD, CRC, …) before applying")
@@ -113,6 +127,25 @@ def _dispatch(doc: Extracted, symbol: str, body: str) -> DocumentPreview:
         f"{doc.file} is none of the UN documents read here (a UPR matrix, a UPR Working "
         "Group report or its addendum, treaty-body concluding observations): its first "
         "page names no A/HRC/… or …/CO/… symbol and it has no matrix table")
+
+
+_PRE_SESSION = (
+    (re.compile(r"\bA/HRC/WG\.6/\d{1,2}/[A-Z]{3}/1\b|National report submitted", re.I),
+     "the State's national report"),
+    (re.compile(r"\bA/HRC/WG\.6/\d{1,2}/[A-Z]{3}/2\b|Compilation (?:prepared )?(?:by|of) "
+                r"the Office|Compilation on\b", re.I), "OHCHR's compilation of UN information"),
+    (re.compile(r"\bA/HRC/WG\.6/\d{1,2}/[A-Z]{3}/3\b|Summary (?:prepared by the Office|of "
+                r"stakeholders)", re.I), "OHCHR's summary of stakeholders' submissions"),
+)
+
+
+def _pre_session(doc: Extracted) -> str:
+    """What a UPR pre-session document is ("" when the first page is none of them)."""
+    text = " ".join((doc.head + " " + " ".join(doc.blocks[:12])).split())
+    for pattern, what in _PRE_SESSION:
+        if pattern.search(text):
+            return what
+    return ""
 
 
 def _says_addendum(doc: Extracted) -> bool:

@@ -132,3 +132,36 @@ def test_content_decides_not_the_name(tmp_path: Path) -> None:
     un_docs.write_co_docx(tmp_path / "really-word.pdf")
     assert len(read_document(tmp_path / "really-a-pdf.docx").recommendations) == 11
     assert len(read_document(tmp_path / "really-word.pdf").recommendations) == 11
+
+
+@pytest.mark.parametrize(("symbol", "title", "what"), [
+    ("A/HRC/WG.6/34/NZL/1", "National report submitted in accordance with paragraph 5 of "
+     "the annex to Human Rights Council resolution 16/21", "the State's national report"),
+    ("A/HRC/WG.6/34/NZL/2", "Compilation on New Zealand. Report of the Office of the United "
+     "Nations High Commissioner for Human Rights", "OHCHR's compilation"),
+    ("A/HRC/WG.6/34/NZL/3", "Summary of Stakeholders' submissions on New Zealand",
+     "summary of stakeholders"),
+])
+def test_a_upr_pre_session_document_is_named_and_refused(tmp_path: Path, symbol: str,
+                                                          title: str, what: str) -> None:
+    """The documents written before a review quote the treaty bodies' concluding
+    observations ("the Committee recommends that New Zealand…") but hold no
+    recommendations to import: named for what they are, never read as a Committee's
+    (real OHCHR compilations were read as concluding observations with none)."""
+    path = un_docs.write_short_co_docx(tmp_path / "pre-session.docx", [
+        "# Concluding observations quoted",
+        "CERD recommended that New Zealand address the overrepresentation of Māori in "
+        "prisons. The Committee recommends that the State party adopt a plan.",
+    ], symbol=symbol, date="1 November 2018", title=title)
+    _refused(path, what, "holds no recommendations", "Working Group report")
+
+
+def test_a_document_that_only_mentions_concluding_observations_is_refused(
+        tmp_path: Path) -> None:
+    document = docx.Document()
+    for line in ("Ministry of Justice — internal memo",
+                 "The concluding observations of CERD were discussed at the hui on Tuesday.",
+                 "Next steps: circulate the minutes."):
+        document.add_paragraph(line)
+    document.save(tmp_path / "memo.docx")
+    _refused(tmp_path / "memo.docx", "none of the UN documents read here", "give its symbol")
