@@ -6,7 +6,7 @@ import hashlib
 import uuid
 from pathlib import Path
 
-from sqlalchemy import select, text
+from sqlalchemy import inspect, select, text
 
 from nmrf_desktop.bundles.manifest import ChangeLine, EvidenceEntry
 from nmrf_desktop.domain.records import Filters
@@ -28,9 +28,7 @@ def tables(record: Record) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table but the inbox and the audit log, in a stable order."""
     out: dict[str, list[tuple[object, ...]]] = {}
     with record.reading() as session:
-        names = session.execute(text(
-            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-        )).scalars().all()
+        names = sorted(inspect(session.connection()).get_table_names())  # either engine
         for name in sorted(set(names) - _RECORDS_OF_REFUSAL):
             rows = session.execute(text(f'SELECT * FROM "{name}"')).all()
             out[name] = sorted((tuple(r) for r in rows), key=repr)
@@ -82,8 +80,10 @@ def refused(world: World, path: Path, kind: str | None, *words: str
 def downstream_works(world: World) -> None:
     """Backup, pack export and a report all run on the record as it is now."""
     out = world.root / f"after-{uuid.uuid4().hex[:8]}"
-    backup = backup_database(Path(str(world.central.engine.url.database)), out / "backup")
-    assert (backup / "manifest.json").is_file() or any(backup.iterdir())
+    if world.central.is_sqlite:  # a PostgreSQL record is backed up by its server's tools
+        backup = backup_database(Path(str(world.central.engine.url.database)),
+                                 out / "backup")
+        assert (backup / "manifest.json").is_file() or any(backup.iterdir())
     made = packs.export_pack(world.central, "MOJ", out / "moj.nmrfpack", world.central_key)
     assert made["recommendations"] > 0
     pdf = out / "moj.pdf"
