@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import re
 import secrets
 import sys
 import tempfile
@@ -14,9 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pypdf import PdfReader
+
 from nmrf_desktop import __version__, paths
 from nmrf_desktop.domain.entry import ActionDraft
 from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.importers.documents.model import NotADocument
+from nmrf_desktop.importers.documents.reader import read_document
 from nmrf_desktop.reports.model import ReportKind
 from nmrf_desktop.services import entry
 from nmrf_desktop.services.assigning import assign_lead_defaults
@@ -110,18 +113,23 @@ def _pdf(run: _Run) -> str:
     data = out.read_bytes()
     _expect(data.startswith(b"%PDF-"), "the PDF has no %PDF- header")
     _expect(b"%%EOF" in data[-1024:], "the PDF has no %%EOF trailer")
-    try:
-        from pypdf import PdfReader
-    except ImportError:  # the frozen app leaves pypdf out
-        pages = len(re.findall(rb"/Type\s*/Page\b", data))
-        _expect(pages > 0, "the PDF has no pages")
-        return (f"{agency}: {pages} pages, {result.recommendations} recommendations, "
-                f"{len(data)} bytes (header, pages and trailer checked)")
     reader = PdfReader(out)
     _expect(len(reader.pages) > 0, "the PDF has no pages")
     first = reader.pages[0].extract_text() or ""
     _expect("progress" in first.lower(), "the PDF's first page has no title")
     return f"{agency}: {len(reader.pages)} pages, {result.recommendations} recommendations"
+
+
+def _document(run: _Run) -> str:
+    """The UN-document reader runs (pypdf, python-docx and its parsers are all there): the
+    summary just printed is a PDF of text, but no UN document, and is refused as such."""
+    out = run.root / "progress-summary.pdf"
+    try:
+        read_document(out)
+    except NotADocument as exc:
+        _expect("none of the UN documents" in str(exc), f"unexpected refusal: {exc}")
+        return "a progress summary is read and refused as no UN document"
+    raise StepFailed("the progress summary was taken for a UN document")
 
 
 def _keys(run: _Run) -> str:
@@ -210,6 +218,7 @@ STEPS: tuple[tuple[str, Callable[[_Run], str]], ...] = (
     ("import demo data", _import_demo),
     ("search", _search),
     ("PDF progress summary", _pdf),
+    ("UN document reader", _document),
     ("signing keys", _keys),
     ("issue and import a pack", _pack),
     ("record an action", _action),
