@@ -176,8 +176,12 @@ class _Lookup:
 
 
 def _meta(reference: str, rec: RecommendationIn) -> str:
+    return search_meta(reference, rec.document_symbol, rec.body, [s.name for s in rec.states])
+
+
+def search_meta(reference: str, symbol: str, body: str, states: Sequence[str]) -> str:
     """Extra searchable text: reference, symbol, body and recommending states."""
-    return " ".join([reference, rec.document_symbol, rec.body, *(s.name for s in rec.states)])
+    return " ".join([reference, symbol, body, *states])
 
 
 # A column's place, its bind conversion, and the values it has converted so far.

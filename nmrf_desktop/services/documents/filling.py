@@ -22,6 +22,7 @@ from nmrf_desktop.store.models import (
     Term,
     utcnow,
 )
+from nmrf_desktop.store.recommendations import search_meta
 
 # Scalar fields filled when the record has none: (column, label for people).
 _SCALARS = (("position", "position"), ("paragraph", "paragraph"),
@@ -123,5 +124,5 @@ def fill(session: Session, rec_id: str, rec: RecommendationIn, *, follow_up: boo
 def _reindex(session: Session, row: Recommendation, states: Sequence[str]) -> None:
     """The search index's row for `row` again: its symbol or states may be new."""
     search.unindex(session, [row.num])
-    search.index_rows(session, [(row.num, row.text, " ".join(
-        [row.reference, row.document_symbol, row.body, *states]))])
+    search.index_rows(session, [(row.num, row.text, search_meta(
+        row.reference, row.document_symbol, row.body, states))])
