@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import DateTime, Float, Index, Integer, String, Text
+from sqlalchemy import DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from nmrf_desktop.store.models import Base, utcnow
@@ -77,3 +77,31 @@ class OverlapDecision(Base):
     decided_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
     decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+
+class CarryForward(Base):
+    """A coordinator's decision that a recommendation repeats an earlier one (issue 17).
+
+    `carried`: the earlier one's agencies were assigned to the new one and its actions
+    linked (what was added is kept, as JSON lists, so undo removes exactly that);
+    `declined`: not a repeat worth carrying, so it is not offered again. Nothing is
+    written here without a human decision; the row travels to laptops in packs.
+    """
+
+    __tablename__ = "carry_forwards"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    recommendation_id: Mapped[str] = mapped_column(ForeignKey("recommendations.id"),
+                                                   nullable=False)
+    earlier_id: Mapped[str] = mapped_column(ForeignKey("recommendations.id"), nullable=False)
+    verdict: Mapped[str] = mapped_column(String(10), nullable=False)  # carried | declined
+    agencies: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    actions: Mapped[str] = mapped_column(Text, nullable=False, default="[]")
+    decided_by: Mapped[str] = mapped_column(String(200), nullable=False, default="")
+    decided_at: Mapped[dt.datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    note: Mapped[str] = mapped_column(Text, nullable=False, default="")
+
+    __table_args__ = (
+        UniqueConstraint("recommendation_id", "earlier_id", name="uq_carry_forwards_pair"),
+        Index("ix_carry_forwards_earlier", "earlier_id"),
+    )
