@@ -1,56 +1,50 @@
-"""Fixtures for overlap tests: the labelled New Zealand set and helpers to read clusters."""
+"""Fixtures for overlap tests: the labelled sets (tests/unit/overlap/labelled.py) and clusters."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
 
 from nmrf_desktop.services import overlap
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.store.models import Recommendation, RecommendationState, State
 
-LABELS = Path(__file__).resolve().parents[2] / "data" / "overlap" / "nz_labelled_clusters.json"
+from .labelled import (
+    Keys,
+    LabelledSet,
+    cluster_ids,
+    find,
+    ids_by_key,
+    import_state,
+    labelled_set,
+)
 
+__all__ = ["_find", "cluster_ids", "ids_by_key", "labelled_groups"]
 
-def ids_by_key(record: Record) -> dict[tuple[int, str], list[tuple[str, str]]]:
-    """(session, recommending state) -> [(text, recommendation id)]."""
-    r, rs, s = Recommendation, RecommendationState, State
-    with record.reading() as session:
-        rows = session.execute(select(r.id, r.upr_session, s.name, r.text)
-                               .join(rs, rs.recommendation_id == r.id)
-                               .join(s, s.id == rs.state_id)).all()
-    out: dict[tuple[int, str], list[tuple[str, str]]] = {}
-    for rid, sess, state, text in rows:
-        out.setdefault((sess, state), []).append((text, rid))
-    return out
+LABELS = labelled_set("nz").path
 
 
-def _find(keys: dict[tuple[int, str], list[tuple[str, str]]], member: dict) -> str:
+def _find(keys: Keys, member: dict) -> str:
     """The one row whose text starts with the label's 60 characters (whitespace squashed)."""
-    start = " ".join(member["text60"].split())
-    found = [rid for text, rid in keys[(member["session"], member["state"])]
-             if text.startswith(start)]
-    assert len(found) == 1, member
-    return found[0]
+    return find(keys, member)
 
 
 def labelled_groups(record: Record) -> list[list[str]]:
+    """The New Zealand set's groups as ids of a record holding NZ's rows."""
     keys = ids_by_key(record)
-    data = json.loads(LABELS.read_text(encoding="utf-8"))
-    return [[_find(keys, m) for m in g["members"]] for g in data["groups"]]
-
-
-def cluster_ids(record: Record) -> list[list[str]]:
-    refs = {c.id: c.references for c in overlap.clusters(record)}
-    with record.reading() as session:
-        by_ref = dict(session.execute(select(Recommendation.reference, Recommendation.id)).all())
-    return sorted(sorted(by_ref[x] for x in members) for members in refs.values())
+    return [[find(keys, m) for m in g["members"]] for g in labelled_set("nz").groups()]
 
 
 @pytest.fixture
 def nz_clustered(nz_record: Record) -> Record:
     overlap.update(nz_record)
     return nz_record
+
+
+@pytest.fixture
+def state_record(record: Record, tmp_path: Path) -> Callable[[LabelledSet], Record]:
+    """Import one labelled set's state into the empty migrated record."""
+    def build(s: LabelledSet) -> Record:
+        return import_state(record, s, tmp_path)
+    return build
