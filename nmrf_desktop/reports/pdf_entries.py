@@ -10,6 +10,7 @@ from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table,
 from nmrf_desktop.reports.model import Entry
 from nmrf_desktop.reports.pdf_doc import Bookmark
 from nmrf_desktop.reports.pdf_styles import (
+    CELL_FONT,
     GREY,
     NAVY,
     RULE,
@@ -20,7 +21,7 @@ from nmrf_desktop.reports.pdf_styles import (
     human,
 )
 
-_PAD = [("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+_PAD = [CELL_FONT, ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("VALIGN", (0, 0), (-1, -1), "TOP")]
 
