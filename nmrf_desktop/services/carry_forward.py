@@ -10,15 +10,26 @@ laptops in packs (`carry_forwards`).
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy.orm import Session
+
+from nmrf_desktop.services.assigning import _assign_ids
+from nmrf_desktop.services.browsing import excerpt
+from nmrf_desktop.services.entry import change_action
 from nmrf_desktop.services.record import Record
+from nmrf_desktop.store import audit, carry_forward as store
+from nmrf_desktop.store.carry_forward import Row
+from nmrf_desktop.store.models import Action, new_id, utcnow
+from nmrf_desktop.store.overlap_models import CarryForward
 
 log = logging.getLogger(__name__)
 
 CARRIED, DECLINED = "carried", "declined"
+REPEATS, REPEATED_BY = "repeats", "repeated by"
 
 
 class CarryRefused(Exception):
@@ -57,7 +68,9 @@ class Lineage:
     """One carry-forward decision as people see it (from the side of `reference`).
 
     `direction` is "repeats" when `reference` is the new recommendation, "repeated by"
-    when it is the earlier one (then `earlier_reference` names the later one).
+    when it is the earlier one (then `earlier_reference` and `earlier_cycle` name the
+    later one). `kept`: on an undo, the agencies whose assignment stayed (work was
+    recorded against it since), each with why.
     """
 
     id: str
@@ -69,12 +82,74 @@ class Lineage:
     actions: tuple[str, ...]  # action ids the carry linked
     decided_by: str
     decided_at: dt.datetime
-    direction: str = "repeats"
+    direction: str = REPEATS
     note: str = ""
+    kept: tuple[str, ...] = ()
 
     def describe(self) -> str:
-        """"repeats NZL-UPR18-042 (cycle 3)" or "repeated by …"; a declined one says so."""
-        raise NotImplementedError
+        """"repeats NZL-UPR18-042 (cycle 3)", "repeated by …", or, declined, "not carried
+        forward from …"."""
+        other = self.earlier_reference + (f" (cycle {self.earlier_cycle})"
+                                          if self.earlier_cycle is not None else "")
+        if self.verdict == DECLINED:
+            return (f"not carried forward from {other}" if self.direction == REPEATS
+                    else f"not carried forward to {other}")
+        return f"{self.direction} {other}"
+
+
+# ---------------------------------------------------------------- suggestions
+
+
+def _earlier(a: Row, b: Row) -> bool:
+    """Whether `a` was made before `b`: by cycle, then year, then UPR session, then date
+    (each compared only when both have it)."""
+    for x, y in ((a.cycle, b.cycle), (a.year, b.year), (a.upr_session, b.upr_session)):
+        if x is not None and y is not None and x != y:
+            return x < y
+    if a.published_on is not None and b.published_on is not None:
+        return a.published_on < b.published_on
+    return False
+
+
+def _suggestions(session: Session, country: str | None, references: set[str] | None
+                 ) -> list[Suggestion]:
+    found = store.clusters(session, country)
+    ids = sorted({m.id for _c, _r, ms in found for m in ms})
+    agencies = store.agencies_on(session, ids)
+    actions = store.actions_on(session, ids)
+    progress = store.progress_counts(session, ids)
+    rejected = store.rejected_pairs(session)
+    confirmed = store.confirmed_pairs(session)
+    decided = store.decided_pairs(session)
+    reasons = store.match_reasons(session, ids)
+    offered: set[tuple[str, str]] = set()  # a pair in two clusters is offered once
+    out = []
+    for cid, why, members in found:
+        for new in members:
+            if references is not None and new.reference not in references:
+                continue
+            have = {code for code, _n, _r in agencies.get(new.id, ())}
+            linked = {aid for aid, _t, _c in actions.get(new.id, ())}
+            candidates = []
+            for old in members:
+                pair = frozenset((new.id, old.id))
+                if (old.id == new.id or not _earlier(old, new) or pair in rejected
+                        or (new.id, old.id) in decided or (new.id, old.id) in offered):
+                    continue
+                if not (agencies.get(old.id) or actions.get(old.id) or progress.get(old.id)):
+                    continue
+                offered.add((new.id, old.id))
+                reason = reasons.get(pair) or (
+                    "confirmed by a coordinator" if pair in confirmed else why)
+                candidates.append(Candidate(
+                    old.id, old.reference, old.cycle, excerpt(old.text),
+                    tuple(a for a in agencies.get(old.id, ()) if a[0] not in have),
+                    tuple(a for a in actions.get(old.id, ()) if a[0] not in linked),
+                    progress.get(old.id, 0), reason))
+            if candidates:
+                out.append(Suggestion(cid, new.id, new.reference, new.cycle, excerpt(new.text),
+                                      tuple(candidates)))
+    return sorted(out, key=lambda s: (s.reference, s.cluster_id))
 
 
 def suggestions(record: Record, *, country: str | None = None,
@@ -84,7 +159,61 @@ def suggestions(record: Record, *, country: str | None = None,
     Only from clusters the detector found or a coordinator confirmed (never a rejected
     pair); `references` limits them to these new recommendations.
     """
-    raise NotImplementedError
+    wanted = None if references is None else set(references)
+    with record.reading() as session:
+        return _suggestions(session, country, wanted)
+
+
+# ---------------------------------------------------------------- decisions
+
+
+def _central(session: Session) -> None:
+    if store.is_laptop(session):
+        raise CarryRefused("this is a laptop copy: only the coordinator, on the central "
+                           "record, decides what is carried forward; nothing was changed")
+
+
+def _candidate(session: Session, reference: str, earlier_reference: str
+               ) -> tuple[Suggestion, Candidate]:
+    """The open suggestion for this pair, or CarryRefused naming what is wrong."""
+    for ref in (reference, earlier_reference):
+        if store.id_of(session, ref) is None:
+            raise CarryRefused(f"no recommendation with reference {ref}")
+    for s in _suggestions(session, None, {reference}):
+        for c in s.candidates:
+            if c.earlier_reference == earlier_reference:
+                return s, c
+    new_id_, old_id = store.id_of(session, reference), store.id_of(session, earlier_reference)
+    if (new_id_, old_id) in store.decided_pairs(session):
+        raise CarryRefused(f"{reference} and {earlier_reference}: already decided; undo that "
+                           "decision first")
+    raise CarryRefused(f"{reference} is not suggested as repeating {earlier_reference} (not "
+                       "in one overlap cluster, not earlier, rejected, or no work on "
+                       f"{earlier_reference}); nothing was changed")
+
+
+def _chosen(offered: list[str], wanted: Iterable[str] | None, noun: str, reference: str
+            ) -> list[str]:
+    if wanted is None:
+        return offered
+    chosen = list(dict.fromkeys(wanted))
+    strays = [x for x in chosen if x not in offered]
+    if strays:
+        raise CarryRefused(f"{noun} {', '.join(strays)} not offered for {reference} "
+                           f"(offered: {', '.join(offered) or 'none'}); nothing was changed")
+    return chosen
+
+
+def _lineage(session: Session, row: CarryForward, rec_id: str, kept: tuple[str, ...] = ()
+             ) -> Lineage:
+    repeats = row.recommendation_id == rec_id
+    found = store.rows(session, [row.recommendation_id, row.earlier_id])
+    me = found[rec_id]
+    other = found[row.earlier_id if repeats else row.recommendation_id]
+    return Lineage(row.id, me.reference, other.reference, other.cycle, row.verdict,
+                   tuple(json.loads(row.agencies)), tuple(json.loads(row.actions)),
+                   row.decided_by, row.decided_at, REPEATS if repeats else REPEATED_BY,
+                   row.note, kept)
 
 
 def carry(record: Record, reference: str, earlier_reference: str, *,
@@ -92,23 +221,118 @@ def carry(record: Record, reference: str, earlier_reference: str, *,
           note: str = "") -> Lineage:
     """Assign the offered agencies (same role) and link the offered actions to the new
     recommendation; None = everything offered. One transaction, audited."""
-    raise NotImplementedError
+    actor = record.actor()
+    with record.unit_of_work() as session:
+        _central(session)
+        suggestion, candidate = _candidate(session, reference, earlier_reference)
+        roles = {code: role for code, _n, role in candidate.agencies}
+        codes = _chosen(list(roles), agencies, "agency", reference)
+        action_ids = _chosen([a for a, _t, _c in candidate.actions], actions, "action",
+                             reference)
+        rid = suggestion.recommendation_id
+        now = utcnow()
+        for code in codes:
+            _assign_ids(session, code, roles[code], [rid])
+        for aid in action_ids:
+            row = session.get(Action, aid)
+            assert row is not None  # offered from its links a moment ago, same transaction
+            change_action(session, row, {}, sorted(store.links_of(session, aid) | {rid}), actor)
+        decision = CarryForward(id=new_id(), recommendation_id=rid,
+                                earlier_id=candidate.earlier_id, verdict=CARRIED,
+                                agencies=json.dumps(codes), actions=json.dumps(action_ids),
+                                decided_by=actor, decided_at=now, note=note)
+        store.add(session, decision)
+        audit.append(session, "carry-forward.carry", actor=actor, entity="recommendation",
+                     entity_id=rid, details={
+                         "decision": decision.id, "reference": reference,
+                         "earlier": earlier_reference, "agencies": codes,
+                         "actions": action_ids, "note": note})
+        log.info("carried %s forward to %s: agencies %s, actions %s", earlier_reference,
+                 reference, codes, action_ids)
+        return _lineage(session, decision, rid)
 
 
 def decline(record: Record, reference: str, earlier_reference: str, note: str = "") -> Lineage:
     """Record that this pair is not carried: it is not offered again. Audited."""
-    raise NotImplementedError
+    actor = record.actor()
+    with record.unit_of_work() as session:
+        _central(session)
+        suggestion, candidate = _candidate(session, reference, earlier_reference)
+        rid = suggestion.recommendation_id
+        decision = CarryForward(id=new_id(), recommendation_id=rid,
+                                earlier_id=candidate.earlier_id, verdict=DECLINED,
+                                agencies="[]", actions="[]", decided_by=actor,
+                                decided_at=utcnow(), note=note)
+        store.add(session, decision)
+        audit.append(session, "carry-forward.decline", actor=actor, entity="recommendation",
+                     entity_id=rid, details={"decision": decision.id, "reference": reference,
+                                             "earlier": earlier_reference, "note": note})
+        return _lineage(session, decision, rid)
 
 
 def undo(record: Record, decision_id: str) -> Lineage:
-    """Take back exactly what the decision added and forget the decision. Audited."""
-    raise NotImplementedError
+    """Take back exactly what the decision added and forget the decision. Audited.
+
+    An assignment the carry made is removed unless the agency recorded work on the
+    recommendation since (progress, evidence, another action): then it stays, and the
+    returned Lineage's `kept` says so. Links the carry made are taken off the actions.
+    """
+    actor = record.actor()
+    with record.unit_of_work() as session:
+        _central(session)
+        row = store.get(session, decision_id)
+        if row is None:
+            raise CarryRefused(f"no carry-forward decision {decision_id}; nothing was changed")
+        rid, since = row.recommendation_id, row.decided_at
+        carried = json.loads(row.actions)
+        removed, kept = [], []
+        for code in json.loads(row.agencies):
+            held = store.assignment(session, rid, code)
+            if held is None or not held.active:
+                continue
+            work = store.work_since(session, rid, code, since, carried)
+            if work:
+                kept.append(f"{code} ({', '.join(work)} recorded since)")
+                continue
+            if held.created_at >= since:
+                session.delete(held)
+            else:  # the carry gave back an assignment once removed: removed again
+                held.active = False
+            removed.append(code)
+        unlinked = []
+        for aid in carried:
+            action = session.get(Action, aid)
+            links = store.links_of(session, aid) if action is not None else set()
+            if action is not None and rid in links:
+                change_action(session, action, {}, sorted(links - {rid}), actor)
+                unlinked.append(aid)
+        result = _lineage(session, row, rid, tuple(kept))
+        store.remove(session, decision_id)
+        audit.append(session, "carry-forward.undo", actor=actor, entity="recommendation",
+                     entity_id=rid, details={
+                         "decision": decision_id, "verdict": row.verdict,
+                         "reference": result.reference, "earlier": result.earlier_reference,
+                         "agencies_removed": removed, "agencies_kept": kept,
+                         "actions_unlinked": unlinked})
+        session.flush()
+        return result
 
 
 def lineage(record: Record, reference: str) -> list[Lineage]:
     """Every decision on this recommendation, both directions: repeats / repeated by."""
-    raise NotImplementedError
+    with record.reading() as session:
+        rid = store.id_of(session, reference)
+        if rid is None:
+            raise CarryRefused(f"no recommendation with reference {reference}")
+        return [_lineage(session, row, rid) for row in store.decisions_of(session, rid)]
 
 
-__all__ = ["CARRIED", "DECLINED", "Candidate", "CarryRefused", "Lineage", "Suggestion",
-           "carry", "decline", "lineage", "suggestions", "undo"]
+def lineage_of(record: Record, rec_id: str) -> list[Lineage]:
+    """`lineage` by recommendation id (the detail pane and reports know ids)."""
+    with record.reading() as session:
+        return [_lineage(session, row, rec_id) for row in store.decisions_of(session, rec_id)]
+
+
+__all__ = ["CARRIED", "DECLINED", "REPEATED_BY", "REPEATS", "Candidate", "CarryRefused",
+           "Lineage", "Suggestion", "carry", "decline", "lineage", "lineage_of",
+           "suggestions", "undo"]
