@@ -7,9 +7,9 @@ from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from nmrf_desktop.reports.model import AnnualSummary
 from nmrf_desktop.reports.pdf_doc import Bookmark
-from nmrf_desktop.reports.pdf_styles import NAVY, RULE, TINT, Styles, esc, long_date
+from nmrf_desktop.reports.pdf_styles import CELL_FONT, NAVY, RULE, TINT, Styles, esc, long_date
 
-_STYLE = [("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+_STYLE = [CELL_FONT, ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
           ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
           ("VALIGN", (0, 0), (-1, -1), "TOP"), ("BACKGROUND", (0, 0), (-1, 0), NAVY),
           ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),

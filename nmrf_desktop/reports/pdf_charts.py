@@ -43,7 +43,7 @@ def status_by_body(summary: Summary, width: float) -> Drawing:
     bodies = list(summary.bodies[:MAX_BODIES])
     rows = max(1, len(bodies))
     height = 70 + rows * 22 + 16 * ((len(summary.statuses) + 3) // 4)
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS)
     _title(d, "Current status by body", width, height)
     chart = HorizontalBarChart()
     legend_h = 16 * ((len(summary.statuses) + 3) // 4)
@@ -92,7 +92,7 @@ def status_by_body(summary: Summary, width: float) -> Drawing:
 def by_cycle(summary: Summary, width: float) -> Drawing:
     """Vertical bars: recommendations per cycle (or year, for the treaty bodies)."""
     height = 190
-    d = Drawing(width, height)
+    d = Drawing(width, height, initialFontName=SANS)
     _title(d, "Recommendations by cycle", width, height)
     items = list(summary.by_cycle) or [("—", 0)]
     chart = VerticalBarChart()

@@ -22,7 +22,16 @@ from reportlab.platypus import (
 from nmrf_desktop.reports.model import ReportMeta
 from nmrf_desktop.reports.pdf_doc import Bookmark, ReportDoc, write_atomically
 from nmrf_desktop.reports.pdf_entries import status_chip
-from nmrf_desktop.reports.pdf_styles import NAVY, RULE, TINT, Styles, esc, long_date, styles
+from nmrf_desktop.reports.pdf_styles import (
+    CELL_FONT,
+    NAVY,
+    RULE,
+    TINT,
+    Styles,
+    esc,
+    long_date,
+    styles,
+)
 
 log = logging.getLogger(__name__)
 
@@ -95,7 +104,7 @@ def _cover(meta: ReportMeta, st: Styles, width: float) -> list[Flowable]:
                                     "</font>"]]
     table = Table([[Paragraph(a, st.label), Paragraph(b, st.cover_line)] for a, b in facts],
                   colWidths=[width * 0.25, width * 0.75])
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+    table.setStyle(TableStyle([CELL_FONT, ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("TOPPADDING", (0, 0), (-1, -1), 6),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
@@ -135,7 +144,7 @@ def _members_table(members: Sequence[ClusterMember], st: Styles, width: float) -
     widths = [0.17, 0.08, 0.10, 0.47, 0.18]
     table = Table(rows, colWidths=[width * w for w in widths], repeatRows=1)
     table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), NAVY), ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        CELL_FONT, ("BACKGROUND", (0, 0), (-1, 0), NAVY), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [None, TINT]),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))

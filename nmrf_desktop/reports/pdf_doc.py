@@ -12,11 +12,13 @@ from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfdoc import XMP
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from nmrf_desktop.files import REPORT_MODE, atomic_path
 from nmrf_desktop.reports.model import ReportMeta
+from nmrf_desktop.reports.pdf_meta import LANGUAGE, xmp_packet
 from nmrf_desktop.reports.pdf_styles import (
     GREY,
     MONO,
@@ -61,7 +63,11 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]  # reportlab: no type in
                          topMargin=MARGIN + 6 * mm, bottomMargin=MARGIN,
                          title=meta.title, author=meta.author, subject=meta.subject,
                          creator="NMRF Desktop", keywords=meta.fingerprint,
-                         allowSplitting=1, invariant=0)
+                         allowSplitting=1, invariant=0,
+                         # Accessibility metadata: the document's language, its title shown
+                         # in the viewer's title bar, and an embedded font from the start
+                         # (reportlab's default initial font is a non-embedded Helvetica).
+                         lang=LANGUAGE, displayDocTitle=1, initialFontName=SANS)
         self.meta = meta
         frame = Frame(self.leftMargin, self.bottomMargin, self.width, self.height, id="body",
                       leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
@@ -123,6 +129,7 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]  # reportlab: no type in
         """Lay out each chunk of flowables in turn (BaseDocTemplate.build, chunk by chunk)."""
         self._startBuild()
         canv = self.canv
+        canv.setCatalogEntry("Metadata", XMP(creator=lambda _doc: xmp_packet(self.meta).encode()))
         saved_info = canv._doc.info
         canv._doctemplate = self
         try:

@@ -25,6 +25,7 @@ from nmrf_desktop.reports.pdf_charts import MAX_BODIES, by_cycle, status_by_body
 from nmrf_desktop.reports.pdf_doc import Bookmark, ReportDoc, write_atomically
 from nmrf_desktop.reports.pdf_entries import entry_flowables, thematic_header, thematic_row
 from nmrf_desktop.reports.pdf_styles import (
+    CELL_FONT,
     GREY,
     NAVY,
     RULE,
@@ -121,7 +122,7 @@ def _cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                                   "dates and SHA-256 of public evidence."])
     table = Table([[Paragraph(a, st.label), Paragraph(b, st.cover_line)] for a, b in facts],
                   colWidths=[width * 0.25, width * 0.75])
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
+    table.setStyle(TableStyle([CELL_FONT, ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
                                ("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("TOPPADDING", (0, 0), (-1, -1), 6),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 6)]))
@@ -166,7 +167,7 @@ def _counts_table(summary: Summary, st: Styles, width: float) -> Table:
              for i, c in enumerate(row)] for r, row in enumerate(rows)]
     table = Table(data, colWidths=[first] + [rest] * (len(head) - 1))
     table.setStyle(TableStyle([
-        ("BACKGROUND", (0, 0), (-1, 0), NAVY), ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        CELL_FONT, ("BACKGROUND", (0, 0), (-1, 0), NAVY), ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
         ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE), ("BACKGROUND", (0, -1), (-1, -1), TINT),
         ("TEXTCOLOR", (0, 1), (0, -1), GREY), ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))

@@ -17,6 +17,8 @@ SANS = "NMRFSans"
 SANS_BOLD = "NMRFSans-Bold"
 SANS_ITALIC = "NMRFSans-Oblique"
 MONO = "NMRFMono"
+# Every table names its cell font: reportlab's default is Helvetica, which is not embedded.
+CELL_FONT = ("FONT", (0, 0), (-1, -1), SANS)
 
 NAVY = colors.HexColor("#1F3A5F")
 TEAL = colors.HexColor("#2A7F8E")
