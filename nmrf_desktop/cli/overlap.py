@@ -7,8 +7,9 @@ import json
 import sys
 from collections.abc import Callable
 
-from nmrf_desktop.cli.common import Subparsers, UserError, open_from_args
-from nmrf_desktop.services import overlap
+from nmrf_desktop.cli.common import Subparsers, UserError, open_from_args, print_json
+from nmrf_desktop.services import carry_forward as cf, overlap
+from nmrf_desktop.services.record import Record
 
 
 def register(sub: Subparsers) -> None:
@@ -32,6 +33,23 @@ def register(sub: Subparsers) -> None:
     r = os_.add_parser("related", help="what matches one recommendation, and why")
     r.add_argument("reference")
     r.add_argument("--json", action="store_true", dest="related_json")
+    c = os_.add_parser("carry-forward", help="carry agencies and actions forward from earlier "
+                       "cycles to the recommendations that repeat them")
+    c.add_argument("--country", dest="cf_country", metavar="STATE",
+                   help="only this state under review")
+    c.add_argument("--json", action="store_true", dest="cf_json",
+                   help='print {"suggestions": [...]} as JSON')
+    what = c.add_mutually_exclusive_group()
+    what.add_argument("--apply", action="store_true",
+                      help="carry every suggestion listed (or those of --ref)")
+    what.add_argument("--decline", nargs=2, metavar=("REFERENCE", "EARLIER"),
+                      help="do not carry EARLIER forward to REFERENCE (not offered again)")
+    what.add_argument("--undo", metavar="ID", help="take back a decision (its id)")
+    c.add_argument("--ref", action="append", default=[], metavar="REFERENCE",
+                   help="with --apply: only these new recommendations (repeat the option)")
+    li = os_.add_parser("lineage", help="what a recommendation repeats, or is repeated by")
+    li.add_argument("reference")
+    li.add_argument("--json", action="store_true", dest="lineage_json")
 
 
 def cmd_overlap(args: argparse.Namespace) -> int:
@@ -60,7 +78,11 @@ def cmd_overlap(args: argparse.Namespace) -> int:
                 for ref, _b, _s, why in rows:
                     sys.stdout.write(f"{ref}\t{why}\n")
             return 0
-    except overlap.OverlapRefused as exc:
+        if args.action == "carry-forward":
+            return _carry_forward(record, args)
+        if args.action == "lineage":
+            return _lineage(record, args.reference, args.lineage_json)
+    except (overlap.OverlapRefused, cf.CarryRefused) as exc:
         raise UserError(str(exc)) from None
     report = overlap.update(record, rebuild=args.rebuild)
     found = overlap.clusters(record, args.country)
@@ -73,6 +95,105 @@ def cmd_overlap(args: argparse.Namespace) -> int:
     for c in found:
         sys.stdout.write(f"{c.id}\t{len(c.references)}\t{'; '.join(c.reasons)}\n")
         sys.stdout.write(f"\t{' '.join(c.references)}\n")
+    return 0
+
+
+def _carry_forward(record: Record, args: argparse.Namespace) -> int:
+    if args.ref and not args.apply:
+        raise UserError("--ref only goes with --apply")
+    if args.decline:
+        declined = cf.decline(record, *args.decline)
+        sys.stdout.write(f"declined: {declined.reference} {declined.describe()}, decision "
+                         f"{declined.id}\n")
+        return 0
+    if args.undo:
+        undone = cf.undo(record, args.undo)
+        sys.stdout.write(f"undone: {undone.reference} {undone.describe()} "
+                         f"({undone.verdict})\n")
+        for kept in undone.kept:
+            sys.stdout.write(f"kept the assignment of {kept}\n")
+        return 0
+    if args.apply and not cf.can_decide(record):
+        raise UserError("this is a laptop copy: only the coordinator, on the central record, "
+                        "decides what is carried forward; nothing was changed")
+    overlap.update(record)  # suggestions come from the clusters as the record is now
+    found = cf.suggestions(record, country=args.cf_country,
+                           references=args.ref or None)
+    if args.ref:
+        listed = {s.reference for s in found}
+        missing = [r for r in args.ref if r not in listed]
+        if missing:
+            raise UserError(f"nothing to carry forward to {', '.join(missing)}: no open "
+                            "suggestion (unknown, already decided, or no earlier work); "
+                            "nothing was changed")
+    if args.cf_json and not args.apply:
+        print_json({"suggestions": [_as_json(s) for s in found]})
+        return 0
+    for s in found:
+        _print_suggestion(s)
+    pairs = len({(s.reference, c.earlier_reference) for s in found for c in s.candidates})
+    sys.stdout.write(f"{len(found)} recommendation{'s' if len(found) != 1 else ''} repeat"
+                     f"{'' if len(found) != 1 else 's'} earlier ones with work on them "
+                     f"({pairs} pair{'s' if pairs != 1 else ''})\n")
+    if not args.apply:
+        return 0
+    done: list[cf.Lineage] = []
+    seen: set[tuple[str, str]] = set()
+    for s in found:
+        for c in s.candidates:
+            if (s.reference, c.earlier_reference) not in seen:
+                seen.add((s.reference, c.earlier_reference))
+                done.append(cf.carry(record, s.reference, c.earlier_reference))
+    for d in done:
+        sys.stdout.write(f"carried: {d.reference} {d.describe()}: agencies "
+                         f"{', '.join(d.agencies) or 'none'}, {len(d.actions)} actions linked, "
+                         f"decision {d.id}\n")
+    sys.stdout.write(f"{len(done)} carried forward\n")
+    return 0
+
+
+def _cycle(cycle: int | None) -> str:
+    return f" (cycle {cycle})" if cycle is not None else ""
+
+
+def _print_suggestion(s: cf.Suggestion) -> None:
+    for c in s.candidates:
+        sys.stdout.write(f"{s.reference}{_cycle(s.cycle)} repeats {c.earlier_reference}"
+                         f"{_cycle(c.earlier_cycle)}\t[{s.cluster_id}]\n")
+        agencies = ", ".join(f"{code} ({role})" for code, _n, role in c.agencies)
+        sys.stdout.write(f"\tagencies: {agencies or 'none to add'}\n")
+        for _aid, title, code in c.actions:
+            sys.stdout.write(f"\taction: {title} ({code})\n")
+        sys.stdout.write(f"\tprogress updates: {c.progress}\n\twhy: {c.reason}\n")
+
+
+def _as_json(s: cf.Suggestion) -> dict[str, object]:
+    return {"cluster": s.cluster_id, "reference": s.reference, "cycle": s.cycle,
+            "text": s.text, "candidates": [{
+                "earlier_reference": c.earlier_reference, "earlier_cycle": c.earlier_cycle,
+                "earlier_text": c.earlier_text,
+                "agencies": [{"code": code, "name": name, "role": role}
+                             for code, name, role in c.agencies],
+                "actions": [{"id": aid, "title": title, "agency": code}
+                            for aid, title, code in c.actions],
+                "progress": c.progress, "reason": c.reason} for c in s.candidates]}
+
+
+def _lineage(record: Record, reference: str, as_json: bool) -> int:
+    found = cf.lineage(record, reference)
+    if as_json:
+        print_json({"reference": reference, "lineage": [{
+            "id": x.id, "describe": x.describe(), "direction": x.direction,
+            "other": x.earlier_reference, "other_cycle": x.earlier_cycle,
+            "verdict": x.verdict, "agencies": list(x.agencies), "actions": list(x.actions),
+            "by": x.decided_by, "at": x.decided_at.replace(microsecond=0).isoformat(),
+            "note": x.note} for x in found]})
+        return 0
+    for x in found:
+        sys.stdout.write(f"{x.describe()}\t{x.decided_by}\t"
+                         f"{x.decided_at:%Y-%m-%d %H:%M}\t{x.id}\n")
+    if not found:
+        sys.stdout.write(f"{reference}: no carry-forward decision\n")
     return 0
 
 

@@ -167,6 +167,12 @@ def suggestions(record: Record, *, country: str | None = None,
 # ---------------------------------------------------------------- decisions
 
 
+def can_decide(record: Record) -> bool:
+    """Whether carry-forward decisions may be taken here (the central record, not a laptop)."""
+    with record.reading() as session:
+        return not store.is_laptop(session)
+
+
 def _central(session: Session) -> None:
     if store.is_laptop(session):
         raise CarryRefused("this is a laptop copy: only the coordinator, on the central "
@@ -334,5 +340,5 @@ def lineage_of(record: Record, rec_id: str) -> list[Lineage]:
 
 
 __all__ = ["CARRIED", "DECLINED", "REPEATED_BY", "REPEATS", "Candidate", "CarryRefused",
-           "Lineage", "Suggestion", "carry", "decline", "lineage", "lineage_of",
+           "Lineage", "Suggestion", "can_decide", "carry", "decline", "lineage", "lineage_of",
            "suggestions", "undo"]
