@@ -165,10 +165,12 @@ def ids_by_key(record: Record) -> Keys:
 
 
 def find(keys: Keys, member: dict[str, Any]) -> str:
-    """The one row whose text starts with the label's 60 characters (whitespace squashed)."""
+    """The one row whose text starts with the label's 60 characters (whitespace squashed),
+    or, where two rows share those, whose whole text is the label's `text`."""
+    whole = member.get("text")
     start = " ".join(str(member["text60"]).split())
     found = [rid for text, rid in keys.get((member["session"], member["state"]), [])
-             if text.startswith(start)]
+             if (text == whole if whole else text.startswith(start))]
     if len(found) != 1:
         raise LabelError(f"{len(found)} rows match {member}")
     return found[0]
