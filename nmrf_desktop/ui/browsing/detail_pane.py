@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from nmrf_desktop.domain.enums import ActionKind, ActionStatus, AssignmentRole
 from nmrf_desktop.services.browsing import EvidenceItem, RecommendationDetail
+from nmrf_desktop.services.carry_forward import Lineage
 from nmrf_desktop.services.overlap import Related
 from nmrf_desktop.ui.browsing.recommendations_model import (
     cycle_label,
@@ -18,6 +19,7 @@ from nmrf_desktop.ui.browsing.recommendations_model import (
     status_label,
 )
 from nmrf_desktop.ui.enum_text import agency_name, label
+from nmrf_desktop.ui.overlap.carry_lineage import REFERENCE_SCHEME, lineage_html
 from nmrf_desktop.ui.overlap.related_list import (
     FIND_OVERLAPS_URL,
     RECOMMENDATION_SCHEME,
@@ -51,6 +53,8 @@ class DetailPane(QTextBrowser):
     relatedActivated = Signal(str)
     # The user asked, from the related section, to look for overlaps now.
     findOverlapsRequested = Signal()
+    # The user followed a lineage link ("Repeats NZL-UPR18-042"): that reference.
+    referenceActivated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +70,7 @@ class DetailPane(QTextBrowser):
         self._current: str | None = None
         self.detail: RecommendationDetail | None = None
         self.related: Related | None = None
+        self.lineage: list[Lineage] = []  # carry-forward decisions: repeats / repeated by
         self._can_detect = False
         self.anchorClicked.connect(self._follow)
         self.show_placeholder()
@@ -78,6 +83,7 @@ class DetailPane(QTextBrowser):
         self._current = None
         self.detail = None
         self.related = None
+        self.lineage = []
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         text = message or self.tr("Select a recommendation to read it in full.")
         self.setHtml(f'<p style="color:{muted}">{escape(text)}</p>')
@@ -90,6 +96,7 @@ class DetailPane(QTextBrowser):
         self.detail = detail
         if not same:
             self.related = None  # until the related recommendations are looked up
+            self.lineage = []  # until its carry-forward lineage is read
         self._render()
         bar.setValue(keep)
         self.detailShown.emit(detail.recommendation.id)
@@ -104,10 +111,21 @@ class DetailPane(QTextBrowser):
         self._render()
         bar.setValue(keep)
 
+    def show_lineage(self, rec_id: str, lineage: list[Lineage]) -> None:
+        """Add the carry-forward lineage of the one shown (ignored if another is shown)."""
+        if self.detail is None or rec_id != self._current:
+            return
+        self.lineage = list(lineage)
+        bar = self.verticalScrollBar()
+        keep = bar.value()
+        self._render()
+        bar.setValue(keep)
+
     def _render(self) -> None:
         assert self.detail is not None
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         self.setHtml(self._html(self.detail)
+                     + lineage_html(self.lineage, muted)
                      + related_html(self.related, self._can_detect, muted)
                      + self._work_html(self.detail))
 
@@ -117,6 +135,9 @@ class DetailPane(QTextBrowser):
             return
         if url.scheme() == RECOMMENDATION_SCHEME:
             self.relatedActivated.emit(url.path())
+            return
+        if url.scheme() == REFERENCE_SCHEME:
+            self.referenceActivated.emit(url.path())
             return
         if url.toString() == FIND_OVERLAPS_URL:
             self.findOverlapsRequested.emit()

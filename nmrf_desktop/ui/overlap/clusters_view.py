@@ -164,6 +164,8 @@ class ClustersView(QWidget):
     linkActionRequested = Signal(object)
     # "Find overlaps" was pressed.
     findRequested = Signal()
+    # "Carry Work Forward…" was pressed.
+    carryRequested = Signal()
     # A decision changed the clusters (the detail pane may show stale related items).
     changed = Signal()
 
@@ -219,12 +221,19 @@ class ClustersView(QWidget):
                                         self.link_action,
                                         self.tr("A new action answering every member of the "
                                                 "cluster"))
+        self.carry_button = self._button(self.tr("Carry &Work Forward…"),
+                                         self.carryRequested.emit,
+                                         self.tr("Give repeated recommendations the agencies "
+                                                 "and actions of the earlier ones they "
+                                                 "repeat"))
+        self.carry_button.setObjectName("carryForwardButton")
         self.open_button = self._button(self.tr("&Open"), self._open_current,
                                         self.tr("Show the selected member in the list"))
 
         top = QHBoxLayout()
         top.addWidget(self.summary, 1)
         top.addWidget(self.merge_button)
+        top.addWidget(self.carry_button)
         top.addWidget(self.find_button)
         buttons = QHBoxLayout()
         for button in (self.open_button, self.confirm_button, self.reject_button,
@@ -361,8 +370,9 @@ class ClustersView(QWidget):
         self.merge_button.setEnabled(can and len(self.selected_clusters()) == 2)
         self.link_button.setEnabled(current is not None and not self._busy)
         self.open_button.setEnabled(len(picked) == 1)
+        self.carry_button.setEnabled(can)
         for button in (self.confirm_button, self.reject_button, self.split_button,
-                       self.merge_button):
+                       self.merge_button, self.carry_button):
             button.setVisible(self._coordinator)
 
     def _set_busy(self, busy: bool) -> None:

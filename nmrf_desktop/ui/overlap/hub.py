@@ -16,6 +16,7 @@ from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.entry.action_dialog import ActionDialog, ActionSaved
 from nmrf_desktop.ui.entry.undo import CreateActionCommand, context_of
 from nmrf_desktop.ui.exchange.common import JobProgress
+from nmrf_desktop.ui.overlap.carry_hub import CarryHub
 from nmrf_desktop.ui.overlap.clusters_view import ClustersView
 from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.window.hub import Hub
@@ -60,6 +61,9 @@ class OverlapHub(Hub):
         self.view.recommendationActivated.connect(window.open_recommendation)
         self.view.linkActionRequested.connect(self.link_action)
         self.view.findRequested.connect(self.find_overlaps)
+        # Carry Work Forward (issue 17): its own hub, opened from the tab and the menu.
+        self.carry = CarryHub(window)
+        self.view.carryRequested.connect(self.carry.open_dialog)
         self.view.changed.connect(window.reload_detail)
         window.databaseOpened.connect(lambda _path: self.opened())
         window.tabs.currentChanged.connect(self._tab_changed)

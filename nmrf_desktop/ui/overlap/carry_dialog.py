@@ -1,0 +1,390 @@
+"""Carry Work Forward: the review screen where a coordinator decides, per cluster, which
+agencies and actions of an earlier recommendation a repeated one takes over."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from html import escape
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QAction, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTextBrowser,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from nmrf_desktop.services import carry_forward
+from nmrf_desktop.services.carry_forward import Candidate, Lineage, Suggestion
+from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.browsing.recommendations_model import cycle_label
+from nmrf_desktop.ui.exchange.common import MessageStrip, guarded
+from nmrf_desktop.ui.overlap.carry_model import (
+    CANDIDATE,
+    CYCLE,
+    NAME,
+    PROGRESS,
+    SUGGESTION,
+    TEXT,
+    WHY,
+    CarryModel,
+    Decision,
+)
+from nmrf_desktop.ui.plural import counted
+from nmrf_desktop.ui.tasks import TaskRunner
+
+log = logging.getLogger(__name__)
+
+CARRIED, DECLINED = "carried", "declined"
+
+
+def carry_all(record: Record, decisions: Sequence[Decision]) -> tuple[list[Lineage], str]:
+    """On the worker: carry each decision (each its own transaction). What was done, and
+    the first refusal's reason (the rest are not tried: the coordinator looks first)."""
+    done: list[Lineage] = []
+    for d in decisions:
+        try:
+            done.append(carry_forward.carry(record, d.suggestion.reference,
+                                            d.candidate.earlier_reference,
+                                            agencies=d.agencies, actions=d.actions))
+        except carry_forward.CarryRefused as exc:
+            log.warning("carry %s ← %s refused: %s", d.suggestion.reference,
+                        d.candidate.earlier_reference, exc)
+            return done, f"{d.suggestion.reference}: {exc}"
+    return done, ""
+
+
+def decline_all(record: Record, pairs: Sequence[tuple[Suggestion, Candidate]]
+                ) -> tuple[list[Lineage], str]:
+    """On the worker: decline each pair; what was done, and the first refusal's reason."""
+    done: list[Lineage] = []
+    for s, c in pairs:
+        try:
+            done.append(carry_forward.decline(record, s.reference, c.earlier_reference))
+        except carry_forward.CarryRefused as exc:
+            log.warning("decline %s ← %s refused: %s", s.reference, c.earlier_reference, exc)
+            return done, f"{s.reference}: {exc}"
+    return done, ""
+
+
+class CarryDialog(QDialog):
+    """Suggestions per cluster, ticked by the coordinator; Carry Selected, Decline, Close.
+
+    Every decision goes out as `decided(verdict, lineages)` for the window's undo stack;
+    `refresh()` reads the suggestions again (the window calls it when the record changes).
+    """
+
+    # (CARRIED | DECLINED, list[Lineage]) after a carry or a decline took effect.
+    decided = Signal(str, object)
+    # The suggestions were read again (their number).
+    loaded = Signal(int)
+
+    def __init__(self, runner: TaskRunner, record: Record, parent: QWidget | None = None,
+                 extra_actions: Sequence[QAction] = ()) -> None:
+        super().__init__(parent)
+        self.setObjectName("carryForward")
+        self._runner, self._record = runner, record
+        self._busy = False
+        self._loading = False
+        self.model = CarryModel(self)
+        self.setWindowTitle(self.tr("Carry Work Forward"))
+        self.intro = QLabel(self.tr(
+            "Each recommendation below repeats an earlier one that already has work on it. "
+            "Tick the agencies to assign and the actions to link, then Carry Selected. "
+            "Nothing is carried until you do; Edit → Undo takes a decision back."))
+        self.intro.setWordWrap(True)
+        self.message = MessageStrip(self)
+        self.message.setObjectName("carryMessage")
+        self.stack = QStackedWidget(self)
+        self.stack.addWidget(self._body())
+        self.empty = QLabel(self.tr("No repeated recommendation has earlier work to carry "
+                                    "forward."))
+        self.empty.setObjectName("carryEmpty")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty.setWordWrap(True)
+        self.stack.addWidget(self.empty)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.intro)
+        layout.addWidget(self.message)
+        layout.addWidget(self.stack, 1)
+        layout.addLayout(self._buttons())
+        for action in extra_actions:  # Undo and Redo answer here too (Ctrl+Z in the dialog)
+            self.addAction(action)
+        self.model.dataChanged.connect(lambda *_a: self._update())
+        self.model.modelReset.connect(self._update)
+        self.resize(1180, 680)
+        self._update()
+
+    # -- the parts -------------------------------------------------------------------------
+
+    def _body(self) -> QSplitter:
+        self.tree = QTreeView(self)
+        self.tree.setObjectName("carryTree")
+        self.tree.setModel(self.model)
+        self.tree.setAccessibleName(self.tr("Repeated recommendations and the work to carry"))
+        self.tree.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.tree.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.tree.setAlternatingRowColors(True)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setAllColumnsShowFocus(True)
+        header = self.tree.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for column, width in ((NAME, 330), (CYCLE, 56), (TEXT, 430), (WHY, 230),
+                              (PROGRESS, 70)):
+            self.tree.setColumnWidth(column, width)
+        header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        self.tree.selectionModel().currentRowChanged.connect(self._show_current)
+        self.tree.selectionModel().selectionChanged.connect(lambda *_a: self._update())
+        side = QWidget(self)
+        box = QVBoxLayout(side)
+        box.setContentsMargins(0, 0, 0, 0)
+        label = QLabel(self.tr("&Both texts:"), side)
+        self.details = QTextBrowser(side)
+        self.details.setObjectName("carryDetails")
+        self.details.setAccessibleName(self.tr("The new and the earlier recommendation"))
+        self.details.setOpenLinks(False)
+        self.details.setTabChangesFocus(True)
+        label.setBuddy(self.details)
+        box.addWidget(label)
+        box.addWidget(self.details, 1)
+        splitter = QSplitter(Qt.Orientation.Vertical, self)
+        splitter.addWidget(self.tree)
+        splitter.addWidget(side)
+        splitter.setChildrenCollapsible(False)
+        splitter.setSizes([440, 160])
+        return splitter
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        self.select_cluster_button = QPushButton(self.tr("Select &All in This Cluster"), self)
+        self.select_cluster_button.setObjectName("carrySelectCluster")
+        self.select_cluster_button.setToolTip(self.tr(
+            "Tick every agency and action offered in the cluster of the selected row"))
+        self.select_cluster_button.clicked.connect(self.select_cluster)
+        self.clear_button = QPushButton(self.tr("Clea&r Ticks"), self)
+        self.clear_button.setToolTip(self.tr("Untick everything"))
+        self.clear_button.clicked.connect(self.model.clear_checks)
+        self.summary = QLabel(self)
+        self.summary.setObjectName("carrySummary")
+        self.buttons = QDialogButtonBox(self)
+        self.carry_button = self.buttons.addButton(self.tr("&Carry Selected"),
+                                                   QDialogButtonBox.ButtonRole.ActionRole)
+        self.carry_button.setObjectName("carryApply")
+        self.carry_button.setToolTip(self.tr("Assign the ticked agencies and link the ticked "
+                                             "actions to the new recommendations"))
+        self.carry_button.clicked.connect(self.carry_selected)
+        self.decline_button = self.buttons.addButton(self.tr("&Decline"),
+                                                     QDialogButtonBox.ButtonRole.ActionRole)
+        self.decline_button.setObjectName("carryDecline")
+        self.decline_button.setToolTip(self.tr(
+            "The selected rows are not a repeat worth carrying: do not offer them again"))
+        self.decline_button.clicked.connect(self.decline_selected)
+        close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        close.setText(self.tr("Close"))
+        self.buttons.rejected.connect(self.reject)
+        for button in (self.carry_button, self.decline_button, close):
+            button.setAutoDefault(False)
+        row.addWidget(self.select_cluster_button)
+        row.addWidget(self.clear_button)
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.buttons)
+        return row
+
+    # -- reading ---------------------------------------------------------------------------
+
+    @property
+    def busy(self) -> bool:
+        return self._busy or self._loading
+
+    def refresh(self) -> None:
+        """Read the suggestions again on the worker; ticks still offered stay ticked."""
+        record = self._record
+        self._loading = True
+        self._update()
+        self._runner.run(lambda: carry_forward.suggestions(record), guarded(self._loaded),
+                         guarded(self._failed), key="carry-suggestions")
+
+    def _loaded(self, found: list[Suggestion]) -> None:
+        self._loading = False
+        current = self.tree.currentIndex()
+        keep_key = current.data(Qt.ItemDataRole.UserRole + 1) if current.isValid() else None
+        self.model.set_suggestions(found, self.model.checked_keys())
+        self.tree.expandAll()
+        self._restore_current(keep_key)
+        self._update()
+        self.loaded.emit(len(found))
+
+    def _restore_current(self, key: tuple[str, ...] | None) -> None:
+        target = QModelIndex()
+        if key:
+            target = self._find(key) or self._find(key[:1]) or QModelIndex()
+        if not target.isValid() and self.model.rowCount():
+            target = self.model.index(0, NAME)
+        if target.isValid():
+            self.tree.selectionModel().setCurrentIndex(
+                target, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+        else:
+            self.details.clear()
+
+    def _find(self, key: tuple[str, ...]) -> QModelIndex | None:
+        for row in range(self.model.rowCount()):
+            top = self.model.index(row, NAME)
+            for index in [top] + [self.model.index(r, NAME, top)
+                                  for r in range(self.model.rowCount(top))]:
+                if index.data(Qt.ItemDataRole.UserRole + 1) == key:
+                    return index
+        return None
+
+    def _failed(self, exc: BaseException) -> None:
+        self._loading = False
+        self._busy = False
+        log.error("carry-forward suggestions could not be read or applied", exc_info=exc)
+        self.message.show_message("error", str(exc) or type(exc).__name__)
+        self._update()
+
+    # -- the state shown -------------------------------------------------------------------
+
+    def _update(self) -> None:
+        model = self.model
+        n, clusters, earlier = model.rowCount(), model.cluster_count(), model.candidate_count()
+        title = self.tr("Carry Work Forward")
+        if n:
+            title = counted(self.tr("Carry Work Forward — %n repeated recommendation(s)", "",
+                                    n), n) + counted(self.tr(" in %n cluster(s)", "", clusters),
+                                                     clusters)
+        self.setWindowTitle(title)
+        self.stack.setCurrentIndex(0 if n or self._loading else 1)
+        chosen = model.decisions()
+        agencies = sum(len(d.agencies) for d in chosen)
+        actions = sum(len(d.actions) for d in chosen)
+        if self._loading and not n:
+            self.summary.setText(self.tr("Looking for repeated recommendations…"))
+        elif n:
+            self.summary.setText(
+                counted(self.tr("%n of {0} earlier recommendation(s) chosen", "", len(chosen)),
+                        len(chosen)).format(earlier) + " · "
+                + counted(self.tr("%n assignment(s) to add", "", agencies), agencies)
+                + " · "
+                + counted(self.tr("%n action(s) to link", "", actions), actions))
+        else:
+            self.summary.clear()
+        can = not self._busy and not self._loading
+        picked = bool(self.tree.selectionModel().selectedRows()) or \
+            self.tree.currentIndex().isValid()
+        self.carry_button.setEnabled(can and bool(chosen))
+        self.decline_button.setEnabled(can and n > 0 and picked)
+        self.select_cluster_button.setEnabled(can and n > 0 and picked)
+        self.clear_button.setEnabled(can and bool(chosen))
+        self.tree.setEnabled(not self._busy)
+
+    def _show_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        node = self.model.node(current)
+        if node is None:
+            self.details.clear()
+            return
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        s = node.suggestion
+        parts = [self._text_block(self.tr("New: {0}").format(s.reference), s.cycle, s.text,
+                                  muted)]
+        candidates = [node.candidate] if node.candidate is not None else list(s.candidates)
+        for c in candidates:
+            parts.append(self._text_block(self.tr("Earlier: {0}").format(c.earlier_reference),
+                                          c.earlier_cycle, c.earlier_text, muted))
+            facts = [self.tr("Matched because: {0}").format(c.reason)] if c.reason else []
+            facts.append(counted(self.tr("%n progress update(s) recorded there", "",
+                                         c.progress), c.progress))
+            parts.append(f'<p style="color:{muted}; margin:0 0 8px 0">'
+                         f'{escape(" · ".join(facts))}</p>')
+        self.details.setHtml("".join(parts))
+
+    def _text_block(self, heading: str, cycle: int | None, text: str, muted: str) -> str:
+        where = self.tr("cycle {0}").format(cycle_label(cycle, None)) if cycle else ""
+        return (f'<p style="margin:4px 0 0 0"><b>{escape(heading)}</b> '
+                f'<span style="color:{muted}">{escape(where)}</span><br>{escape(text)}</p>')
+
+    # -- commands --------------------------------------------------------------------------
+
+    def current_index(self) -> QModelIndex:
+        return self.tree.currentIndex()
+
+    def select_cluster(self) -> None:
+        """Tick everything offered in the cluster of the current row."""
+        index = self.tree.currentIndex()
+        if index.isValid():
+            n = self.model.set_cluster_checked(index)
+            self.message.show_message("info", counted(self.tr(
+                "Ticked everything offered to %n recommendation(s) in this cluster. "
+                "Carry Selected applies it.", "", n), n))
+
+    def carry_selected(self) -> None:
+        chosen = self.model.decisions()
+        if not chosen or self.busy:
+            return
+        record = self._record
+        self._run(lambda: carry_all(record, chosen), CARRIED)
+
+    def decline_selected(self) -> None:
+        rows = self.tree.selectionModel().selectedRows(NAME) or [self.tree.currentIndex()]
+        pairs = self.model.pairs_at(rows)
+        if not pairs or self.busy:
+            return
+        record = self._record
+        self._run(lambda: decline_all(record, pairs), DECLINED)
+
+    def _run(self, job: Callable[[], tuple[list[Lineage], str]], verdict: str) -> None:
+        self._busy = True
+        self.message.show_message("info", self.tr("Carrying work forward…")
+                                  if verdict == CARRIED else self.tr("Declining…"))
+        self._update()
+        self._runner.run(job, guarded(self._done, verdict), guarded(self._failed))
+
+    def _done(self, verdict: str, result: tuple[list[Lineage], str]) -> None:
+        done, refusal = result
+        self._busy = False
+        n = len(done)
+        if verdict == CARRIED:
+            text = counted(self.tr("Carried work forward to %n recommendation(s).", "", n), n)
+        else:
+            text = counted(self.tr("Declined %n suggestion(s): they are not offered again.",
+                                   "", n), n)
+        if refusal:
+            self.message.show_message("error", text + " " + self.tr(
+                "Stopped at a refusal: {0}").format(refusal))
+        else:
+            self.message.show_message("success", text + " " + self.tr(
+                "Edit → Undo (Ctrl+Z) takes it back."))
+        self._update()
+        if done:
+            self.decided.emit(verdict, done)
+        self.refresh()
+
+    def show_error(self, text: str) -> None:
+        self.message.show_message("error", text)
+
+    def focus_first(self) -> None:
+        """The tree takes the keyboard, on its first row."""
+        if self.model.rowCount() and not self.tree.currentIndex().isValid():
+            self.tree.setCurrentIndex(self.model.index(0, NAME))
+        self.tree.setFocus()
+
+    def kind_at(self, index: QModelIndex) -> int | None:
+        node = self.model.node(index)
+        return node.kind if node else None
+
+
+__all__ = ["CANDIDATE", "CARRIED", "DECLINED", "SUGGESTION", "CarryDialog", "carry_all",
+           "decline_all"]
