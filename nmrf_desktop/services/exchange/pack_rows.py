@@ -22,7 +22,7 @@ log = logging.getLogger(__name__)
 KINDS = {"agencies": "agency", "recommendations": "recommendation",
          "assignments": "assignment", "actions": "action", "progress": "progress update",
          "evidence": "evidence entry", "acknowledged": "acknowledged bundle",
-         "overlap_decisions": "overlap decision"}
+         "overlap_decisions": "overlap decision", "carry_forwards": "carry-forward decision"}
 
 
 @dataclass(slots=True)
@@ -125,6 +125,10 @@ def _dependents(payload: dict[str, Any], screened: Screened) -> None:
         action["recommendation_ids"] = [r for r in action["recommendation_ids"] if r in recs]
     payload["overlap_decisions"] = [d for d in payload.get("overlap_decisions", [])
                                     if d["a"] in recs and d["b"] in recs]
+    if "carry_forwards" in payload:
+        payload["carry_forwards"] = [c for c in payload["carry_forwards"]
+                                     if c["recommendation_id"] in recs
+                                     and c["earlier_id"] in recs]
 
 
 def _missing(row: dict[str, Any], recs: set[str], agencies: set[str]) -> str | None:
@@ -164,4 +168,21 @@ def import_problem(payload: dict[str, Any], known_recs: set[str], known_actions:
         if any(r not in recs for r in action["recommendation_ids"]):
             return (f"action {number}, field recommendation_ids names a recommendation "
                     "neither the pack nor this laptop holds")
+    return _carry_problem(payload.get("carry_forwards", []), recs)
+
+
+def _carry_problem(rows: list[dict[str, Any]], recs: set[str]) -> str | None:
+    """The first carry-forward decision naming a recommendation the laptop cannot hold, or
+    one pair decided twice (the record keeps one decision a pair)."""
+    pairs: set[tuple[str, str]] = set()
+    for number, row in enumerate(rows, start=1):
+        for name in ("recommendation_id", "earlier_id"):
+            if row[name] not in recs:
+                return (f"{KINDS['carry_forwards']} {number}, field {name} names a "
+                        "recommendation neither the pack nor this laptop holds")
+        pair = (row["recommendation_id"], row["earlier_id"])
+        if pair in pairs or pair[0] == pair[1]:
+            return (f"{KINDS['carry_forwards']} {number}, field earlier_id repeats a pair "
+                    "already decided, or names the recommendation itself")
+        pairs.add(pair)
     return None

@@ -26,7 +26,7 @@ from nmrf_desktop.services import overlap
 from nmrf_desktop.services.exchange import pack_rows
 from nmrf_desktop.services.exchange.agency import laptop_agency
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.store import audit, recommendations as recs_store
+from nmrf_desktop.store import audit, carry_forward as carry_store, recommendations as recs_store
 from nmrf_desktop.store.models import (
     Action,
     ActionLink,
@@ -163,6 +163,7 @@ def build_payload(session: Session, agency: str, version: int, valid_days: int,
         "actions": actions, "progress": progress, "evidence": evidence,
         "acknowledged": acknowledged,
         "overlap_decisions": overlap.decisions_for(session, rec_ids),
+        "carry_forwards": carry_store.for_pack(session, rec_ids),
         "officers": officers,
     }
 
@@ -240,6 +241,7 @@ class PackImport:
     acknowledged: int = 0
     overlap_decisions: int = 0  # carried by the pack
     overlap_changed: list[str] = field(default_factory=list)  # ids whose verdicts changed
+    carry_forwards: int | None = None  # carry-forward decisions held now (None: pack had none)
 
 
 def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> PackImport:
@@ -379,6 +381,8 @@ def _apply_pack(session: Session, pack: VerifiedPack, result: PackImport) -> Non
     decisions = payload.get("overlap_decisions", [])
     result.overlap_decisions = len(decisions)
     result.overlap_changed = sorted(overlap.apply_decisions(session, decisions))
+    if "carry_forwards" in payload:  # packs from before carry-forward travelled leave them
+        result.carry_forwards = carry_store.replace_all(session, payload["carry_forwards"])
 
     refresh_statuses(session, sorted({p["recommendation_id"] for p in new_progress}))
 
