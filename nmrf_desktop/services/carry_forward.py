@@ -23,6 +23,13 @@ from nmrf_desktop.services.entry import change_action
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit, carry_forward as store
 from nmrf_desktop.store.carry_forward import Row
+from nmrf_desktop.store.history import (
+    Event,
+    LineageRow,
+    describe_lineage,
+    lineage_rows,
+    recommendation_history as _history,
+)
 from nmrf_desktop.store.models import Action, new_id, utcnow
 from nmrf_desktop.store.overlap_models import CarryForward
 
@@ -89,12 +96,8 @@ class Lineage:
     def describe(self) -> str:
         """"repeats NZL-UPR18-042 (cycle 3)", "repeated by …", or, declined, "not carried
         forward from …"."""
-        other = self.earlier_reference + (f" (cycle {self.earlier_cycle})"
-                                          if self.earlier_cycle is not None else "")
-        if self.verdict == DECLINED:
-            return (f"not carried forward from {other}" if self.direction == REPEATS
-                    else f"not carried forward to {other}")
-        return f"{self.direction} {other}"
+        return describe_lineage(self.direction == REPEATS, self.verdict,
+                                self.earlier_reference, self.earlier_cycle)
 
 
 # ---------------------------------------------------------------- suggestions
@@ -212,13 +215,19 @@ def _chosen(offered: list[str], wanted: Iterable[str] | None, noun: str, referen
 
 def _lineage(session: Session, row: CarryForward, rec_id: str, kept: tuple[str, ...] = ()
              ) -> Lineage:
+    """The decision `row` seen from `rec_id` (its new or its earlier recommendation)."""
     repeats = row.recommendation_id == rec_id
     found = store.rows(session, [row.recommendation_id, row.earlier_id])
-    me = found[rec_id]
     other = found[row.earlier_id if repeats else row.recommendation_id]
-    return Lineage(row.id, me.reference, other.reference, other.cycle, row.verdict,
+    return _seen(found[rec_id].reference, LineageRow(row, repeats, other.reference,
+                                                     other.cycle), kept)
+
+
+def _seen(reference: str, found: LineageRow, kept: tuple[str, ...] = ()) -> Lineage:
+    row = found.decision
+    return Lineage(row.id, reference, found.other_reference, found.other_cycle, row.verdict,
                    tuple(json.loads(row.agencies)), tuple(json.loads(row.actions)),
-                   row.decided_by, row.decided_at, REPEATS if repeats else REPEATED_BY,
+                   row.decided_by, row.decided_at, REPEATS if found.repeats else REPEATED_BY,
                    row.note, kept)
 
 
@@ -330,15 +339,28 @@ def lineage(record: Record, reference: str) -> list[Lineage]:
         rid = store.id_of(session, reference)
         if rid is None:
             raise CarryRefused(f"no recommendation with reference {reference}")
-        return [_lineage(session, row, rid) for row in store.decisions_of(session, rid)]
+        return [_seen(reference, row) for row in lineage_rows(session, rid)]
 
 
 def lineage_of(record: Record, rec_id: str) -> list[Lineage]:
     """`lineage` by recommendation id (the detail pane and reports know ids)."""
     with record.reading() as session:
-        return [_lineage(session, row, rec_id) for row in store.decisions_of(session, rec_id)]
+        own = store.rows(session, [rec_id]).get(rec_id)
+        if own is None:
+            return []
+        return [_seen(own.reference, row) for row in lineage_rows(session, rec_id)]
+
+
+def history(record: Record, reference: str) -> list[Event]:
+    """A recommendation's history, oldest first: progress updates and what it repeats (or
+    is repeated by), each with who and when."""
+    with record.reading() as session:
+        rid = store.id_of(session, reference)
+        if rid is None:
+            raise CarryRefused(f"no recommendation with reference {reference}")
+        return _history(session, rid)
 
 
 __all__ = ["CARRIED", "DECLINED", "REPEATED_BY", "REPEATS", "Candidate", "CarryRefused",
-           "Lineage", "Suggestion", "can_decide", "carry", "decline", "lineage", "lineage_of",
-           "suggestions", "undo"]
+           "Lineage", "Suggestion", "can_decide", "carry", "decline", "history", "lineage",
+           "lineage_of", "suggestions", "undo"]

@@ -185,14 +185,6 @@ def remove(session: Session, decision_id: str) -> None:
     session.execute(delete(CarryForward).where(CarryForward.id == decision_id))
 
 
-def decisions_of(session: Session, rec_id: str) -> list[CarryForward]:
-    """Every decision naming this recommendation, new or earlier, oldest first."""
-    c = CarryForward
-    return list(session.execute(select(c).where(
-        (c.recommendation_id == rec_id) | (c.earlier_id == rec_id))
-        .order_by(c.decided_at, c.id)).scalars())
-
-
 def assignment(session: Session, rec_id: str, agency: str) -> Assignment | None:
     return session.execute(select(Assignment).where(
         Assignment.recommendation_id == rec_id, Assignment.agency_code == agency)).scalar()

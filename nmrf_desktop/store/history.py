@@ -1,14 +1,24 @@
-"""Version history of shared records: a snapshot of the fields at every version."""
+"""Version history of shared records (a snapshot of the fields at every version), and a
+recommendation's history: its progress updates and the cycles it repeats."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from nmrf_desktop.store.models import Action, ActionLink, RecordVersion
+from nmrf_desktop.store.models import (
+    Action,
+    ActionLink,
+    ProgressUpdate,
+    Recommendation,
+    RecordVersion,
+)
+from nmrf_desktop.store.overlap_models import CarryForward
 
 ACTION_FIELDS = ("title", "description", "kind", "status", "start_date", "target_date",
                  "completed_date", "is_public", "agency_code")
@@ -78,3 +88,70 @@ def changed_by_others(session: Session, entity: str, entity_id: str, base: int,
                         if fields.get(k) != previous.get(k)}
         previous = fields
     return changed
+
+
+# ---------------------------------------------------------------- a recommendation's history
+
+
+def describe_lineage(repeats: bool, verdict: str, other: str, cycle: int | None) -> str:
+    """The one wording of a carry-forward decision: "repeats NZL-UPR18-042 (cycle 3)",
+    "repeated by …", and, declined, "not carried forward from/to …"."""
+    named = other + (f" (cycle {cycle})" if cycle is not None else "")
+    if verdict == "declined":
+        return f"not carried forward {'from' if repeats else 'to'} {named}"
+    return f"{'repeats' if repeats else 'repeated by'} {named}"
+
+
+@dataclass(frozen=True, slots=True)
+class LineageRow:
+    """A carry-forward decision seen from one recommendation: the other one, which way."""
+
+    decision: CarryForward
+    repeats: bool  # this recommendation is the new one
+    other_reference: str
+    other_cycle: int | None
+
+    @property
+    def text(self) -> str:
+        return describe_lineage(self.repeats, self.decision.verdict, self.other_reference,
+                                self.other_cycle)
+
+
+def lineage_rows(session: Session, rec_id: str) -> list[LineageRow]:
+    """Every carry-forward decision naming this recommendation, oldest first."""
+    c, r = CarryForward, Recommendation
+    found = list(session.execute(select(c).where(
+        (c.recommendation_id == rec_id) | (c.earlier_id == rec_id))
+        .order_by(c.decided_at, c.id)).scalars())
+    others = {x.earlier_id if x.recommendation_id == rec_id else x.recommendation_id
+              for x in found}
+    named = {rid: (ref, cycle) for rid, ref, cycle in session.execute(
+        select(r.id, r.reference, r.cycle).where(r.id.in_(sorted(others))))} if others else {}
+    out = []
+    for x in found:
+        repeats = x.recommendation_id == rec_id
+        ref, cycle = named.get(x.earlier_id if repeats else x.recommendation_id, ("?", None))
+        out.append(LineageRow(x, repeats, ref, cycle))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """One line of a recommendation's history: when, who, what."""
+
+    at: dt.datetime
+    by: str
+    what: str
+
+
+def recommendation_history(session: Session, rec_id: str) -> list[Event]:
+    """A recommendation's history, oldest first: its progress updates, and the carry-forward
+    decisions naming it ("repeats NZL-UPR18-042 (cycle 3)", with who and when)."""
+    p = ProgressUpdate
+    events = [Event(at, agency, f"progress: {status} (as of {as_of.isoformat()})")
+              for at, agency, status, as_of in session.execute(
+                  select(p.created_at, p.agency_code, p.status, p.as_of)
+                  .where(p.recommendation_id == rec_id))]
+    events += [Event(row.decision.decided_at, row.decision.decided_by, row.text)
+               for row in lineage_rows(session, rec_id)]
+    return sorted(events, key=lambda e: e.at)
