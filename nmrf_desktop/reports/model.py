@@ -101,6 +101,8 @@ class Entry:
     latest: LatestUpdate | None = None
     actions: tuple[ActionLine, ...] = ()
     evidence: tuple[EvidenceLine, ...] = ()
+    # What it repeats, or is repeated by, as carried forward: "Repeats NZL-UPR5-064 (cycle 1)".
+    lineage: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

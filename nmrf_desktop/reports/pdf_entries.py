@@ -73,7 +73,8 @@ def entry_flowables(entry: Entry, st: Styles, width: float, key: str, public: bo
                               ("VALIGN", (0, 0), (-1, -1), "MIDDLE")]))
     # The reference never ends a page without the text under it.
     out: list[Flowable] = [KeepTogether([Bookmark(row.reference, key, level=1), head,
-                                         Spacer(1, 3), Paragraph(esc(row.text), st.body)]),
+                                         Spacer(1, 3), Paragraph(esc(row.text), st.body),
+                                         *_lineage(entry, st)]),
                            Spacer(1, 4)]
     latest = entry.latest
     status = status_chip(latest.status if latest else row.status)
@@ -107,6 +108,12 @@ def entry_flowables(entry: Entry, st: Styles, width: float, key: str, public: bo
         out += [Spacer(1, 4), _evidence_table(entry, st, width)]
     out.append(Spacer(1, 12))
     return out
+
+
+def _lineage(entry: Entry, st: Styles) -> list[Flowable]:
+    """The carry-forward lines under the text: "Repeats NZL-UPR5-064 (cycle 1)"."""
+    return [Paragraph(f'<font color="#5A6572">{esc(line)}</font>', st.small)
+            for line in entry.lineage]
 
 
 def _grid(data: list[list[Flowable]], widths: list[float]) -> Table:
@@ -161,6 +168,8 @@ def thematic_row(entry: Entry, st: Styles, width: float, key: str, shade: bool
     rec = f"<b>{esc(row.reference)}</b> {esc(row.text)}{states}"
     if row.document_symbol:
         rec += f'<br/><font color="#5A6572">Source of position: {esc(document(entry))}</font>'
+    for line in entry.lineage:
+        rec += f'<br/><font color="#5A6572">{esc(line)}</font>'
     latest = entry.latest
     assess = status_chip(latest.status if latest else row.status)
     if latest:

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
+from nmrf_desktop.store.history import describe_lineage
 from nmrf_desktop.store.models import (
     Action,
     ActionLink,
@@ -221,6 +222,33 @@ def work_since(session: Session, rec_id: str, agency: str, since: dt.datetime,
     if others:
         found.append(f"{len(others)} action{'s' if len(others) != 1 else ''}")
     return found
+
+
+def lineage_lines(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
+    """id -> its carried-forward lineage as a report prints it, oldest decision first:
+    "Repeats NZL-UPR5-064 (cycle 1)", "Repeated by NZL-UPR18-008 (cycle 2)"."""
+    c, r = CarryForward, Recommendation
+    wanted = set(ids)
+    found: list[tuple[str, bool, str]] = []
+    for chunk in _chunks(sorted(wanted)):
+        for new, old in session.execute(
+                select(c.recommendation_id, c.earlier_id)
+                .where(c.verdict == "carried",
+                       c.recommendation_id.in_(chunk) | c.earlier_id.in_(chunk))
+                .order_by(c.decided_at, c.id)):
+            if new in wanted:
+                found.append((new, True, old))
+            if old in wanted:
+                found.append((old, False, new))
+    named = {rid: (ref, cycle) for rid, ref, cycle in session.execute(
+        select(r.id, r.reference, r.cycle).where(r.id.in_(sorted({o for _i, _r, o in found}))))
+             } if found else {}
+    out: dict[str, list[str]] = defaultdict(list)
+    for rid, repeats, other in dict.fromkeys(found):
+        ref, cycle = named.get(other, ("?", None))
+        text = describe_lineage(repeats, "carried", ref, cycle)
+        out[rid].append(text[:1].upper() + text[1:])
+    return out
 
 
 # ---------------------------------------------------------------- packs

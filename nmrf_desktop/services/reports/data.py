@@ -25,6 +25,7 @@ from nmrf_desktop.reports.model import (
 )
 from nmrf_desktop.reports.pdf_styles import human
 from nmrf_desktop.services.reports import safe
+from nmrf_desktop.store import carry_forward as carry_store
 from nmrf_desktop.store.models import (
     Action,
     ActionLink,
@@ -168,6 +169,7 @@ def entries(session: Session, ids: list[str], sections: list[str], public: bool 
         for target in (action_recs[aid] if aid else [rid]):
             evidence[target].append(line)
     by_id = {row.id: safe.fields(row) for row in rows}
+    lineage = carry_store.lineage_lines(session, ids)
     latest = {rid: safe.fields(update) for rid, update in latest.items()}
     out = []
     for rid, section in zip(ids, sections, strict=True):
@@ -178,7 +180,7 @@ def entries(session: Session, ids: list[str], sections: list[str], public: bool 
             update = latest.get(rid)
             row = replace(row, assigned_agencies=(), status=update.status if update else None)
         out.append(Entry(row, section, latest.get(rid), tuple(actions.get(rid, ())),
-                         tuple(evidence.get(rid, ()))))
+                         tuple(evidence.get(rid, ())), tuple(lineage.get(rid, ()))))
     return out
 
 
