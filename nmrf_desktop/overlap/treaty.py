@@ -28,8 +28,10 @@ from __future__ import annotations
 import re
 
 _SUBJECT = (r"(?:the\s+)?(?:(?:sub)?committee|working\s+group|special\s+rapporteur|"
-            r"independent\s+expert|expert\s+mechanism|it|cerd|cedaw|crc|cat|spt|cescr|"
-            r"crpd|ced|cmw|hr\s*committee|ccpr)")
+            r"independent\s+expert|expert\s+mechanism|it|she|he|they|cerd|cedaw|crc|cat|spt|"
+            r"cescr|crpd|ced|cmw|hr\s*committee|ccpr)"
+            # "the independent expert on water and sanitation", "CERD (2010)"
+            r"(?:\s+on\s+[^,.;()]{1,100}?)?(?:\s*\([^()]{1,60}\))?")
 _ADVERB = (r"(?:\s+(?:also|further|furthermore|therefore|again|once\s+again|strongly|"
            r"moreover|accordingly|thus|firmly|respectfully|however|in\s+particular|"
            r"in\s+this\s+regard|in\s+that\s+regard|,))*")
@@ -37,19 +39,26 @@ _VERB = (r"(?:recommend(?:s|ed)?|urg(?:es|ed|e)|call(?:s|ed)?\s+(?:up)?on|encour
          r"invit(?:es|ed|e)|request(?:s|ed)?|ask(?:s|ed)?|suggest(?:s|ed)?|"
          r"reiterat(?:es|ed)\s+(?:its|their)\s+(?:previous\s+|earlier\s+)?"
          r"(?:recommendations?|concerns?\s+and\s+recommendations?|requests?|calls?)"
-         r"(?:\s*\([^()]*\))?(?:\s*,)?)")
-_OBJECT = (r"(?:the\s+state\s+party|the\s+state|the\s+country|the\s+authorities|"
+         r"(?:\s*\([^()]*\))?(?:\s*,)?)"
+         r"(?:\s*,?\s*inter\s+alia\s*,?)?")
+# Whom the ask is put to. A capitalised name is a State ("Slovenia") unless a group of
+# people follows it ("recommended that Roma children enjoy ...").
+_OBJECT = (r"(?:the\s+state\s+party|the\s+state|the\s+country|the\s+authorities|it|"
            r"the\s+government(?-i:(?:\s+of\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?)|"
-           r"(?-i:(?:the\s+)?[A-Z][a-z-]+(?:\s+[A-Z][a-z-]+){0,2}))")
+           r"(?-i:(?:the\s+)?[A-Z][a-z-]+(?:\s+[A-Z][a-z-]+){0,2})"
+           r"(?!\s+(?:children|child|people|persons|communities|community|women|girls|boys|men|"
+           r"families|minorit(?:y|ies)|population|individuals|settlements|girl|woman)\b))")
 # What the UN's compilations write: "..., and urged Slovenia to ...", "recommended that
 # Slovenia ..." (past tense only: a UPR text is in the imperative, "Urge ...").
-_PAST = (r"(?:recommended|urged|encouraged|invited|requested|called\s+(?:up)?on)")
+_PAST = (r"(?:recommended|urged|encouraged|invited|requested|called\s+(?:up)?on)"
+         r"(?:\s*,?\s*inter\s+alia\s*,?)?")
 # "<subject> <verb> [that] <object> [, insert,] [to|should]" or "<object> should".
 _FRAME = re.compile(
-    rf"\b{_SUBJECT}\)?{_ADVERB}\s+{_VERB}(?:\s+(?:that\s+)?{_OBJECT})?"
+    rf"\b{_SUBJECT}\)?{_ADVERB}\s+{_VERB}(?:\s+(?:that\s+|to\s+)?{_OBJECT}\b)?"
     rf"(?:\s*,\s*(?P<insert>[^,;:]{{1,160}}?)\s*,)?"
     rf"(?:\s+(?:to|should(?:\s+(?:also|further|continue\s+to))?|shall))?\s*:?\s*"
-    rf"|(?:^|(?<=,)|\band)\s*(?:also\s+)?{_PAST}\s+(?:that\s+)?{_OBJECT}\s+(?:to\s+)?"
+    rf"|(?:^|(?<=,)|\band)\s*(?:also\s+)?{_PAST}(?:\s+(?:that\s+|to\s+)?{_OBJECT}\b)?"
+    rf"\s*(?:\bto\s+)?"
     rf"|\b(?:the\s+state\s+party|it)\s+should(?:\s+(?:also|further|continue\s+to))?\s+"
     rf"|\b(?:the\s+state\s+party|it)\s+is\s+(?:urged|encouraged|invited|requested|called\s+"
     rf"upon)\s+to\s+",
@@ -63,6 +72,11 @@ _SENTENCE = re.compile(r"(?<=[.;])\s+(?=[A-Z])|(?<=\.)\s*$")
 # A marker "(a)" that opens a list item (not "article 2 (a)"); lists must run a, b, c...
 _MARKER = re.compile(r"(?<![\d(])(?<!\d\s)\(([a-z])\)\s*(?=\w)", re.I)
 _AND_TO = re.compile(r"(?:,|;)?\s+and\s+to\s+(?=[a-z])|;\s+to\s+(?=[a-z])")
+# ... but not "the rights to water and to sanitation", "access to X and to Y".
+_NOT_VERB = re.compile(r"(?:the|a|an|its|their|his|her|all|any|water|sanitation|education|"
+                       r"health|food|housing|work|justice|information|life|privacy)\b", re.I)
+_TO_NOUN = re.compile(r"\b(?:rights?|access|entitled|related|according|due|contrary|prior|"
+                      r"pursuant|subject|equal|regard|respect)\s+to\s+[^,;]*$", re.I)
 # An unframed sentence after a frame continues the last ask only when it reads so
 # ("Such a strategy should include ...", "To that end, ..."); a concern does not.
 _CONTINUES = re.compile(r"^(?!the\s+committee\b|it\s+(?:notes|regrets|is\s+concerned))"
@@ -80,7 +94,8 @@ def is_treaty_text(text: str) -> bool:
 def _clean(text: str) -> str:
     text = " ".join(text.split())
     text = _TAIL.sub("", text).strip()
-    text = re.sub(r"^(?:(?:to|and|or|also|further|moreover)\s+)+(?=[a-z])", "", text, flags=re.I)
+    text = re.sub(r"^(?:(?:to|and|or|also|further|moreover|that)\s+)+(?=[a-z])", "", text,
+                  flags=re.I)
     return text[:1].upper() + text[1:] if text else ""
 
 
@@ -174,8 +189,29 @@ def _from_sentences(sentences: list[str], out: list[str], framed: bool) -> bool:
     return framed
 
 
+def _split_to(ask: str) -> list[str]:
+    parts: list[str] = []
+    start = 0
+    for m in _AND_TO.finditer(ask):
+        if _NOT_VERB.match(ask, m.end()) or _TO_NOUN.search(ask, start, m.start()):
+            continue
+        parts.append(ask[start:m.start()])
+        start = m.end()
+    parts.append(ask[start:])
+    return parts
+
+
 def _split_and_to(ask: str) -> list[str]:
-    return [p for p in _AND_TO.split(ask) if p.strip()]
+    """'adopt X and to ensure Y' -> two asks; so is 'X, and encouraged Slovenia to Y'."""
+    out: list[str] = []
+    for part in _split_to(ask):
+        m = _FRAME.search(part)
+        while m is not None and m.start() > 0 and m.end() < len(part):
+            out.append(part[:m.start()])
+            part = part[m.end():]
+            m = _FRAME.search(part)
+        out.append(part)
+    return [p for p in out if p.strip()]
 
 
 def as_upr_text(text: str) -> str:

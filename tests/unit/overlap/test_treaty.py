@@ -193,3 +193,38 @@ def test_hostile_lengths_stay_fast() -> None:
     for text in texts:
         assert asks(text)
     assert time.perf_counter() - start < 2.0
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # A/HRC/WG.6/20/SVN/2 paragraph 17 (CAT), 40 (the Special Rapporteur), 46 (CERD), 4 (CRC)
+    ("CAT recommended the restoration of the permanent resident status of these persons, and "
+     "encouraged Slovenia to guarantee fair procedures in applying for citizenship.",
+     ["The restoration of the permanent resident status of these persons",
+      "Guarantee fair procedures in applying for citizenship"]),
+    ("The independent expert on safe drinking water and sanitation recommended that Slovenia "
+     "explicitly recognize the rights to water and to sanitation in law, make them "
+     "justiciable and amend relevant laws to reflect these human rights obligations.",
+     ["Explicitly recognize the rights to water and to sanitation in law, make them "
+      "justiciable and amend relevant laws to reflect these human rights obligations"]),
+    ("She recommended that Slovenia (a) urgently address the situation of people, especially "
+     "Roma communities, who did not have access to safe drinking water and sanitation; and "
+     "(b) implement measures to ensure that their rights to water and sanitation were fully "
+     "protected.",
+     ["Urgently address the situation of people, especially Roma communities, who did not "
+      "have access to safe drinking water and sanitation",
+      "Implement measures to ensure that their rights to water and sanitation were fully "
+      "protected"]),
+    ("Concerned about segregation of Roma children in schools, CERD recommended that Roma "
+     "children enjoy equal opportunities in access to quality education at all levels.",
+     ["Roma children enjoy equal opportunities in access to quality education at all levels"]),
+    ("CRC however, regretted the continued absence of a consolidated child law that "
+     "incorporated all the provisions of the Convention into the State's national legislation "
+     "and recommended the introduction of a comprehensive law on children.",
+     ["The introduction of a comprehensive law on children"]),
+    ("CRC recommended, inter alia, that Slovenia raise the enrolment of Roma children in "
+     "preschool educational institutions and integrate them in mainstream education.",
+     ["Raise the enrolment of Roma children in preschool educational institutions and "
+      "integrate them in mainstream education"]),
+])
+def test_compilation_sentences(text: str, expected: list[str]) -> None:
+    assert asks(text) == expected
