@@ -34,6 +34,14 @@ from nmrf_desktop.ui.overlap.carry_model import (
 from nmrf_desktop.ui.overlap.carry_undo import CARRY_CHANGES
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window.main_window import MainWindow
+from tests.gui.test_accessibility import unnamed_controls
+from tests.gui.test_translations import (
+    CLOSE,
+    database_data,
+    escaped,
+    pseudo,  # noqa: F401  (the fixture)
+    texts_of,
+)
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "resources" / "screenshots"
 WAIT = 15_000
@@ -208,11 +216,11 @@ def test_carry_applies_and_undo_takes_it_back(qtbot, runner: TaskRunner, pair: P
     # The keyboard: the tree has the focus; Space ticks the current row.
     candidate = _find(model, (pair.new_id, pair.earlier_id))
     agency = model.index(0, NAME, candidate)
-    dialog.tree.setCurrentIndex(agency)
+    dialog.select(agency)
     qtbot.keyClick(dialog.tree, Qt.Key.Key_Space)
     assert agency.data(Qt.ItemDataRole.CheckStateRole) == Qt.CheckState.Checked
     action = model.index(1, NAME, candidate)
-    dialog.tree.setCurrentIndex(action)
+    dialog.select(action)
     qtbot.keyClick(dialog.tree, Qt.Key.Key_Space)
     assert dialog.carry_button.isEnabled()
     assert "2 assignment" not in dialog.summary.text()
@@ -260,7 +268,7 @@ def test_decline_removes_it_from_the_list_and_undo_offers_it_again(  # type: ign
     dialog = _open_dialog(qtbot, window)
     model = dialog.model
     before = model.candidate_count()
-    dialog.tree.setCurrentIndex(_find(model, (pair.new_id, pair.earlier_id)))
+    dialog.select(_find(model, (pair.new_id, pair.earlier_id)))
     assert dialog.decline_button.isEnabled()
     qtbot.mouseClick(dialog.decline_button, Qt.MouseButton.LeftButton)
     _settle(qtbot, window, dialog)
@@ -282,7 +290,7 @@ def test_select_all_in_this_cluster_ticks_only_that_cluster(qtbot, runner: TaskR
     dialog = _open_dialog(qtbot, window)
     model = dialog.model
     top = _find(model, (pair.new_id,))
-    dialog.tree.setCurrentIndex(top)
+    dialog.select(top)
     cluster = model.node(top).suggestion.cluster_id  # type: ignore[union-attr]
     qtbot.mouseClick(dialog.select_cluster_button, Qt.MouseButton.LeftButton)
     chosen = model.decisions()
@@ -399,7 +407,7 @@ def test_screenshot_with_real_nz_data(qtbot, runner: TaskRunner, pair: Pair,  # 
     candidate = _find(model, (pair.new_id, pair.earlier_id))
     model.setData(model.index(0, NAME, candidate), Qt.CheckState.Checked.value,
                   Qt.ItemDataRole.CheckStateRole)
-    dialog.tree.setCurrentIndex(candidate)
+    dialog.select(candidate)
     dialog.resize(1180, 680)
     image = dialog.grab()
     assert image.width() >= 1000
@@ -407,3 +415,48 @@ def test_screenshot_with_real_nz_data(qtbot, runner: TaskRunner, pair: Pair,  # 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         image.save(str(SCREENSHOTS / "carry-forward.png"))
     dialog.close()
+
+
+# -- translatable and named ----------------------------------------------------------------
+
+
+def test_every_text_is_translatable_and_every_control_named(  # type: ignore[no-untyped-def]
+        qtbot, pseudo, runner: TaskRunner, pair: Pair, nz_record: Record,  # noqa: F811
+        db_path: Path) -> None:
+    carry_forward.carry(nz_record, pair.new_ref, pair.earlier_ref, agencies=["TPK"],
+                        actions=[])
+    window = _window(qtbot, runner, db_path)
+    assert window.windowTitle().endswith(CLOSE), "the pseudo-translator is not in use"
+    dialog = _open_dialog(qtbot, window)
+    dialog.select(_find(dialog.model, (pair.new_id,)))
+    dialog.select_cluster()  # the message strip and the summary, filled
+    data = database_data(nz_record, window) | {"TPK", "MFAT", ACTION_TITLE} | {
+        c.earlier_text for s in dialog.model.suggestions for c in s.candidates} | {
+        c.reason for s in dialog.model.suggestions for c in s.candidates} | {
+        s.text for s in dialog.model.suggestions}
+    model = dialog.model
+
+    def every_cell(parent: QModelIndex) -> list[tuple[str, str]]:
+        out = []
+        for row in range(model.rowCount(parent)):
+            for column in range(model.columnCount(parent)):
+                index = model.index(row, column, parent)
+                out += [(f"cell {index.data(KEY_ROLE)} {column}", value) for value in (
+                    index.data(), index.data(Qt.ItemDataRole.ToolTipRole),
+                    index.data(Qt.ItemDataRole.AccessibleTextRole)) if isinstance(value, str)]
+            out += every_cell(model.index(row, NAME, parent))
+        return out
+    cells = every_cell(QModelIndex())
+    assert len(cells) > 300 and any("Assign" in text for _w, text in cells)
+    headers = [(f"header {n}", model.headerData(n, Qt.Orientation.Horizontal))
+               for n in range(model.columnCount())]
+    problems = escaped(iter([*texts_of(dialog), *cells, *headers]), data)
+    assert not problems, "strings not translated:\n" + "\n".join(problems)
+    assert not unnamed_controls(dialog)
+    dialog.close()
+    window.open_recommendation(pair.new_id)
+    qtbot.waitUntil(lambda: bool(window.detail.lineage), timeout=WAIT)
+    line = next(line for line in window.detail.toPlainText().splitlines()
+                if pair.earlier_ref in line and "⟦" in line)
+    assert "⟦Repeats {0} (cycle {1})⟧" not in line  # the reference and cycle filled in
+    assert escaped(iter([("lineage", line)]), data) == []

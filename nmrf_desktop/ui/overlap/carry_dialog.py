@@ -142,10 +142,11 @@ class CarryDialog(QDialog):
         header = self.tree.header()
         header.setStretchLastSection(False)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for column, width in ((NAME, 330), (CYCLE, 56), (TEXT, 430), (WHY, 230),
-                              (PROGRESS, 70)):
+        for column, width in ((NAME, 290), (TEXT, 420), (WHY, 250)):
             self.tree.setColumnWidth(column, width)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        for column in (CYCLE, PROGRESS):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.selectionModel().currentRowChanged.connect(self._show_current)
         self.tree.selectionModel().selectionChanged.connect(lambda *_a: self._update())
         side = QWidget(self)
@@ -195,8 +196,11 @@ class CarryDialog(QDialog):
         close = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
         close.setText(self.tr("Close"))
         self.buttons.rejected.connect(self.reject)
-        for button in (self.carry_button, self.decline_button, close):
+        # No default button: Enter in the tree must not carry or decline by accident.
+        for button in (self.select_cluster_button, self.clear_button, self.carry_button,
+                       self.decline_button, close):
             button.setAutoDefault(False)
+            button.setDefault(False)
         row.addWidget(self.select_cluster_button)
         row.addWidget(self.clear_button)
         row.addWidget(self.summary, 1)
@@ -234,9 +238,7 @@ class CarryDialog(QDialog):
         if not target.isValid() and self.model.rowCount():
             target = self.model.index(0, NAME)
         if target.isValid():
-            self.tree.selectionModel().setCurrentIndex(
-                target, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
+            self.select(target)
         else:
             self.details.clear()
 
@@ -275,8 +277,8 @@ class CarryDialog(QDialog):
             self.summary.setText(self.tr("Looking for repeated recommendations…"))
         elif n:
             self.summary.setText(
-                counted(self.tr("%n of {0} earlier recommendation(s) chosen", "", len(chosen)),
-                        len(chosen)).format(earlier) + " · "
+                counted(self.tr("%n earlier recommendation(s) chosen (of {0})", "",
+                                len(chosen)), len(chosen)).format(earlier) + " · "
                 + counted(self.tr("%n assignment(s) to add", "", agencies), agencies)
                 + " · "
                 + counted(self.tr("%n action(s) to link", "", actions), actions))
@@ -318,8 +320,11 @@ class CarryDialog(QDialog):
 
     # -- commands --------------------------------------------------------------------------
 
-    def current_index(self) -> QModelIndex:
-        return self.tree.currentIndex()
+    def select(self, index: QModelIndex) -> None:
+        """Make the row at `index` current and the only one selected (keyboard, tests)."""
+        self.tree.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
 
     def select_cluster(self) -> None:
         """Tick everything offered in the cluster of the current row."""
@@ -380,10 +385,6 @@ class CarryDialog(QDialog):
         if self.model.rowCount() and not self.tree.currentIndex().isValid():
             self.tree.setCurrentIndex(self.model.index(0, NAME))
         self.tree.setFocus()
-
-    def kind_at(self, index: QModelIndex) -> int | None:
-        node = self.model.node(index)
-        return node.kind if node else None
 
 
 __all__ = ["CANDIDATE", "CARRIED", "DECLINED", "SUGGESTION", "CarryDialog", "carry_all",

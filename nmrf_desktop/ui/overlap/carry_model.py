@@ -38,7 +38,7 @@ NAME, CYCLE, TEXT, WHY, PROGRESS = range(5)
 
 def headers() -> list[str]:
     return [_T(_C, "Recommendation / work to carry"), _T(_C, "Cycle"), _T(_C, "Text"),
-            _T(_C, "Matched because"), _T(_C, "Progress updates")]
+            _T(_C, "Matched because"), _T(_C, "Updates")]
 
 
 def role_label(role: str) -> str:
@@ -318,11 +318,13 @@ class CarryModel(QAbstractItemModel):
             return (_T(_C, "Assign {0} ({1})").format(code, role_label(role)), "", name, "",
                     "")[column]
         _action_id, title, agency = item
-        return (_T(_C, "Link action of {0}").format(agency), "", title, "", "")[column]
+        return (_T(_C, "Link action ({0})").format(agency), "", title, "", "")[column]
 
     def _tooltip(self, node: _Node, column: int) -> str | None:
         if column in (TEXT, WHY):
             return self._display(node, column) or None
+        if column == PROGRESS and node.kind == CANDIDATE:
+            return _T(_C, "Progress updates recorded on the earlier recommendation")
         if column != NAME:
             return None
         if node.kind == SUGGESTION:
