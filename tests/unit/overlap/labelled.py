@@ -53,7 +53,7 @@ class LabelledSet:
 
     @property
     def path(self) -> Path:
-        return OVERLAP_DATA / f"{self.slug}_labelled_clusters.json"
+        return MANIFEST.parent / f"{self.slug}_labelled_clusters.json"
 
     @property
     def present(self) -> bool:
@@ -68,8 +68,9 @@ class LabelledSet:
         return groups
 
 
-def manifest(path: Path = MANIFEST) -> list[LabelledSet]:
+def manifest(path: Path | None = None) -> list[LabelledSet]:
     """Every set in the manifest, in its order; a role other than tuning/held-out refused."""
+    path = path or MANIFEST
     data = tomllib.loads(path.read_text(encoding="utf-8"))
     out = []
     for slug, entry in data.items():
@@ -77,8 +78,12 @@ def manifest(path: Path = MANIFEST) -> list[LabelledSet]:
         if role not in (TUNING, HELD_OUT):
             raise ValueError(f"{path.name}: set {slug!r} has role {role!r}, "
                              f"expected {TUNING!r} or {HELD_OUT!r}")
-        out.append(LabelledSet(slug, entry["state"], role, tuple(entry["files"]),
-                               int(entry["rows"])))
+        try:
+            out.append(LabelledSet(slug, str(entry["state"]), role, tuple(entry["files"]),
+                                   int(entry["rows"])))
+        except (KeyError, TypeError, ValueError) as e:
+            raise ValueError(f"{path.name}: set {slug!r} needs state, files and rows "
+                             f"({e})") from None
     return out
 
 
@@ -167,7 +172,7 @@ def ids_by_key(record: Record) -> Keys:
 def find(keys: Keys, member: dict[str, Any]) -> str:
     """The one row whose text starts with the label's 60 characters (whitespace squashed),
     or, where two rows share those, whose whole text is the label's `text`."""
-    whole = member.get("text")
+    whole = " ".join(str(member["text"]).split()) if member.get("text") else ""
     start = " ".join(str(member["text60"]).split())
     found = [rid for text, rid in keys.get((member["session"], member["state"]), [])
              if (text == whole if whole else text.startswith(start))]
@@ -200,3 +205,49 @@ def line(s: LabelledSet, result: Scores) -> str:
     return (f"{s.slug} ({s.role}): P={result.precision:.3f} R={result.recall:.3f} "
             f"F1={result.f1:.3f} ({result.correct_pairs}/{result.predicted_pairs} predicted "
             f"pairs correct, {result.true_pairs} true)")
+
+
+# ----------------------------------------------------------- across mechanisms: Slovenia
+
+CROSSMECH_WORKBOOK = OVERLAP_DATA / "crossmech_slovenia.xlsx"
+CROSSMECH_ROWS = OVERLAP_DATA / "crossmech_slovenia_rows.csv"
+CROSSMECH_LABELS = OVERLAP_DATA / "crossmech_slovenia_labelled_clusters.json"
+SLOVENIA = LabelledSet("crossmech_slovenia", "Slovenia", TUNING,
+                       ("upr_info_sessions_6-9.csv", "upr_info_sessions_17-20.csv"), 286)
+
+
+def import_slovenia(record: Record, workdir: Path) -> Record:
+    """Slovenia's 286 UPR rows (sessions 7, 20) and the treaty-body workbook, as a user
+    imports them: nmrf import upr-info, then nmrf import uhri."""
+    import_state(record, SLOVENIA, workdir)
+    import_files(record, "uhri", [CROSSMECH_WORKBOOK])
+    return record
+
+
+def treaty_ids(record: Record) -> dict[str, str]:
+    """'CRC/C/SVN/CO/3-4 para 19' -> id, for every recommendation not from the UPR."""
+    r = Recommendation
+    with record.reading() as session:
+        rows = session.execute(select(r.reference, r.id).where(r.upr_session.is_(None))).all()
+    return {ref: rid for ref, rid in rows}
+
+
+def crossmech_truth(record: Record) -> list[list[str]]:
+    """The Slovenia groups as ids: treaty members by document and paragraph, UPR members
+    by session, recommending state and first 60 characters."""
+    keys = ids_by_key(record)
+    treaty = treaty_ids(record)
+    data = json.loads(CROSSMECH_LABELS.read_text(encoding="utf-8"))
+    groups = []
+    for g in data["groups"]:
+        ids = []
+        for m in g["members"]:
+            if "document" in m:
+                ref = f"{m['document']} para {m['paragraph']}"
+                if ref not in treaty:
+                    raise LabelError(f"no treaty-body row {ref}")
+                ids.append(treaty[ref])
+            else:
+                ids.append(find(keys, m))
+        groups.append(ids)
+    return groups

@@ -1,0 +1,106 @@
+"""Overlap across mechanisms: Slovenia's UPR recommendations and its treaty-body ones.
+
+The treaty-body and special-procedure rows (tests/data/overlap/crossmech_slovenia.xlsx,
+a UHRI export workbook) are imported as a user would, beside Slovenia's 286 UPR rows;
+the pairs scored are those joining one of each (tests/data/overlap/README.md).
+"""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from nmrf_desktop.overlap.evaluate import Scores, score
+from nmrf_desktop.services import overlap
+from nmrf_desktop.services.record import Record
+
+from .labelled import (
+    CROSSMECH_ROWS,
+    CROSSMECH_WORKBOOK,
+    cluster_ids,
+    crossmech_truth,
+    find,
+    ids_by_key,
+    import_slovenia,
+    treaty_ids,
+)
+
+log = logging.getLogger(__name__)
+
+# Measured on this set once part M's method (issue 17) landed; the floor it must keep.
+FLOOR = (0.0, 0.0)
+
+# Same asks anyone would join: the same instrument to ratify, the same NHRI ask.
+CLEAR = [
+    ("CERD/C/SVN/CO/6-7 para 16", {"session": 20, "state": "Uruguay", "text60": "Ratify ICRMW"}),
+    ("CAT/C/SVN/CO/3 para 23", {"session": 20, "state": "France", "text60":
+                                "Ratify the International Convention for the Protection of "}),
+    ("CRC/C/SVN/CO/3-4 para 79", {"session": 20, "state": "Portugal", "text60":
+                                  "Ratify the Optional Protocol to the Rights of the Child on a"}),
+    ("CRC/C/SVN/CO/3-4 para 67(d)", {
+        "session": 20, "state": "Hungary",
+        "text60": "Accede to the 1961 Convention on the Reduction of Stateless"}),
+    ("CRC/C/SVN/CO/3-4 para 19", {"session": 20, "state": "Malaysia", "text60":
+                                  "Bring its Human Rights Ombudsman's Office into compliance wi"}),
+]
+
+
+@pytest.fixture
+def slovenia(record: Record, tmp_path: Path) -> Record:
+    return import_slovenia(record, tmp_path)
+
+
+def _cross(treaty: set[str]):  # type: ignore[no-untyped-def]
+    return lambda p: (p[0] in treaty) != (p[1] in treaty)
+
+
+def _measure(record: Record) -> Scores:
+    overlap.update(record, rebuild=True)
+    treaty = set(treaty_ids(record).values())
+    return score(cluster_ids(record), crossmech_truth(record), only=_cross(treaty))
+
+
+def test_the_workbook_holds_the_rows_of_the_source_table() -> None:
+    with CROSSMECH_ROWS.open(encoding="utf-8", newline="") as f:
+        table = list(csv.DictReader(f))
+    sheet = load_workbook(CROSSMECH_WORKBOOK, read_only=True).active
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    assert len(rows) == len(table) == 59
+    for cells, source in zip(rows, table, strict=True):
+        assert cells[0].endswith(source["text"])
+        assert cells[3] == "- " + source["document"]
+        assert cells[2] == "- " + source["body"]
+
+
+def test_treaty_rows_import_beside_the_upr_rows(slovenia: Record) -> None:
+    treaty = treaty_ids(slovenia)
+    assert len(treaty) == 59
+    assert "CRC/C/SVN/CO/3-4 para 74(d)" in treaty
+    assert sum(len(v) for v in ids_by_key(slovenia).values()) == 286
+    groups = crossmech_truth(slovenia)  # every labelled member resolves to one row
+    assert len(groups) == 45
+
+
+def test_clear_same_asks_are_clustered_across_mechanisms(slovenia: Record) -> None:
+    overlap.update(slovenia)
+    treaty, keys = treaty_ids(slovenia), ids_by_key(slovenia)
+    together = {frozenset(p) for c in cluster_ids(slovenia) for p in
+                ((a, b) for a in c for b in c if a < b)}
+    missed = [ref for ref, member in CLEAR
+              if frozenset((treaty[ref], find(keys, member))) not in together]
+    assert missed == []
+
+
+def test_cross_mechanism_precision_and_recall(slovenia: Record) -> None:
+    result = _measure(slovenia)
+    log.warning("overlap across mechanisms (Slovenia, treaty x UPR pairs): P=%.3f R=%.3f "
+                "F1=%.3f (%d/%d predicted pairs correct, %d true)", result.precision,
+                result.recall, result.f1, result.correct_pairs, result.predicted_pairs,
+                result.true_pairs)
+    assert result.true_pairs == 164
+    assert round(result.precision, 3) >= FLOOR[0]
+    assert round(result.recall, 3) >= FLOOR[1]
