@@ -11,6 +11,13 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+# Series colours shared by the app and the PDFs, each 3:1 or more against its background
+# (WCAG 1.4.11): LIGHT on white paper and light windows, DARK on dark windows.
+LIGHT_COLOURS = ("#0072B2", "#C8500A", "#00805A", "#AA3377", "#8C6A00", "#6A4C9C",
+                 "#00829B", "#C0263D")
+DARK_COLOURS = ("#56B4E9", "#F08A4B", "#3CCB8F", "#E47BB5", "#E6C34A", "#B39CEA",
+                "#4FD1E0", "#FF7A8A")
+
 
 class ChartSpecError(ValueError):
     """The chart's input contradicts itself (a duplicate period, a value not a number…)."""
@@ -176,11 +183,11 @@ def nice_scale(values: Sequence[float], ticks: int = 5) -> Scale:
     if high <= 0 and high > low * 0.5:
         high = 0.0
     if math.isclose(low, high):
-        pad = abs(low) * 0.1 or 1.0
+        pad = 10.0 ** math.floor(math.log10(abs(low))) if low else 1.0
         low, high = low - pad, high + pad
     raw = (high - low) / max(1, ticks)
     power = 10 ** math.floor(math.log10(raw))
-    step = next(m * power for m in (1, 2, 2.5, 5, 10) if m * power >= raw)
+    step = min((m * power for m in (1, 2, 2.5, 5, 10)), key=lambda c: abs(math.log(c / raw)))
     lo = math.floor(low / step + 1e-9) * step
     hi = math.ceil(high / step - 1e-9) * step
     if hi <= lo:

@@ -24,14 +24,15 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
-from nmrf_desktop.reports.chart_spec import ChartSpec, Scale, nice_scale
+from nmrf_desktop.reports.chart_spec import (
+    DARK_COLOURS,
+    LIGHT_COLOURS,
+    ChartSpec,
+    Scale,
+    nice_scale,
+)
 from nmrf_desktop.ui.palette import is_dark
 
-# Series colours, 3:1 or more against the window (WCAG 1.4.11), light and dark palettes.
-LIGHT_COLOURS = ("#0072B2", "#C8500A", "#00805A", "#AA3377", "#8C6A00", "#6A4C9C",
-                 "#00829B", "#C0263D")
-DARK_COLOURS = ("#56B4E9", "#F08A4B", "#3CCB8F", "#E47BB5", "#E6C34A", "#B39CEA",
-                "#4FD1E0", "#FF7A8A")
 MARKERS = ("circle", "square", "triangle", "diamond", "triangle-down", "cross", "plus")
 # Lines 1–8 are solid; the next eight dashed, then dotted, so no two series look alike.
 DASHES = (Qt.PenStyle.SolidLine, Qt.PenStyle.DashLine, Qt.PenStyle.DotLine,
@@ -128,7 +129,7 @@ class IndicatorChart(QWidget):
         self._series = 0
         self._period = 0
         self._layout: _Layout | None = None
-        self._layout_key: tuple[float, float, int] | None = None
+        self._layout_key: tuple[float, float, int, str] | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setAccessibleName(self.tr("Indicator chart"))
@@ -170,6 +171,18 @@ class IndicatorChart(QWidget):
         self._announce()
         self.cursor_moved.emit(series, period)
         self.update()
+
+    def point_position(self, series: int, period: int) -> QPointF | None:
+        """Where a point is drawn (widget coordinates), or None if it has no value."""
+        spec = self._spec
+        if spec is None or spec.is_empty or not (0 <= series < len(spec.series)) \
+                or not (0 <= period < len(spec.periods)):
+            return None
+        value = spec.value(series, period)
+        if value is None:
+            return None
+        layout = self._compute_layout(spec, QFontMetricsF(self.font()))
+        return QPointF(layout.x(period, len(spec.periods)), layout.y(value))
 
     def announcement(self) -> str:
         """What the cursor is on, in words: 'Māori, 2019: 38.2% (series 1 of 4)'."""
@@ -228,10 +241,11 @@ class IndicatorChart(QWidget):
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         """A click picks the nearest point (or the period under the pointer)."""
-        spec, layout = self._spec, self._layout
+        spec = self._spec
         self.setFocus(Qt.FocusReason.MouseFocusReason)
-        if spec is None or spec.is_empty or layout is None:
+        if spec is None or spec.is_empty:
             return
+        layout = self._compute_layout(spec, QFontMetricsF(self.font()))
         pos = event.position()
         count = len(spec.periods)
         period = int((pos.x() - layout.plot.left()) / max(1.0, layout.plot.width()) * count)
@@ -263,7 +277,7 @@ class IndicatorChart(QWidget):
         return QSize(320, 220)
 
     def _compute_layout(self, spec: ChartSpec, metrics: QFontMetricsF) -> _Layout:
-        key = (float(self.width()), float(self.height()), id(spec))
+        key = (float(self.width()), float(self.height()), id(spec), self.font().toString())
         if self._layout is not None and self._layout_key == key:
             return self._layout
         width, height = float(self.width()), float(self.height())
