@@ -35,6 +35,7 @@ COMMAND_WINGS: dict[str, str] = {
     "overlap": "overlap", "report": "reports",
     "backup": "backup", "restore": "backup", "policy": "backup",
     "calendar": "calendar", "dashboard": "calendar", "migrate-to": "migrate",
+    "indicator": "indicators",
 }
 WINGS = tuple(dict.fromkeys(COMMAND_WINGS.values()))
 

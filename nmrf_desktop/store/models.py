@@ -471,4 +471,4 @@ class AppliedChange(Base):
     outcome: Mapped[str] = mapped_column(String(20), nullable=False)
 
 
-from nmrf_desktop.store import calendar_models, overlap_models  # noqa: E402,F401  (tables on this Base)
+from nmrf_desktop.store import calendar_models, indicator_models, overlap_models  # noqa: E402,F401  (tables on this Base)

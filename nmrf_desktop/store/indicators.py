@@ -1,0 +1,161 @@
+"""Queries of indicators: find them, their links and values; write versions of values."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session
+
+from nmrf_desktop.store.indicator_models import (
+    Indicator,
+    IndicatorCluster,
+    IndicatorLink,
+    IndicatorValue,
+)
+from nmrf_desktop.store.models import Agency, Recommendation, Setting
+from nmrf_desktop.store.overlap_models import OverlapCluster
+
+_CHUNK = 400  # ids per IN (...): under SQLite's variable limit
+# Settings only a laptop holds: the central key it pinned and the pack it imported.
+_LAPTOP_KEYS = ("pinned_central_key_id", "pack_version")
+
+
+def is_laptop(session: Session) -> bool:
+    """Whether this database is an officer's laptop copy (it imported a pack, or its
+    profile says officer), not the central record."""
+    found = dict(session.execute(select(Setting.key, Setting.value).where(
+        Setting.key.in_((*_LAPTOP_KEYS, "role")))).tuples().all())
+    return any(found.get(k, "") not in ("", "0") for k in _LAPTOP_KEYS) or \
+        found.get("role") == "officer"
+
+
+def by_code(session: Session, code: str) -> Indicator | None:
+    """The indicator with this code (exactly, else the one differing only in case)."""
+    found = session.execute(select(Indicator).where(Indicator.code == code)).scalar()
+    if found is not None:
+        return found
+    rows = session.execute(select(Indicator).where(
+        func.lower(Indicator.code) == code.lower())).scalars().all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def all_indicators(session: Session) -> list[Indicator]:
+    return list(session.execute(select(Indicator).order_by(Indicator.code)).scalars())
+
+
+def agency_code(session: Session, code: str) -> str | None:
+    """The agency's code as the record spells it ('moj' -> 'MOJ'), or None."""
+    exact = session.execute(select(Agency.code).where(Agency.code == code)).scalar()
+    if exact is not None:
+        return exact
+    rows = session.execute(select(Agency.code).where(
+        func.upper(Agency.code) == code.upper())).scalars().all()
+    return rows[0] if len(rows) == 1 else None
+
+
+def recommendation_ids(session: Session, references: Sequence[str]) -> dict[str, str]:
+    """Reference -> recommendation id, for those references the record holds."""
+    out: dict[str, str] = {}
+    refs = list(dict.fromkeys(references))
+    for start in range(0, len(refs), _CHUNK):
+        out.update(session.execute(select(Recommendation.reference, Recommendation.id).where(
+            Recommendation.reference.in_(refs[start:start + _CHUNK]))).tuples().all())
+    return out
+
+
+def known_clusters(session: Session, ids: Sequence[str]) -> set[str]:
+    return set(session.execute(select(OverlapCluster.id).where(
+        OverlapCluster.id.in_(list(ids)))).scalars())
+
+
+def linked_references(session: Session, indicator_ids: Iterable[str]
+                      ) -> dict[str, tuple[str, ...]]:
+    """Indicator id -> references of its recommendations, in record order."""
+    out: dict[str, list[str]] = defaultdict(list)
+    ids = list(indicator_ids)
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(IndicatorLink.indicator_id, Recommendation.reference)
+            .join(Recommendation, Recommendation.id == IndicatorLink.recommendation_id)
+            .where(IndicatorLink.indicator_id.in_(ids[start:start + _CHUNK]))
+            .order_by(Recommendation.num))
+        for indicator_id, reference in rows:
+            out[indicator_id].append(reference)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def linked_clusters(session: Session, indicator_ids: Iterable[str]
+                    ) -> dict[str, tuple[str, ...]]:
+    out: dict[str, list[str]] = defaultdict(list)
+    ids = list(indicator_ids)
+    for start in range(0, len(ids), _CHUNK):
+        rows = session.execute(
+            select(IndicatorCluster.indicator_id, IndicatorCluster.cluster_id)
+            .where(IndicatorCluster.indicator_id.in_(ids[start:start + _CHUNK]))
+            .order_by(IndicatorCluster.cluster_id))
+        for indicator_id, cluster in rows:
+            out[indicator_id].append(cluster)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def add_links(session: Session, indicator_id: str, recommendation_ids: Iterable[str],
+              clusters: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Link recommendations and clusters not linked yet; return the new ones (ids)."""
+    held_recs = set(session.execute(select(IndicatorLink.recommendation_id).where(
+        IndicatorLink.indicator_id == indicator_id)).scalars())
+    held_clusters = set(session.execute(select(IndicatorCluster.cluster_id).where(
+        IndicatorCluster.indicator_id == indicator_id)).scalars())
+    new_recs = [r for r in dict.fromkeys(recommendation_ids) if r not in held_recs]
+    new_clusters = [c for c in dict.fromkeys(clusters) if c not in held_clusters]
+    session.add_all(IndicatorLink(indicator_id=indicator_id, recommendation_id=r)
+                    for r in new_recs)
+    session.add_all(IndicatorCluster(indicator_id=indicator_id, cluster_id=c)
+                    for c in new_clusters)
+    session.flush()
+    return new_recs, new_clusters
+
+
+def current_counts(session: Session) -> dict[str, int]:
+    """Indicator id -> how many current values it has."""
+    return dict(session.execute(
+        select(IndicatorValue.indicator_id, func.count()).where(
+            IndicatorValue.current.is_(True)).group_by(IndicatorValue.indicator_id)
+    ).tuples().all())
+
+
+_COMPARED = (IndicatorValue.id, IndicatorValue.key, IndicatorValue.version,
+             IndicatorValue.value, IndicatorValue.observation_status,
+             IndicatorValue.attributes, IndicatorValue.maori_data)
+
+
+def current_by_key(session: Session, indicator_id: str) -> dict[str, Any]:
+    """Key -> (id, key, version, value, observation status, attributes, Māori data) of
+    each current value: what an import compares a row with."""
+    return {row.key: row for row in session.execute(
+        select(*_COMPARED).where(IndicatorValue.indicator_id == indicator_id,
+                                 IndicatorValue.current.is_(True)))}
+
+
+def insert_values(session: Session, rows: Sequence[dict[str, Any]]) -> None:
+    """Add value rows (dicts of IndicatorValue's columns) in one executemany."""
+    if rows:
+        session.execute(insert(IndicatorValue), list(rows))
+
+
+def supersede(session: Session, successors: Sequence[tuple[str, str]]) -> None:
+    """Mark each (old id, new id): the old value is no longer current, the new one follows."""
+    if successors:
+        session.execute(update(IndicatorValue), [
+            {"id": old, "current": False, "superseded_by": new} for old, new in successors])
+
+
+def values_of(session: Session, indicator_id: str, *, history: bool = False
+              ) -> list[IndicatorValue]:
+    """The indicator's current values (every version with `history`), unordered."""
+    stmt = select(IndicatorValue).where(IndicatorValue.indicator_id == indicator_id)
+    if not history:
+        stmt = stmt.where(IndicatorValue.current.is_(True))
+    return list(session.execute(stmt).scalars())
