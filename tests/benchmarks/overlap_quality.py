@@ -207,7 +207,7 @@ def _run(args: argparse.Namespace) -> int:
         raise UsageError("--grid with --held-out refused: held-out sets are never part of "
                          "a grid search (score the chosen settings with --settings instead)")
     base = parse_settings(args.settings)
-    points = parse_grid(args.grid) if args.grid else [()]
+    points: list[Point] = parse_grid(args.grid) if args.grid else [()]
     sets = manifest()
     known = {s.slug for s in sets}
     for slug in args.only or ():
@@ -248,7 +248,7 @@ def _run(args: argparse.Namespace) -> int:
             _settings(base, final))}
         sys.stdout.write(f"final choice on all tuning sets: {_show(final)}\n")
     else:
-        final = ()
+        final = ()  # the defaults with --settings
     rows = [_row(s, results[final][s.slug]) for s in ready]
     report["sets"] = rows
     sys.stdout.write(table(rows) + "\n")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -25,7 +26,7 @@ __all__ = ["_find", "cluster_ids", "ids_by_key", "labelled_groups"]
 LABELS = labelled_set("nz").path
 
 
-def _find(keys: Keys, member: dict) -> str:
+def _find(keys: Keys, member: dict[str, Any]) -> str:
     """The one row whose text starts with the label's 60 characters (whitespace squashed)."""
     return find(keys, member)
 

@@ -191,7 +191,8 @@ def cluster_ids(record: Record) -> list[list[str]]:
     """The detector's clusters as sorted lists of recommendation ids."""
     refs = {c.id: c.references for c in overlap.clusters(record)}
     with record.reading() as session:
-        by_ref = dict(session.execute(select(Recommendation.reference, Recommendation.id)).all())
+        by_ref: dict[str, str] = {ref: rid for ref, rid in session.execute(
+            select(Recommendation.reference, Recommendation.id)).all()}
     return sorted(sorted(by_ref[x] for x in members) for members in refs.values())
 
 

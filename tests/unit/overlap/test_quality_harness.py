@@ -78,8 +78,9 @@ def test_settings_and_grid_parse() -> None:
 
 
 def test_leave_one_out_chooses_on_the_others_and_breaks_ties_by_precision() -> None:
-    a, b = (("threshold", 0.3),), (("threshold", 0.4),)
-    results = {
+    a: q.Point = (("threshold", 0.3),)
+    b: q.Point = (("threshold", 0.4),)
+    results: dict[q.Point, dict[str, Scores]] = {
         a: {"nz": _scores(0.9, 0.9), "uk": _scores(0.5, 0.5), "gt": _scores(0.8, 0.6)},
         b: {"nz": _scores(0.6, 0.6), "uk": _scores(0.9, 0.8), "gt": _scores(0.6, 0.8)},
     }
@@ -89,7 +90,8 @@ def test_leave_one_out_chooses_on_the_others_and_breaks_ties_by_precision() -> N
     assert folds["nz"]["f1"] == pytest.approx(0.6)
     assert folds["uk"]["chosen"] == {"threshold": 0.3}
     # gt's two points have the same F1 (0.686): the higher precision wins.
-    tie = {a: {"gt": _scores(0.8, 0.6)}, b: {"gt": _scores(0.6, 0.8)}}
+    tie: dict[q.Point, dict[str, Scores]] = {a: {"gt": _scores(0.8, 0.6)},
+                                             b: {"gt": _scores(0.6, 0.8)}}
     assert q.best_point(tie, ["gt"]) == a
 
 
