@@ -116,6 +116,9 @@ def _earlier(a: Row, b: Row) -> bool:
 
 def _suggestions(session: Session, country: str | None, references: set[str] | None
                  ) -> list[Suggestion]:
+    if references is not None and country is None:  # only their states' clusters
+        countries = store.countries_of(session, references)
+        return [s for c in sorted(countries) for s in _suggestions(session, c, references)]
     found = store.clusters(session, country)
     ids = sorted({m.id for _c, _r, ms in found for m in ms})
     agencies = store.agencies_on(session, ids)

@@ -102,6 +102,15 @@ def id_of(session: Session, reference: str) -> str | None:
         Recommendation.reference == reference)).scalar()
 
 
+def countries_of(session: Session, references: Iterable[str]) -> set[str]:
+    """The states under review of these recommendations (by reference)."""
+    r = Recommendation
+    out: set[str] = set()
+    for chunk in _chunks(sorted(set(references))):
+        out.update(session.execute(select(r.country).where(r.reference.in_(chunk))).scalars())
+    return out
+
+
 def rejected_pairs(session: Session) -> set[frozenset[str]]:
     d = OverlapDecision
     return {frozenset((a, b)) for a, b in session.execute(
