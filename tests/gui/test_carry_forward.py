@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QModelIndex, Qt, QUrl
+from PySide6.QtWidgets import QApplication, QMessageBox
 from sqlalchemy import select
 
 from nmrf_desktop.domain.entry import ActionDraft, ProgressDraft
@@ -19,7 +20,8 @@ from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile, save_profile
 from nmrf_desktop.store.models import ActionLink, Assignment, Setting
 from nmrf_desktop.store.overlap_models import CarryForward
-from nmrf_desktop.ui.overlap.carry_dialog import CarryDialog
+from nmrf_desktop.ui.exchange.common import JobProgress
+from nmrf_desktop.ui.overlap.carry_dialog import CarryDialog, carry_all, decline_all
 from nmrf_desktop.ui.overlap.carry_lineage import REFERENCE_SCHEME, reference_url
 from nmrf_desktop.ui.overlap.carry_model import (
     ACTION,
@@ -30,6 +32,7 @@ from nmrf_desktop.ui.overlap.carry_model import (
     NAME,
     SUGGESTION,
     CarryModel,
+    Decision,
 )
 from nmrf_desktop.ui.overlap.carry_undo import CARRY_CHANGES
 from nmrf_desktop.ui.tasks import TaskRunner
@@ -460,3 +463,78 @@ def test_every_text_is_translatable_and_every_control_named(  # type: ignore[no-
                 if pair.earlier_ref in line and "⟦" in line)
     assert "⟦Repeats {0} (cycle {1})⟧" not in line  # the reference and cycle filled in
     assert escaped(iter([("lineage", line)]), data) == []
+
+
+# -- long, stopped, refused ------------------------------------------------------------------
+
+
+def _all_decisions(record: Record) -> list[Decision]:
+    return [Decision(s, c, tuple(a[0] for a in c.agencies), tuple(a[0] for a in c.actions))
+            for s in carry_forward.suggestions(record) for c in s.candidates]
+
+
+def test_stop_keeps_what_was_taken_and_a_refusal_stops_the_rest(pair: Pair,  # type: ignore[no-untyped-def]
+                                                                 nz_record: Record) -> None:
+    chosen = _all_decisions(nz_record)
+    assert len(chosen) > 3
+    job = JobProgress()
+    job.cancel()  # the coordinator pressed Stop as the first decision was being taken
+    outcome = carry_all(nz_record, chosen, job)
+    assert outcome.stopped and len(outcome.done) == 1 and not outcome.refusal
+    assert len(_decisions(nz_record)) == 1 and job.snapshot() == (1, len(chosen))
+
+    # The first is decided now: carrying the same list again is refused at once, by name.
+    outcome = carry_all(nz_record, chosen)
+    first = chosen[0]
+    assert outcome.done == [] and outcome.refusal.startswith(first.suggestion.reference)
+    assert "already decided" in outcome.refusal
+    # From the second on, everything goes through; declines are refused the same way.
+    outcome = carry_all(nz_record, chosen[1:], JobProgress())
+    assert len(outcome.done) == len(chosen) - 1 and not outcome.stopped
+    refused = decline_all(nz_record, [(first.suggestion, first.candidate)])
+    assert refused.done == [] and "already decided" in refused.refusal
+
+
+def test_nothing_ticked_carries_nothing(qtbot, runner: TaskRunner, pair: Pair,  # type: ignore[no-untyped-def]
+                                        nz_record: Record, db_path: Path) -> None:
+    window = _window(qtbot, runner, db_path)
+    dialog = _open_dialog(qtbot, window)
+    assert not dialog.carry_button.isEnabled() and not dialog.clear_button.isEnabled()
+    dialog.carry_selected()  # even if called: nothing ticked, nothing done
+    _settle(qtbot, window, dialog)
+    assert _decisions(nz_record) == [] and window.undo_stack.count() == 0
+    dialog.tree.selectionModel().clearSelection()
+    dialog.tree.setCurrentIndex(QModelIndex())
+    assert not dialog.decline_button.isEnabled()
+    dialog.decline_selected()
+    _settle(qtbot, window, dialog)
+    assert _decisions(nz_record) == []
+    dialog.close()
+
+
+def test_undo_keeps_an_assignment_with_work_since_and_says_so(  # type: ignore[no-untyped-def]
+        qtbot, runner: TaskRunner, pair: Pair, nz_record: Record, db_path: Path) -> None:
+    window = _window(qtbot, runner, db_path)
+    dialog = _open_dialog(qtbot, window)
+    candidate = _find(dialog.model, (pair.new_id, pair.earlier_id))
+    dialog.model.setData(candidate, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    dialog.carry_button.click()
+    _settle(qtbot, window, dialog)
+    assert _assignments(nz_record, pair.new_id)["TPK"] == "contributing"
+    entry.add_progress(nz_record, ProgressDraft(
+        recommendation_id=pair.new_id, agency="TPK", status=ImplementationStatus.IN_PROGRESS,
+        narrative="Hui held with iwi on the new recommendation."))
+    window.window_actions.undo.trigger()
+    _settle(qtbot, window, dialog)
+
+    def told() -> QMessageBox | None:
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox)
+                     and w.isVisible() and "stay" in w.text()), None)
+    qtbot.waitUntil(lambda: told() is not None, timeout=WAIT)
+    box = told()
+    assert box is not None and pair.new_ref in box.text() and "TPK" in box.text()
+    box.close()
+    assert _assignments(nz_record, pair.new_id)["TPK"] == "contributing"  # kept
+    assert pair.new_id not in _linked(nz_record, pair.action_id)  # the link went
+    assert _decisions(nz_record) == []
+    dialog.close()

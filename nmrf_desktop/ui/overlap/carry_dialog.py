@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from html import escape
+from typing import TypeVar
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QAction, QPalette
@@ -16,6 +18,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QSplitter,
     QStackedWidget,
@@ -27,9 +30,10 @@ from PySide6.QtWidgets import (
 
 from nmrf_desktop.services import carry_forward
 from nmrf_desktop.services.carry_forward import Candidate, Lineage, Suggestion
+from nmrf_desktop.services.progress import Cancelled, Progress
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.browsing.recommendations_model import cycle_label
-from nmrf_desktop.ui.exchange.common import MessageStrip, guarded
+from nmrf_desktop.ui.exchange.common import JobProgress, MessageStrip, ProgressPoller, guarded
 from nmrf_desktop.ui.overlap.carry_model import (
     CANDIDATE,
     CYCLE,
@@ -47,35 +51,55 @@ from nmrf_desktop.ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 CARRIED, DECLINED = "carried", "declined"
+_P = TypeVar("_P")
 
 
-def carry_all(record: Record, decisions: Sequence[Decision]) -> tuple[list[Lineage], str]:
-    """On the worker: carry each decision (each its own transaction). What was done, and
-    the first refusal's reason (the rest are not tried: the coordinator looks first)."""
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What a Carry Selected or Decline press did: the decisions taken, the refusal that
+    stopped it (if one did), and whether the coordinator stopped it."""
+
+    done: list[Lineage]
+    refusal: str = ""
+    stopped: bool = False
+
+
+def _each(items: Sequence[_P], take: Callable[[_P], Lineage], name: Callable[[_P], str],
+          progress: Progress | None) -> Outcome:
+    """On the worker: take each decision (each its own transaction) until a refusal or a
+    stop; what was taken stays taken (and goes on the undo stack)."""
     done: list[Lineage] = []
-    for d in decisions:
+    if progress is not None:
+        progress.start(len(items))
+    for item in items:
         try:
-            done.append(carry_forward.carry(record, d.suggestion.reference,
-                                            d.candidate.earlier_reference,
-                                            agencies=d.agencies, actions=d.actions))
+            done.append(take(item))
         except carry_forward.CarryRefused as exc:
-            log.warning("carry %s ← %s refused: %s", d.suggestion.reference,
-                        d.candidate.earlier_reference, exc)
-            return done, f"{d.suggestion.reference}: {exc}"
-    return done, ""
+            log.warning("carry-forward decision refused: %s: %s", name(item), exc)
+            return Outcome(done, f"{name(item)}: {exc}")
+        try:
+            if progress is not None:
+                progress.advance()
+        except Cancelled:
+            return Outcome(done, stopped=len(done) < len(items))
+    return Outcome(done)
 
 
-def decline_all(record: Record, pairs: Sequence[tuple[Suggestion, Candidate]]
-                ) -> tuple[list[Lineage], str]:
-    """On the worker: decline each pair; what was done, and the first refusal's reason."""
-    done: list[Lineage] = []
-    for s, c in pairs:
-        try:
-            done.append(carry_forward.decline(record, s.reference, c.earlier_reference))
-        except carry_forward.CarryRefused as exc:
-            log.warning("decline %s ← %s refused: %s", s.reference, c.earlier_reference, exc)
-            return done, f"{s.reference}: {exc}"
-    return done, ""
+def carry_all(record: Record, decisions: Sequence[Decision],
+              progress: Progress | None = None) -> Outcome:
+    """On the worker: carry what was ticked under each earlier recommendation."""
+    return _each(decisions, lambda d: carry_forward.carry(
+        record, d.suggestion.reference, d.candidate.earlier_reference,
+        agencies=d.agencies, actions=d.actions),
+        lambda d: d.suggestion.reference, progress)
+
+
+def decline_all(record: Record, pairs: Sequence[tuple[Suggestion, Candidate]],
+                progress: Progress | None = None) -> Outcome:
+    """On the worker: decline each (new, earlier) pair."""
+    return _each(pairs, lambda p: carry_forward.decline(record, p[0].reference,
+                                                        p[1].earlier_reference),
+                 lambda p: p[0].reference, progress)
 
 
 class CarryDialog(QDialog):
@@ -149,6 +173,7 @@ class CarryDialog(QDialog):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.selectionModel().currentRowChanged.connect(self._show_current)
         self.tree.selectionModel().selectionChanged.connect(lambda *_a: self._update())
+        self.tree.selectionModel().currentChanged.connect(lambda *_a: self._update())
         side = QWidget(self)
         box = QVBoxLayout(side)
         box.setContentsMargins(0, 0, 0, 0)
@@ -180,6 +205,18 @@ class CarryDialog(QDialog):
         self.clear_button.clicked.connect(self.model.clear_checks)
         self.summary = QLabel(self)
         self.summary.setObjectName("carrySummary")
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("carryProgress")
+        self.progress.setAccessibleName(self.tr("Decisions taken"))
+        self.progress.setMaximumWidth(220)
+        self.progress.hide()
+        self._poller = ProgressPoller(self.progress)
+        self._job: JobProgress | None = None
+        self.stop_button = QPushButton(self.tr("&Stop"), self)
+        self.stop_button.setToolTip(self.tr("Stop after the decision being taken; those taken "
+                                            "stay (Edit → Undo takes them back)"))
+        self.stop_button.clicked.connect(self.stop)
+        self.stop_button.hide()
         self.buttons = QDialogButtonBox(self)
         self.carry_button = self.buttons.addButton(self.tr("&Carry Selected"),
                                                    QDialogButtonBox.ButtonRole.ActionRole)
@@ -197,13 +234,15 @@ class CarryDialog(QDialog):
         close.setText(self.tr("Close"))
         self.buttons.rejected.connect(self.reject)
         # No default button: Enter in the tree must not carry or decline by accident.
-        for button in (self.select_cluster_button, self.clear_button, self.carry_button,
-                       self.decline_button, close):
+        for button in (self.select_cluster_button, self.clear_button, self.stop_button,
+                       self.carry_button, self.decline_button, close):
             button.setAutoDefault(False)
             button.setDefault(False)
         row.addWidget(self.select_cluster_button)
         row.addWidget(self.clear_button)
         row.addWidget(self.summary, 1)
+        row.addWidget(self.progress)
+        row.addWidget(self.stop_button)
         row.addWidget(self.buttons)
         return row
 
@@ -252,6 +291,8 @@ class CarryDialog(QDialog):
         return None
 
     def _failed(self, exc: BaseException) -> None:
+        if self._busy:
+            self._end_run()
         self._loading = False
         self._busy = False
         log.error("carry-forward suggestions could not be read or applied", exc_info=exc)
@@ -340,7 +381,7 @@ class CarryDialog(QDialog):
         if not chosen or self.busy:
             return
         record = self._record
-        self._run(lambda: carry_all(record, chosen), CARRIED)
+        self._run(lambda job: carry_all(record, chosen, job), CARRIED, len(chosen))
 
     def decline_selected(self) -> None:
         rows = self.tree.selectionModel().selectedRows(NAME) or [self.tree.currentIndex()]
@@ -348,33 +389,53 @@ class CarryDialog(QDialog):
         if not pairs or self.busy:
             return
         record = self._record
-        self._run(lambda: decline_all(record, pairs), DECLINED)
+        self._run(lambda job: decline_all(record, pairs, job), DECLINED, len(pairs))
 
-    def _run(self, job: Callable[[], tuple[list[Lineage], str]], verdict: str) -> None:
+    def stop(self) -> None:
+        """Stop a long carry or decline after the decision being taken."""
+        if self._job is not None:
+            self._job.cancel()
+            self.stop_button.setEnabled(False)
+
+    def _run(self, work: Callable[[JobProgress], Outcome], verdict: str, total: int) -> None:
         self._busy = True
+        job = JobProgress()
+        self._job = job
         self.message.show_message("info", self.tr("Carrying work forward…")
                                   if verdict == CARRIED else self.tr("Declining…"))
+        self._poller.watch(job, total)
+        self.stop_button.setEnabled(True)
+        self.stop_button.setVisible(total > 1)
         self._update()
-        self._runner.run(job, guarded(self._done, verdict), guarded(self._failed))
+        self._runner.run(lambda: work(job), guarded(self._done, verdict),
+                         guarded(self._failed))
 
-    def _done(self, verdict: str, result: tuple[list[Lineage], str]) -> None:
-        done, refusal = result
+    def _end_run(self) -> None:
+        self._job = None
+        self._poller.stop()
+        self.stop_button.hide()
+
+    def _done(self, verdict: str, outcome: Outcome) -> None:
+        self._end_run()
         self._busy = False
-        n = len(done)
+        n = len(outcome.done)
         if verdict == CARRIED:
             text = counted(self.tr("Carried work forward to %n recommendation(s).", "", n), n)
         else:
             text = counted(self.tr("Declined %n suggestion(s): they are not offered again.",
                                    "", n), n)
-        if refusal:
+        if outcome.refusal:
             self.message.show_message("error", text + " " + self.tr(
-                "Stopped at a refusal: {0}").format(refusal))
+                "Stopped at a refusal: {0}").format(outcome.refusal))
+        elif outcome.stopped:
+            self.message.show_message("warning", text + " " + self.tr(
+                "Stopped before the rest. Edit → Undo (Ctrl+Z) takes back those taken."))
         else:
             self.message.show_message("success", text + " " + self.tr(
                 "Edit → Undo (Ctrl+Z) takes it back."))
         self._update()
-        if done:
-            self.decided.emit(verdict, done)
+        if outcome.done:
+            self.decided.emit(verdict, outcome.done)
         self.refresh()
 
     def show_error(self, text: str) -> None:

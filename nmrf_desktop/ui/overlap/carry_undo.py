@@ -89,6 +89,11 @@ class CarryCommand(QUndoCommand):
         n = len(undone)
         self._context.told(counted(_T(_C, "Undone: %n carry-forward decision(s) taken back.",
                                       "", n), n))
+        kept = [(d.reference, why) for d in undone for why in d.kept]
+        if kept:  # work recorded against a carried assignment since: it stays, and we say so
+            self._context.failed(_T(_C, "These assignments stay, because work was recorded "
+                                        "against them after the carry:\n\n{0}").format(
+                "\n".join(f"{ref}: {why}" for ref, why in kept)))
 
     def _redone(self, again: list[Lineage]) -> None:
         self.decisions = again
