@@ -381,8 +381,14 @@ def test_detail_pane_shows_the_lineage_both_ways(qtbot, runner: TaskRunner, pair
     _settle(qtbot, window)
     text = pane.toPlainText()
     assert f"Repeats {pair.earlier_ref} (cycle 1)" in text
-    assert "1 assignment added · 1 action linked · decided by" in text
+    assert (f"Repeats {pair.earlier_ref} (cycle 1) · 1 assignment added · 1 action linked · "
+            "decided by Secretariat on ") in text
     assert reference_url(pair.earlier_ref) in pane.toHtml()
+    if os.environ.get("NMRF_SCREENSHOTS"):
+        window.resize(1280, 860)
+        window.splitter.setSizes([300, 520])
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        window.grab().save(str(SCREENSHOTS / "carry-forward-lineage.png"))
     pane.anchorClicked.emit(QUrl(reference_url(pair.earlier_ref)))
     qtbot.waitUntil(lambda: pane.current_id == pair.earlier_id and bool(pane.lineage),
                     timeout=WAIT)

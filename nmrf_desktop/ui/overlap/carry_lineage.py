@@ -54,6 +54,6 @@ def lineage_html(items: Sequence[Lineage] | None, muted: str) -> str:
         before, _, after = sentence.partition("{0}")
         link = (f'<a href="{escape(reference_url(item.earlier_reference))}">'
                 f"{escape(item.earlier_reference)}</a>")
-        out.append(f'<p style="margin:6px 0 0 0">{escape(before)}{link}{escape(after)} '
-                   f'<span style="color:{muted}">{escape(facts)}</span></p>')
+        out.append(f'<p style="margin:6px 0 0 0">{escape(before)}{link}{escape(after)}'
+                   f'<span style="color:{muted}"> · {escape(facts)}</span></p>')
     return f'<div style="margin-top:8px">{"".join(out)}</div>'
