@@ -204,16 +204,19 @@ def _candidate(session: Session, reference: str, earlier_reference: str
                        f"{earlier_reference}); nothing was changed")
 
 
-def _chosen(offered: list[str], wanted: Iterable[str] | None, noun: str, reference: str
-            ) -> list[str]:
+def _chosen(offered: list[str], wanted: Iterable[str] | None, noun: str, reference: str,
+            there: set[str]) -> list[str]:
+    """What to add: everything offered (`wanted` None), or the chosen ones. One the earlier
+    recommendation has that the new one already has too (`there`) adds nothing and is
+    passed over (a redo after an undo that kept it); any other not offered is refused."""
     if wanted is None:
         return offered
     chosen = list(dict.fromkeys(wanted))
-    strays = [x for x in chosen if x not in offered]
+    strays = [x for x in chosen if x not in offered and x not in there]
     if strays:
         raise CarryRefused(f"{noun} {', '.join(strays)} not offered for {reference} "
                            f"(offered: {', '.join(offered) or 'none'}); nothing was changed")
-    return chosen
+    return [x for x in chosen if x in offered]
 
 
 def _lineage(session: Session, row: CarryForward, rec_id: str, kept: tuple[str, ...] = ()
@@ -243,11 +246,14 @@ def carry(record: Record, reference: str, earlier_reference: str, *,
     with record.unit_of_work() as session:
         _central(session)
         suggestion, candidate = _candidate(session, reference, earlier_reference)
+        rid, old = suggestion.recommendation_id, candidate.earlier_id
         roles = {code: role for code, _n, role in candidate.agencies}
-        codes = _chosen(list(roles), agencies, "agency", reference)
+        both = [store.agencies_on(session, [x]).get(x, []) for x in (old, rid)]
+        codes = _chosen(list(roles), agencies, "agency", reference,
+                        {a[0] for a in both[0]} & {a[0] for a in both[1]})
+        linked = [store.actions_on(session, [x]).get(x, []) for x in (old, rid)]
         action_ids = _chosen([a for a, _t, _c in candidate.actions], actions, "action",
-                             reference)
-        rid = suggestion.recommendation_id
+                             reference, {a[0] for a in linked[0]} & {a[0] for a in linked[1]})
         now = utcnow()
         for code in codes:
             _assign_ids(session, code, roles[code], [rid])

@@ -208,6 +208,10 @@ def test_undo_keeps_an_assignment_with_work_since(worked: tuple[Record, str]) ->
     assert _agencies(record, NEW) == {"MSD": "contributing"}
     [event] = _events(record, "carry-forward.undo")
     assert event["agencies_removed"] == ["MFAT"] and event["agencies_kept"] == list(undone.kept)
+    # Taking the same decision again (a redo): MSD is there already, so only MFAT is added.
+    again = cf.carry(record, NEW, OLD, agencies=done.agencies, actions=done.actions)
+    assert again.agencies == ("MFAT",) and again.actions == done.actions
+    assert _agencies(record, NEW) == {"MFAT": "lead", "MSD": "contributing"}
 
 
 def test_declined_is_not_offered_again(worked: tuple[Record, str]) -> None:
