@@ -137,10 +137,16 @@ def parse_period(value: object) -> Period | None:
     if match := _SPAN.fullmatch(text):
         start = int(match.group(1))
         first_end = _full_year(start, match.group(2)) if match.group(2) else start
-        end = _full_year(first_end, match.group(5))
+        last_start = _full_year(first_end, match.group(5))
+        end = _full_year(last_start, match.group(6)) if match.group(6) else last_start
+        # A year written '2019/20' runs into the next one; a span of years ('2017-19',
+        # '2014 to 2015') moves forward, by 50 years at most.
+        one_year = [(start, first_end)] if match.group(2) else []
+        if match.group(3):
+            one_year.append((first_end, last_start))
         if match.group(6):
-            end = _full_year(end, match.group(6))
-        if first_end < start or end <= start or end - start > 99:
+            one_year.append((last_start, end))
+        if any(b != a + 1 for a, b in one_year) or end <= start or end - start > 50:
             return None
         return Period(start, end, 0, text)
     return None
