@@ -6,6 +6,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from typing import TextIO
 
 from nmrf_desktop.cli.common import Subparsers, UserError, open_from_args, print_json
 from nmrf_desktop.services import carry_forward as cf, overlap
@@ -129,12 +130,14 @@ def _carry_forward(record: Record, args: argparse.Namespace) -> int:
     if args.cf_json and not args.apply:
         print_json({"suggestions": [_as_json(s) for s in found]})
         return 0
+    summary = sys.stderr if args.cf_json else sys.stdout  # --json --apply: JSON on stdout
     for s in found:
-        _print_suggestion(s)
+        _print_suggestion(s, summary)
     pairs = len({(s.reference, c.earlier_reference) for s in found for c in s.candidates})
-    sys.stdout.write(f"{len(found)} recommendation{'s' if len(found) != 1 else ''} repeat"
-                     f"{'' if len(found) != 1 else 's'} earlier ones with work on them "
-                     f"({pairs} pair{'s' if pairs != 1 else ''})\n")
+    many = len(found) != 1
+    summary.write(f"{len(found)} recommendation{'s' if many else ''} repeat"
+                  f"{'' if many else 's'} earlier ones with work on them "
+                  f"({pairs} pair{'s' if pairs != 1 else ''})\n")
     if not args.apply:
         return 0
     done: list[cf.Lineage] = []
@@ -144,6 +147,9 @@ def _carry_forward(record: Record, args: argparse.Namespace) -> int:
             if (s.reference, c.earlier_reference) not in seen:
                 seen.add((s.reference, c.earlier_reference))
                 done.append(cf.carry(record, s.reference, c.earlier_reference))
+    if args.cf_json:
+        print_json({"carried": [_lineage_json(d) for d in done]})
+        return 0
     for d in done:
         sys.stdout.write(f"carried: {d.reference} {d.describe()}: agencies "
                          f"{', '.join(d.agencies) or 'none'}, {len(d.actions)} actions linked, "
@@ -156,15 +162,15 @@ def _cycle(cycle: int | None) -> str:
     return f" (cycle {cycle})" if cycle is not None else ""
 
 
-def _print_suggestion(s: cf.Suggestion) -> None:
+def _print_suggestion(s: cf.Suggestion, out: TextIO) -> None:
     for c in s.candidates:
-        sys.stdout.write(f"{s.reference}{_cycle(s.cycle)} repeats {c.earlier_reference}"
-                         f"{_cycle(c.earlier_cycle)}\t[{s.cluster_id}]\n")
+        out.write(f"{s.reference}{_cycle(s.cycle)} repeats {c.earlier_reference}"
+                  f"{_cycle(c.earlier_cycle)}\t[{s.cluster_id}]\n")
         agencies = ", ".join(f"{code} ({role})" for code, _n, role in c.agencies)
-        sys.stdout.write(f"\tagencies: {agencies or 'none to add'}\n")
+        out.write(f"\tagencies: {agencies or 'none to add'}\n")
         for _aid, title, code in c.actions:
-            sys.stdout.write(f"\taction: {title} ({code})\n")
-        sys.stdout.write(f"\tprogress updates: {c.progress}\n\twhy: {c.reason}\n")
+            out.write(f"\taction: {title} ({code})\n")
+        out.write(f"\tprogress updates: {c.progress}\n\twhy: {c.reason}\n")
 
 
 def _as_json(s: cf.Suggestion) -> dict[str, object]:
@@ -179,15 +185,18 @@ def _as_json(s: cf.Suggestion) -> dict[str, object]:
                 "progress": c.progress, "reason": c.reason} for c in s.candidates]}
 
 
+def _lineage_json(x: cf.Lineage) -> dict[str, object]:
+    return {"id": x.id, "reference": x.reference, "describe": x.describe(),
+            "direction": x.direction, "other": x.earlier_reference,
+            "other_cycle": x.earlier_cycle, "verdict": x.verdict,
+            "agencies": list(x.agencies), "actions": list(x.actions), "by": x.decided_by,
+            "at": x.decided_at.replace(microsecond=0).isoformat(), "note": x.note}
+
+
 def _lineage(record: Record, reference: str, as_json: bool) -> int:
     found = cf.lineage(record, reference)
     if as_json:
-        print_json({"reference": reference, "lineage": [{
-            "id": x.id, "describe": x.describe(), "direction": x.direction,
-            "other": x.earlier_reference, "other_cycle": x.earlier_cycle,
-            "verdict": x.verdict, "agencies": list(x.agencies), "actions": list(x.actions),
-            "by": x.decided_by, "at": x.decided_at.replace(microsecond=0).isoformat(),
-            "note": x.note} for x in found]})
+        print_json({"reference": reference, "lineage": [_lineage_json(x) for x in found]})
         return 0
     for x in found:
         sys.stdout.write(f"{x.describe()}\t{x.decided_by}\t"

@@ -11,7 +11,14 @@ from pathlib import Path
 
 import pypdf
 
-from tests.e2e.support import assert_user_error, fingerprint, nmrf, nmrf_json, nmrf_ok
+from tests.e2e.support import (
+    assert_user_error,
+    fingerprint,
+    nmrf,
+    nmrf_in_process,
+    nmrf_json,
+    nmrf_ok,
+)
 
 OLD, NEW, OTHER = "NZL-UPR5-064", "NZL-UPR18-009", "NZL-UPR18-008"
 TITLE = "Cabinet paper on the OP-ICESCR — kōrero with iwi Māori"
@@ -114,3 +121,16 @@ def test_mistakes_are_one_line_and_change_nothing(nz_db: Path) -> None:
                       "laptop")
     assert fingerprint(nz_db) == before
     assert json.loads(nmrf_ok("overlap", "carry-forward", "--json", db=nz_db))["suggestions"]
+
+
+def test_apply_as_json(nz_db: Path) -> None:
+    """--json --apply: what was carried as JSON on stdout, the summary before it on stderr."""
+    nmrf_ok("assign", "--agency", "MSD", "--role", "contributing", "--cycle", "1", db=nz_db)
+    code, out, err = nmrf_in_process("overlap", "carry-forward", "--apply", "--json",
+                                     "--ref", NEW, db=nz_db)
+    assert code == 0, err
+    [carried] = json.loads(out)["carried"]
+    assert (carried["reference"], carried["other"], carried["agencies"]) == (NEW, OLD, ["MSD"])
+    assert carried["describe"] == f"repeats {OLD} (cycle 1)"
+    assert f"{NEW} (cycle 2) repeats {OLD} (cycle 1)" in err
+    assert "1 recommendation repeats earlier ones with work on them" in err
