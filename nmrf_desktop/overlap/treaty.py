@@ -35,31 +35,49 @@ _SUBJECT = (r"(?:the\s+)?(?:(?:sub)?committee|working\s+group|special\s+rapporte
 _ADVERB = (r"(?:\s+(?:also|further|furthermore|therefore|again|once\s+again|strongly|"
            r"moreover|accordingly|thus|firmly|respectfully|however|in\s+particular|"
            r"in\s+this\s+regard|in\s+that\s+regard|,))*")
-_VERB = (r"(?:recommend(?:s|ed)?|urg(?:es|ed|e)|call(?:s|ed)?\s+(?:up)?on|encourag(?:es|ed|e)|"
+# "recommends" may stand without whom it is put to ("CRC recommended the ratification of
+# ..."); the other verbs need it, or "that" ("the Working Group's request for a visit" in a
+# UPR text is no frame).
+_RECOMMEND = r"(?:recommend(?:s|ed)?)\b"
+# ... and without it, only before what is recommended ("the ratification", "that",
+# "measures"), not "the Follow-up Committee recommended in the ... report".
+_WHAT = (r"(?!\s+(?:in|by|on|at|for|with|from|under|during|within|above|below|earlier|"
+         r"previously|herein|therein|thereto|hereafter|and|or|but|as)\b)")
+_VERB = (r"(?:urg(?:es|ed|e)|call(?:s|ed)?\s+(?:up)?on|encourag(?:es|ed|e)|"
          r"invit(?:es|ed|e)|request(?:s|ed)?|ask(?:s|ed)?|suggest(?:s|ed)?|"
          r"reiterat(?:es|ed)\s+(?:its|their)\s+(?:previous\s+|earlier\s+)?"
          r"(?:recommendations?|concerns?\s+and\s+recommendations?|requests?|calls?)"
-         r"(?:\s*\([^()]*\))?(?:\s*,)?)"
-         r"(?:\s*,?\s*inter\s+alia\s*,?)?")
-# Whom the ask is put to. A capitalised name is a State ("Slovenia") unless a group of
-# people follows it ("recommended that Roma children enjoy ...").
+         r"(?:\s*\([^()]*\))?(?:\s*,)?)\b")
+_ALIA = r"(?:\s*,?\s*inter\s+alia\s*,?)?"
+# Whom the ask is put to. A capitalised name is a State ("Slovenia") unless it runs on
+# ("the National Commission for ...", "Indonesia's efforts", "the Criminal Code be
+# amended") or a group of people follows it ("recommended that Roma children enjoy ...").
 _OBJECT = (r"(?:the\s+state\s+party|the\s+state|the\s+country|the\s+authorities|it|"
            r"the\s+government(?-i:(?:\s+of\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)?)|"
            r"(?-i:(?:the\s+)?[A-Z][a-z-]+(?:\s+[A-Z][a-z-]+){0,2})"
+           r"(?![\w-])(?!['’]s\b)(?!\s+(?-i:[A-Z])|\s+(?:of|for|and|on|in|be|is|are|was|were|"
+           r"would|will|shall|has|have)\b)"
            r"(?!\s+(?:children|child|people|persons|communities|community|women|girls|boys|men|"
            r"families|minorit(?:y|ies)|population|individuals|settlements|girl|woman)\b))")
-# What the UN's compilations write: "..., and urged Slovenia to ...", "recommended that
-# Slovenia ..." (past tense only: a UPR text is in the imperative, "Urge ...").
-_PAST = (r"(?:recommended|urged|encouraged|invited|requested|called\s+(?:up)?on)"
-         r"(?:\s*,?\s*inter\s+alia\s*,?)?")
-# "<subject> <verb> [that] <object> [, insert,] [to|should]" or "<object> should".
+# What the UN's compilations write: "CRC recommended that Slovenia ...", "..., and urged
+# Slovenia to ...". Past tense only (a UPR text is in the imperative, "Urge ..."), and in
+# mid-sentence only with whom it is put to (", requested measures to ..." is no frame).
+_PAST = r"(?:recommended|urged|encouraged|invited|requested|called\s+(?:up)?on)\b"
+_TO = r"(?:\s+(?:that\s+|to\s+)?{obj}\b)"
 _FRAME = re.compile(
-    rf"\b{_SUBJECT}\)?{_ADVERB}\s+{_VERB}(?:\s+(?:that\s+|to\s+)?{_OBJECT}\b)?"
+    # "<subject> <verb> [that] <object> [, insert,] [to|should]"
+    rf"\b{_SUBJECT}\)?{_ADVERB}\s+"
+    rf"(?:{_RECOMMEND}{_ALIA}(?:{_TO.format(obj=_OBJECT)}|{_WHAT})|{_VERB}{_ALIA}"
+    rf"(?:{_TO.format(obj=_OBJECT)}|\s+that\b))"
     rf"(?:\s*,\s*(?P<insert>[^,;:]{{1,160}}?)\s*,)?"
     rf"(?:\s+(?:to|should(?:\s+(?:also|further|continue\s+to))?|shall))?\s*:?\s*"
-    rf"|(?:^|(?<=,)|\band)\s*(?:also\s+)?{_PAST}(?:\s+(?:that\s+|to\s+)?{_OBJECT}\b)?"
-    rf"\s*(?:\bto\s+)?"
-    rf"|\b(?:the\s+state\s+party|it)\s+should(?:\s+(?:also|further|continue\s+to))?\s+"
+    # a compilation's sentence without its subject
+    rf"|^\s*(?:also\s+)?{_PAST}{_ALIA}{_TO.format(obj=_OBJECT)}?"
+    rf"(?:\s*,\s*(?P<insert2>[^;:]{{1,200}}?)\s*,\s*(?=to\b))?\s*(?:\bto\s+)?"
+    rf"|(?:,\s*|\band\s+)(?:also\s+)?{_PAST}{_ALIA}{_TO.format(obj=_OBJECT)}\s*(?:\bto\s+)?"
+    rf"|\band\s+(?:also\s+)?recommended\b{_ALIA}\s*(?:that\s+)?"
+    # "The State party should ...", "It is urged to ..."
+    rf"|(?:\bthe\s+state\s+party|^\s*it)\s+should(?:\s+(?:also|further|continue\s+to))?\s+"
     rf"|\b(?:the\s+state\s+party|it)\s+is\s+(?:urged|encouraged|invited|requested|called\s+"
     rf"upon)\s+to\s+",
     re.I)
@@ -93,7 +111,7 @@ def is_treaty_text(text: str) -> bool:
 
 def _clean(text: str) -> str:
     text = " ".join(text.split())
-    text = _TAIL.sub("", text).strip()
+    text = _TAIL.sub("", re.sub(r"^[\s,;:.]+", "", text)).strip()
     text = re.sub(r"^(?:(?:to|and|or|also|further|moreover|that)\s+)+(?=[a-z])", "", text,
                   flags=re.I)
     return text[:1].upper() + text[1:] if text else ""
@@ -132,10 +150,28 @@ def _after_frame(sentence: str) -> str | None:
     if m is None:
         return None
     rest = sentence[m.end():]
-    insert = m.group("insert") if "insert" in m.groupdict() else None
+    insert = m.group("insert") or m.group("insert2")
     if insert and rest:
         rest = f"{rest.rstrip(' .;')}, {insert}"
     return rest
+
+
+# What a clause before a mid-sentence frame says when it is the committee's own remark
+# ("CERD remained concerned about ..., and urged Slovenia to"), not an ask of its own.
+_REMARK = re.compile(rf"^\s*(?:{_SUBJECT}\b|in\s+\d{{4}}\b|while\b|although\b|noting\b|"
+                     r"recalling\b|concerned\b)|\b(?:concern\w*|not(?:ed|es|ing)|welcom\w*|"
+                     r"regret\w*|express\w*|acknowledg\w*|commend\w*|appreciat\w*|observ\w*)\b",
+                     re.I)
+
+
+def _lead_ask(sentence: str) -> str | None:
+    """The words before a mid-sentence frame when they are an ask themselves ("Give special
+    attention to X, and recommended South Africa to share ..." in a UPR text)."""
+    m = _FRAME.search(sentence)
+    if m is None or m.start() == 0 or not re.match(r",|\s*and\b", sentence[m.start():]):
+        return None
+    lead = sentence[:m.start()]
+    return None if _REMARK.search(lead) else lead
 
 
 def asks(text: str) -> list[str]:
@@ -143,10 +179,12 @@ def asks(text: str) -> list[str]:
     if not text.strip() or not is_treaty_text(text):
         return [text] if text.strip() else []
     found = _asks(text)
+    if found is None:  # "State party" but no committee speaking: as written
+        return [text]
     return found or [" ".join(text.split())]  # a frame with nothing after it: kept whole
 
 
-def _asks(text: str) -> list[str]:
+def _asks(text: str) -> list[str] | None:
     body = _NUMBER.sub("", " ".join(text.split()), count=1)
     body = _REFERENCE.sub("", body)
     out: list[str] = []
@@ -154,7 +192,7 @@ def _asks(text: str) -> list[str]:
     if not items:
         framed = _from_sentences(_sentences(body), out, framed=False)
         if not framed:
-            return [_clean(body)] if _clean(body) else []
+            return None
         return [a for a in (_clean(x) for x in out) if a]
     before = _sentences(lead)
     last = before.pop() if before else ""
@@ -183,6 +221,8 @@ def _from_sentences(sentences: list[str], out: list[str], framed: bool) -> bool:
         rest = _after_frame(sentence)
         if rest is not None:
             framed = True
+            if (lead := _lead_ask(sentence)) is not None:
+                out.append(lead)
             out.extend(_split_and_to(rest))
         elif framed and out and _CONTINUES.search(sentence):
             out[-1] = f"{out[-1].rstrip(' .;')}. {sentence}"

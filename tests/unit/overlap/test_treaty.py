@@ -228,3 +228,52 @@ def test_hostile_lengths_stay_fast() -> None:
 ])
 def test_compilation_sentences(text: str, expected: list[str]) -> None:
     assert asks(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    # Real UPR Info texts (2008-2014) that name a committee or a "recommendation" and are
+    # asks as they stand: no frame is read into them.
+    "In line with the Committee on the Rights of the Child recommendations regarding "
+    "discrimination against vulnerable children, in particular girls and children with "
+    "disabilities, envisage reviewing the legislation to guarantee the application of the "
+    "non-discrimination principle ",
+    "Accept the Working Group on Enforced or Involuntary Disappearances request for visit",
+    "Formally establish the Follow-up Committee recommended in the Truth and Reconciliation "
+    "Commission's report and task it to monitor and report to Government and civil society "
+    "on the further implementation of the Commission's recommendations ",
+    "Ratify at the earliest the Agreement on the Privileges and Immunities of the "
+    "International Criminal Court and take, if the need arises, requested measures to fully "
+    "integrate the Rome Statute in domestic legislation ",
+    "Become a State party to the Optional Protocol to the International Covenant on "
+    "Economic, Social and Cultural Rights ",
+])
+def test_upr_texts_naming_committees_are_left_alone(text: str) -> None:
+    assert asks(text) == [text]
+    assert as_upr_text(text) == text
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    # Early UPR Info texts are written as the Working Group report's past tense.
+    ("Give special attention to the role of international cooperation for the enjoyment of "
+     "economic, social and cultural rights and recommended South Africa to share its "
+     "experience, programmes and plans in this field with other developing countries.",
+     ["Give special attention to the role of international cooperation for the enjoyment of "
+      "economic, social and cultural rights",
+      "Share its experience, programmes and plans in this field with other developing "
+      "countries"]),
+    ("Recommended that the Criminal Code be amended to decriminalize same-sex activity "
+     "between consenting adults.",
+     ["The Criminal Code be amended to decriminalize same-sex activity between consenting "
+      "adults"]),
+    ("Encouraged Benin, in particular in the areas of economic, social and cultural rights, "
+     "to continue achieving its progress.",
+     ["Continue achieving its progress, in particular in the areas of economic, social and "
+      "cultural rights"]),
+    ("Recommended that Benin, following the recommendation of the Committee against "
+     "Torture,establish without further delay an effective and independent national "
+     "preventive mechanism.",
+     ["Following the recommendation of the Committee against Torture,establish without "
+      "further delay an effective and independent national preventive mechanism"]),
+])
+def test_upr_texts_in_the_past_tense(text: str, expected: list[str]) -> None:
+    assert asks(text) == expected
