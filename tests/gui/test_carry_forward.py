@@ -544,3 +544,39 @@ def test_undo_keeps_an_assignment_with_work_since_and_says_so(  # type: ignore[n
     assert pair.new_id not in _linked(nz_record, pair.action_id)  # the link went
     assert _decisions(nz_record) == []
     dialog.close()
+
+
+def test_keyboard_only(qtbot, runner: TaskRunner, pair: Pair, nz_record: Record,  # type: ignore[no-untyped-def]
+                       db_path: Path) -> None:
+    window = _window(qtbot, runner, db_path)
+    qtbot.waitUntil(lambda: window.overlap.carry.action.isEnabled(), timeout=WAIT)
+    window.activateWindow()
+    qtbot.keyClick(window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier
+                   | Qt.KeyboardModifier.ShiftModifier)
+    dialog = window.overlap.carry.dialog
+    assert dialog is not None
+    _settle(qtbot, window, dialog)
+    qtbot.waitUntil(lambda: dialog.tree.hasFocus(), timeout=WAIT)
+    assert dialog.tree.currentIndex().data(KIND_ROLE) == SUGGESTION  # the first row
+    # Tab moves on through the texts to the buttons; the tree comes first.
+    order = []
+    widget = dialog.tree
+    for _ in range(4):
+        widget = widget.nextInFocusChain()
+        while not (widget.isVisible() and widget.isEnabled()
+                   and widget.focusPolicy() & Qt.FocusPolicy.TabFocus):
+            widget = widget.nextInFocusChain()
+        order.append(widget)
+    assert order[0] is dialog.details and order[1] is dialog.select_cluster_button
+    # Alt+A ticks the cluster, Alt+C carries it.
+    dialog.select(_find(dialog.model, (pair.new_id,)))
+    qtbot.keyClick(dialog, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
+    qtbot.waitUntil(lambda: bool(dialog.model.decisions()), timeout=WAIT)  # an animated click
+    chosen = dialog.model.decisions()
+    assert chosen and dialog.carry_button.isEnabled()
+    qtbot.keyClick(dialog, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
+    _settle(qtbot, window, dialog)
+    qtbot.waitUntil(lambda: len(_decisions(nz_record)) == len(chosen), timeout=WAIT)
+    assert _assignments(nz_record, pair.new_id)["TPK"] == "contributing"
+    qtbot.keyClick(dialog.tree, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: window.overlap.carry.dialog is None, timeout=WAIT)

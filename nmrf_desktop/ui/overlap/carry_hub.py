@@ -66,6 +66,8 @@ class CarryHub(Hub):
     def set_coordinator(self, coordinator: bool) -> None:
         super().set_coordinator(coordinator)
         self._show_availability()
+        if not coordinator and self.dialog is not None:
+            self.dialog.close()  # an officer does not decide what is carried
         if coordinator and self._window.record is not None:
             self._check_central()  # the role is part of what makes a laptop
 
