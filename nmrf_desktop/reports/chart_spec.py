@@ -53,6 +53,7 @@ class ChartSpec:
     target_period: str | None = None
     _values: tuple[tuple[float | None, ...], ...] = field(init=False, repr=False,
                                                           compare=False)
+    _decimals: int = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         periods = tuple(str(p) for p in self.periods)
@@ -61,6 +62,7 @@ class ChartSpec:
         object.__setattr__(self, "series", series)
         object.__setattr__(self, "_values",
                            _validated(periods, series, self.baseline, self.target))
+        object.__setattr__(self, "_decimals", _places(self.values()))
 
     def value(self, series_index: int, period_index: int) -> float | None:
         """The value of one series in one period, or None where nothing was recorded."""
@@ -82,14 +84,8 @@ class ChartSpec:
 
     @property
     def decimals(self) -> int:
-        """Decimal places that show every value as given (at most 3), e.g. 1 for 38.25→38.3."""
-        places = 0
-        for v in self.values():
-            for d in range(places, 4):
-                if abs(round(v, d) - v) < 1e-9 * max(1.0, abs(v)):
-                    break
-                places = d + 1
-        return min(places, 3)
+        """Decimal places that show every value as given (at most 3), e.g. 1 for 38.2."""
+        return self._decimals
 
     def format(self, value: float | None, *, unit: bool = False) -> str:
         """A value as the chart and its table write it: '1,234.5', '38.2 %' with unit."""
@@ -137,6 +133,15 @@ def _validated(periods: tuple[str, ...], series: tuple[ChartSeries, ...],
             row[where[period]] = float(value)
         grid.append(tuple(row))
     return tuple(grid)
+
+
+def _places(values: list[float]) -> int:
+    """The fewest decimal places (at most 3) that write every one of `values` exactly."""
+    places = 0
+    for v in values:
+        while places < 3 and abs(round(v, places) - v) >= 1e-9 * max(1.0, abs(v)):
+            places += 1
+    return places
 
 
 def _is_number(value: object) -> bool:

@@ -100,8 +100,9 @@ class ChartTableModel(QAbstractTableModel):
             said = spec.format(value, unit=True) if value is not None \
                 else self.tr("no value recorded")
             return f"{spec.series[index.column()].label}, {spec.periods[index.row()]}: {said}"
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.TextAlignmentRole:  # a spanned reference value: left
+            side = Qt.AlignmentFlag.AlignLeft if reference else Qt.AlignmentFlag.AlignRight
+            return int(side | Qt.AlignmentFlag.AlignVCenter)
         if role == VALUE_ROLE:
             return value
         return None
@@ -171,6 +172,25 @@ class ChartTableView(QTableView):
             return
         super().keyPressEvent(event)
 
+    def fit_columns(self) -> None:
+        """Columns as wide as their header or widest number, measured from the strings
+        (resizeColumnsToContents asks the model for every role of every cell: slow)."""
+        model = self.model()
+        if not isinstance(model, ChartTableModel) or model.spec() is None:
+            return
+        spec = model.spec()
+        assert spec is not None
+        metrics = self.fontMetrics()
+        header = self.horizontalHeader()
+        head_metrics = header.fontMetrics()
+        pad = 2 * self.style().pixelMetric(self.style().PixelMetric.PM_HeaderMargin) + 16
+        for column in range(model.columnCount()):
+            texts = [spec.format(v) for v in spec.row(column)]
+            widest = max((metrics.horizontalAdvance(t) for t in texts), default=0)
+            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
+            header.resizeSection(column, max(widest, head_metrics.horizontalAdvance(title))
+                                 + pad)
+
     def reset(self) -> None:
         super().reset()
         model = self.model()
@@ -201,8 +221,9 @@ class IndicatorChartPanel(QWidget):
         top_layout.addWidget(self.status)
         splitter.addWidget(top)
         splitter.addWidget(self.table)
-        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(0, 2)
         splitter.setStretchFactor(1, 1)
+        splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(splitter)
@@ -214,7 +235,7 @@ class IndicatorChartPanel(QWidget):
 
     def set_spec(self, spec: ChartSpec | None) -> None:
         self.model.set_spec(spec)
-        self.table.resizeColumnsToContents()
+        self.table.fit_columns()
         self.chart.set_spec(spec)
 
     def _chart_moved(self, series: int, period: int) -> None:

@@ -32,6 +32,9 @@ to its raw floor, the same work done by the sqlite3 and csv modules alone:
 - documents: preview (importers.documents.read_document) of a 250-recommendation UPR
   matrix (Word) and a 12-page concluding observations PDF. Floor: python-docx reading every
   table cell, pypdf extracting every page.
+- chart: the indicator chart at 20 series x 30 periods, 1600x900 (offscreen): paintEvent
+  time drawn afresh and with the cursor moved, the longest repaint() and the table's reset.
+  Floor: the same 600 points drawn as one polyline, no axes; a bare table model reset.
 - gui: the window at 270,000 rows (offscreen): last keystroke to rows painted (p50/p95,
   floor: debounce + the bare search_ids call), the longest GUI-thread block (a 5 ms
   event-loop lag probe) while opening, typing, filtering, scrolling and opening
@@ -54,7 +57,8 @@ from pathlib import Path
 
 from .common import DEFAULT_OUT, Figure
 
-BENCHMARKS = ("import", "search", "report", "overlap", "bundle", "gui", "pg", "documents")
+BENCHMARKS = ("import", "search", "report", "overlap", "bundle", "gui", "pg", "documents",
+              "chart")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -100,6 +104,10 @@ def main(argv: list[str] | None = None) -> int:
             from . import document_bench
 
             batch = document_bench.run(runs)
+        elif name == "chart":
+            from . import chart_bench
+
+            batch = chart_bench.run(runs)
         else:
             from . import gui_bench
 
