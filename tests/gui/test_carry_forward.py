@@ -21,7 +21,8 @@ from nmrf_desktop.services.workspace import Profile, save_profile
 from nmrf_desktop.store.models import ActionLink, Assignment, Setting
 from nmrf_desktop.store.overlap_models import CarryForward
 from nmrf_desktop.ui.exchange.common import JobProgress
-from nmrf_desktop.ui.overlap.carry_dialog import CarryDialog, carry_all, decline_all
+from nmrf_desktop.ui.overlap.carry_dialog import CarryDialog
+from nmrf_desktop.ui.overlap.carry_jobs import carry_all, decline_all
 from nmrf_desktop.ui.overlap.carry_lineage import REFERENCE_SCHEME, reference_url
 from nmrf_desktop.ui.overlap.carry_model import (
     ACTION,
