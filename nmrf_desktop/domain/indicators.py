@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -116,6 +117,7 @@ class Period:
     text: str = field(compare=False)
 
 
+@functools.lru_cache(maxsize=4096, typed=True)  # a file repeats a few periods many times
 def parse_period(value: object) -> Period | None:
     """The period a Year cell holds ('2019', '2019-Q1', '2019/20', '2017-19', 2019.0), or
     None when it is no period of years 1800-2199 (text, a note, a later year first)."""
@@ -166,15 +168,19 @@ def period_sort_key(text: str) -> tuple[int, int, int, str]:
 def canonical_disaggregation(items: dict[str, str]) -> str:
     """The canonical JSON of a disaggregation: keys sorted, blanks dropped, NFC; '{}' for the
     total."""
-    clean = {unicodedata.normalize("NFC", k): unicodedata.normalize("NFC", v)
-             for k, v in items.items() if v}
+    return _canonical(tuple((k, v) for k, v in items.items() if v))
+
+
+@functools.lru_cache(maxsize=16384)  # a file repeats each disaggregation every period
+def _canonical(items: tuple[tuple[str, str], ...]) -> str:
+    clean = {unicodedata.normalize("NFC", k): unicodedata.normalize("NFC", v) for k, v in items}
     return json.dumps(clean, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
 def series_key(period: str, units: str, disaggregation: str) -> str:
-    """The identity of one value slot: a period of one series (units + disaggregation)."""
-    payload = json.dumps([period, units, disaggregation], ensure_ascii=False,
-                         separators=(",", ":"))
+    """The identity of one value slot: a period of one series (units + disaggregation).
+    The parts hold no control character (the importer refuses them; JSON escapes them)."""
+    payload = f"{period}\x1f{units}\x1f{disaggregation}"
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -228,10 +234,11 @@ class ValueIn:
     observation_status: str = ""
     attributes: str = "{}"  # canonical JSON of Unit multiplier, Unit measure, GeoCode
     row: int = 0
+    key: str = field(init=False, compare=False)  # series_key of the three, made once
 
-    @property
-    def key(self) -> str:
-        return series_key(self.period, self.units, self.disaggregation)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", series_key(self.period, self.units,
+                                                   self.disaggregation))
 
     @property
     def status(self) -> ValueStatus:

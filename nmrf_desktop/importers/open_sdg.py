@@ -14,6 +14,7 @@ file, row and column; nothing is half read.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import logging
@@ -187,7 +188,12 @@ def _text(value: Any) -> str:
     """A cell as text: whole numbers without '.0', whitespace squashed, NFC."""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    return squash(str(value))
+    return _squashed(value if isinstance(value, str) else str(value))
+
+
+@functools.lru_cache(maxsize=16384)
+def _squashed(text: str) -> str:
+    return unicodedata.normalize("NFC", squash(text))
 
 
 class _Problems:
@@ -209,18 +215,22 @@ class _Problems:
 def _unsafe(value: Any, data_type: str) -> str | None:
     """Why a cell cannot be read as data: a formula, an error, a control character, text a
     spreadsheet would run."""
-    if data_type == "f" or (isinstance(value, str) and value.startswith("=")):
+    if data_type == "f":
         return f"is a formula ({str(value)[:40]!r}); the file holds values only"
     if data_type == "e":
         return f"holds the spreadsheet error {value}"
-    if isinstance(value, str):
-        if ILLEGAL_CHARACTERS_RE.search(value.replace("\t", " ").replace("\n", " ")
-                                        .replace("\r", " ")):
-            return "holds a control character; retype the value"
-        problem = check_text_cell(value.strip(), "", 0, "")
-        if problem:
-            return problem.message
-    return None
+    return _unsafe_text(value) if isinstance(value, str) else None
+
+
+@functools.lru_cache(maxsize=16384)  # a file repeats its labels on every row
+def _unsafe_text(value: str) -> str | None:
+    if value.startswith("="):
+        return f"is a formula ({value[:40]!r}); the file holds values only"
+    if ILLEGAL_CHARACTERS_RE.search(value.replace("\t", " ").replace("\n", " ")
+                                    .replace("\r", " ")):
+        return "holds a control character; retype the value"
+    problem = check_text_cell(value.strip(), "", 0, "")
+    return problem.message if problem else None
 
 
 # -- the header ------------------------------------------------------------------------------
@@ -241,7 +251,7 @@ def _header(number: int, cells: list[tuple[Any, str]], data_columns: set[int],
                              "holds values: name the disaggregation in the header row")
             continue
         why = _unsafe(value, data_type)
-        label = unicodedata.normalize("NFC", _text(value))
+        label = _text(value)
         if why:
             problems.add(number, label[:40], f"the header in cell {letter}{number} {why}")
             columns.append(None)
@@ -290,8 +300,9 @@ def _parse_rows(rows: Iterator[_Row], name: str, layout: str) -> ValuesParsed:
         raise ImportFailed([RowProblem(name, 0, "", "the file is empty")])
     head_number, head_cells = table[0]
     body = table[1:]
+    blanks = {i for i, (v, _t) in enumerate(head_cells) if _blank(v)}
     data_columns = {i for _n, cells in body for i, (v, _t) in enumerate(cells)
-                    if not _blank(v)}
+                    if i in blanks and not _blank(v)} if blanks else set()
     header = _header(head_number, head_cells, data_columns, problems)
     problems.check()
     if not body:
@@ -349,7 +360,7 @@ def _row(number: int, cells: list[tuple[Any, str]], header: _Header,
             continue
         if column == VALUE:
             continue
-        text = unicodedata.normalize("NFC", _text(value))
+        text = _text(value)
         if len(text) > MAX_CELL:
             problems.add(number, column, f"is longer than {MAX_CELL} characters")
             continue
@@ -379,10 +390,10 @@ def _row(number: int, cells: list[tuple[Any, str]], header: _Header,
     assert period is not None
     disaggregation = canonical_disaggregation(
         {name: texts[i] for i, name in header.dimensions if i in texts})
-    attributes = json.dumps(
-        {name: texts[header.reserved[name]] for name in ATTRIBUTES
-         if name in header.reserved and header.reserved[name] in texts},
-        ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    found = {name: texts[header.reserved[name]] for name in ATTRIBUTES
+             if name in header.reserved and header.reserved[name] in texts}
+    attributes = json.dumps(found, ensure_ascii=False, sort_keys=True,
+                            separators=(",", ":")) if found else "{}"
 
     def attribute(name: str) -> str:
         at = header.reserved.get(name)

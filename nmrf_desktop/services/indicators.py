@@ -14,6 +14,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy.orm import Session
 
@@ -38,7 +39,7 @@ from nmrf_desktop.importers.open_sdg import csv_bytes, parse_bytes, write_xlsx
 from nmrf_desktop.services import sdg
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit, indicators as store
-from nmrf_desktop.store.indicator_models import Indicator, IndicatorValue
+from nmrf_desktop.store.indicator_models import Indicator
 from nmrf_desktop.store.models import new_id, utcnow
 
 log = logging.getLogger(__name__)
@@ -114,7 +115,7 @@ def get_indicator(record: Record, code: str) -> IndicatorRecord:
         return _record(session, _find(session, code))
 
 
-def _value_record(row: IndicatorValue) -> ValueRecord:
+def _value_record(row: Any) -> ValueRecord:
     return ValueRecord(
         id=row.id, period=row.period, value=row.value,
         disaggregation=json.loads(row.disaggregation), units=row.units, status=row.status,
@@ -125,7 +126,7 @@ def _value_record(row: IndicatorValue) -> ValueRecord:
         recorded_by=row.recorded_by, source_file=row.source_file, source_row=row.source_row)
 
 
-def _ordered(rows: Sequence[IndicatorValue]) -> list[IndicatorValue]:
+def _ordered(rows: Sequence[Any]) -> list[Any]:
     """Series by units and disaggregation, periods in time, versions in order."""
     return sorted(rows, key=lambda v: (v.units, v.disaggregation != "{}", v.disaggregation,
                                        period_sort_key(v.period), v.version))

@@ -141,8 +141,8 @@ def current_by_key(session: Session, indicator_id: str) -> dict[str, Any]:
 
 def insert_values(session: Session, rows: Sequence[dict[str, Any]]) -> None:
     """Add value rows (dicts of IndicatorValue's columns) in one executemany."""
-    if rows:
-        session.execute(insert(IndicatorValue), list(rows))
+    if rows:  # Core executemany: no ORM objects made for rows only written
+        session.execute(insert(IndicatorValue.__table__), list(rows))
 
 
 def supersede(session: Session, successors: Sequence[tuple[str, str]]) -> None:
@@ -153,9 +153,11 @@ def supersede(session: Session, successors: Sequence[tuple[str, str]]) -> None:
 
 
 def values_of(session: Session, indicator_id: str, *, history: bool = False
-              ) -> list[IndicatorValue]:
-    """The indicator's current values (every version with `history`), unordered."""
-    stmt = select(IndicatorValue).where(IndicatorValue.indicator_id == indicator_id)
+              ) -> list[Any]:
+    """The indicator's current values (every version with `history`), unordered: rows with
+    IndicatorValue's columns as attributes (read only: no ORM objects for thousands)."""
+    table = IndicatorValue.__table__
+    stmt = select(table).where(table.c.indicator_id == indicator_id)
     if not history:
-        stmt = stmt.where(IndicatorValue.current.is_(True))
-    return list(session.execute(stmt).scalars())
+        stmt = stmt.where(table.c.current.is_(True))
+    return list(session.execute(stmt))
