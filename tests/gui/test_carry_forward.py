@@ -314,11 +314,24 @@ def test_empty_state_is_said(qtbot, runner: TaskRunner, nz_record: Record,  # ty
     assert carry_forward.suggestions(nz_record) == []
     window = _window(qtbot, runner, db_path)
     dialog = _open_dialog(qtbot, window)
-    assert dialog.stack.currentWidget() is dialog.empty
+    assert dialog.stack.currentWidget() is dialog.empty.parentWidget()
+    assert dialog.empty.isVisible() and not dialog.intro.isVisible()
     assert dialog.empty.text() == ("No repeated recommendation has earlier work to carry "
                                    "forward.")
+    assert "Suggestions come from the overlap clusters" in dialog.empty_hint.text()
     assert dialog.windowTitle() == "Carry Work Forward"
     assert not dialog.carry_button.isEnabled() and not dialog.decline_button.isEnabled()
+    dialog.close()
+
+
+def test_empty_before_detection_says_to_find_overlaps(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]
+                                                     nz_record: Record, db_path: Path) -> None:
+    save_profile(nz_record, Profile(role="coordinator", agency="", officer_name="Secretariat"))
+    assign_lead_defaults(nz_record)  # work on every recommendation, but no clusters yet
+    window = _window(qtbot, runner, db_path)
+    dialog = _open_dialog(qtbot, window)
+    assert dialog.empty.isVisible() and dialog.model.rowCount() == 0
+    assert "use Find Overlaps on the Overlaps tab first" in dialog.empty_hint.text()
     dialog.close()
 
 

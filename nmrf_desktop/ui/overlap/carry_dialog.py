@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from nmrf_desktop.services import carry_forward
+from nmrf_desktop.services import carry_forward, overlap
 from nmrf_desktop.services.carry_forward import CARRIED, DECLINED, Suggestion
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.ui.browsing.recommendations_model import cycle_label
@@ -68,12 +68,7 @@ class CarryDialog(QDialog):
         self.message.setObjectName("carryMessage")
         self.stack = QStackedWidget(self)
         self.stack.addWidget(self._body())
-        self.empty = QLabel(self.tr("No repeated recommendation has earlier work to carry "
-                                    "forward."))
-        self.empty.setObjectName("carryEmpty")
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setWordWrap(True)
-        self.stack.addWidget(self.empty)
+        self.stack.addWidget(self._empty_page())
         layout = QVBoxLayout(self)
         layout.addWidget(self.intro)
         layout.addWidget(self.message)
@@ -87,6 +82,31 @@ class CarryDialog(QDialog):
         self._update()
 
     # -- the parts -------------------------------------------------------------------------
+
+    def _empty_page(self) -> QWidget:
+        """What shows when nothing is offered: that, and why (detection not run, or how
+        suggestions arise)."""
+        page = QWidget(self)
+        box = QVBoxLayout(page)
+        self.empty = QLabel(self.tr("No repeated recommendation has earlier work to carry "
+                                    "forward."), page)
+        self.empty.setObjectName("carryEmpty")
+        self.empty_hint = QLabel(page)
+        self.empty_hint.setObjectName("carryEmptyHint")
+        muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
+        self.empty_hint.setStyleSheet(f"color:{muted}")
+        for label in (self.empty, self.empty_hint):
+            label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+            label.setWordWrap(True)
+            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        font = self.empty.font()
+        font.setPointSizeF(font.pointSizeF() * 1.25)
+        self.empty.setFont(font)
+        box.addStretch(1)
+        box.addWidget(self.empty)
+        box.addWidget(self.empty_hint)
+        box.addStretch(1)
+        return page
 
     def _body(self) -> QSplitter:
         self.tree = QTreeView(self)
@@ -193,11 +213,19 @@ class CarryDialog(QDialog):
         record = self._record
         self._loading = True
         self._update()
-        self._runner.run(lambda: carry_forward.suggestions(record), guarded(self._loaded),
-                         guarded(self._failed), key="carry-suggestions")
+        self._runner.run(lambda: (carry_forward.suggestions(record),
+                                  overlap.state(record).detected),
+                         guarded(self._loaded), guarded(self._failed), key="carry-suggestions")
 
-    def _loaded(self, found: list[Suggestion]) -> None:
+    def _loaded(self, result: tuple[list[Suggestion], bool]) -> None:
+        found, detected = result
         self._loading = False
+        self.empty_hint.setText(self.tr(
+            "Suggestions come from the overlap clusters: a recommendation clustered with one "
+            "of an earlier cycle that has agencies, actions or progress, and not yet carried "
+            "or declined.") if detected else self.tr(
+            "Overlaps have not been looked for in this database yet: use Find Overlaps on "
+            "the Overlaps tab first."))
         current = self.tree.currentIndex()
         keep_key = current.data(Qt.ItemDataRole.UserRole + 1) if current.isValid() else None
         self.model.set_suggestions(found, self.model.checked_keys())
@@ -247,6 +275,7 @@ class CarryDialog(QDialog):
                                                      clusters)
         self.setWindowTitle(title)
         self.stack.setCurrentIndex(0 if n or self._loading else 1)
+        self.intro.setVisible(bool(n))
         chosen = model.decisions()
         agencies = sum(len(d.agencies) for d in chosen)
         actions = sum(len(d.actions) for d in chosen)
