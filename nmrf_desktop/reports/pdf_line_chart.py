@@ -8,6 +8,8 @@ from reportlab.graphics.charts.lineplots import LinePlot
 from reportlab.graphics.shapes import Drawing, Line, Rect, String
 from reportlab.graphics.widgets.markers import makeMarker
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_LEFT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
@@ -32,6 +34,7 @@ MARKERS = ("FilledCircle", "FilledSquare", "FilledTriangle", "FilledDiamond",
 DASHES: tuple[list[float] | None, ...] = (None, [4, 2], [1, 2], [5, 2, 1, 2])
 SERIES_PER_TABLE = 8
 _FONT = 7.5
+_HEAD_FONT = 7.0
 _LEGEND_ROW = 12.0
 _GRID = colors.HexColor("#E4E8ED")
 
@@ -187,29 +190,52 @@ def _legend(d: Drawing, spec: ChartSpec, rows: list[list[tuple[int, float, float
                          fillColor=colors.black))
 
 
+def _column_width(spec: ChartSpec, s: int) -> float:
+    """Wide enough for the header's longest word (never split mid-word) and every number."""
+    words = spec.series[s].label.split() or [""]
+    head = max(stringWidth(w, SANS_BOLD, _HEAD_FONT) for w in words)
+    cells = max((stringWidth(spec.format(v), SANS, _FONT) for v in spec.row(s)), default=0)
+    return float(max(36.0, head, cells)) + 12
+
+
+def _chunks(spec: ChartSpec, room: float) -> list[list[int]]:
+    """Series split into tables that fit `room` (at most SERIES_PER_TABLE each)."""
+    chunks: list[list[int]] = [[]]
+    used = 0.0
+    for s in range(len(spec.series)):
+        w = _column_width(spec, s)
+        if chunks[-1] and (used + w > room or len(chunks[-1]) == SERIES_PER_TABLE):
+            chunks.append([])
+            used = 0.0
+        chunks[-1].append(s)
+        used += w
+    return chunks
+
+
 def numbers_table(spec: ChartSpec, width: float) -> list[Flowable]:
-    """The chart's numbers: one row per period, one column per series (at most eight per
-    table), then the baseline and target; a chart is never the only carrier of them."""
+    """The chart's numbers: one row per period, one column per series (as many per table as
+    fit the width, at most eight), then the baseline and target; a chart is never the only
+    carrier of its numbers."""
     st = styles()
+    head_style = ParagraphStyle("chart-head", parent=st.head_right, fontSize=_HEAD_FONT,
+                                leading=_HEAD_FONT + 1.5)
+    refs = [(w, v) for w, v in (("baseline", spec.baseline), ("target", spec.target))
+            if v is not None]
+    labels = ["Period", *spec.periods, *(spec.reference_label(w) for w, _v in refs)]
+    first = max(stringWidth(label, SANS, _FONT) for label in labels) + 12
     out: list[Flowable] = []
-    series = list(range(len(spec.series)))
-    for start in range(0, max(1, len(series)), SERIES_PER_TABLE):
-        chunk = series[start:start + SERIES_PER_TABLE]
-        head = [Paragraph("Period", st.cell_bold)] + [
-            Paragraph(esc(spec.series[s].label), st.head_right) for s in chunk]
+    for chunk in _chunks(spec, width - first):
+        head = [Paragraph("Period", ParagraphStyle("chart-head-left", parent=head_style,
+                                                   alignment=TA_LEFT))] + [
+            Paragraph(esc(spec.series[s].label), head_style) for s in chunk]
         rows: list[list[object]] = [head]
         for p, period in enumerate(spec.periods):
             rows.append([period, *(spec.format(spec.value(s, p)) for s in chunk)])
-        refs = [(w, v) for w, v in (("baseline", spec.baseline), ("target", spec.target))
-                if v is not None]
         for which, value in refs:
-            rows.append([spec.reference_label(which), spec.format(value),
+            rows.append([spec.reference_label(which), spec.format(value, unit=True),
                          *([""] * (len(chunk) - 1))])
-        first = max(stringWidth(str(r[0]), SANS, _FONT) for r in rows[1:]) + 10 \
-            if len(rows) > 1 else 50
-        other = min(70.0, (width - first) / max(1, len(chunk)))
-        table = Table(rows, colWidths=[first] + [other] * len(chunk), repeatRows=1,
-                      hAlign="LEFT")
+        widths = [first, *(_column_width(spec, s) for s in chunk)]
+        table = Table(rows, colWidths=widths, repeatRows=1, hAlign="LEFT")
         style = [CELL_FONT, ("FONTSIZE", (0, 0), (-1, -1), _FONT),
                  ("BACKGROUND", (0, 0), (-1, 0), NAVY),
                  ("ALIGN", (1, 1), (-1, -1), "RIGHT"),

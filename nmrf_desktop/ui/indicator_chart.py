@@ -271,6 +271,11 @@ class IndicatorChart(QWidget):
                      edge, ratio)
         label = spec.periods[self._period]
         rect = layout.period_rect(self._period, label, metrics)
+        window = palette.color(QPalette.ColorRole.Window)
+        for i in layout.labels:  # the cached labels the cursor's label would overlap
+            other = layout.period_rect(i, spec.periods[i], metrics)
+            if i != self._period and other.intersects(rect):
+                painter.fillRect(other, window)
         painter.fillRect(rect, highlight)
         painter.setPen(on_highlight)
         painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, label)

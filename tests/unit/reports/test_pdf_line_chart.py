@@ -14,6 +14,7 @@ from reportlab.graphics.shapes import Drawing, Group, Line, String
 from reportlab.graphics.widgetbase import Widget
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from nmrf_desktop.reports.chart_spec import ChartSeries, ChartSpec, nice_scale
@@ -144,6 +145,23 @@ def test_twenty_series_flow_the_legend_and_split_the_table() -> None:
                                                            SERIES_PER_TABLE, 4]
     axis_labels = {s.text for s in strings(drawing)} & set(periods)
     assert "1995" in axis_labels and len(axis_labels) < 30  # thinned so they do not overlap
+
+
+def test_header_words_are_never_split_and_tables_fit_the_width() -> None:
+    labels = ["Tāngata whaikaha", "Middle Eastern, Latin American and African", "European",
+              "Wāhine Māori aged 15–24", "Pasifika", "Total"] * 2
+    spec = ChartSpec("Wide", "%", YEARS, [
+        ChartSeries(f"{label} ({k})", [(y, 1000.5 * k) for y in YEARS])
+        for k, label in enumerate(labels)])
+    tables = [f for f in numbers_table(spec, 400) if isinstance(f, Table)]
+    assert sum(len(t._cellvalues[0]) - 1 for t in tables) == len(labels)
+    assert len(tables) > 1
+    for table in tables:
+        assert sum(table._colWidths) <= 400
+        for cell, col_width in zip(table._cellvalues[0][1:], table._colWidths[1:],
+                                   strict=True):
+            for word in cell.text.split():
+                assert stringWidth(word, SANS_BOLD, 7) <= col_width - 6, word
 
 
 def test_an_empty_chart_says_so_and_has_no_table(tmp_path: Path) -> None:
