@@ -142,16 +142,16 @@ def _suggestions(session: Session, country: str | None, references: set[str] | N
                 if (old.id == new.id or not _earlier(old, new) or pair in rejected
                         or (new.id, old.id) in decided or (new.id, old.id) in offered):
                     continue
-                if not (agencies.get(old.id) or actions.get(old.id) or progress.get(old.id)):
-                    continue
+                gain = tuple(a for a in agencies.get(old.id, ()) if a[0] not in have)
+                links = tuple(a for a in actions.get(old.id, ()) if a[0] not in linked)
+                if not (gain or links or progress.get(old.id)):
+                    continue  # no work there, or only what is here already (lead defaults)
                 offered.add((new.id, old.id))
                 reason = reasons.get(pair) or (
                     "confirmed by a coordinator" if pair in confirmed else why)
-                candidates.append(Candidate(
-                    old.id, old.reference, old.cycle, excerpt(old.text),
-                    tuple(a for a in agencies.get(old.id, ()) if a[0] not in have),
-                    tuple(a for a in actions.get(old.id, ()) if a[0] not in linked),
-                    progress.get(old.id, 0), reason))
+                candidates.append(Candidate(old.id, old.reference, old.cycle,
+                                            excerpt(old.text), gain, links,
+                                            progress.get(old.id, 0), reason))
             if candidates:
                 out.append(Suggestion(cid, new.id, new.reference, new.cycle, excerpt(new.text),
                                       tuple(candidates)))
@@ -163,7 +163,8 @@ def suggestions(record: Record, *, country: str | None = None,
     """Recommendations that repeat earlier ones with work on them, not yet decided.
 
     Only from clusters the detector found or a coordinator confirmed (never a rejected
-    pair); `references` limits them to these new recommendations.
+    pair); an earlier one is offered when it has agencies or actions the new one lacks, or
+    progress recorded. `references` limits them to these new recommendations.
     """
     wanted = None if references is None else set(references)
     with record.reading() as session:

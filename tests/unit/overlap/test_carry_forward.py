@@ -90,6 +90,21 @@ def test_a_repeated_recommendation_is_offered_the_earlier_work(worked: tuple[Rec
     assert cf.suggestions(record, country="Fiji") == []
 
 
+def test_nothing_is_offered_where_nothing_would_be_added(nz_clustered: Record) -> None:
+    record = nz_clustered
+    assign(record, "MFAT", AssignmentRole.LEAD, filters=Filters(bodies=("UPR",)))
+    assert cf.suggestions(record) == []  # every row has MFAT already: nothing to carry
+    old = _id(record, OLD)
+    entry.add_progress(record, ProgressDraft(old, "MFAT", ImplementationStatus.ONGOING,
+                                             "Ratification under review."))
+    found = _candidate(record)
+    assert found is not None and (found.agencies, found.actions, found.progress) == ((), (), 1)
+    done = cf.carry(record, NEW, OLD)  # lineage only: "repeats …", nothing added
+    assert (done.agencies, done.actions) == ((), ())
+    assert [x.describe() for x in cf.lineage(record, NEW)] == [
+        "repeats NZL-UPR5-064 (cycle 1)"]
+
+
 def test_carry_assigns_links_records_and_audits(worked: tuple[Record, str]) -> None:
     record, action = worked
     done = cf.carry(record, NEW, OLD, note="same ask")
