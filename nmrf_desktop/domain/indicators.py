@@ -141,14 +141,11 @@ def parse_period(value: object) -> Period | None:
         first_end = _full_year(start, match.group(2)) if match.group(2) else start
         last_start = _full_year(first_end, match.group(5))
         end = _full_year(last_start, match.group(6)) if match.group(6) else last_start
-        # A year written '2019/20' runs into the next one; a span of years ('2017-19',
-        # '2014 to 2015') moves forward, by 50 years at most.
-        one_year = [(start, first_end)] if match.group(2) else []
-        if match.group(3):
-            one_year.append((first_end, last_start))
-        if match.group(6):
-            one_year.append((last_start, end))
-        if any(b != a + 1 for a, b in one_year) or end <= start or end - start > 50:
+        # A year written '2019/20' runs into the next one, a span ('2013/16', '2017-19',
+        # '2014 to 2015') over several: forward, by 50 years at most.
+        steps = [start, first_end, last_start, end]
+        if any(b < a for a, b in zip(steps, steps[1:], strict=False)) or end <= start \
+                or end - start > 50:
             return None
         return Period(start, end, 0, text)
     return None
