@@ -3,7 +3,7 @@ keyboard cursor whose point is announced (PySide6-Essentials has no QtCharts).""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QElapsedTimer, QPointF, QRectF, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAccessible,
     QAccessibleEvent,
@@ -23,18 +23,21 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from nmrf_desktop.reports.chart_spec import ChartSpec
 from nmrf_desktop.ui.indicator_chart_paint import (
     FOCUS_WIDTH,
+    LINE_WIDTH,
     MARKER,
     Layout,
     Sprites,
     compute_layout,
+    paint_backdrop,
+    paint_foreground,
     paint_legend_entry,
     paint_series,
-    paint_static,
     paint_title,
     series_style,
 )
 
 HIT = 14.0  # how near (px) a click must be to a point to pick it
+SLICE_MS = 12  # the longest the cached layer's drawing holds the GUI thread at a time
 
 
 class IndicatorChart(QWidget):
@@ -58,6 +61,11 @@ class IndicatorChart(QWidget):
         self._layout_key: tuple[int, int, str] | None = None
         self._layer: QPixmap | None = None
         self._layer_key: tuple[object, ...] | None = None
+        self._todo: list[int] = []
+        self._next_slice = QTimer(self)
+        self._next_slice.setSingleShot(True)
+        self._next_slice.setInterval(0)
+        self._next_slice.timeout.connect(self._continue_layer)
         self._sprites = Sprites()
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -71,6 +79,8 @@ class IndicatorChart(QWidget):
         self._spec = spec
         self._layout_key = None
         self._layer = None
+        self._todo = []
+        self._next_slice.stop()
         if spec is not None and spec.title:
             self.setAccessibleName(spec.title)
         self._series, self._period = 0, 0
@@ -213,23 +223,72 @@ class IndicatorChart(QWidget):
             self._layout_key = key
         return self._layout
 
+    def is_drawn(self) -> bool:
+        """Whether the cached layer holds every series (it is drawn in slices)."""
+        return self._layer is not None and not self._todo
+
     def _static_layer(self, spec: ChartSpec, layout: Layout) -> QPixmap:
-        """Everything but the cursor, painted once per size, pixel ratio, palette and font."""
+        """Everything but the cursor, painted once per size, pixel ratio, palette and font.
+
+        Drawn in slices of at most SLICE_MS: the backdrop and as many series as fit now,
+        the rest from the event loop (a zero timer), so that no single paint holds the GUI
+        thread for long whatever the number of series; the legend comes last.
+        """
         ratio = self.devicePixelRatioF()
         key = (self.width(), self.height(), ratio, self.palette().cacheKey(),
-               self.font().toString())
+               self.font().toString(), id(spec))
         if self._layer is None or self._layer_key != key:
+            clock = QElapsedTimer()
+            clock.start()
             layer = QPixmap(round(self.width() * ratio), round(self.height() * ratio))
             layer.setDevicePixelRatio(ratio)
             layer.fill(Qt.GlobalColor.transparent)
             painter = QPainter(layer)
             painter.setRenderHint(QPainter.RenderHint.Antialiasing)
             painter.setFont(self.font())
-            paint_static(painter, spec, layout, self.font(), self.palette(), self._sprites,
-                         ratio, (self.tr("Baseline"), self.tr("Target")))
+            paint_backdrop(painter, spec, layout, self.font(), self.palette(),
+                           self._reference_names())
             painter.end()
             self._layer, self._layer_key = layer, key
+            self._todo = list(range(len(spec.series)))
+            self._draw_slice(spec, layout, clock)
         return self._layer
+
+    def _reference_names(self) -> tuple[str, str]:
+        return self.tr("Baseline"), self.tr("Target")
+
+    def _draw_slice(self, spec: ChartSpec, layout: Layout, clock: QElapsedTimer) -> None:
+        """Series into the layer until the slice's time is up; then the legend when all are
+        in, or another slice from the event loop."""
+        layer = self._layer
+        if layer is None or not self._todo:
+            return
+        ratio = layer.devicePixelRatio()
+        painter = QPainter(layer)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setFont(self.font())
+        palette = self.palette()
+        edge = palette.color(QPalette.ColorRole.Base)
+        while self._todo and (clock.elapsed() < SLICE_MS or len(self._todo) == len(
+                spec.series)):
+            s = self._todo.pop(0)
+            paint_series(painter, spec, layout, s, series_style(s, palette), LINE_WIDTH,
+                         self._sprites, edge, ratio)
+        if not self._todo:
+            paint_foreground(painter, spec, layout, self.font(), palette, self._sprites,
+                             ratio, self._reference_names())
+        else:
+            self._next_slice.start()
+        painter.end()
+
+    def _continue_layer(self) -> None:
+        spec = self._spec
+        if spec is None or spec.is_empty or self._layer is None:
+            return
+        clock = QElapsedTimer()
+        clock.start()
+        self._draw_slice(spec, self._current_layout(spec), clock)
+        self.update()
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)

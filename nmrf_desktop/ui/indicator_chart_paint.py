@@ -187,27 +187,28 @@ def paint_title(painter: QPainter, title: str, width: float, font: QFont,
     painter.setFont(font)
 
 
-def paint_static(painter: QPainter, spec: ChartSpec, layout: Layout, font: QFont,
-                 palette: QPalette, sprites: Sprites, ratio: float,
-                 reference_names: tuple[str, str]) -> None:
-    """Everything that does not move with the cursor: title, axes, gridlines, baseline and
-    target, every series, the legend."""
+def paint_backdrop(painter: QPainter, spec: ChartSpec, layout: Layout, font: QFont,
+                   palette: QPalette, reference_names: tuple[str, str]) -> None:
+    """What lies under the series: title, axes, gridlines, baseline and target lines."""
     text = palette.color(QPalette.ColorRole.WindowText)
     muted = palette.color(QPalette.ColorRole.PlaceholderText)
-    metrics = QFontMetricsF(font)
     paint_title(painter, spec.title, layout.plot.right() + MARGIN, font, text)
-    _paint_axes(painter, spec, layout, metrics, text, muted)
-    refs = references(spec, reference_names)
-    for _caption, value, dash, target in refs:
+    _paint_axes(painter, spec, layout, QFontMetricsF(font), text, muted)
+    for _caption, value, dash, target in references(spec, reference_names):
         y = layout.y(value)
         painter.setPen(QPen(text if target else muted, 1.4, dash))
         painter.drawLine(QPointF(layout.plot.left(), y), QPointF(layout.plot.right(), y))
-    edge = palette.color(QPalette.ColorRole.Base)
-    for s in range(len(spec.series)):
-        paint_series(painter, spec, layout, s, series_style(s, palette), LINE_WIDTH, sprites,
-                     edge, ratio)
-    _paint_reference_labels(painter, spec, layout, metrics, refs,
+
+
+def paint_foreground(painter: QPainter, spec: ChartSpec, layout: Layout, font: QFont,
+                     palette: QPalette, sprites: Sprites, ratio: float,
+                     reference_names: tuple[str, str]) -> None:
+    """What lies over the series: the baseline and target labels, the legend."""
+    text = palette.color(QPalette.ColorRole.WindowText)
+    _paint_reference_labels(painter, spec, layout, QFontMetricsF(font),
+                            references(spec, reference_names),
                             palette.color(QPalette.ColorRole.Window), text)
+    edge = palette.color(QPalette.ColorRole.Base)
     for s, rect in layout.legend:
         paint_legend_entry(painter, spec.series[s].label, rect, series_style(s, palette),
                            sprites, edge, text, ratio)

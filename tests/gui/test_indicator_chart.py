@@ -228,6 +228,9 @@ def test_it_paints_on_a_dark_palette_and_at_double_pixel_density(qtbot) -> None:
     image = QImage(1600, 900, QImage.Format.Format_ARGB32)
     image.setDevicePixelRatio(2.0)
     image.fill(_dark_palette().color(QPalette.ColorRole.Window))
+    chart.render(image)  # the first slice of the cached layer; the rest from the event loop
+    qtbot.waitUntil(chart.is_drawn)
+    image.fill(_dark_palette().color(QPalette.ColorRole.Window))
     chart.render(image)
     where = chart.point_position(0, 10)
     assert where is not None
@@ -237,13 +240,40 @@ def test_it_paints_on_a_dark_palette_and_at_double_pixel_density(qtbot) -> None:
     assert pixel.name() == series_style(0, _dark_palette()).colour.name()
 
 
+def test_many_series_are_drawn_in_slices_and_all_arrive(qtbot) -> None:  # type: ignore[no-untyped-def]
+    periods = [str(y) for y in range(1995, 2025)]
+    spec = ChartSpec("Many", "%", periods, [
+        ChartSeries(f"Region {k}", [(p, 10 + k + (i % 4)) for i, p in enumerate(periods)])
+        for k in range(20)])
+    chart = IndicatorChart()
+    qtbot.addWidget(chart)
+    chart.set_spec(spec)
+    chart.resize(1600, 900)
+    chart.show()
+    qtbot.waitExposed(chart)
+    qtbot.waitUntil(chart.is_drawn)
+    image = chart.grab().toImage()
+    for s in (0, 19):  # the first and the last series are both on the layer
+        where = chart.point_position(s, 3)
+        assert where is not None
+        colour = series_style(s, chart.palette()).colour
+        near = [image.pixelColor(round(where.x()) + dx, round(where.y()) + dy)
+                for dx in (-1, 0, 1) for dy in (-1, 0, 1)]
+        assert any(abs(c.red() - colour.red()) + abs(c.green() - colour.green())
+                   + abs(c.blue() - colour.blue()) < 40 for c in near), s
+    chart.set_spec(None)
+    assert not chart.is_drawn()
+
+
 def test_screenshot_when_asked(qtbot, panel) -> None:  # type: ignore[no-untyped-def]
     """Save resources/screenshots/indicator-chart.png when NMRF_SCREENSHOTS is set."""
     panel.chart.setFocus()
     qtbot.keyClick(panel.chart, Qt.Key.Key_Left)
+    qtbot.waitUntil(panel.chart.is_drawn)
     assert _has_ink(panel.chart.grab().toImage())
     if os.environ.get("NMRF_SCREENSHOTS"):
         panel.resize(960, 760)
         qtbot.wait(50)
+        qtbot.waitUntil(panel.chart.is_drawn)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         panel.grab().save(str(SCREENSHOTS / "indicator-chart.png"))
