@@ -59,6 +59,7 @@ def _commands(out: Path) -> dict[str, list[str]]:
         "calendar": ["calendar", "list"],
         "dashboard": ["dashboard"],
         "migrate-to": ["migrate-to", str(out / "copy.sqlite3")],
+        "indicator": ["indicator", "list"],
         "backup": ["backup"],
         "restore": ["restore", "--force"],
     }
