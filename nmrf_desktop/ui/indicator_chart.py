@@ -33,6 +33,7 @@ from nmrf_desktop.ui.indicator_chart_paint import (
     paint_legend_entry,
     paint_series,
     paint_title,
+    references,
     series_style,
 )
 
@@ -128,26 +129,22 @@ class IndicatorChart(QWidget):
         spec = self._spec
         if spec is None or spec.is_empty:
             return self.tr("No values recorded yet")
-        label = spec.series[self._series].label
-        period = spec.periods[self._period]
         value = spec.value(self._series, self._period)
         said = spec.format(value, unit=True) if value is not None \
             else self.tr("no value recorded")
-        where = self.tr("series %1 of %2").replace("%1", str(self._series + 1)) \
-            .replace("%2", str(len(spec.series)))
-        return f"{label}, {period}: {said} ({where})"
+        return self.tr("{0}, {1}: {2} (series {3} of {4})").format(
+            spec.series[self._series].label, spec.periods[self._period], said,
+            self._series + 1, len(spec.series))
 
     def summary(self) -> str:
         """The chart in one sentence for screen readers: its series, periods and references."""
         spec = self._spec
         if spec is None or spec.is_empty:
             return self.tr("No values recorded yet")
-        parts = [self.tr("Line chart of %1 series over %2 periods, %3 to %4")
-                 .replace("%1", str(len(spec.series))).replace("%2", str(len(spec.periods)))
-                 .replace("%3", spec.periods[0]).replace("%4", spec.periods[-1])]
-        for which, value in (("baseline", spec.baseline), ("target", spec.target)):
-            if value is not None:
-                parts.append(f"{spec.reference_label(which)}: {spec.format(value, unit=True)}")
+        parts = [self.tr("Line chart of {0} series over {1} periods, {2} to {3}").format(
+            len(spec.series), len(spec.periods), spec.periods[0], spec.periods[-1])]
+        for caption, _value, _dash, _target in references(spec, self._reference_names()):
+            parts.append(caption)
         return "; ".join(parts)
 
     def _announce(self) -> None:

@@ -96,10 +96,12 @@ class ChartTableModel(QAbstractTableModel):
         if role in (Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.AccessibleTextRole):
             if reference:
                 which = self._refs[index.row() - self.period_rows()][0]
-                return f"{spec.reference_label(which)}: {spec.format(value, unit=True)}"
+                return self.tr("{0}: {1}").format(self.reference_label(which),
+                                                  spec.format(value, unit=True))
             said = spec.format(value, unit=True) if value is not None \
                 else self.tr("no value recorded")
-            return f"{spec.series[index.column()].label}, {spec.periods[index.row()]}: {said}"
+            return self.tr("{0}, {1}: {2}").format(spec.series[index.column()].label,
+                                                   spec.periods[index.row()], said)
         if role == Qt.ItemDataRole.TextAlignmentRole:  # a spanned reference value: left
             side = Qt.AlignmentFlag.AlignLeft if reference else Qt.AlignmentFlag.AlignRight
             return int(side | Qt.AlignmentFlag.AlignVCenter)
@@ -121,8 +123,16 @@ class ChartTableModel(QAbstractTableModel):
         if 0 <= section < self.period_rows():
             return spec.periods[section]
         if section in self.reference_rows():
-            return spec.reference_label(self._refs[section - self.period_rows()][0])
+            return self.reference_label(self._refs[section - self.period_rows()][0])
         return None
+
+    def reference_label(self, which: str) -> str:
+        """'Baseline (2010)', 'Target (2030)': the row header of a reference value."""
+        spec = self._spec
+        period = None if spec is None else (
+            spec.baseline_period if which == "baseline" else spec.target_period)
+        name = self.tr("Baseline") if which == "baseline" else self.tr("Target")
+        return self.tr("{0} ({1})").format(name, period) if period else name
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():

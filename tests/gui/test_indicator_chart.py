@@ -92,7 +92,9 @@ def test_arrow_keys_move_the_cursor_and_announce_the_point(qtbot, panel) -> None
     assert panel.status.text() == "Pacific, 2023: 35.8% (series 2 of 4)"
     assert chart.toolTip() == panel.status.text()
     assert chart.accessibleDescription().startswith("Pacific, 2023: 35.8%")
-    assert "Baseline (2010): 29.5%" in chart.accessibleDescription()
+    assert chart.accessibleDescription().endswith(
+        "Line chart of 4 series over 15 periods, 2010 to 2024; Baseline 2010: 29.5%; "
+        "Target 2030: 25.0%")
     qtbot.keyClick(chart, Qt.Key.Key_Home)
     assert chart.current_point() == (1, 0)
     for _ in range(6):
