@@ -150,7 +150,8 @@ class IndicatorChart(QWidget):
     def _announce(self) -> None:
         text = self.announcement()
         self.setToolTip(text)
-        self.setAccessibleDescription(f"{text}. {self.summary()}")
+        empty = self._spec is None or self._spec.is_empty
+        self.setAccessibleDescription(text if empty else f"{text}. {self.summary()}")
         if QAccessible.isActive():
             QAccessible.updateAccessibility(
                 QAccessibleEvent(self, QAccessible.Event.DescriptionChanged))

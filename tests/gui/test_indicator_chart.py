@@ -168,6 +168,12 @@ def test_the_empty_state_says_so_and_ignores_the_keys(qtbot) -> None:  # type: i
     chart = panel.chart
     assert chart.announcement() == "No values recorded yet"
     assert panel.status.text() == "No values recorded yet"
+    assert chart.accessibleDescription() == "No values recorded yet"
+    assert panel.table.model().rowCount() == 16  # no period has a value; the baseline row
+    QGuiApplication.clipboard().setText("kept")
+    panel.table.clearSelection()
+    panel.table.copy()  # nothing selected: the clipboard keeps what it had
+    assert QGuiApplication.clipboard().text() == "kept"
     chart.setFocus()
     before = chart.current_point()
     for key in (Qt.Key.Key_Left, Qt.Key.Key_Home, Qt.Key.Key_Down):
