@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import String, delete, func, select, type_coerce
 from sqlalchemy.orm import Session
 
 from nmrf_desktop.store.history import describe_lineage
@@ -30,6 +31,8 @@ from nmrf_desktop.store.overlap_models import (
     OverlapMatch,
     OverlapMember,
 )
+
+log = logging.getLogger(__name__)
 
 _CHUNK = 400
 # Settings only a laptop holds: the central key it pinned and the pack it imported.
@@ -263,16 +266,34 @@ def lineage_lines(session: Session, ids: Sequence[str]) -> dict[str, list[str]]:
 # ---------------------------------------------------------------- packs
 
 
-def for_pack(session: Session, rec_ids: Iterable[str]) -> list[dict[str, Any]]:
-    """The decisions between recommendations inside `rec_ids`, as a pack carries them."""
+def for_pack(session: Session, rec_ids: Iterable[str], left_out: list[str] | None = None
+             ) -> list[dict[str, Any]]:
+    """The decisions between recommendations inside `rec_ids`, as a pack carries them.
+
+    What the database holds is not trusted: a decision whose time or lists cannot be read
+    is left out and named in `left_out` (the pack's schema screens the rest)."""
     wanted = set(rec_ids)
     c = CarryForward
-    return [{"id": x.id, "recommendation_id": x.recommendation_id, "earlier_id": x.earlier_id,
-             "verdict": x.verdict, "agencies": json.loads(x.agencies),
-             "actions": json.loads(x.actions), "decided_by": x.decided_by,
-             "decided_at": x.decided_at.replace(microsecond=0).isoformat(), "note": x.note}
-            for x in session.execute(select(c).order_by(c.decided_at, c.id)).scalars()
-            if x.recommendation_id in wanted and x.earlier_id in wanted]
+    out = []
+    for rid, new, old, verdict, agencies, actions, by, at, note in session.execute(
+            select(c.id, c.recommendation_id, c.earlier_id, c.verdict, c.agencies, c.actions,
+                   c.decided_by, type_coerce(c.decided_at, String), c.note)
+            .order_by(c.decided_at, c.id)):
+        if new not in wanted or old not in wanted:
+            continue
+        try:
+            when = dt.datetime.fromisoformat(str(at)).replace(microsecond=0).isoformat()
+            lists = json.loads(agencies), json.loads(actions)
+        except (ValueError, TypeError) as exc:
+            text = f"carry-forward decision {rid}: a value cannot be read ({str(exc)[:120]})"
+            log.warning("pack export: left out %s", text)
+            if left_out is not None:
+                left_out.append(text)
+            continue
+        out.append({"id": rid, "recommendation_id": new, "earlier_id": old, "verdict": verdict,
+                    "agencies": lists[0], "actions": lists[1], "decided_by": by,
+                    "decided_at": when, "note": note})
+    return out
 
 
 def replace_all(session: Session, rows: Iterable[dict[str, Any]]) -> int:

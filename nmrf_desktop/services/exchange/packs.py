@@ -163,7 +163,7 @@ def build_payload(session: Session, agency: str, version: int, valid_days: int,
         "actions": actions, "progress": progress, "evidence": evidence,
         "acknowledged": acknowledged,
         "overlap_decisions": overlap.decisions_for(session, rec_ids),
-        "carry_forwards": carry_store.for_pack(session, rec_ids),
+        "carry_forwards": carry_store.for_pack(session, rec_ids, left_out),
         "officers": officers,
     }
 

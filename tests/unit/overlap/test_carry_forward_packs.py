@@ -3,7 +3,9 @@ cannot decide, and refuses a pack whose decisions it cannot hold, naming the fie
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +18,7 @@ from nmrf_desktop.domain.enums import AssignmentRole
 from nmrf_desktop.services import carry_forward as cf, entry, overlap
 from nmrf_desktop.services.assigning import assign
 from nmrf_desktop.services.catalog import ids_for_references
-from nmrf_desktop.services.exchange import packs
+from nmrf_desktop.services.exchange import pack_rows, packs
 from nmrf_desktop.services.record import Record
 from tests.unit.exchange.world import World, make_world, record_digest
 
@@ -136,3 +138,36 @@ def test_export_leaves_out_a_decision_whose_recommendation_is_not_in_the_pack(
         assert [c["verdict"] for c in moj["carry_forwards"]] == ["carried"]
         # … while an agency holding neither gets none.
         assert packs.build_payload(session, "TSY", 1, 30)["carry_forwards"] == []
+
+
+def _central_db(world: World) -> Path:
+    return world.root / "central" / "central.sqlite3"
+
+
+@pytest.mark.parametrize(("column", "value", "said"), [
+    ("decided_at", "someday", "a value cannot be read"),
+    ("agencies", "not json", "a value cannot be read"),
+    ("agencies", '{"MSD": 1}', "field agencies must be"),
+    ("decided_by", "x" * 300, "field decided_by"),
+    ("verdict", "maybe", "field verdict"),
+])
+def test_a_poisoned_decision_is_left_out_of_the_pack_and_named(
+        world: World, tmp_path: Path, column: str, value: str, said: str) -> None:
+    done = cf.carry(world.central, NEW, OLD)
+    with closing(sqlite3.connect(_central_db(world))) as conn, conn:
+        conn.execute(f"UPDATE carry_forwards SET {column} = ? WHERE id = ?", (value, done.id))
+    result = packs.export_pack(world.central, "MSD", tmp_path / "msd.nmrfpack",
+                               world.central_key)
+    [named] = [m for m in result["left_out"] if done.id in m]
+    assert named.startswith(f"carry-forward decision {done.id}: ") and said in named
+    laptop = world.laptop("rangi", "MSD").record  # the rest of the pack still goes
+    assert cf.lineage(laptop, NEW) == [] and _count(laptop, "recommendations") == 2
+
+
+def test_a_decision_follows_a_recommendation_left_out(world: World) -> None:
+    cf.carry(world.central, NEW, OLD)
+    payload = _payload(world)
+    payload["recommendations"] = [r for r in payload["recommendations"]
+                                  if r["reference"] != OLD]
+    pack_rows.screen_export(payload)
+    assert payload["carry_forwards"] == []
