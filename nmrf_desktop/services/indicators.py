@@ -61,8 +61,7 @@ def _central(session: Session, what: str) -> None:
 def _find(session: Session, code: str) -> Indicator:
     found = store.by_code(session, code.strip())
     if found is None:
-        raise IndicatorRefused(f"no indicator with the code {code.strip()!r}; see "
-                               "`nmrf indicator list`")
+        raise IndicatorRefused(f"no indicator with the code {code.strip()!r}")
     return found
 
 
@@ -175,8 +174,7 @@ def _validate(session: Session, draft: IndicatorDraft) -> tuple[IndicatorDraft, 
     if tidy.steward:
         steward = store.agency_code(session, tidy.steward)
         if steward is None:
-            problems.append(("steward", f"No agency with the code {tidy.steward!r}; see "
-                                        "`nmrf agencies`."))
+            problems.append(("steward", f"No agency with the code {tidy.steward!r}."))
     if tidy.sdg:
         why = sdg.indicator_problem(tidy.sdg)
         if why:
@@ -202,8 +200,7 @@ def _clusters(session: Session, clusters: Sequence[str],
               problems: list[tuple[str, str]]) -> None:
     missing = [c for c in clusters if c not in store.known_clusters(session, clusters)]
     if missing:
-        problems.append(("clusters", f"No overlap cluster {', '.join(missing)}; see "
-                                     "`nmrf overlap clusters`."))
+        problems.append(("clusters", f"No overlap cluster {', '.join(missing)}."))
 
 
 def add_indicator(record: Record, draft: IndicatorDraft) -> IndicatorRecord:
@@ -240,8 +237,8 @@ def link(record: Record, code: str, references: Sequence[str] = (),
     refs = list(dict.fromkeys(r.strip() for r in references if r.strip()))
     wanted = list(dict.fromkeys(c.strip() for c in clusters if c.strip()))
     if not refs and not wanted:
-        raise InvalidIndicator([("recommendations", "Name a recommendation (--rec) or an "
-                                                    "overlap cluster (--cluster) to link.")])
+        raise InvalidIndicator([("recommendations", "Name a recommendation or an overlap "
+                                                    "cluster to link.")])
     actor = record.actor()
     with record.unit_of_work("nothing was linked") as session:
         _central(session, "links indicators")
