@@ -140,13 +140,7 @@ def _carry_forward(record: Record, args: argparse.Namespace) -> int:
                   f"({pairs} pair{'s' if pairs != 1 else ''})\n")
     if not args.apply:
         return 0
-    done: list[cf.Lineage] = []
-    seen: set[tuple[str, str]] = set()
-    for s in found:
-        for c in s.candidates:
-            if (s.reference, c.earlier_reference) not in seen:
-                seen.add((s.reference, c.earlier_reference))
-                done.append(cf.carry(record, s.reference, c.earlier_reference))
+    done = _apply(record, found)
     if args.cf_json:
         print_json({"carried": [_lineage_json(d) for d in done]})
         return 0
@@ -156,6 +150,24 @@ def _carry_forward(record: Record, args: argparse.Namespace) -> int:
                          f"decision {d.id}\n")
     sys.stdout.write(f"{len(done)} carried forward\n")
     return 0
+
+
+def _apply(record: Record, found: list[cf.Suggestion]) -> list[cf.Lineage]:
+    """Carry every pair listed, each its own decision; a refusal stops the rest and says
+    how many were carried before it (they stand: `--undo` takes one back)."""
+    done: list[cf.Lineage] = []
+    seen: set[tuple[str, str]] = set()
+    for s in found:
+        for c in s.candidates:
+            if (s.reference, c.earlier_reference) in seen:
+                continue
+            seen.add((s.reference, c.earlier_reference))
+            try:
+                done.append(cf.carry(record, s.reference, c.earlier_reference))
+            except cf.CarryRefused as exc:
+                raise UserError(f"{exc} ({len(done)} carried forward before this, the rest "
+                                "not)") from None
+    return done
 
 
 def _cycle(cycle: int | None) -> str:
