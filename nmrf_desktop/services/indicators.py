@@ -28,7 +28,9 @@ from nmrf_desktop.domain.indicators import (
     ValueIn,
     ValueRecord,
     ValuesReport,
+    canonical_disaggregation,
     check_draft,
+    describe_disaggregation,
     period_sort_key,
     status_of,
     trend,
@@ -259,6 +261,28 @@ def link(record: Record, code: str, references: Sequence[str] = (),
                                                     "clusters": new_clusters})
         result = _record(session, row)
     return result, added_refs, new_clusters
+
+
+def mark_series(record: Record, code: str, disaggregation: dict[str, str], units: str,
+                maori_data: bool | None) -> int:
+    """Mark one series (its current values, and the versions that follow them) as Māori
+    data, as not, or as the indicator says (None). The values themselves are untouched.
+    Returns how many current values the series has."""
+    key_of = canonical_disaggregation(disaggregation)
+    actor = record.actor()
+    with record.unit_of_work("the series was not marked") as session:
+        _central(session, "marks Māori data")
+        row = _find(session, code)
+        ids = store.series_ids(session, row.id, key_of, units)
+        if not ids:
+            shown = describe_disaggregation(disaggregation) + (f" in {units}" if units else "")
+            raise IndicatorRefused(f"{row.code} has no series {shown}; nothing was changed")
+        store.set_series_maori(session, ids, maori_data)
+        audit.append(session, "indicator.mark_series", actor=actor, entity="indicator",
+                     entity_id=row.id, details={"code": row.code,
+                                                "disaggregation": disaggregation,
+                                                "units": units, "maori_data": maori_data})
+    return len(ids)
 
 
 def _row_dict(indicator_id: str, value: ValueIn, version: int, actor: str, file: str,

@@ -161,3 +161,20 @@ def values_of(session: Session, indicator_id: str, *, history: bool = False
     if not history:
         stmt = stmt.where(table.c.current.is_(True))
     return list(session.execute(stmt))
+
+
+def series_ids(session: Session, indicator_id: str, disaggregation: str, units: str
+               ) -> list[str]:
+    """The ids of a series' current values."""
+    v = IndicatorValue
+    return list(session.execute(select(v.id).where(
+        v.indicator_id == indicator_id, v.current.is_(True),
+        v.disaggregation == disaggregation, v.units == units)).scalars())
+
+
+def set_series_maori(session: Session, ids: Sequence[str], maori_data: bool | None) -> None:
+    """Set the Māori data flag of these values (a governance fact about the series, not a
+    change of value: no new version)."""
+    for start in range(0, len(ids), _CHUNK):
+        session.execute(update(IndicatorValue).where(
+            IndicatorValue.id.in_(ids[start:start + _CHUNK])).values(maori_data=maori_data))

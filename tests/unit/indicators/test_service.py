@@ -156,9 +156,9 @@ def test_import_is_idempotent(record: Record) -> None:
 def test_a_changed_value_is_a_new_version_with_history(record: Record, tmp_path: Path) -> None:
     indicators.add_indicator(record, _draft())
     indicators.import_values(record, "PRIS-REMAND", NZ)
-    with record.unit_of_work() as session:  # a series marked as Māori data keeps its flag
-        session.execute(IndicatorValue.__table__.update().where(
-            IndicatorValue.period == "2023").values(maori_data=True))
+    # A series marked as Māori data keeps its flag in the versions that follow.
+    assert indicators.mark_series(record, "PRIS-REMAND", {"Ethnicity": "Māori"},
+                                  "Percentage (%)", True) == 5
     revised = NZ.read_text(encoding="utf-8").replace(
         "2023,Māori,,Percentage (%),Provisional value,49.7",
         "2023,Māori,,Percentage (%),Normal value,49.2")
@@ -239,3 +239,23 @@ def test_public_release_rules() -> None:
     assert is_public(True, True)
     assert not is_public(False, False, series_maori=True)
     assert is_public(True, False, series_maori=False)
+
+
+def test_marking_a_series_as_maori_data(record: Record) -> None:
+    indicators.add_indicator(record, _draft())
+    indicators.import_values(record, "PRIS-REMAND", NZ)
+    assert indicators.mark_series(record, "PRIS-REMAND", {"Sex": "Female",
+                                                          "Ethnicity": "Māori"},
+                                  "Percentage (%)", True) == 5
+    flagged = {(v.period, json.dumps(v.disaggregation, ensure_ascii=False, sort_keys=True))
+               for v in indicators.values(record, "PRIS-REMAND") if v.maori_data}
+    assert flagged == {(str(y), '{"Ethnicity": "Māori", "Sex": "Female"}')
+                       for y in range(2019, 2024)}
+    before = _counts(record)
+    with pytest.raises(IndicatorRefused, match="has no series Ethnicity: Asian"):
+        indicators.mark_series(record, "PRIS-REMAND", {"Ethnicity": "Asian"},
+                               "Percentage (%)", True)
+    assert _counts(record) == before
+    [(_event, details)] = _events(record, "indicator.mark")
+    assert details["maori_data"] is True and details["disaggregation"] == {
+        "Sex": "Female", "Ethnicity": "Māori"}
