@@ -35,6 +35,9 @@ to its raw floor, the same work done by the sqlite3 and csv modules alone:
 - chart: the indicator chart at 20 series x 30 periods, 1600x900 (offscreen): paintEvent
   time drawn afresh and with the cursor moved, the longest repaint() and the table's reset.
   Floor: the same 600 points drawn as one polyline, no axes; a bare table model reset.
+- indicators: 10,000 indicator values (Open SDG layout CSV) imported new, again (all
+  unchanged), revised (every value a new version), and exported. Floor: csv + executemany
+  into a bare table.
 - gui: the window at 270,000 rows (offscreen): last keystroke to rows painted (p50/p95,
   floor: debounce + the bare search_ids call), the longest GUI-thread block (a 5 ms
   event-loop lag probe) while opening, typing, filtering, scrolling and opening
@@ -58,7 +61,7 @@ from pathlib import Path
 from .common import DEFAULT_OUT, Figure
 
 BENCHMARKS = ("import", "search", "report", "overlap", "bundle", "gui", "pg", "documents",
-              "chart")
+              "chart", "indicators")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -108,6 +111,10 @@ def main(argv: list[str] | None = None) -> int:
             from . import chart_bench
 
             batch = chart_bench.run(runs)
+        elif name == "indicators":
+            from . import indicator_bench
+
+            batch = indicator_bench.run(runs)
         else:
             from . import gui_bench
 
