@@ -6,7 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from nmrf_desktop.store.indicator_models import (
@@ -147,9 +147,12 @@ def insert_values(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 
 def supersede(session: Session, successors: Sequence[tuple[str, str]]) -> None:
     """Mark each (old id, new id): the old value is no longer current, the new one follows."""
-    if successors:
-        session.execute(update(IndicatorValue), [
-            {"id": old, "current": False, "superseded_by": new} for old, new in successors])
+    if successors:  # Core executemany of one UPDATE by primary key
+        table = IndicatorValue.__table__
+        session.execute(
+            update(table).where(table.c.id == bindparam("old"))
+            .values(current=False, superseded_by=bindparam("new")),
+            [{"old": old, "new": new} for old, new in successors])
 
 
 def values_of(session: Session, indicator_id: str, *, history: bool = False
