@@ -124,7 +124,8 @@ def test_carry_assigns_links_records_and_audits(worked: tuple[Record, str]) -> N
         row = session.execute(select(CarryForward)).scalar_one()
         assert audit.verify(session) == []
     assert links == {_id(record, OLD), new}
-    assert new in json.loads(snap)["recommendation_ids"]  # the action's history has the link
+    assert snap is not None  # the action's history has the link
+    assert new in json.loads(snap)["recommendation_ids"]
     assert (row.recommendation_id, row.earlier_id, json.loads(row.agencies),
             json.loads(row.actions), row.note) == (new, _id(record, OLD), ["MFAT", "MSD"],
                                                     [action], "same ask")
