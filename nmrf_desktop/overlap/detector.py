@@ -12,7 +12,7 @@ from nmrf_desktop.overlap.meaning import Vectors
 from nmrf_desktop.overlap.model import CONFIRM, REJECT, Cluster, Decision, Doc, Match, pair
 from nmrf_desktop.overlap.scoring import Scorer as _Scorer
 from nmrf_desktop.overlap.similarity import TermStats, cosine
-from nmrf_desktop.overlap.text import ASK_CONCEPTS, clause_features, concept_asks, display_terms
+from nmrf_desktop.overlap.text import ASK_CONCEPTS, analyse, concept_asks, display_terms, upr_form
 
 TEXT = "text"
 
@@ -91,7 +91,7 @@ def detect_group(docs: list[Prepared], stats: TermStats, decisions: Iterable[Dec
     # Concrete-problem concepts ("gender pay gap", "child poverty"): the same as an
     # instrument ask, whatever the rest of the wording.
     concepts_of = {p.doc.id: set(p.concepts if p.concepts is not None
-                                 else concept_asks(p.doc.text)) for p in docs}
+                                 else concept_asks(upr_form(p.doc.text))) for p in docs}
     by_concept: dict[str, list[str]] = defaultdict(list)
     for p in docs:
         for c in sorted(concepts_of[p.doc.id]):
@@ -174,8 +174,7 @@ def detect_group(docs: list[Prepared], stats: TermStats, decisions: Iterable[Dec
 
 
 def _parts(p: Prepared) -> list[dict[str, float]]:
-    parts = clause_features(p.doc.text) if p.doc.text else []
-    return parts if len(parts) > 1 else []
+    return analyse(p.doc.text).parts if p.doc.text else []
 
 
 def _text_reasons(members: list[str], vec_of: Mapping[str, dict[str, float]],

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from nmrf_desktop.domain.text import fold as _fold_any
+from nmrf_desktop.overlap import treaty
 
 
 def fold(text: str) -> str:
@@ -251,7 +252,23 @@ class Analysis:
     concepts: tuple[str, ...]  # concrete-problem concepts (ASK_CONCEPTS)
 
 
+# Every frame `treaty` reads holds one of these words: a text without any is left as it is
+# without running its (costlier) patterns; most UPR texts have none.
+_TREATY_HINT = re.compile(r"\b(?:recommend|urg(?:es|ed|e)\b|call(?:s|ed)?\s|encourag(?:es|ed|e)\b|"
+                          r"invit(?:es|ed|e)\b|request(?:s|ed)?\b|ask(?:s|ed)?\b|"
+                          r"suggest(?:s|ed)?\b|reiterat(?:es|ed)\b|should\b|state\s+party)", re.I)
+
+
+def upr_form(text: str) -> str:
+    """A treaty-body or special-procedure paragraph as UPR-style asks joined by '; '
+    ("The Committee recommends that the State party: (a) adopt ...; (b) ..." -> "adopt
+    ...; ..."); a UPR text unchanged (see `overlap.treaty`)."""
+    return treaty.as_upr_text(text) if _TREATY_HINT.search(text) else text
+
+
 def analyse(text: str) -> Analysis:
+    """Terms, asks' terms and concepts of a text, read as UPR-style asks (`upr_form`)."""
+    text = upr_form(text)
     parts = clause_features(text)
     return Analysis(features(text), parts if len(parts) > 1 else [], concept_asks(text))
 

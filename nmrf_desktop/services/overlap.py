@@ -67,7 +67,7 @@ class UpdateReport:
 
 
 # What an index entry holds; a new version makes every recommendation re-indexed.
-_FEATURES = "features-v2\x1f"
+_FEATURES = "features-v3\x1f"
 
 
 def _fingerprint(text: str) -> str:

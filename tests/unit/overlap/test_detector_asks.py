@@ -6,7 +6,7 @@ from nmrf_desktop.overlap.detector import Prepared, detect_group
 from nmrf_desktop.overlap.instruments import asks
 from nmrf_desktop.overlap.model import REJECT, Decision, Doc
 from nmrf_desktop.overlap.similarity import TermStats
-from nmrf_desktop.overlap.text import clauses, concept_asks, content_words, features
+from nmrf_desktop.overlap.text import analyse, clauses, concept_asks, content_words, features
 
 
 def _detect(texts: list[str], decisions: list[Decision] | None = None):  # type: ignore[no-untyped-def]
@@ -57,3 +57,25 @@ def test_a_rejected_concept_pair_stays_apart() -> None:
     texts = ["Close the gender pay gap", "Ensure equal pay for women and men"]
     assert [c.members for c in _detect(texts).clusters] == [["r00", "r01"]]
     assert _detect(texts, [Decision("r00", "r01", REJECT)]).clusters == []
+
+
+def test_a_committee_paragraph_is_read_as_the_asks_it_makes() -> None:
+    committee = ("12. Recalling its previous recommendation (CRC/C/15/Add.230, para. 8), the "
+                 "Committee recommends that the State party: (a) Adopt a comprehensive law on "
+                 "the rights of the child; (b) Establish a national human rights institution in "
+                 "line with the Paris Principles.")
+    assert analyse(committee).parts == [features("Adopt a comprehensive law on the rights of "
+                                                 "the child"),
+                                        features("Establish a national human rights "
+                                                 "institution in line with the Paris "
+                                                 "Principles")]
+    assert analyse("Abolish the death penalty") == analyse("Abolish the death penalty")
+    assert analyse("Abolish the death penalty").parts == []
+    result = _detect([committee,
+                      "Adopt a comprehensive children's act covering all rights of the child",
+                      "Establish a national human rights institution in accordance with the "
+                      "Paris Principles",
+                      "Abolish the death penalty"])
+    groups = [c.members for c in result.clusters]
+    assert ["r00", "r02"] in groups
+    assert all("r03" not in g for g in groups)

@@ -103,16 +103,18 @@ def test_carried_by_names_pairs_of_different_words() -> None:
 
 
 def test_generic_phrases_do_not_chain_unrelated_asks() -> None:
-    texts = ["Abolish corporal punishment, in line with its international obligations, "
-             "inter alia in this regard",
-             "Ratify the ICRMW, in line with its international obligations, inter alia in "
-             "this regard",
-             "Improve prison conditions, in line with its international obligations, inter "
-             "alia in this regard",
-             "Protect women and children from trafficking",
-             "Guarantee access to health care for women and children"]
-    result = _detect(texts, generic=1.0, meaning=0.3)
-    assert result.clusters == []
+    boilerplate = ", inter alia in accordance with its international obligations in this regard"
+    texts = ["Abolish corporal punishment in all settings" + boilerplate,
+             "Improve conditions in prisons" + boilerplate,
+             "Guarantee freedom of the press" + boilerplate]
+    others = [f"Provide free primary education in district number {k}" for k in range(20)]
+    undamped = _detect(texts + others, generic=0.0)
+    assert ["r00", "r01", "r02"] in [c.members for c in undamped.clusters]  # the problem
+    assert "'alia'" in next(m.reason for m in undamped.matches if m.a == "r00")
+    damped = _detect(texts + others)  # the shipped settings damp generic terms
+    assert DEFAULT.generic > 0
+    assert not any({"r00", "r01", "r02"} & set(c.members) for c in damped.clusters)
+    assert not [m for m in damped.matches if m.a in ("r00", "r01", "r02")]
 
 
 def test_detection_is_deterministic_whatever_the_order() -> None:
