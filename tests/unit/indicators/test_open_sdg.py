@@ -216,3 +216,19 @@ def test_xlsx_export_reads_back_the_same(tmp_path: Path) -> None:
     again = parse_values(out)
     assert [(v.key, v.value, v.observation_status) for v in parsed.values] == [
         (v.key, v.value, v.observation_status) for v in again.values]
+
+
+def test_a_trailing_empty_column_is_no_column() -> None:
+    parsed = parse_bytes(b"Year,Sex,Value,\r\n2019,Female,4,\r\n2019,,9,\r\n", "excel.csv")
+    assert [(v.disaggregation, v.value) for v in parsed.values] == [
+        ('{"Sex":"Female"}', "4"), ("{}", "9")]
+
+
+def test_an_empty_workbook_is_an_empty_file(tmp_path: Path) -> None:
+    assert _fails(_xlsx(tmp_path, [])) == ["values.xlsx: the file is empty"]
+
+
+def test_only_missing_values_reads_none_and_counts_them() -> None:
+    parsed = parse_bytes(b"Year,Value,Observation status\n2019,,Missing value\n"
+                         b"2020,,Missing value\n", "none.csv")
+    assert parsed.values == [] and parsed.missing == 2
