@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import re
 import unicodedata
@@ -144,7 +145,7 @@ def parse_period(value: object) -> Period | None:
         # A year written '2019/20' runs into the next one, a span ('2013/16', '2017-19',
         # '2014 to 2015') over several: forward, by 50 years at most.
         steps = [start, first_end, last_start, end]
-        if any(b < a for a, b in zip(steps, steps[1:], strict=False)) or end <= start \
+        if any(b < a for a, b in itertools.pairwise(steps)) or end <= start \
                 or end - start > 50:
             return None
         return Period(start, end, 0, text)
