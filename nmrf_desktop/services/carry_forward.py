@@ -114,11 +114,14 @@ def _earlier(a: Row, b: Row) -> bool:
     return False
 
 
-def _suggestions(session: Session, country: str | None, references: set[str] | None
-                 ) -> list[Suggestion]:
+def _suggestions(session: Session, country: str | None, references: set[str] | None,
+                 everything: bool = False) -> list[Suggestion]:
+    """The open suggestions; `everything`: also an earlier one with work on it of which the
+    new one already holds all (carrying it then records the lineage only)."""
     if references is not None and country is None:  # only their states' clusters
         countries = store.countries_of(session, references)
-        return [s for c in sorted(countries) for s in _suggestions(session, c, references)]
+        return [s for c in sorted(countries)
+                for s in _suggestions(session, c, references, everything)]
     found = store.clusters(session, country)
     ids = sorted({m.id for _c, _r, ms in found for m in ms})
     agencies = store.agencies_on(session, ids)
@@ -144,7 +147,8 @@ def _suggestions(session: Session, country: str | None, references: set[str] | N
                     continue
                 gain = tuple(a for a in agencies.get(old.id, ()) if a[0] not in have)
                 links = tuple(a for a in actions.get(old.id, ()) if a[0] not in linked)
-                if not (gain or links or progress.get(old.id)):
+                if not (gain or links or progress.get(old.id)) and not (
+                        everything and (agencies.get(old.id) or actions.get(old.id))):
                     continue  # no work there, or only what is here already (lead defaults)
                 offered.add((new.id, old.id))
                 reason = reasons.get(pair) or (
@@ -192,7 +196,7 @@ def _candidate(session: Session, reference: str, earlier_reference: str
     for ref in (reference, earlier_reference):
         if store.id_of(session, ref) is None:
             raise CarryRefused(f"no recommendation with reference {ref}")
-    for s in _suggestions(session, None, {reference}):
+    for s in _suggestions(session, None, {reference}, everything=True):
         for c in s.candidates:
             if c.earlier_reference == earlier_reference:
                 return s, c

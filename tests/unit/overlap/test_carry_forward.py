@@ -257,3 +257,26 @@ def test_a_rejected_pair_is_never_offered_a_confirmed_one_is(worked: tuple[Recor
     overlap.confirm(record, far, OLD)
     found = _candidate(record, far)
     assert found is not None and found.reason == "confirmed by a coordinator"
+
+
+def test_a_second_earlier_one_can_still_be_carried_once_the_first_gave_everything(
+        nz_clustered: Record) -> None:
+    """ILO 169 was asked four times in 2009: with the same work on two of them, carrying
+    one to a 2014 repeat leaves the other with nothing to add; carrying it then records
+    the lineage only (what `--apply` does for every pair it listed)."""
+    record = nz_clustered
+    cluster = next(c for c in overlap.clusters(record) if "NZL-UPR5-067" in c.references)
+    olds = [r for r in cluster.references if r.startswith("NZL-UPR5-")][:2]
+    new = next(r for r in cluster.references if r.startswith("NZL-UPR18-"))
+    ids = [_id(record, r) for r in olds]
+    assign(record, "TPK", AssignmentRole.LEAD, ids=ids)
+    entry.create_action(record, ActionDraft(title="Te Puni Kōkiri advice on ILO 169",
+                                            agency="TPK", recommendation_ids=tuple(ids)))
+    assert all(_candidate(record, new, old) is not None for old in olds)
+    first = cf.carry(record, new, olds[0])
+    assert first.agencies == ("TPK",) and len(first.actions) == 1
+    assert _candidate(record, new, olds[1]) is None  # nothing left to add: not listed
+    second = cf.carry(record, new, olds[1])  # but still a repeat, and may be recorded
+    assert (second.agencies, second.actions) == ((), ())
+    assert sorted(x.describe() for x in cf.lineage(record, new)) == sorted(
+        f"repeats {old} (cycle 1)" for old in olds)
