@@ -32,7 +32,9 @@ def register(sub: Subparsers) -> None:
                      default="agency",
                      help="agency (default; needs --assigned-to unless this laptop has an "
                      "agency), body, theme, tiriti, annual, thematic-list, clusters "
-                     "(overlapping recommendations; run `nmrf overlap` first)")
+                     "(overlapping recommendations; run `nmrf overlap` first), indicators (the "
+                     "indicators linked to the recommendations matched, or all with no filter, "
+                     "with charts)")
     pdf.add_argument("--from", dest="start", type=iso_date, metavar="DATE",
                      help="annual report: first day of the period (default: a year ago)")
     pdf.add_argument("--to", dest="end", type=iso_date, metavar="DATE",
@@ -76,8 +78,10 @@ def _pdf(args: argparse.Namespace, record, filters) -> int:  # type: ignore[no-u
 
     request = ReportRequest(args.kind, filters, args.start, args.end, args.landscape)
     result = build_pdf(record, request, args.out)
-    sys.stdout.write(f"wrote {result.recommendations} recommendations to {result.path} "
-                     f"(record {result.fingerprint[:16]})\n")
+    what = f"{result.recommendations} recommendations"
+    if result.indicators is not None:
+        what = f"{result.indicators} indicators (linked to {what})"
+    sys.stdout.write(f"wrote {what} to {result.path} (record {result.fingerprint[:16]})\n")
     return 0
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from nmrf_desktop.domain.records import RecommendationRow
+from nmrf_desktop.reports.chart_spec import ChartSpec
 
 
 class ReportKind(StrEnum):
@@ -20,6 +21,7 @@ class ReportKind(StrEnum):
     ANNUAL = "annual"
     THEMATIC_LIST = "thematic-list"
     CLUSTERS = "clusters"  # by overlap cluster: its own layout (pdf_clusters)
+    INDICATORS = "indicators"  # by indicator, with charts: its own layout (pdf_indicators)
 
 
 KIND_TITLES: dict[ReportKind, str] = {
@@ -30,6 +32,7 @@ KIND_TITLES: dict[ReportKind, str] = {
     ReportKind.ANNUAL: "Annual report to Ministers",
     ReportKind.THEMATIC_LIST: "Thematic list of recommendations",
     ReportKind.CLUSTERS: "Overlapping recommendations by cluster",
+    ReportKind.INDICATORS: "Indicators linked to recommendations",
 }
 
 
@@ -130,6 +133,42 @@ class AnnualSummary:
 
 
 @dataclass(frozen=True, slots=True)
+class SeriesLine:
+    """One series of an indicator as a report states it: its latest value and trend."""
+
+    label: str  # "Māori, Female", "Total"
+    units: str
+    latest_period: str
+    latest_value: str  # as shown ("41.2")
+    status: str  # provisional | final (of the latest value)
+    sentence: str  # the trend in words (domain.indicator_words.trend_sentence)
+    maori_data: bool  # this series is Māori data
+
+
+@dataclass(frozen=True, slots=True)
+class IndicatorSection:
+    """One indicator with everything a report prints about it."""
+
+    code: str
+    title: str
+    title_mi: str
+    kind: str
+    unit: str
+    sdg: str | None
+    sdg_title: str
+    steward: str  # "Ministry of Justice (MOJ)", or "" when none is recorded
+    source: str
+    method: str
+    baseline: str  # "38 (2019)", or ""
+    target: str  # "30 by 2030", or ""
+    recommendations: tuple[str, ...]  # references, those in the report's scope
+    governance: str  # "Māori data — governance: …; note", or "" when not Māori data
+    series: tuple[SeriesLine, ...] = ()
+    charts: tuple[ChartSpec, ...] = ()  # one per units and set of disaggregations
+    withheld: int = 0  # series left out of a public output (Māori data not released)
+
+
+@dataclass(frozen=True, slots=True)
 class ReportData:
     """Everything one PDF needs; `entries` is consumed once, in order, section by section."""
 
@@ -138,3 +177,6 @@ class ReportData:
     summary: Summary
     entries: Iterable[Entry]
     annual: AnnualSummary | None = None
+    # The indicators linked to the report's recommendations (agency summary, Te Tiriti
+    # report, the public PDF): a compact section, one line per series.
+    indicators: tuple[IndicatorSection, ...] = ()

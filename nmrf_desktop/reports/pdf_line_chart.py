@@ -222,7 +222,8 @@ def numbers_table(spec: ChartSpec, width: float) -> list[Flowable]:
     refs = [(w, v) for w, v in (("baseline", spec.baseline), ("target", spec.target))
             if v is not None]
     labels = ["Period", *spec.periods, *(spec.reference_label(w) for w, _v in refs)]
-    first = max(stringWidth(label, SANS, _FONT) for label in labels) + 12
+    first = max(max(stringWidth(label, SANS, _FONT) for label in labels),
+                stringWidth("Period", SANS_BOLD, _HEAD_FONT)) + 12
     out: list[Flowable] = []
     for chunk in _chunks(spec, width - first):
         head = [Paragraph("Period", ParagraphStyle("chart-head-left", parent=head_style,

@@ -24,6 +24,7 @@ from nmrf_desktop.reports.pdf_annual import annual_flowables
 from nmrf_desktop.reports.pdf_charts import MAX_BODIES, by_cycle, status_by_body
 from nmrf_desktop.reports.pdf_doc import Bookmark, ReportDoc, write_atomically
 from nmrf_desktop.reports.pdf_entries import entry_flowables, thematic_header, thematic_row
+from nmrf_desktop.reports.pdf_indicators import compact_flowables
 from nmrf_desktop.reports.pdf_styles import (
     CELL_FONT,
     GREY,
@@ -71,6 +72,8 @@ def _story(data: ReportData, width: float, ticker: Ticker, counted: list[int]
     yield _summary(data.summary, st, width)
     if data.annual is not None:
         yield [PageBreak(), *annual_flowables(data.annual, st, width)]
+    if data.indicators:
+        yield compact_flowables(data.indicators, st, width)
     thematic = data.kind is ReportKind.THEMATIC_LIST
     chunk: list[Flowable] = []
     section: str | None = None

@@ -28,8 +28,9 @@ from nmrf_desktop.reports.pdf_report import write_pdf
 from nmrf_desktop.reports.pdf_styles import long_date
 from nmrf_desktop.services.progress import NO_PROGRESS, Cancelled, Progress
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.reports import data as report_data
+from nmrf_desktop.services.reports import data as report_data, indicators as report_indicators
 from nmrf_desktop.services.reports.clusters import build_clusters_pdf
+from nmrf_desktop.services.reports.indicators_pdf import build_indicators_pdf
 from nmrf_desktop.services.reports.request import (
     ReportError,
     ReportRequest,
@@ -70,6 +71,8 @@ def build_pdf(record: Record, request: ReportRequest, out: Path,
     """Write the report `request` asks for to `out`; nothing is written on error or cancel."""
     if str(request.kind) == ReportKind.CLUSTERS:  # by overlap cluster: its own layout and data
         return build_clusters_pdf(record, request, out, progress)
+    if str(request.kind) == ReportKind.INDICATORS:  # by indicator, with charts
+        return build_indicators_pdf(record, request, out, progress)
     request = validate(record, request)
     check_output_file(out)
     kind = ReportKind(request.kind)
@@ -98,10 +101,14 @@ def build_pdf(record: Record, request: ReportRequest, out: Path,
             subject="Progress on UN human-rights recommendations: "
                     + "; ".join(scope_lines(request.filters, names, period)),
             landscape=request.landscape, total=len(ids))
+        # The agency summary and the Te Tiriti report show their recommendations' indicators.
+        linked = report_indicators.sections(session, ids) if kind in (
+            ReportKind.AGENCY, ReportKind.TIRITI) else ()
         progress.start(len(ids), "Writing the PDF report")
         entries = _entries(session, ids, sections)
         try:
-            count = write_pdf(ReportData(kind, meta, summary, entries, annual), out, progress)
+            count = write_pdf(ReportData(kind, meta, summary, entries, annual, linked), out,
+                              progress)
         except Cancelled:
             log.info("report cancelled; nothing written to %s", out)
             raise

@@ -65,6 +65,7 @@ class ReportResult:
     path: Path
     recommendations: int
     fingerprint: str
+    indicators: int | None = None  # the indicators report: how many indicators it holds
 
 
 def check_output_file(out: Path) -> None:

@@ -73,6 +73,7 @@ _KIND_TITLES = (
     QT_TRANSLATE_NOOP("ReportDialog", "Annual report to Ministers"),
     QT_TRANSLATE_NOOP("ReportDialog", "Thematic list of recommendations"),
     QT_TRANSLATE_NOOP("ReportDialog", "Overlapping recommendations by cluster"),
+    QT_TRANSLATE_NOOP("ReportDialog", "Indicators linked to recommendations"),
 )
 
 
