@@ -196,6 +196,14 @@ def _squashed(text: str) -> str:
     return unicodedata.normalize("NFC", squash(text))
 
 
+@functools.lru_cache(maxsize=16384)  # a file repeats its labels on every row
+def _string_cell(value: str) -> tuple[bool, str | None, str]:
+    """(blank, why it cannot be read, its text) of a text cell."""
+    if not value.strip():
+        return True, None, ""
+    return False, _unsafe_text(value), _squashed(value)
+
+
 class _Problems:
     def __init__(self, name: str) -> None:
         self.name = name
@@ -343,24 +351,30 @@ def _row(number: int, cells: list[tuple[Any, str]], header: _Header,
     before = problems.count
     reported: set[str] = set()
     texts: dict[int, str] = {}
+    columns = header.columns
     for index, (value, data_type) in enumerate(cells):
-        if _blank(value):
+        if value is None or value == "":
             continue
-        column = header.columns[index] if index < len(header.columns) else None
-        label = column or f"column {get_column_letter(index + 1)}"
+        column = columns[index] if index < len(columns) else None
+        if column == VALUE and data_type not in ("f", "e"):
+            continue  # a number, or refused as one ('-2.5e-05' is no formula there)
+        if data_type == "s" and isinstance(value, str):
+            blank, why, text = _string_cell(value)  # the common case: a label, cached
+            if blank:
+                continue
+        else:
+            why, text = _unsafe(value, data_type), ""
         if column is None:
-            problems.add(number, label, "holds a value but its column has no header")
+            problems.add(number, f"column {get_column_letter(index + 1)}",
+                         "holds a value but its column has no header")
             continue
-        # A value is a number or refused as one ('-2.5e-05' is no formula there).
-        why = _unsafe(value, data_type) if column != VALUE or data_type in ("f", "e") \
-            else None
         if why:
             problems.add(number, column, why)
             reported.add(column)
             continue
         if column == VALUE:
             continue
-        text = _text(value)
+        text = text or _text(value)
         if len(text) > MAX_CELL:
             problems.add(number, column, f"is longer than {MAX_CELL} characters")
             continue
