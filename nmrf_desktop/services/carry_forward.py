@@ -190,6 +190,15 @@ def _central(session: Session) -> None:
                            "record, decides what is carried forward; nothing was changed")
 
 
+MAX_NOTE = 100_000  # what a pack carries (the long texts' limit)
+
+
+def _check_note(note: str) -> None:
+    if len(note) > MAX_NOTE:
+        raise CarryRefused(f"the note is longer than {MAX_NOTE:,} characters; nothing was "
+                           "changed")
+
+
 def _candidate(session: Session, reference: str, earlier_reference: str
                ) -> tuple[Suggestion, Candidate]:
     """The open suggestion for this pair, or CarryRefused naming what is wrong."""
@@ -247,6 +256,7 @@ def carry(record: Record, reference: str, earlier_reference: str, *,
           note: str = "") -> Lineage:
     """Assign the offered agencies (same role) and link the offered actions to the new
     recommendation; None = everything offered. One transaction, audited."""
+    _check_note(note)
     actor = record.actor()
     with record.unit_of_work() as session:
         _central(session)
@@ -283,6 +293,7 @@ def carry(record: Record, reference: str, earlier_reference: str, *,
 
 def decline(record: Record, reference: str, earlier_reference: str, note: str = "") -> Lineage:
     """Record that this pair is not carried: it is not offered again. Audited."""
+    _check_note(note)
     actor = record.actor()
     with record.unit_of_work() as session:
         _central(session)

@@ -163,6 +163,8 @@ def test_refusals_change_nothing(worked: tuple[Record, str]) -> None:
         (lambda: cf.decline(record, "NZL-UPR5-067", OLD), "not suggested"),
         (lambda: cf.undo(record, "no-such-decision"), "no carry-forward decision"),
         (lambda: cf.lineage(record, "NZL-NOPE-3"), "NZL-NOPE-3"),
+        (lambda: cf.carry(record, NEW, OLD, note="kōrero " * 20_000), "note is longer"),
+        (lambda: cf.decline(record, NEW, OLD, note="x" * 100_001), "note is longer"),
     ]
     for call, words in cases:
         with pytest.raises(cf.CarryRefused, match=words):
