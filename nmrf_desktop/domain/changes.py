@@ -21,6 +21,7 @@ class Changed(Flag):
     EXCHANGE = auto()  # the unsent change log, packs, bundles, conflicts, keys
     OVERLAP = auto()  # overlap clusters and the coordinator's decisions on them
     CALENDAR = auto()  # reporting deadlines
+    INDICATORS = auto()  # indicators, their links and values
 
     def affects(self, shown: Changed) -> bool:
         """True when this change touches any kind a view shows."""
@@ -41,5 +42,6 @@ EVERYTHING = ~Changed.NOTHING
 
 # What the exchange writes: a merged bundle or a resolved conflict changes actions, progress
 # and evidence; an imported pack may change anything the laptop shows.
-MERGED = Changed.ACTIONS | Changed.PROGRESS | Changed.EVIDENCE | Changed.EXCHANGE
+MERGED = (Changed.ACTIONS | Changed.PROGRESS | Changed.EVIDENCE | Changed.EXCHANGE
+          | Changed.INDICATORS)
 PACK_IMPORTED = EVERYTHING

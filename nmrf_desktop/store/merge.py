@@ -20,12 +20,20 @@ from sqlalchemy.orm import Session
 
 from nmrf_desktop.bundles.manifest import ChangeLine
 from nmrf_desktop.domain.enums import ActionKind, ActionStatus, ImplementationStatus
+from nmrf_desktop.domain.indicator_values import VALUE_ENTITY
 from nmrf_desktop.store.history import (
     ACTION_FIELDS,
     action_fields,
     changed_by_others,
     snapshot_action,
 )
+from nmrf_desktop.store.merge_errors import (  # re-exported: the exchange imports them here
+    BadChange as BadChange,
+    Unauthorized as Unauthorized,
+    Unresolved as Unresolved,
+    shown,
+)
+from nmrf_desktop.store.merge_indicators import ValueAuthority, ValueMerger, check_value
 from nmrf_desktop.store.models import (
     Action,
     ActionLink,
@@ -45,19 +53,6 @@ _DATES = {"start_date", "target_date", "completed_date"}
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 _URL_SCHEMES = ("https://", "http://")
 MAX_INT64 = 2 ** 63 - 1
-
-
-class Unauthorized(ValueError):
-    """A change targets something the signer's agency has no assignment for."""
-
-
-class Unresolved(Unauthorized):
-    """A change names an evidence file, action or record that neither the bundle nor the
-    signer's agency's merged records hold."""
-
-
-class BadChange(ValueError):
-    """A change is malformed (a missing or wrongly typed field)."""
 
 
 @dataclass(slots=True)
@@ -165,6 +160,7 @@ class _Authority:
         self.progress = _owners(session, ProgressUpdate, _ids(changes, "progress"))
         self.evidence = _owners(session, Evidence, _ids(changes, "evidence"))
         self.files = _agency_files(session, agency, shas)
+        self.values = ValueAuthority(session, agency, changes, pending)
 
     def check_all(self) -> None:
         for number, c in enumerate(self.changes, start=1):
@@ -183,10 +179,13 @@ class _Authority:
             raise Unauthorized(f"agency_code: writes for agency {_shown(named)}, "
                                f"not {self.agency}")
         owners = {"action": self.actions, "progress": self.progress,
-                  "evidence": self.evidence}[c.entity]
+                  "evidence": self.evidence}.get(c.entity, {})  # values: ValueAuthority
         owner = owners.get(c.entity_id, self.agency)
         if c.op == "insert" and owner != self.agency:
             raise Unauthorized(f"entity_id: {c.entity_id} is another agency's {c.entity}")
+
+    def _indicator_value_insert(self, c: ChangeLine) -> None:
+        self.values.check(c)
 
     def _own_action(self, action_id: str, name: str) -> bool:
         """Whether `action_id` is this agency's (True) or may yet be (False, held only)."""
@@ -272,8 +271,7 @@ class _Authority:
 
 def _shown(value: Any) -> str:
     """A value from a bundle, shortened for a message."""
-    text = repr(value)
-    return text if len(text) <= 60 else text[:57] + "…"
+    return shown(value)
 
 
 def _text(value: Any, name: str, column: Any, *, required: bool = False) -> None:
@@ -307,6 +305,8 @@ def check_values(c: ChangeLine) -> None:
             raise BadChange(f"status: unknown progress status {_shown(f.get('status'))}")
         _text(f.get("narrative"), "narrative", ProgressUpdate.__table__.c.narrative)
         _date(f.get("as_of"), "as_of")
+    elif c.entity == VALUE_ENTITY:
+        check_value(c)
     elif c.entity == "evidence":
         table = Evidence.__table__.c
         for name in ("media_type", "display_name", "url"):
@@ -344,7 +344,7 @@ class Merger:
     """Applies one bundle's changes inside the caller's transaction."""
 
     def __init__(self, session: Session, bundle_id: str, agency: str, actor: str,
-                 key_id: str) -> None:
+                 key_id: str, *, officer: str = "") -> None:
         self.session = session
         self.bundle_id = bundle_id
         self.agency = agency
@@ -353,6 +353,8 @@ class Merger:
         # Versions written on behalf of one officer's key share this origin, so an
         # officer's successive edits never conflict with each other.
         self.origin_key = f"key:{key_id}"
+        # A value is recorded by the officer the bundle names (checked as the key's owner).
+        self._values = ValueMerger(session, bundle_id, officer or actor, self._conflict)
 
     def apply(self, changes: list[ChangeLine]) -> MergeOutcome:
         """Apply every change once. Inserts are collected and written in batches; an
@@ -371,8 +373,8 @@ class Merger:
             if change.change_id in self._seen["change"]:
                 self.outcome.already_applied += 1
                 continue
-            if change.op == "update":
-                self._write_batches()
+            if change.op == "update" or change.entity == VALUE_ENTITY:
+                self._write_batches()  # a value may name evidence inserted before it
             handler = getattr(self, f"_{change.entity}_{change.op}")
             applied.append({"change_id": change.change_id, "bundle_id": self.bundle_id,
                             "outcome": handler(change)})
@@ -466,6 +468,16 @@ class Merger:
         else:
             self.outcome.soft += 1
         self.outcome.conflicts.append(f"{kind}: {c.entity} {c.entity_id} {name}")
+
+    # -- indicator values: versions of a slot, authorized for the steward agency only
+
+    def _indicator_value_insert(self, c: ChangeLine) -> str:
+        outcome = self._values.insert(c)
+        if outcome == "applied":
+            self.outcome.applied += 1
+        elif outcome in ("exists", "same"):
+            self.outcome.already_applied += 1
+        return outcome
 
     # -- progress and evidence: append-only, keyed by UUID
 

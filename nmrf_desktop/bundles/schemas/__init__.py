@@ -33,7 +33,8 @@ _TYPES = {"string": "text", "integer": "a whole number", "boolean": "true or fal
 _ITEMS = {"recommendations": "recommendation", "agencies": "agency",
           "assignments": "assignment", "actions": "action", "progress": "progress update",
           "evidence": "evidence entry", "acknowledged": "acknowledged bundle",
-          "overlap_decisions": "overlap decision", "signatures": "signature"}
+          "overlap_decisions": "overlap decision", "signatures": "signature",
+          "indicators": "indicator", "indicator_values": "indicator value"}
 
 
 def text(name: str) -> str:

@@ -297,7 +297,7 @@ def _import_one(record: Record, path: Path, name: str, held_entry: str | None = 
             session.flush()
             crashpoint("bundle-import:claimed")
             result.outcome = Merger(session, m.bundle_id, m.agency, actor,
-                                    bundle.key_id).apply(bundle.changes)
+                                    bundle.key_id, officer=m.officer).apply(bundle.changes)
             if held_entry is None:
                 _inbox_row(session, path, sha, result, bundle, name)
             else:

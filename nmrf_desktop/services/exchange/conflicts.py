@@ -9,10 +9,12 @@ from typing import Any
 
 from sqlalchemy import select
 
+from nmrf_desktop.domain.indicator_values import VALUE_ENTITY
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit
 from nmrf_desktop.store.history import snapshot_action
 from nmrf_desktop.store.merge import BadChange, action_values
+from nmrf_desktop.store.merge_indicators import take_incoming
 from nmrf_desktop.store.models import Action, ActionLink, Conflict, utcnow
 
 KEEP, TAKE, EDIT, ACKNOWLEDGE = "keep-current", "take-incoming", "edit", "acknowledge"
@@ -78,7 +80,10 @@ def resolve(record: Record, conflict_id: str, choice: str, value: Any = None) ->
         chosen: Any = None
         if choice in (TAKE, EDIT):
             chosen = json.loads(c.incoming_value) if choice == TAKE else value
-            _set_action_field(session, c, chosen, actor)
+            if c.entity == VALUE_ENTITY:  # a new version of the value's period
+                _take_value(session, c, chosen, actor)
+            else:
+                _set_action_field(session, c, chosen, actor)
         elif choice not in (KEEP, ACKNOWLEDGE):
             raise ResolveRefused(f"unknown choice {choice!r}")
         c.status, c.resolution = "resolved", choice
@@ -89,6 +94,13 @@ def resolve(record: Record, conflict_id: str, choice: str, value: Any = None) ->
                                                      "choice": choice, "value": chosen})
         session.flush()
     return next(i for i in list_conflicts(record, None) if i.id == c.id)
+
+
+def _take_value(session, c: Conflict, value: Any, actor: str) -> None:  # type: ignore[no-untyped-def]
+    try:
+        take_incoming(session, c, value, actor)
+    except BadChange as exc:
+        raise ResolveRefused(str(exc)) from None
 
 
 def _set_action_field(session, c: Conflict, value: Any, actor: str) -> None:  # type: ignore[no-untyped-def]

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from nmrf_desktop.bundles import schemas
+from nmrf_desktop.services.exchange import pack_indicators
 from nmrf_desktop.store import recommendations as recs_store
 
 log = logging.getLogger(__name__)
@@ -22,7 +23,8 @@ log = logging.getLogger(__name__)
 KINDS = {"agencies": "agency", "recommendations": "recommendation",
          "assignments": "assignment", "actions": "action", "progress": "progress update",
          "evidence": "evidence entry", "acknowledged": "acknowledged bundle",
-         "overlap_decisions": "overlap decision", "carry_forwards": "carry-forward decision"}
+         "overlap_decisions": "overlap decision", "carry_forwards": "carry-forward decision",
+         "indicators": "indicator", "indicator_values": "indicator value"}
 
 
 @dataclass(slots=True)
@@ -129,6 +131,8 @@ def _dependents(payload: dict[str, Any], screened: Screened) -> None:
         payload["carry_forwards"] = [c for c in payload["carry_forwards"]
                                      if c["recommendation_id"] in recs
                                      and c["earlier_id"] in recs]
+    for kind, row, why in pack_indicators.dependents(payload, recs, agencies):
+        _leave_out(screened, kind, row, 0, why)
 
 
 def _missing(row: dict[str, Any], recs: set[str], agencies: set[str]) -> str | None:
@@ -168,7 +172,8 @@ def import_problem(payload: dict[str, Any], known_recs: set[str], known_actions:
         if any(r not in recs for r in action["recommendation_ids"]):
             return (f"action {number}, field recommendation_ids names a recommendation "
                     "neither the pack nor this laptop holds")
-    return _carry_problem(payload.get("carry_forwards", []), recs)
+    return (pack_indicators.import_problem(payload, recs, agencies)
+            or _carry_problem(payload.get("carry_forwards", []), recs))
 
 
 def _carry_problem(rows: list[dict[str, Any]], recs: set[str]) -> str | None:

@@ -23,7 +23,7 @@ from nmrf_desktop.domain.enums import Mechanism, Position, Source
 from nmrf_desktop.domain.records import RecommendationIn, StateRef
 from nmrf_desktop.faults import crashpoint
 from nmrf_desktop.services import overlap
-from nmrf_desktop.services.exchange import pack_rows
+from nmrf_desktop.services.exchange import pack_indicators, pack_rows
 from nmrf_desktop.services.exchange.agency import laptop_agency
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit, carry_forward as carry_store, recommendations as recs_store
@@ -165,6 +165,7 @@ def build_payload(session: Session, agency: str, version: int, valid_days: int,
         "overlap_decisions": overlap.decisions_for(session, rec_ids),
         "carry_forwards": carry_store.for_pack(session, rec_ids, left_out),
         "officers": officers,
+        **pack_indicators.for_pack(session, agency, rec_ids),
     }
 
 
@@ -242,6 +243,8 @@ class PackImport:
     overlap_decisions: int = 0  # carried by the pack
     overlap_changed: list[str] = field(default_factory=list)  # ids whose verdicts changed
     carry_forwards: int | None = None  # carry-forward decisions held now (None: pack had none)
+    indicators: int | None = None  # indicators carried (None: a pack from before they were)
+    indicator_values: int = 0  # their current values carried
 
 
 def import_pack(record: Record, path: Path, now: dt.datetime | None = None) -> PackImport:
@@ -383,6 +386,9 @@ def _apply_pack(session: Session, pack: VerifiedPack, result: PackImport) -> Non
     result.overlap_changed = sorted(overlap.apply_decisions(session, decisions))
     if "carry_forwards" in payload:  # packs from before carry-forward travelled leave them
         result.carry_forwards = carry_store.replace_all(session, payload["carry_forwards"])
+    carried = pack_indicators.apply(session, payload)
+    if carried is not None:  # packs from before indicators travelled leave them as they are
+        result.indicators, result.indicator_values = carried
 
     refresh_statuses(session, sorted({p["recommendation_id"] for p in new_progress}))
 
