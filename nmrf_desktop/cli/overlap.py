@@ -48,6 +48,8 @@ def register(sub: Subparsers) -> None:
     what.add_argument("--undo", metavar="ID", help="take back a decision (its id)")
     c.add_argument("--ref", action="append", default=[], metavar="REFERENCE",
                    help="with --apply: only these new recommendations (repeat the option)")
+    c.add_argument("--note", default="", help="with --apply or --decline: why, kept with "
+                   "each decision")
     li = os_.add_parser("lineage", help="what a recommendation repeats, or is repeated by")
     li.add_argument("reference")
     li.add_argument("--json", action="store_true", dest="lineage_json")
@@ -102,8 +104,11 @@ def cmd_overlap(args: argparse.Namespace) -> int:
 def _carry_forward(record: Record, args: argparse.Namespace) -> int:
     if args.ref and not args.apply:
         raise UserError("--ref only goes with --apply")
+    if args.note and not (args.apply or args.decline):
+        raise UserError("--note only goes with --apply or --decline")
     if args.decline:
-        declined = cf.decline(record, *args.decline)
+        new, earlier = args.decline
+        declined = cf.decline(record, new, earlier, note=args.note)
         sys.stdout.write(f"declined: {declined.reference} {declined.describe()}, decision "
                          f"{declined.id}\n")
         return 0
@@ -140,7 +145,7 @@ def _carry_forward(record: Record, args: argparse.Namespace) -> int:
                   f"({pairs} pair{'s' if pairs != 1 else ''})\n")
     if not args.apply:
         return 0
-    done = _apply(record, found)
+    done = _apply(record, found, args.note)
     if args.cf_json:
         print_json({"carried": [_lineage_json(d) for d in done]})
         return 0
@@ -152,7 +157,7 @@ def _carry_forward(record: Record, args: argparse.Namespace) -> int:
     return 0
 
 
-def _apply(record: Record, found: list[cf.Suggestion]) -> list[cf.Lineage]:
+def _apply(record: Record, found: list[cf.Suggestion], note: str) -> list[cf.Lineage]:
     """Carry every pair listed, each its own decision; a refusal stops the rest and says
     how many were carried before it (they stand: `--undo` takes one back)."""
     done: list[cf.Lineage] = []
@@ -163,7 +168,7 @@ def _apply(record: Record, found: list[cf.Suggestion]) -> list[cf.Lineage]:
                 continue
             seen.add((s.reference, c.earlier_reference))
             try:
-                done.append(cf.carry(record, s.reference, c.earlier_reference))
+                done.append(cf.carry(record, s.reference, c.earlier_reference, note=note))
             except cf.CarryRefused as exc:
                 raise UserError(f"{exc} ({len(done)} carried forward before this, the rest "
                                 "not)") from None

@@ -102,6 +102,8 @@ def test_mistakes_are_one_line_and_change_nothing(nz_db: Path) -> None:
                       "no carry-forward decision nope")
     assert_user_error(nmrf("overlap", "carry-forward", "--ref", NEW, db=nz_db),
                       "--ref only goes with --apply")
+    assert_user_error(nmrf("overlap", "carry-forward", "--note", "why", db=nz_db),
+                      "--note only goes with --apply or --decline")
     assert_user_error(nmrf("overlap", "carry-forward", "--apply", "--ref", "NZL-NOPE-2",
                            db=nz_db), "NZL-NOPE-2")
     assert_user_error(nmrf("overlap", "lineage", "NZL-NOPE-3", db=nz_db), "NZL-NOPE-3")
@@ -127,10 +129,11 @@ def test_apply_as_json(nz_db: Path) -> None:
     """--json --apply: what was carried as JSON on stdout, the summary before it on stderr."""
     nmrf_ok("assign", "--agency", "MSD", "--role", "contributing", "--cycle", "1", db=nz_db)
     code, out, err = nmrf_in_process("overlap", "carry-forward", "--apply", "--json",
-                                     "--ref", NEW, db=nz_db)
+                                     "--ref", NEW, "--note", "Te Tiriti lens kept", db=nz_db)
     assert code == 0, err
     [carried] = json.loads(out)["carried"]
     assert (carried["reference"], carried["other"], carried["agencies"]) == (NEW, OLD, ["MSD"])
     assert carried["describe"] == f"repeats {OLD} (cycle 1)"
+    assert carried["note"] == "Te Tiriti lens kept"
     assert f"{NEW} (cycle 2) repeats {OLD} (cycle 1)" in err
     assert "1 recommendation repeats earlier ones with work on them" in err
