@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QTextBrowser, QWidget
 from nmrf_desktop.domain.enums import ActionKind, ActionStatus, AssignmentRole
 from nmrf_desktop.services.browsing import EvidenceItem, RecommendationDetail
 from nmrf_desktop.services.carry_forward import Lineage
+from nmrf_desktop.services.indicator_views import RecommendationIndicator
 from nmrf_desktop.services.overlap import Related
 from nmrf_desktop.ui.browsing.recommendations_model import (
     cycle_label,
@@ -19,6 +20,10 @@ from nmrf_desktop.ui.browsing.recommendations_model import (
     status_label,
 )
 from nmrf_desktop.ui.enum_text import agency_name, label
+from nmrf_desktop.ui.indicators.detail_html import (
+    INDICATOR_SCHEME,
+    recommendation_indicators_html,
+)
 from nmrf_desktop.ui.overlap.carry_lineage import REFERENCE_SCHEME, lineage_html
 from nmrf_desktop.ui.overlap.related_list import (
     FIND_OVERLAPS_URL,
@@ -55,6 +60,8 @@ class DetailPane(QTextBrowser):
     findOverlapsRequested = Signal()
     # The user followed a lineage link ("Repeats NZL-UPR18-042"): that reference.
     referenceActivated = Signal(str)
+    # The user followed a linked indicator's link: its code (to show it).
+    indicatorActivated = Signal(str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +78,7 @@ class DetailPane(QTextBrowser):
         self.detail: RecommendationDetail | None = None
         self.related: Related | None = None
         self.lineage: list[Lineage] = []  # carry-forward decisions: repeats / repeated by
+        self.indicators: list[RecommendationIndicator] = []  # indicators measuring it
         self._can_detect = False
         self.anchorClicked.connect(self._follow)
         self.show_placeholder()
@@ -84,6 +92,7 @@ class DetailPane(QTextBrowser):
         self.detail = None
         self.related = None
         self.lineage = []
+        self.indicators = []
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         text = message or self.tr("Select a recommendation to read it in full.")
         self.setHtml(f'<p style="color:{muted}">{escape(text)}</p>')
@@ -97,6 +106,7 @@ class DetailPane(QTextBrowser):
         if not same:
             self.related = None  # until the related recommendations are looked up
             self.lineage = []  # until its carry-forward lineage is read
+            self.indicators = []  # until its indicators are read
         self._render()
         bar.setValue(keep)
         self.detailShown.emit(detail.recommendation.id)
@@ -121,12 +131,23 @@ class DetailPane(QTextBrowser):
         self._render()
         bar.setValue(keep)
 
+    def show_indicators(self, rec_id: str, found: list[RecommendationIndicator]) -> None:
+        """Add the indicators linked to the one shown (ignored if another is shown)."""
+        if self.detail is None or rec_id != self._current:
+            return
+        self.indicators = list(found)
+        bar = self.verticalScrollBar()
+        keep = bar.value()
+        self._render()
+        bar.setValue(keep)
+
     def _render(self) -> None:
         assert self.detail is not None
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         self.setHtml(self._html(self.detail)
                      + lineage_html(self.lineage, muted)
                      + related_html(self.related, self._can_detect, muted)
+                     + recommendation_indicators_html(self.indicators, muted)
                      + self._work_html(self.detail))
 
     def _follow(self, url: QUrl) -> None:
@@ -138,6 +159,9 @@ class DetailPane(QTextBrowser):
             return
         if url.scheme() == REFERENCE_SCHEME:
             self.referenceActivated.emit(url.path())
+            return
+        if url.scheme() == INDICATOR_SCHEME:
+            self.indicatorActivated.emit(url.path())
             return
         if url.toString() == FIND_OVERLAPS_URL:
             self.findOverlapsRequested.emit()

@@ -40,6 +40,7 @@ from nmrf_desktop.ui.documents.hub import DocumentsHub
 from nmrf_desktop.ui.entry.editing import Editing
 from nmrf_desktop.ui.exchange.hub import ExchangeHub
 from nmrf_desktop.ui.importing.hub import ImportHub
+from nmrf_desktop.ui.indicators.hub import IndicatorsHub
 from nmrf_desktop.ui.overlap.hub import OverlapHub
 from nmrf_desktop.ui.reports.hub import ReportsHub
 from nmrf_desktop.ui.tasks import TaskRunner
@@ -85,6 +86,7 @@ class MainWindow(Frame):
         self.dashboard = DashboardHub(self)
         self.documents = DocumentsHub(self)
         self.importing = ImportHub(self)
+        self.indicators = IndicatorsHub(self)
         self.session.install(self.window_actions)
         self._connect()
         self._set_title()
