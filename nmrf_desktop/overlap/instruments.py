@@ -103,6 +103,8 @@ INSTRUMENTS: tuple[Instrument, ...] = (
                r"\s+forms\s+of\s+racial\s+discrimination|i?cerd"),
 )
 _COMPILED = tuple((i, re.compile(rf"\b(?:{i.pattern})")) for i in INSTRUMENTS)
+# Any instrument at all: one scan that most texts (which name none) stop at.
+_ANY = re.compile(r"\b(?:" + "|".join(f"(?:{i.pattern})" for i in INSTRUMENTS) + ")")
 BY_CODE = {i.code: i for i in INSTRUMENTS}
 
 # Verb families, matched on folded text before an instrument's mention.
@@ -165,7 +167,7 @@ def asks(text: str) -> tuple[Ask, ...]:
     """The instrument asks a recommendation makes, sorted; () when it makes none."""
     folded = fold(text)
     out: set[Ask] = set()
-    for pos, inst in mentions(text):
+    for pos, inst in mentions(text) if _ANY.search(folded) else ():
         found = list(_GOVERNING.finditer(folded, 0, pos))
         if not found:
             continue

@@ -67,10 +67,11 @@ def weights(counts: Mapping[str, float], idf: Callable[[str], float], vectors: V
             damping: float) -> dict[str, float]:
     """The words of an ask that have a vector, weighted: sublinear tf x idf x (1 - generic)."""
     out = {}
+    index, generic = vectors.index, vectors.generic
     for t, c in counts.items():
-        if " " in t or t not in vectors.index:
+        if t not in index:  # stem pairs ("a b") never are
             continue
-        w = (1.0 + math.log(c)) * idf(t) * (1.0 - damping * vectors.generic.get(t, 0.0))
+        w = (1.0 + math.log(c)) * idf(t) * (1.0 - damping * generic.get(t, 0.0))
         if w > 0:
             out[t] = w
     return out

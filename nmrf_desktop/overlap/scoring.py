@@ -19,6 +19,16 @@ _CHUNK = 512  # rows of the meaning matrix computed at once
 _log = math.log
 
 
+class Cache:
+    """Per-term idf, damping and their product: shared by the groups of one run (the same
+    statistics, vectors and settings), so each term is worked out once."""
+
+    def __init__(self) -> None:
+        self.idf: dict[str, float] = {}
+        self.damp: dict[str, float] = {}
+        self.weight: dict[str, float] = {}
+
+
 class Scorer:
     """Scores between the asks (nodes) of one group.
 
@@ -28,14 +38,14 @@ class Scorer:
     (or b = 0) the score is the wording cosine alone.
     """
 
-    def __init__(self, stats: TermStats, vectors: Vectors | None, settings: Settings) -> None:
+    def __init__(self, stats: TermStats, vectors: Vectors | None, settings: Settings,
+                 cache: Cache | None = None) -> None:
         self.stats = stats
         self.vectors = vectors
         self.settings = settings
         self.share = settings.meaning if vectors is not None else 0.0
-        self._idf: dict[str, float] = {}
-        self._damp: dict[str, float] = {}
-        self._weight: dict[str, float] = {}
+        cache = cache if cache is not None else Cache()
+        self._idf, self._damp, self._weight = cache.idf, cache.damp, cache.weight
         self.vecs: list[dict[str, float]] = []
         self.words: list[dict[str, float]] = []
         self.embedded = np.zeros((0, 1), dtype=np.float32)

@@ -20,6 +20,7 @@ from nmrf_desktop.overlap import meaning
 from nmrf_desktop.overlap.detector import DEFAULT, Prepared, Settings, detect_group
 from nmrf_desktop.overlap.instruments import Ask, asks
 from nmrf_desktop.overlap.model import CONFIRM, REJECT, Doc, Match, pair
+from nmrf_desktop.overlap.scoring import Cache
 from nmrf_desktop.overlap.similarity import TermStats
 from nmrf_desktop.overlap.text import analyse
 from nmrf_desktop.services.browsing import excerpt
@@ -181,10 +182,11 @@ def _detect(session: Session, countries: set[str], stats: TermStats | None = Non
     matches: list[tuple[str, Match]] = []
     clusters = []
     words = vectors()
+    cache = Cache()
     progress.start(len(by_country), "Finding overlaps")
     for country in sorted(by_country):
         progress.advance()
-        result = detect_group(by_country[country], stats, decisions, settings, words)
+        result = detect_group(by_country[country], stats, decisions, settings, words, cache)
         matches += [(country, m) for m in result.matches]
         clusters += result.clusters
     store.save_results(session, matches, clusters)
