@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from nmrf_desktop.importers import upr_info  # noqa: E402
-from nmrf_desktop.overlap.text import content_words  # noqa: E402
+from nmrf_desktop.overlap.text import content_words, upr_form  # noqa: E402
 
 log = logging.getLogger("train_overlap_vectors")
 
@@ -166,7 +166,7 @@ def generic_scores(docs: list[list[str]], vocab_ids: dict[str, int], min_count: 
 
 def train(data: Path, dim: int, window: int, min_count: int, max_vocab: int,
           generic_min: int) -> dict[str, np.ndarray]:
-    docs = [content_words(t) for t in corpus(data)]
+    docs = [content_words(upr_form(t)) for t in corpus(data)]
     freq = Counter(w for words in docs for w in words)
     vocab = [w for w, n in sorted(freq.items(), key=lambda kv: (-kv[1], kv[0]))
              if n >= min_count][:max_vocab]

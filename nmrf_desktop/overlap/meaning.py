@@ -20,7 +20,7 @@ import numpy as np
 
 VERSION = "upr-vectors-v1"
 FILE = f"{VERSION}.npz"
-SHA256 = "42c08c3fa8c630a8f79849fc0acba079fa739fb04a15b21a96867307c1590a72"
+SHA256 = "7771451577d48a4dcef549857a43d4d2b828c8e573909550f5b963886dd903b5"
 
 
 class VectorsError(Exception):
