@@ -80,8 +80,14 @@ def vectors_path() -> Path:
     return paths.resources_dir() / "overlap" / meaning.FILE
 
 
-def vectors() -> meaning.Vectors:
-    return meaning.load(vectors_path())
+def vectors() -> meaning.Vectors | None:
+    """The word vectors, or None (logged) when the file is missing or damaged: detection
+    then goes by wording alone rather than fail an import or a pack."""
+    try:
+        return meaning.load(vectors_path())
+    except meaning.VectorsError as exc:
+        log.warning("overlap: %s; matching by wording alone", exc)
+        return None
 
 
 def _parse_asks(text: str) -> tuple[Ask, ...]:

@@ -156,3 +156,13 @@ def test_training_is_reproducible_byte_for_byte(tmp_path: Path) -> None:
 def test_training_without_data_is_refused(tmp_path: Path) -> None:
     with pytest.raises(SystemExit, match="no upr_info_sessions"):
         _trainer().main(["--data", str(tmp_path), "--out", str(tmp_path / "x.npz")])
+
+
+def test_detection_without_the_vector_file_goes_by_wording(
+        nz_record, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,  # type: ignore[no-untyped-def]
+        caplog: pytest.LogCaptureFixture) -> None:
+    monkeypatch.setattr(overlap, "vectors_path", lambda: tmp_path / "gone.npz")
+    assert overlap.vectors() is None
+    report = overlap.update(nz_record)
+    assert report.indexed == 228 and overlap.state(nz_record).clusters > 0
+    assert "matching by wording alone" in caplog.text
