@@ -116,14 +116,16 @@ def _number(text: str | None) -> float | None:
 def chart_of(indicator: IndicatorRecord, current: list[ValueRecord]
              ) -> tuple[ChartSpec, list[tuple[str, str, str]]]:
     """The chart of an indicator's current values, and each series' (label, units,
-    canonical disaggregation) in the chart's order: the services' order (units, the
-    total first, then by disaggregation)."""
+    canonical disaggregation) in the chart's order: by units, the total first, then
+    breakdowns by one thing, then crossed ones."""
     points: dict[tuple[str, str], list[tuple[str, float]]] = defaultdict(list)
     shown: dict[tuple[str, str], dict[str, str]] = {}
     for value in current:
         key = (value.units, canonical_disaggregation(value.disaggregation))
         shown.setdefault(key, value.disaggregation)
         points[key].append((value.period, float(value.value)))
+    # The total first, then one-way breakdowns (Māori, Female), then crossed ones.
+    order = sorted(points, key=lambda k: (k[0], len(shown[k]), list(shown[k].values())))
     units = {u for u, _d in points}
     labels: dict[tuple[str, str], str] = {}
     for key, dis in shown.items():
@@ -134,10 +136,10 @@ def chart_of(indicator: IndicatorRecord, current: list[ValueRecord]
     periods = sorted({p for found in points.values() for p, _v in found}, key=period_sort_key)
     spec = ChartSpec(
         title=f"{indicator.code} {indicator.title}", unit=display_unit(indicator.unit, units),
-        periods=periods, series=[ChartSeries(labels[k], points[k]) for k in points],
+        periods=periods, series=[ChartSeries(labels[k], points[k]) for k in order],
         baseline=_number(indicator.baseline_value), baseline_period=indicator.baseline_period,
         target=_number(indicator.target_value), target_period=indicator.target_period)
-    return spec, [(labels[k], k[0], k[1]) for k in points]
+    return spec, [(labels[k], k[0], k[1]) for k in order]
 
 
 def detail(record: Record, code: str) -> IndicatorDetail:

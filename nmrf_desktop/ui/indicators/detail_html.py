@@ -31,10 +31,10 @@ _T = QCoreApplication.translate
 _C = "Indicators"
 
 
-def _reference(value: str | None, period: str | None, unit: str) -> str:
+def _reference(value: str | None, period: str | None, unit: str, decimals: int) -> str:
     if value is None:
         return period or ""
-    shown = with_unit(number(value), unit)
+    shown = with_unit(number(value, decimals), unit)
     return _T(_C, "{0} ({1})").format(shown, period) if period else shown
 
 
@@ -58,7 +58,7 @@ def _governance(found: IndicatorRecord) -> str:
 def indicator_html(view: IndicatorDetail, muted: str) -> str:
     """The facts of one indicator, its linked recommendations (links) and series trends."""
     found = view.indicator
-    unit = view.chart.unit
+    unit, places = view.chart.unit, view.chart.decimals  # written as the chart writes them
     sdg = f"{found.sdg} — {found.sdg_title}" if found.sdg and found.sdg_title \
         else (found.sdg or "")
     fields = [
@@ -67,8 +67,9 @@ def indicator_html(view: IndicatorDetail, muted: str) -> str:
         (_T(_C, "Unit"), escape(_unit(found))),
         (_T(_C, "Direction"), escape(direction_label(found.direction))),
         (_T(_C, "Baseline"), escape(_reference(found.baseline_value, found.baseline_period,
-                                               unit))),
-        (_T(_C, "Target"), escape(_reference(found.target_value, found.target_period, unit))),
+                                               unit, places))),
+        (_T(_C, "Target"), escape(_reference(found.target_value, found.target_period, unit,
+                                             places))),
         (_T(_C, "Steward"), escape(found.steward or "")),
         (_T(_C, "Source"), escape(found.source)),
         (_T(_C, "Method"), escape(found.method)),

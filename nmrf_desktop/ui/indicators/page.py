@@ -30,9 +30,13 @@ from nmrf_desktop.ui.indicators.detail_html import RECOMMENDATION_SCHEME, indica
 from nmrf_desktop.ui.indicators.list_model import (
     CODE,
     CODE_ROLE,
+    KIND,
     LATEST,
     MAORI,
+    SDG,
+    STEWARD,
     TITLE,
+    VALUES,
     IndicatorFilter,
     IndicatorListModel,
 )
@@ -136,17 +140,20 @@ class IndicatorsPage(QWidget):
         top.addSpacing(12)
         top.addWidget(self.add_button)
         top.addWidget(self.import_button)
-        right = QSplitter(Qt.Orientation.Vertical, self)
-        right.addWidget(self.facts)
-        right.addWidget(self.chart)
-        right.setStretchFactor(0, 1)
-        right.setStretchFactor(1, 3)
-        right.setChildrenCollapsible(False)
+        below = QSplitter(Qt.Orientation.Horizontal, self)  # the facts beside the chart
+        below.addWidget(self.facts)
+        below.addWidget(self.chart)
+        below.setStretchFactor(0, 2)
+        below.setStretchFactor(1, 3)
+        below.setSizes([440, 660])
+        below.setChildrenCollapsible(False)
         self.splitter = QSplitter(Qt.Orientation.Vertical, self)
+        self.splitter.setObjectName("indicatorSplitter")
         self.splitter.addWidget(self.table)
-        self.splitter.addWidget(right)
+        self.splitter.addWidget(below)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 4)
+        self.splitter.setSizes([120, 580])
         self.splitter.setChildrenCollapsible(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(8, 8, 8, 8)
@@ -193,6 +200,8 @@ class IndicatorsPage(QWidget):
         self.overview = overview
         wanted = self._wanted
         self.model.set_rows(overview.rows)
+        for column in (CODE, KIND, STEWARD, SDG, VALUES):  # a short list: measure it
+            self.table.resizeColumnToContents(column)
         self._update_count()
         row = self.model.row_of(wanted) if wanted else -1
         if row < 0 and self.model.rowCount():
