@@ -89,7 +89,8 @@ def _xlsx(args: argparse.Namespace, record, filters) -> int:  # type: ignore[no-
 
     check_output_file(args.out)
     counts = export_workbook(record, filters, args.out)
-    sheets = ", ".join(f"{n} {name.lower()}" for name, n in counts.items())
+    sheets = ", ".join(f"{n} {'indicator values' if name == 'Indicators' else name.lower()}"
+                       for name, n in counts.items())
     sys.stdout.write(f"wrote {sheets} to {args.out}\n")
     return 0
 

@@ -36,11 +36,11 @@ def series_label(disaggregation: dict[str, str]) -> str:
 
 
 def trend_sentence(t: SeriesTrend, *, target: str | None = None,
-                   target_period: str | None = None, number: Formatter = short_number
-                   ) -> str:
+                   target_period: str | None = None, number: Formatter = short_number,
+                   with_latest: bool = True) -> str:
     """The series' trend stated plainly, never as an implementation status:
     'Latest 41.2 (2023); down 3.3 from 44.5 in 2019 (the baseline); moving toward the
-    target (30 by 2030).'"""
+    target (30 by 2030).' (without its first part when not `with_latest`: 'Down 3.3 …')."""
     latest = f"Latest {number(t.latest_value)} ({t.latest_period})"
     if t.values == 1 and t.baseline_basis == "first value":
         change = "one value only, so no change to measure"
@@ -55,6 +55,8 @@ def trend_sentence(t: SeriesTrend, *, target: str | None = None,
     verdict = _TREND_WORDS[t.trend]
     if target is not None and t.trend in (Trend.TOWARD, Trend.AWAY, Trend.NO_CHANGE):
         verdict += f" ({number(target)}{f' by {target_period}' if target_period else ''})"
+    if not with_latest:
+        return f"{change[:1].upper()}{change[1:]}; {verdict}."
     return f"{latest}; {change}; {verdict}."
 
 

@@ -143,6 +143,7 @@ class SeriesLine:
     status: str  # provisional | final (of the latest value)
     sentence: str  # the trend in words (domain.indicator_words.trend_sentence)
     maori_data: bool  # this series is Māori data
+    movement: str = ""  # the same without the latest value, beside it in a table
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,8 +157,11 @@ def _chart(spec: ChartSpec, width: float) -> list[Flowable]:
     drawing = line_chart(spec, width, CHART_HEIGHT)
     if spec.is_empty:
         return [drawing]
-    table = numbers_table(spec, width)
-    return [KeepTogether([drawing, Spacer(1, 6), table[0]]), *table[1:]]
+    table = numbers_table(spec, width)  # tables, each with a spacer; then the unit line
+    if len(table) <= 3:  # one table: the chart, its numbers and their unit on one page
+        return [KeepTogether([drawing, Spacer(1, 6), *table])]
+    return [KeepTogether([drawing, Spacer(1, 6), table[0]]), *table[1:-3],
+            KeepTogether(table[-3:])]
 
 
 def compact_flowables(sections: Iterable[IndicatorSection], st: Styles, width: float
@@ -186,7 +189,11 @@ def compact_flowables(sections: Iterable[IndicatorSection], st: Styles, width: f
         refs = ", ".join(section.recommendations)
         about.append(f"for {refs}" if refs else "")
         head.append(Paragraph(esc(" · ".join(a for a in about if a)), st.small))
-        out.append(KeepTogether([*head, Spacer(1, 2), _series_table(section, st, width)]))
+        body = [*head, Spacer(1, 2), _series_table(section, st, width)]
+        if section.withheld:
+            body.append(Paragraph(f"{section.withheld} series of Māori data not released "
+                                  "for publication are not shown.", st.small))
+        out.append(KeepTogether(body))
         out.append(Spacer(1, 10))
     return out
 
@@ -195,7 +202,7 @@ def _series_table(section: IndicatorSection, st: Styles, width: float) -> Flowab
     if not section.series:
         return Paragraph("No values recorded yet.", st.small)
     rows: list[list[Flowable]] = [[Paragraph(t, st.cell_bold) for t in
-                                   ("Series", "Latest", "Trend")]]
+                                   ("Series", "Latest", "Change and trend")]]
     for s in section.series:
         latest = f"{esc(s.latest_value)} ({esc(s.latest_period)})"
         if s.status == "provisional":
@@ -203,7 +210,7 @@ def _series_table(section: IndicatorSection, st: Styles, width: float) -> Flowab
         label = esc(s.label) + (" · Māori data" if s.maori_data and not section.governance
                                 else "")
         rows.append([Paragraph(label, st.cell), Paragraph(latest, st.cell),
-                     Paragraph(esc(s.sentence), st.cell)])
+                     Paragraph(esc(s.movement or s.sentence), st.cell)])
     table = Table(rows, colWidths=[width * 0.22, width * 0.16, width * 0.62], repeatRows=1)
     table.setStyle(TableStyle([*_PAD, ("BACKGROUND", (0, 0), (-1, 0), NAVY),
                                ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),

@@ -121,8 +121,9 @@ def _cover(data: ReportData, st: Styles, width: float) -> list[Flowable]:
                                     "</font>"]]
     if meta.public:
         facts.append(["Contents", "Only information marked public: recommendations (UN text),"
-                                  " public actions, public progress updates and the names, "
-                                  "dates and SHA-256 of public evidence."])
+                                  " public actions, public progress updates, the names, "
+                                  "dates and SHA-256 of public evidence, and the indicators "
+                                  "whose data may be published."])
     table = Table([[Paragraph(a, st.label), Paragraph(b, st.cover_line)] for a, b in facts],
                   colWidths=[width * 0.25, width * 0.75])
     table.setStyle(TableStyle([CELL_FONT, ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),

@@ -132,7 +132,7 @@ def _gathered(session: Session, row: Indicator, linked: tuple[str, ...],
             withheld.add(key)
             continue
         series[key].append(value)
-    ordered = sorted(series, key=lambda k: (k[0], k[1] != "{}", k[1]))
+    ordered = sorted(series, key=_series_order)
     for key in ordered:
         series[key].sort(key=lambda v: period_sort_key(v.period))
     charts, spec_of = _charts(row, ordered, series)
@@ -152,9 +152,12 @@ def _gathered(session: Session, row: Indicator, linked: tuple[str, ...],
         assert t is not None  # a series has values
         sentence = trend_sentence(t, target=row.target_value, target_period=row.target_period,
                                   number=number)
+        movement = trend_sentence(t, target=row.target_value, target_period=row.target_period,
+                                  number=number, with_latest=False)
         maori = _maori(row.maori_data, found[-1].maori_data)
         lines.append(SeriesLine(_label(dis, key[0], ordered), key[0], t.latest_period,
-                                number(t.latest_value), found[-1].status, sentence, maori))
+                                number(t.latest_value), found[-1].status, sentence, maori,
+                                movement))
         values += [ValueLine(v.period, dis, v.units, v.value, v.status, v.observation_status,
                              _maori(row.maori_data, v.maori_data), sentence) for v in found]
     steward = f"{names.get(row.steward, row.steward)} ({row.steward})" if row.steward else ""
@@ -169,6 +172,13 @@ def _gathered(session: Session, row: Indicator, linked: tuple[str, ...],
         if row.maori_data else "",
         series=tuple(lines), charts=tuple(charts), withheld=len(withheld))
     return Gathered(section, tuple(values), row.maori_data, row.release_public)
+
+
+def _series_order(key: tuple[str, str]) -> tuple[str, int, tuple[str, ...], str]:
+    """By units, then the total, then by each set of columns (Ethnicity; Sex; Ethnicity and
+    Sex), as the charts group them."""
+    columns = tuple(json.loads(key[1]))
+    return (key[0], len(columns), columns, key[1])
 
 
 def _maori(indicator: bool, series: bool | None) -> bool:

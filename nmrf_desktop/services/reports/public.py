@@ -4,6 +4,8 @@ Recommendations are public UN text. Of what agencies record, only actions, progr
 updates and evidence marked public leave, and of evidence only its name, date and SHA-256.
 Officer names, assignments, non-public narratives and non-public evidence never do; the
 status shown is the latest *public* update's, never the stored (possibly private) one.
+Indicators linked to the recommendations leave with their values only where publishable:
+Māori data never, unless its release is recorded (services.indicators.is_public).
 """
 
 from __future__ import annotations
@@ -22,13 +24,14 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from nmrf_desktop.domain.indicators import as_json_number, describe_disaggregation
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.reports.model import Entry, ReportData, ReportKind, ReportMeta
 from nmrf_desktop.reports.pdf_report import write_pdf
 from nmrf_desktop.reports.public_files import Table, write_csv, write_xlsx
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.reports import data as report_data, safe
+from nmrf_desktop.services.reports import data as report_data, indicators as report_indicators, safe
 from nmrf_desktop.services.reports.pdf import summary_of
 from nmrf_desktop.services.reports.request import ReportError, fingerprint, scope_lines
 from nmrf_desktop.store import search
@@ -70,6 +73,10 @@ def export_public(record: Record, out: Path, filters: Filters | None = None,
         with record.reading() as session:
             ids = search.search_ids(session, filters)
             tables, statuses = _tables(session, ids)
+            # Every indicator when no filter is set, else those linked to the scope.
+            publishable = report_indicators.gather(
+                session, None if filters == Filters() else ids, public=True)
+            tables += _indicator_tables(publishable)
             tables = [replace(t, rows=[safe.row(r) for r in t.rows]) for t in tables]
             for table in tables:
                 write_csv(work / f"{table.name}.csv", table)
@@ -88,8 +95,9 @@ def export_public(record: Record, out: Path, filters: Filters | None = None,
             progress.start(len(ids), "Writing the public PDF")
             entries = _entries(session, [ids[i] for i in ordered],
                                [keys[i].title for i in ordered])
-            write_pdf(ReportData(ReportKind.BODY, meta, summary, entries), work / PDF_NAME,
-                      progress)
+            write_pdf(ReportData(ReportKind.BODY, meta, summary, entries,
+                                 indicators=tuple(g.section for g in publishable)),
+                      work / PDF_NAME, progress)
         names = sorted(p.name for p in work.iterdir())
         for name in names:
             os.replace(work / name, out / name)
@@ -104,6 +112,33 @@ def export_public(record: Record, out: Path, filters: Filters | None = None,
     counts = {t.name: len(t.rows) for t in tables}
     log.info("public export to %s: %s", out, counts)
     return PublicResult(out, tuple(names), counts)
+
+
+def _indicator_tables(found: list[report_indicators.Gathered]) -> list[Table]:
+    """The publishable indicators and their values (the rule applied by `gather`)."""
+    indicators: list[tuple[object, ...]] = []
+    values: list[tuple[object, ...]] = []
+    for g in found:
+        s = g.section
+        indicators.append((s.code, s.title, s.title_mi, s.kind, s.unit, s.sdg, s.sdg_title,
+                           s.steward, s.source, s.method, s.baseline, s.target,
+                           "; ".join(s.recommendations),
+                           s.governance.removeprefix("Māori data — governance: ")
+                           if s.governance else ""))
+        for v in g.values:
+            values.append((s.code, v.period, describe_disaggregation(v.disaggregation)
+                           if v.disaggregation else "Total", v.units,
+                           as_json_number(v.value), v.status, v.observation_status,
+                           v.sentence))
+    return [
+        Table("indicators", ("code", "title", "title_mi", "kind", "unit", "sdg", "sdg_title",
+                             "steward", "source", "method", "baseline", "target",
+                             "recommendations", "maori_data_governance"), indicators,
+              (16, 40, 30, 11, 16, 8, 40, 24, 30, 30, 14, 14, 30, 30)),
+        Table("indicator_values", ("code", "period", "disaggregation", "units", "value",
+                                   "status", "observation_status", "trend"), values,
+              (16, 10, 30, 18, 12, 11, 16, 60)),
+    ]
 
 
 def _entries(session: Session, ids: list[str], sections: list[str]) -> Iterator[Entry]:

@@ -13,13 +13,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from nmrf_desktop.domain.enums import Mechanism, Position, Source
+from nmrf_desktop.domain.indicator_words import series_label
+from nmrf_desktop.domain.indicators import as_json_number, describe_disaggregation
 from nmrf_desktop.domain.records import Filters, RecommendationIn, StateRef
 from nmrf_desktop.importers.template_layout import TemplateRow
 from nmrf_desktop.reports.xlsx_template import write_template
 from nmrf_desktop.reports.xlsx_workbook import write_workbook
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.reports import safe
+from nmrf_desktop.services.reports import indicators as report_indicators, safe
 from nmrf_desktop.services.workbook import rows as workbook_rows
 from nmrf_desktop.store import search
 from nmrf_desktop.store.models import (
@@ -57,9 +59,11 @@ def export_workbook(record: Record, filters: Filters, out: Path,
             wanted = set(ids)
             found = [i for i in found if i in wanted]
         progress.start(len(found) * 5, "Exporting the workbook")
+        whole = ids is None and filters == Filters()  # no filter: every indicator
         counts = write_workbook(_rows(session, found, progress), {
             name: _sheet(session, found, read, progress)
-            for name, read in workbook_rows.BY_RECOMMENDATIONS.items()}, out)
+            for name, read in workbook_rows.BY_RECOMMENDATIONS.items()}, out,
+            _indicator_rows(session, None if whole else found))
     progress.finish()
     return counts
 
@@ -74,6 +78,22 @@ def _sheet(session: Session, ids: Sequence[str], read: workbook_rows.Reader,
                 seen.add(key)
                 yield list(safe.row(tuple(values)))
         progress.advance(len(chunk))
+
+
+def _indicator_rows(session: Session, ids: Sequence[str] | None) -> Iterator[list[object]]:
+    """The Indicators sheet: one row per current value of each indicator linked to the
+    recommendations (every indicator for None), the value a number, its series' trend."""
+    for found in report_indicators.gather(session, ids):
+        s = found.section
+        for v in found.values:
+            shown = describe_disaggregation(v.disaggregation) if v.disaggregation \
+                else series_label(v.disaggregation)
+            yield list(safe.row((
+                s.code, s.title, s.title_mi, s.kind, v.period, shown,
+                as_json_number(v.value), v.units, v.status, v.observation_status,
+                "Yes" if v.maori_data else "No",
+                s.governance.removeprefix("Māori data — governance: ") if s.governance
+                else "", v.sentence, s.sdg or "", s.steward, "\n".join(s.recommendations))))
 
 
 def _text(value: object) -> str:

@@ -17,7 +17,7 @@ from .conftest import OFFICER, PRIVATE, PUBLIC, pdf_text
 
 LEAKS = (PRIVATE, "SECRET-ACTION", "private-briefing", OFFICER, "Aroha")
 FILES = {"actions.csv", "evidence.csv", "progress.csv", "recommendations.csv",
-         "nmrf-public.pdf", "nmrf-public.xlsx"}
+         "indicators.csv", "indicator_values.csv", "nmrf-public.pdf", "nmrf-public.xlsx"}
 
 
 def _xlsx_text(path: Path) -> str:
@@ -42,7 +42,7 @@ def test_public_export_holds_only_public_data(report_record: Record, tmp_path: P
     assert "Whānau Ora expansion 0" in texts["actions.csv"]
     assert "public-cabinet-paper.txt" in texts["evidence.csv"]
     assert result.counts == {"recommendations": 229, "progress": 3, "actions": 3,
-                             "evidence": 3}
+                             "evidence": 3, "indicators": 0, "indicator_values": 0}
     with (out / "evidence.csv").open(encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert set(rows[0]) == {"name", "date", "sha256", "action", "recommendation"}
