@@ -5,10 +5,11 @@ and a refused file naming row and column with the record unchanged."""
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
 from nmrf_desktop.services import indicators, sdg
 from nmrf_desktop.ui.indicators.add_dialog import AddIndicatorDialog, split_references
@@ -171,3 +172,32 @@ def test_import_values_through_the_dialog(qtbot, coordinator: MainWindow) -> Non
     assert indicators.values(record, "NZ-REMAND-2", history=True) == held
     importing.close()
 
+
+
+def _mnemonics(widget: QWidget) -> list[str]:
+    found = [w.text() for w in widget.findChildren(QLabel) if w.buddy() is not None]
+    found += [b.text() for b in widget.findChildren(QAbstractButton)]
+    return [m.group(1).casefold() for t in found if (m := re.search(r"&(\w)", t))]
+
+
+def test_every_field_has_its_own_mnemonic(qtbot, coordinator: MainWindow) -> None:  # type: ignore[no-untyped-def]
+    window = coordinator
+    open_page(qtbot, window)
+    adding = _open_add(qtbot, window)
+    keys = _mnemonics(adding)
+    assert len(keys) >= 17 and len(keys) == len(set(keys)), keys
+    qtbot.waitUntil(adding.isActiveWindow, timeout=5_000)
+    qtbot.keyClick(adding, Qt.Key.Key_I, Qt.KeyboardModifier.AltModifier)  # Māor&i data
+    qtbot.waitUntil(adding.maori.isChecked, timeout=2_000)  # a mnemonic clicks, animated
+    assert adding.governance.isEnabled()
+    qtbot.keyClick(adding, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
+    assert adding.governance.hasFocus()
+    qtbot.keyClick(adding, Qt.Key.Key_Escape)
+    assert hub(window).add_dialog is None
+    importing = _open_import(qtbot, window)
+    keys = _mnemonics(importing)
+    assert len(keys) >= 4 and len(keys) == len(set(keys)), keys
+    page = hub(window).page
+    keys = _mnemonics(page)
+    assert {"t", "a", "p"} <= set(keys) and len(keys) == len(set(keys)), keys
+    importing.close()

@@ -126,12 +126,12 @@ class AddIndicatorDialog(QDialog):
             edit.setPlaceholderText(self.tr("period: 2019, 2019/20, 2019-Q1"))
         for edit in (self.baseline_value, self.target_value):
             edit.setPlaceholderText(self.tr("value"))
-        self.maori = QCheckBox(self.tr("This is &Māori data"), self)
+        self.maori = QCheckBox(self.tr("This is Māor&i data"), self)
         self.governance = QLineEdit(self)
         self.governance.setPlaceholderText(self.tr("The iwi/Māori organisation or agency that "
                                                    "holds governance over it"))
         self.governance_note = QLineEdit(self)
-        self.release = QCheckBox(self.tr("Its &release for publication is recorded"), self)
+        self.release = QCheckBox(self.tr("Its release for &publication is recorded"), self)
         self.recommendations = QPlainTextEdit(self)
         self.recommendations.setTabChangesFocus(True)
         self.recommendations.setPlaceholderText(self.tr("References, e.g. NZL-UPR32-001, one a "
@@ -181,25 +181,25 @@ class AddIndicatorDialog(QDialog):
         units.addWidget(self.unit, 3)
         units.addWidget(self.multiplier, 1)
         rows: list[tuple[str, QWidget]] = [
-            (self.tr("&Code:"), self._cell("code", self.code)),
+            (self.tr("C&ode:"), self._cell("code", self.code)),
             (self.tr("&Title:"), self._cell("title", self.title_en)),
-            (self.tr("Title in te &reo Māori:"), self._cell("title_mi", self.title_mi)),
+            (self.tr("Title in te r&eo Māori:"), self._cell("title_mi", self.title_mi)),
             (self.tr("&Kind:"), self._cell("kind", self.kind)),
             (self.tr("&Unit:"), self._cell("unit", units, self.unit)),
             (self.tr("&Direction:"), self._cell("direction", self.direction)),
-            (self.tr("&SDG indicator:"), self._cell("sdg", sdg_box, self.sdg)),
+            (self.tr("SD&G indicator:"), self._cell("sdg", sdg_box, self.sdg)),
             (self.tr("Ste&ward agency:"), self._cell("steward", self.steward)),
-            (self.tr("S&ource:"), self._cell("source", self.source)),
+            (self.tr("Sou&rce:"), self._cell("source", self.source)),
             (self.tr("&Method:"), self._cell("method", self.method)),
             (self.tr("&Baseline:"), self._pair(self.baseline_value, self.baseline_period,
                                                "baseline")),
             (self.tr("T&arget:"), self._pair(self.target_value, self.target_period, "target")),
             ("", self.maori),
-            (self.tr("&Governance:"), self._cell("governance", self.governance)),
+            (self.tr("Go&vernance:"), self._cell("governance", self.governance)),
             (self.tr("Governance &note:"), self._cell("governance_note",
                                                       self.governance_note)),
             ("", self.release),
-            (self.tr("Measures &recommendations:"), self._cell("recommendations",
+            (self.tr("&Links to recommendations:"), self._cell("recommendations",
                                                                self.recommendations)),
         ]
         buddies = (self.code, self.title_en, self.title_mi, self.kind, self.unit,
