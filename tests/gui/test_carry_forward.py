@@ -113,8 +113,13 @@ def _open_dialog(qtbot, window: MainWindow) -> CarryDialog:  # type: ignore[no-u
 
 
 def _settle(qtbot, window: MainWindow, dialog: CarryDialog | None = None) -> None:  # type: ignore[no-untyped-def]
-    qtbot.waitUntil(lambda: window.is_idle() and (dialog is None or not dialog.busy),
-                    timeout=WAIT)
+    qtbot.waitUntil(lambda: window.is_idle() and (dialog is None or not (
+        dialog.busy or dialog.update_pending)), timeout=WAIT)
+
+
+def _shown(qtbot, dialog: CarryDialog) -> None:  # type: ignore[no-untyped-def]
+    """The counts and buttons follow the ticks and the selection (after the event loop)."""
+    qtbot.waitUntil(lambda: not dialog.update_pending, timeout=WAIT)
 
 
 def _find(model: CarryModel, key: tuple[str, ...]) -> QModelIndex:
@@ -230,6 +235,7 @@ def test_carry_applies_and_undo_takes_it_back(qtbot, runner: TaskRunner, pair: P
     action = model.index(1, NAME, candidate)
     dialog.select(action)
     qtbot.keyClick(dialog.tree, Qt.Key.Key_Space)
+    _shown(qtbot, dialog)
     assert dialog.carry_button.isEnabled()
     assert "2 assignment" not in dialog.summary.text()
     assert "1 assignment to add" in dialog.summary.text()
@@ -277,6 +283,7 @@ def test_decline_removes_it_from_the_list_and_undo_offers_it_again(  # type: ign
     model = dialog.model
     before = model.candidate_count()
     dialog.select(_find(model, (pair.new_id, pair.earlier_id)))
+    _shown(qtbot, dialog)
     assert dialog.decline_button.isEnabled()
     qtbot.mouseClick(dialog.decline_button, Qt.MouseButton.LeftButton)
     _settle(qtbot, window, dialog)
@@ -306,6 +313,7 @@ def test_select_all_in_this_cluster_ticks_only_that_cluster(qtbot, runner: TaskR
     in_cluster = sum(len(s.candidates) for s in model.suggestions if s.cluster_id == cluster)
     assert len(chosen) == in_cluster
     assert "in this cluster" in dialog.message.text()
+    _shown(qtbot, dialog)
     dialog.clear_button.click()
     assert model.decisions() == []
     dialog.close()
@@ -436,6 +444,8 @@ def test_screenshot_with_real_nz_data(qtbot, runner: TaskRunner, pair: Pair,  # 
                   Qt.ItemDataRole.CheckStateRole)
     dialog.select(candidate)
     dialog.resize(1180, 680)
+    _shown(qtbot, dialog)
+    assert dialog.carry_button.isEnabled() and "1 assignment to add" in dialog.summary.text()
     image = dialog.grab()
     assert image.width() >= 1000
     if os.environ.get("NMRF_SCREENSHOTS"):
@@ -531,6 +541,7 @@ def test_nothing_ticked_carries_nothing(qtbot, runner: TaskRunner, pair: Pair,  
     assert _decisions(nz_record) == [] and window.undo_stack.count() == 0
     dialog.tree.selectionModel().clearSelection()
     dialog.tree.setCurrentIndex(QModelIndex())
+    _shown(qtbot, dialog)
     assert not dialog.decline_button.isEnabled()
     dialog.decline_selected()
     _settle(qtbot, window, dialog)
@@ -544,6 +555,7 @@ def test_undo_keeps_an_assignment_with_work_since_and_says_so(  # type: ignore[n
     dialog = _open_dialog(qtbot, window)
     candidate = _find(dialog.model, (pair.new_id, pair.earlier_id))
     dialog.model.setData(candidate, Qt.CheckState.Checked.value, Qt.ItemDataRole.CheckStateRole)
+    _shown(qtbot, dialog)
     dialog.carry_button.click()
     _settle(qtbot, window, dialog)
     assert _assignments(nz_record, pair.new_id)["TPK"] == "contributing"
@@ -593,6 +605,7 @@ def test_keyboard_only(qtbot, runner: TaskRunner, pair: Pair, nz_record: Record,
     qtbot.keyClick(dialog, Qt.Key.Key_A, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: bool(dialog.model.decisions()), timeout=WAIT)  # an animated click
     chosen = dialog.model.decisions()
+    _shown(qtbot, dialog)
     assert chosen and dialog.carry_button.isEnabled()
     qtbot.keyClick(dialog, Qt.Key.Key_C, Qt.KeyboardModifier.AltModifier)
     _settle(qtbot, window, dialog)

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Callable, Sequence
 from html import escape
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,6 +37,10 @@ from nmrf_desktop.ui.plural import counted
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+# Up to this many earlier recommendations every row is shown opened; beyond, the agencies
+# and actions under each open on demand (expanding every row of a whole-world record takes
+# seconds on the GUI thread).
+EXPAND_ALL_UP_TO = 1500
 
 class CarryDialog(QDialog):
     """Suggestions per cluster, ticked by the coordinator; Carry Selected, Decline, Close.
@@ -76,7 +80,13 @@ class CarryDialog(QDialog):
         layout.addLayout(self._buttons())
         for action in extra_actions:  # Undo and Redo answer here too (Ctrl+Z in the dialog)
             self.addAction(action)
-        self.model.dataChanged.connect(lambda *_a: self._update())
+        # Ticks and selection changes arrive many at a time (a cluster ticked is dozens of
+        # rows): the counts and buttons are worked out once they have all arrived.
+        self._pending_update = QTimer(self)
+        self._pending_update.setSingleShot(True)
+        self._pending_update.setInterval(0)
+        self._pending_update.timeout.connect(self._update)
+        self.model.dataChanged.connect(lambda *_a: self._pending_update.start())
         self.model.modelReset.connect(self._update)
         self.resize(1180, 680)
         self._update()
@@ -125,11 +135,17 @@ class CarryDialog(QDialog):
         for column, width in ((NAME, 290), (TEXT, 420), (WHY, 250)):
             self.tree.setColumnWidth(column, width)
         header.setSectionResizeMode(TEXT, QHeaderView.ResizeMode.Stretch)
+        # Cycle and Updates sized to their headers once: ResizeToContents would measure every
+        # row of the tree on each tick, seconds on a record of thousands of suggestions.
+        metrics = header.fontMetrics()
         for column in (CYCLE, PROGRESS):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+            title = str(self.model.headerData(column, Qt.Orientation.Horizontal))
+            self.tree.setColumnWidth(column, metrics.horizontalAdvance(title) + 24)
         self.tree.selectionModel().currentRowChanged.connect(self._show_current)
-        self.tree.selectionModel().selectionChanged.connect(lambda *_a: self._update())
-        self.tree.selectionModel().currentChanged.connect(lambda *_a: self._update())
+        self.tree.selectionModel().selectionChanged.connect(
+            lambda *_a: self._pending_update.start())
+        self.tree.selectionModel().currentChanged.connect(
+            lambda *_a: self._pending_update.start())
         side = QWidget(self)
         box = QVBoxLayout(side)
         box.setContentsMargins(0, 0, 0, 0)
@@ -208,6 +224,11 @@ class CarryDialog(QDialog):
     def busy(self) -> bool:
         return self._busy or self._loading
 
+    @property
+    def update_pending(self) -> bool:
+        """Ticks or the selection changed and the counts and buttons follow next."""
+        return self._pending_update.isActive()
+
     def refresh(self) -> None:
         """Read the suggestions again on the worker; ticks still offered stay ticked."""
         record = self._record
@@ -229,7 +250,10 @@ class CarryDialog(QDialog):
         current = self.tree.currentIndex()
         keep_key = current.data(Qt.ItemDataRole.UserRole + 1) if current.isValid() else None
         self.model.set_suggestions(found, self.model.checked_keys())
-        self.tree.expandAll()
+        if self.model.candidate_count() <= EXPAND_ALL_UP_TO:
+            self.tree.expandAll()
+        else:  # thousands: the earlier ones shown, their agencies and actions on → or +
+            self.tree.expandToDepth(0)
         self._restore_current(keep_key)
         self._update()
         self.loaded.emit(len(found))

@@ -34,6 +34,9 @@ KIND_ROLE = Qt.ItemDataRole.UserRole
 KEY_ROLE = Qt.ItemDataRole.UserRole + 1
 
 NAME, CYCLE, TEXT, WHY, PROGRESS = range(5)
+_COLUMNS = 5
+_SHOWN = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+_CHECKABLE = _SHOWN | Qt.ItemFlag.ItemIsUserCheckable
 
 
 def headers() -> list[str]:
@@ -175,8 +178,11 @@ class CarryModel(QAbstractItemModel):
         return len(roots)
 
     def clear_checks(self) -> None:
+        """Untick everything (only the rows with a tick are told: thousands of rows may
+        be shown, a few ticked)."""
         for root in self._roots:
-            self._set_subtree(root, False)
+            if any(leaf.checked for leaf in self._leaves(root)):
+                self._set_subtree(root, False)
 
     # -- tree plumbing --------------------------------------------------------------------
 
@@ -192,7 +198,9 @@ class CarryModel(QAbstractItemModel):
         return self.createIndex(node.row, column, node.parent)
 
     def index(self, row: int, column: int, parent: Index = _INVALID) -> QModelIndex:
-        if not self.hasIndex(row, column, parent):
+        # Bounds checked here, not with hasIndex (two more Python calls per index: a view
+        # expanding thousands of rows asks for every one).
+        if not 0 <= column < _COLUMNS or (parent.isValid() and parent.column() != NAME):
             return QModelIndex()
         owner = self.node(parent)
         siblings = self._roots if owner is None else owner.children
@@ -215,7 +223,7 @@ class CarryModel(QAbstractItemModel):
         return 0 if node is None else len(node.children)
 
     def columnCount(self, parent: Index = _INVALID) -> int:
-        return len(self._headers)
+        return _COLUMNS
 
     def headerData(self, section: int, orientation: Qt.Orientation,
                    role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -227,10 +235,7 @@ class CarryModel(QAbstractItemModel):
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if index.column() == NAME:
-            base |= Qt.ItemFlag.ItemIsUserCheckable
-        return base
+        return _CHECKABLE if index.column() == NAME else _SHOWN
 
     # -- check states ---------------------------------------------------------------------
 
