@@ -26,7 +26,7 @@ def test_officer_sees_export_import_and_the_badge(qtbot, window: MainWindow,  # 
     hub = window.exchange
     assert all(a.isVisible() for a in hub.officer_actions)
     assert not any(a.isVisible() for a in hub.coordinator_actions)
-    assert _visible_tabs(window) == ["Recommendations", "Overview"]
+    assert _visible_tabs(window) == ["Recommendations", "Overview", "Indicators"]
     assert hub.badge.isVisibleTo(window)
     record = window.record
     assert record is not None
@@ -57,6 +57,6 @@ def test_coordinator_sees_inbox_and_conflicts(qtbot, runner, nz_db: Path) -> Non
     assert not any(a.isVisible() for a in hub.officer_actions)
     assert all(a.isVisible() for a in hub.coordinator_actions)
     assert _visible_tabs(window) == ["Recommendations", "Overview", "Bundle Inbox", "Conflicts",
-                                     "Overlaps", "Dashboard", "Calendar"]
+                                     "Overlaps", "Dashboard", "Calendar", "Indicators"]
     hub.coordinator_actions[2].trigger()  # Conflicts
     assert window.tabs.currentWidget() is hub.conflicts
