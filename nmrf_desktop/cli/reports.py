@@ -42,7 +42,8 @@ def register(sub: Subparsers) -> None:
     pdf.add_argument("--landscape", action="store_true", help="A4 landscape (default portrait)")
     add_filters(pdf)
     xlsx = rs.add_parser("xlsx", help="the progress workbook (recommendations, assignments, "
-                         "actions, progress, evidence); edit it and `nmrf import xlsx` it back")
+                         "actions, progress, evidence, and the indicators' values and charts); "
+                         "edit it and `nmrf import xlsx` it back")
     xlsx.add_argument("--out", type=Path, required=True, metavar="FILE")
     add_filters(xlsx)
     public = rs.add_parser("public", help="the public transparency dataset: XLSX, CSV, PDF")

@@ -1,17 +1,19 @@
 """Writes the progress workbook: the template's Recommendations sheet and one sheet each for
 assignments, actions, progress and evidence, every one safe to open, edit and import back;
-then, when the scope has indicator values, the Indicators sheet (one row per value, for
-reading: an import passes it by)."""
+then, when the scope has indicator values, the Indicators sheet (one row per value) and the
+Indicator charts sheet, both for reading: an import passes them by."""
 
 from __future__ import annotations
 
 import itertools
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from nmrf_desktop.importers.template_layout import COLUMNS, SHEET, Column, TemplateRow
 from nmrf_desktop.importers.template_sheets import LISTS, SHEETS
+from nmrf_desktop.reports.chart_spec import ChartSpec
+from nmrf_desktop.reports.xlsx_indicator_charts import CHARTS, write_chart_sheet
 from nmrf_desktop.reports.xlsx_template import (
     new_workbook,
     save_atomically,
@@ -34,7 +36,8 @@ INDICATOR_COLUMNS: tuple[Column, ...] = (
 
 def write_workbook(recommendations: Iterable[TemplateRow],
                    sheets: Mapping[str, Iterable[list[object]]], out: Path,
-                   indicators: Iterable[list[object]] = ()) -> dict[str, int]:
+                   indicators: Iterable[list[object]] = (),
+                   charts: Sequence[ChartSpec] = ()) -> dict[str, int]:
     """Write every sheet to `out` (replaced whole, never half-written); rows per sheet.
 
     The iterables are consumed in sheet order, so each may read lazily from one open
@@ -51,6 +54,7 @@ def write_workbook(recommendations: Iterable[TemplateRow],
     if first is not None:  # no indicator value in scope: no Indicators sheet
         counts[INDICATORS] = write_sheet(wb, INDICATORS, INDICATOR_COLUMNS,
                                          itertools.chain([first], values))
+        counts[CHARTS] = write_chart_sheet(wb, charts)
     save_atomically(wb, out)
     log.info("wrote %s to %s", ", ".join(f"{n} {name.lower()}" for name, n in counts.items()),
              out)

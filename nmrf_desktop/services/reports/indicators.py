@@ -168,8 +168,8 @@ def _gathered(session: Session, row: Indicator, linked: tuple[str, ...],
         baseline=_reference(row.baseline_value, row.baseline_period, "({})"),
         target=_reference(row.target_value, row.target_period, "by {}"),
         recommendations=linked,
-        governance=governance_line(row.governance, row.governance_note)
-        if row.maori_data else "",
+        governance=governance_line(safe.text(row.governance),
+                                   safe.text(row.governance_note)) if row.maori_data else "",
         series=tuple(lines), charts=tuple(charts), withheld=len(withheld))
     return Gathered(section, tuple(values), row.maori_data, row.release_public)
 

@@ -60,10 +60,11 @@ def export_workbook(record: Record, filters: Filters, out: Path,
             found = [i for i in found if i in wanted]
         progress.start(len(found) * 5, "Exporting the workbook")
         whole = ids is None and filters == Filters()  # no filter: every indicator
+        linked = report_indicators.gather(session, None if whole else found)
         counts = write_workbook(_rows(session, found, progress), {
             name: _sheet(session, found, read, progress)
             for name, read in workbook_rows.BY_RECOMMENDATIONS.items()}, out,
-            _indicator_rows(session, None if whole else found))
+            _indicator_rows(linked), [c for g in linked for c in g.section.charts])
     progress.finish()
     return counts
 
@@ -80,10 +81,10 @@ def _sheet(session: Session, ids: Sequence[str], read: workbook_rows.Reader,
         progress.advance(len(chunk))
 
 
-def _indicator_rows(session: Session, ids: Sequence[str] | None) -> Iterator[list[object]]:
+def _indicator_rows(linked: list[report_indicators.Gathered]) -> Iterator[list[object]]:
     """The Indicators sheet: one row per current value of each indicator linked to the
-    recommendations (every indicator for None), the value a number, its series' trend."""
-    for found in report_indicators.gather(session, ids):
+    recommendations, the value a number, with its series' trend."""
+    for found in linked:
         s = found.section
         for v in found.values:
             shown = describe_disaggregation(v.disaggregation) if v.disaggregation \

@@ -165,8 +165,9 @@ def test_indicators_pdf_reads_back_titles_numbers_governance_and_fonts(
     reader = pypdf.PdfReader(out)
     fonts = _fonts(reader)
     assert fonts and [n for n, f in fonts.items() if not _embedded(f)] == []
+    assert reader.metadata is not None
     assert reader.metadata.title == "Indicators linked to recommendations"
-    outline = [item.title for item in reader.outline if not isinstance(item, list)]
+    outline = [str(item.title) for item in reader.outline if not isinstance(item, list)]
     assert any(t.startswith("PRIS-REMAND — ") for t in outline)
 
 
@@ -209,6 +210,53 @@ def test_report_pdf_kind_indicators_command(world: World, run_cli: Callable[...,
     assert TITLE_MI in pdf_text(out)
 
 
+def test_many_series_units_and_no_values(world: World, tmp_path: Path) -> None:
+    """36 ONS series make charts of at most eight; two units make two charts whose series
+    name their units; an indicator with no values says so."""
+    two = tmp_path / "two-units.csv"
+    two.write_text("Year,Sex,Units,Value\n2020,,Count,120\n2021,,Count,130\n"
+                   "2020,,Rate per 1000,4.5\n2021,,Rate per 1000,4.75\n"
+                   "2020,Wāhine,Rate per 1000,3.25\n", encoding="utf-8")
+    indicators.add_indicator(world.record, IndicatorDraft(
+        code="TWO-UNITS", title="Two units", kind="process", recommendations=(world.other,)))
+    indicators.import_values(world.record, "TWO-UNITS", two)
+    indicators.add_indicator(world.record, IndicatorDraft(
+        code="EMPTY-ONE", title="Nothing measured yet", kind="structural",
+        recommendations=(world.other,)))
+    out = tmp_path / "many.pdf"
+    result = build_pdf(world.record, ReportRequest(ReportKind.INDICATORS, Filters()), out)
+    assert result.indicators == 5
+    text = pdf_text(out)
+    assert "UK-16.3.2 by Age, Sex (1 of " in text and "UK-16.3.2 by Sex" in text
+    assert "TWO-UNITS — Count — total" in text and "TWO-UNITS — Rate per 1000 by Sex" in text
+    assert "Wāhine (Rate per 1000): Latest 3.25 (2020); one value only" in text
+    assert "Total (Rate per 1000): Latest 4.75 (2021); up 0.25 from 4.50 in 2020" in text
+    assert "EMPTY-ONE — Nothing measured yet" in text and "No values recorded yet." in text
+    counts = export_workbook(world.record, Filters(), tmp_path / "w.xlsx")
+    assert counts["Indicators"] == sum(len(indicators.values(world.record, c)) for c in (
+        "PRIS-REMAND", "IWI-SECRET", "UK-16.3.2", "TWO-UNITS"))
+
+
+def test_hostile_indicator_text_is_escaped_and_never_a_formula(world: World,
+                                                              tmp_path: Path) -> None:
+    hostile = '=HYPERLINK("http://x.invalid","ā") <b>&amp; Kōrero'
+    indicators.add_indicator(world.record, IndicatorDraft(
+        code="HOSTILE", title=hostile, kind="process", source="@SUM(A1) <para>",
+        recommendations=(world.other,)))
+    indicators.import_values(world.record, "HOSTILE", _secret_csv(tmp_path))
+    out = tmp_path / "hostile.pdf"
+    build_pdf(world.record, ReportRequest(ReportKind.INDICATORS, Filters()), out)
+    assert hostile in pdf_text(out) and "@SUM(A1) <para>" in pdf_text(out)
+    export_workbook(world.record, Filters(), tmp_path / "w.xlsx")
+    sheet = openpyxl.load_workbook(tmp_path / "w.xlsx")["Indicators"]
+    cells = [row[1] for row in sheet.iter_rows(min_row=2) if row[0].value == "HOSTILE"]
+    assert cells and all(c.data_type == "s" and c.value == hostile for c in cells)
+    public = tmp_path / "public"
+    export_public(world.record, public)
+    row = next(r for r in _csv_rows(public / "indicators.csv") if r["code"] == "HOSTILE")
+    assert row["title"] == "'" + hostile and row["source"] == "'@SUM(A1) <para>"
+
+
 # --- the agency summary and the Te Tiriti report ----------------------------------------
 
 
@@ -245,7 +293,7 @@ def test_workbook_indicators_sheet_has_one_row_per_value(world: World, tmp_path:
                 for code in ("PRIS-REMAND", "IWI-SECRET", "UK-16.3.2")}
     assert counts["Indicators"] == sum(expected.values())
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames[-1] == "Indicators"
+    assert book.sheetnames[-2] == "Indicators"
     sheet = book["Indicators"]
     assert sheet.freeze_panes == "A2" and sheet[1][0].font.bold
     rows = list(sheet.iter_rows(values_only=True))
@@ -267,6 +315,36 @@ def test_workbook_indicators_sheet_has_one_row_per_value(world: World, tmp_path:
     secret = [r for r in found if r["Code"] == "IWI-SECRET"]
     assert {r["Governance"] for r in secret} == {f"{GOVERNANCE}; {NOTE}"}
     assert {r["Māori data"] for r in secret} == {"Yes"}
+
+
+def test_workbook_indicator_charts_are_drawn_from_their_numbers(world: World,
+                                                               tmp_path: Path) -> None:
+    out = tmp_path / "tiriti.xlsx"
+    counts = export_workbook(world.record, Filters(te_tiriti=True), out)
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[-2:] == ["Indicators", "Indicator charts"]
+    sheet = book["Indicator charts"]
+    charts = sheet._charts  # openpyxl reads the drawings back
+    assert counts["Indicator charts"] == len(charts) >= 4
+    cells = {c.coordinate: c.value for row in sheet.iter_rows() for c in row
+             if c.value is not None}
+    titles = [v for v in cells.values() if isinstance(v, str) and v.startswith("IWI-SECRET")]
+    assert titles == ["IWI-SECRET by Iwi"]
+    where = next(k for k, v in cells.items() if v == "PRIS-REMAND by Ethnicity, Sex")
+    head = int(where[1:]) + 2
+    header = [sheet.cell(head, c).value for c in range(1, 12)]
+    assert header == ["Period", "Total", "European, Female", "European, Male", "Māori, Female",
+                      "Māori, Male", "Pacific peoples, Female", "Pacific peoples, Male",
+                      "Baseline (2019)", "Target (2030)", None]
+    nz = {(r["Year"], r["Ethnicity"], r["Sex"]): float(r["Value"]) for r in _values_of(NZ)}
+    for offset, period in enumerate(("2019", "2020", "2021", "2022", "2023"), start=1):
+        row = [sheet.cell(head + offset, c).value for c in range(1, 11)]
+        assert row[0] == period
+        assert row[1] == pytest.approx(nz[(period, "", "")])
+        assert row[4] == pytest.approx(nz[(period, "Māori", "Female")])
+        assert row[8:] == [38, 30]
+    first = charts[0]
+    assert len(first.series) >= 2 and first.anchor._from.row == 0
 
 
 def test_workbook_with_indicators_imports_back_unchanged(world: World, tmp_path: Path
