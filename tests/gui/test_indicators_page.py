@@ -254,6 +254,11 @@ def test_the_detail_pane_shows_a_recommendations_indicators(  # type: ignore[no-
            f"{total['2023'] - total['2019']:.1f} since baseline 2019; moving away from " \
            "the target" in text
     assert f"Māori data — governance: {GOVERNANCE}" in text
+    if os.environ.get("NMRF_SCREENSHOTS"):
+        window.resize(1280, 800)
+        window.detail.scrollToAnchor("indicators")
+        qtbot.wait(100)
+        assert window.detail.grab().save(str(SCREENSHOTS / "indicators-detail-pane.png"))
     # A recommendation with no indicator has no section.
     other = indicator_views.indicators_for_recommendation(record, "no-such-id")
     assert other == []

@@ -115,8 +115,13 @@ class IndicatorFilter(QSortFilterProxyModel):
 
     def set_words(self, text: str) -> None:
         """Show the rows holding every word of `text`."""
+        words = [w.casefold() for w in text.split()]
+        if not hasattr(self, "beginFilterChange"):  # Qt before 6.10
+            self._words = words
+            self.invalidateRowsFilter()
+            return
         self.beginFilterChange()
-        self._words = [w.casefold() for w in text.split()]
+        self._words = words
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, source_row: int, source_parent: Index) -> bool:
