@@ -388,6 +388,8 @@ def test_a_coordinator_profile_on_a_laptop_copy_is_refused(qtbot, runner: TaskRu
     qtbot.waitUntil(lambda: hub.central is False, timeout=WAIT)
     assert not hub.action.isEnabled()
     assert "laptop copy" in hub.action.statusTip()
+    button = window.overlap.view.carry_button  # the Overlaps tab says so too
+    assert not button.isEnabled() and "laptop copy" in button.toolTip()
     assert hub.open_dialog() is None and hub.dialog is None
     with pytest.raises(carry_forward.CarryRefused):  # and the service says so too
         carry_forward.decline(nz_record, "NZL-UPR18-001", "NZL-UPR5-003")

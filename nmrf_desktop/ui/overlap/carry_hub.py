@@ -14,6 +14,7 @@ from nmrf_desktop.ui.entry.undo import context_of
 from nmrf_desktop.ui.exchange.common import guarded
 from nmrf_desktop.ui.overlap.carry_dialog import CarryDialog
 from nmrf_desktop.ui.overlap.carry_undo import CARRY_CHANGES, CarryCommand
+from nmrf_desktop.ui.overlap.clusters_view import ClustersView
 from nmrf_desktop.ui.window.hub import Hub
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -34,8 +35,9 @@ def laptop_reason() -> str:
 class CarryHub(Hub):
     """Coordinator menu → Carry Work Forward…; decisions undoable; lineage for everyone."""
 
-    def __init__(self, window: Shell) -> None:
+    def __init__(self, window: Shell, view: ClustersView | None = None) -> None:
         super().__init__(window)
+        self._view = view  # the Overlaps tab, whose button opens the screen too
         self.dialog: CarryDialog | None = None
         self.central: bool | None = None  # the open record is the central one (None: unknown)
         menu = window.window_actions.coordinator_menu
@@ -92,6 +94,8 @@ class CarryHub(Hub):
                      "ones they repeat")
         self.action.setStatusTip(tip if can or not self._coordinator else laptop_reason())
         self.action.setToolTip(self.action.statusTip())
+        if self._view is not None:
+            self._view.set_carry_refusal(laptop_reason() if self.central is False else "")
 
     def _changed(self, changes: Changed) -> None:
         if self.dialog is not None and self.dialog.isVisible() and changes.affects(SHOWN):

@@ -227,6 +227,8 @@ class ClustersView(QWidget):
                                                  "and actions of the earlier ones they "
                                                  "repeat"))
         self.carry_button.setObjectName("carryForwardButton")
+        self._carry_tip = self.carry_button.toolTip()
+        self.carry_refusal = ""  # why Carry Work Forward is not offered (a laptop copy)
         self.open_button = self._button(self.tr("&Open"), self._open_current,
                                         self.tr("Show the selected member in the list"))
 
@@ -288,6 +290,12 @@ class ClustersView(QWidget):
 
     def set_coordinator(self, coordinator: bool) -> None:
         self._coordinator = coordinator
+        self._update_buttons()
+
+    def set_carry_refusal(self, reason: str) -> None:
+        """Carry Work Forward is refused here, and why ("": offered)."""
+        self.carry_refusal = reason
+        self.carry_button.setToolTip(reason or self._carry_tip)
         self._update_buttons()
 
     @property
@@ -370,7 +378,7 @@ class ClustersView(QWidget):
         self.merge_button.setEnabled(can and len(self.selected_clusters()) == 2)
         self.link_button.setEnabled(current is not None and not self._busy)
         self.open_button.setEnabled(len(picked) == 1)
-        self.carry_button.setEnabled(can)
+        self.carry_button.setEnabled(can and not self.carry_refusal)
         for button in (self.confirm_button, self.reject_button, self.split_button,
                        self.merge_button, self.carry_button):
             button.setVisible(self._coordinator)

@@ -62,7 +62,7 @@ class OverlapHub(Hub):
         self.view.linkActionRequested.connect(self.link_action)
         self.view.findRequested.connect(self.find_overlaps)
         # Carry Work Forward (issue 17): its own hub, opened from the tab and the menu.
-        self.carry = CarryHub(window)
+        self.carry = CarryHub(window, self.view)
         self.view.carryRequested.connect(self.carry.open_dialog)
         self.view.changed.connect(window.reload_detail)
         window.databaseOpened.connect(lambda _path: self.opened())
