@@ -270,14 +270,21 @@ def test_the_detail_pane_shows_a_recommendations_indicators(  # type: ignore[no-
 
 
 @pytest.fixture
-def officer_db(nz_record: Record, db_path: Path) -> Path:
+def officer_record(nz_record: Record) -> Record:
+    """The NZ record with the two indicators, used by a MOJ officer: a laptop."""
     assign_lead_defaults(nz_record)
     fill(nz_record)
     save_profile(nz_record, Profile(role="officer", agency="MOJ", officer_name="Aroha"))
+    return nz_record
+
+
+@pytest.fixture
+def officer_db(officer_record: Record, db_path: Path) -> Path:
     return db_path
 
 
-def test_an_officer_sees_indicators_read_only(qtbot, officer_db: Path) -> None:  # type: ignore[no-untyped-def]
+def test_an_officer_reads_indicators_and_records_their_agencys_values(  # type: ignore[no-untyped-def]
+        qtbot, officer_db: Path, officer_record: Record) -> None:
     runner = TaskRunner()
     try:
         window = MainWindow(runner, remember_state=False, ask_profile=False)
@@ -287,6 +294,7 @@ def test_an_officer_sees_indicators_read_only(qtbot, officer_db: Path) -> None: 
         qtbot.waitUntil(lambda: window.database_path is not None and window.is_idle(),
                         timeout=15_000)
         page = hub(window).page
+        qtbot.waitUntil(lambda: hub(window).central is False, timeout=10_000)
         open_page(qtbot, window)
         assert page.model.rowCount() == 2
         assert not page.add_button.isVisible() and not page.import_button.isVisible()
@@ -295,6 +303,34 @@ def test_an_officer_sees_indicators_read_only(qtbot, officer_db: Path) -> None: 
         assert hub(window).open_add() is None and hub(window).open_import() is None
         assert "coordinator" in window.statusBar().currentMessage()
         assert page.chart.chart.spec() is not None
+        # Values of the indicators MOJ stewards are recorded here, for the next bundle.
+        assert page.record_button.isVisible() and hub(window).record_action.isEnabled()
+        select(qtbot, window, "UK-16-3-2")  # no steward: not MOJ's to record
+        assert not page.record_button.isEnabled() and hub(window).open_record() is None
+        assert "MOJ stewards" in window.statusBar().currentMessage()
+        select(qtbot, window, "PRIS-REMAND")
+        assert page.record_button.isEnabled()
+        qtbot.keyClick(window, Qt.Key.Key_R, Qt.KeyboardModifier.ControlModifier
+                       | Qt.KeyboardModifier.ShiftModifier)
+        dialog = hub(window).record_dialog
+        assert dialog is not None and dialog.isVisible()
+        dialog.series.setCurrentIndex(dialog.series.findText("Māori"))
+        dialog.period.setText("2024")
+        dialog.value.setText("about 50")
+        dialog.submit()
+        qtbot.waitUntil(lambda: bool(dialog.errors.message("value")), timeout=10_000)
+        assert "about 50" in dialog.errors.message("value")
+        held = indicators.values(officer_record, "PRIS-REMAND")
+        dialog.value.setText("48.9")
+        with qtbot.waitSignal(page.detailShown, timeout=15_000):
+            dialog.submit()
+        assert hub(window).record_dialog is None
+        assert "recorded as version 1" in window.statusBar().currentMessage()
+        now = indicators.values(officer_record, "PRIS-REMAND")
+        assert len(now) == len(held) + 1
+        [new] = [v for v in now if v.period == "2024"]
+        assert (new.value, new.disaggregation) == ("48.9", {"Ethnicity": "Māori"})
+        assert page.detail is not None and "2024" in page.detail.chart.periods
         window.close()
     finally:
         runner.shutdown()

@@ -10,19 +10,22 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMenu
 
 from nmrf_desktop.domain.changes import Changed
+from nmrf_desktop.domain.indicator_values import InvalidValue
 from nmrf_desktop.domain.indicators import (
     IndicatorDraft,
     IndicatorRecord,
     InvalidIndicator,
     ValuesReport,
 )
-from nmrf_desktop.services import indicator_views, indicators
+from nmrf_desktop.services import indicator_entry, indicator_views, indicators
+from nmrf_desktop.services.indicator_entry import VALUE_ENTRY, RecordedValue, ValueRefused
 from nmrf_desktop.services.indicator_views import RecommendationIndicator
 from nmrf_desktop.services.indicators import IndicatorRefused
 from nmrf_desktop.ui.exchange.common import guarded
 from nmrf_desktop.ui.indicators.add_dialog import AddIndicatorDialog
 from nmrf_desktop.ui.indicators.import_dialog import ImportValuesDialog
 from nmrf_desktop.ui.indicators.page import IndicatorsPage
+from nmrf_desktop.ui.indicators.record_dialog import RecordValueDialog
 from nmrf_desktop.ui.window.hub import Hub
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -30,9 +33,9 @@ log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
 _C = "Indicators"
 
-# Writes elsewhere that may bring indicators or values: an imported pack or merged bundle
-# (the exchange), and recommendations (references an indicator links to).
-SHOWN = Changed.EXCHANGE | Changed.RECOMMENDATIONS
+# What the tab shows: indicators and values (added, imported, recorded, merged from bundles
+# or brought by a pack), and the recommendations they link to.
+SHOWN = Changed.INDICATORS | Changed.RECOMMENDATIONS
 
 
 def laptop_reason() -> str:
@@ -70,9 +73,18 @@ class IndicatorsHub(Hub):
                    "layout"), menu)
         self.import_action.setObjectName("importIndicatorValuesAction")
         self.for_role(True, actions=(self.add_action, self.import_action), hide_actions=False)
+        self.record_dialog: RecordValueDialog | None = None
+        self.record_action = self.add_command(
+            _T(_C, "Record Indicator &Value…"), self.open_record, "Ctrl+Shift+R",
+            _T(_C, "Record a value of an indicator your agency stewards, to send in your "
+                   "next update bundle"))
+        self.record_action.setObjectName("recordIndicatorValueAction")
+        self._add_to_record_menu()
+        self.for_role(False, actions=(self.record_action,))
         page = self.page
         page.addRequested.connect(self.open_add)
         page.importRequested.connect(self.open_import)
+        page.recordRequested.connect(self.open_record)
         page.recommendationActivated.connect(window.open_recommendation)
         detail = window.detail
         detail.detailShown.connect(self._load_for_recommendation)
@@ -95,11 +107,21 @@ class IndicatorsHub(Hub):
                 return
         log.warning("no View menu found for Indicators")
 
+    def _add_to_record_menu(self) -> None:
+        anchor = self._window.window_actions.new_action
+        for top in self._window.menuBar().actions():
+            menu = top.menu()
+            if isinstance(menu, QMenu) and anchor in menu.actions():
+                menu.addSeparator()
+                menu.addAction(self.record_action)
+                return
+        log.warning("no Record menu found for Record Indicator Value…")
+
     # -- state -------------------------------------------------------------------------------
 
     def opened(self) -> None:
         self._follow_profile()
-        for dialog in (self.add_dialog, self.import_dialog):
+        for dialog in (self.add_dialog, self.import_dialog, self.record_dialog):
             if dialog is not None:
                 dialog.close()
         self.central = None
@@ -130,15 +152,17 @@ class IndicatorsHub(Hub):
         log.warning("could not tell whether this is the central record: %s", exc)
 
     def can_edit(self) -> bool:
-        """Add and import: the coordinator on the central record. A laptop's view is read
-        only; recording a value on a laptop (the steward agency's officers, sent in a
-        bundle) is services.indicator_entry's, and would be offered here
-        (see `laptop_entry_available`)."""
+        """Add and import: the coordinator on the central record."""
         return self._coordinator and self.central is True
 
-    def laptop_entry_available(self) -> bool:
-        """Hook for recording values on a laptop: False until that lands in this window."""
-        return False
+    def recording_agency(self) -> str | None:
+        """The agency whose officers record values here (a laptop, services.indicator_entry):
+        the officer's, on a laptop; None on the central record (read only but for the
+        coordinator's Add and Import)."""
+        profile = self._window.profile
+        if self._coordinator or self.central is not False or not profile.agency:
+            return None
+        return profile.agency
 
     def _show_availability(self) -> None:
         can = self.can_edit()
@@ -147,6 +171,7 @@ class IndicatorsHub(Hub):
             action.setToolTip(action.statusTip() if can or not self._coordinator
                               else laptop_reason())
         self.page.set_editable(can)
+        self.page.set_recording_agency(self.recording_agency())
 
     def _tab_changed(self, index: int) -> None:
         if index == self._tab:
@@ -155,6 +180,9 @@ class IndicatorsHub(Hub):
     def _changed(self, changes: Changed) -> None:
         if changes.affects(SHOWN) and self._window.tabs.currentIndex() == self._tab:
             self.page.refresh()
+        shown = self._window.detail.current_id
+        if changes.affects(Changed.INDICATORS) and shown is not None:
+            self._load_for_recommendation(shown)
 
     # -- showing -----------------------------------------------------------------------------
 
@@ -219,6 +247,7 @@ class IndicatorsHub(Hub):
         dialog.accept()
         self._window.statusBar().showMessage(
             _T(_C, "Added indicator {0}.").format(added.code), 8000)
+        self._window.did_change(Changed.INDICATORS)
         self.show_indicator(added.code)
 
     def _add_failed(self, dialog: AddIndicatorDialog, exc: BaseException) -> None:
@@ -269,5 +298,60 @@ class IndicatorsHub(Hub):
         dialog.show_report(report)
         self._window.statusBar().showMessage(
             _T(_C, "{0}: {1}").format(report.code, report.summary()), 8000)
+        self._window.did_change(Changed.INDICATORS)
         self.page.refresh(select=report.code)
-        self._window.reload_detail()
+
+    # -- Record Value… (a laptop) ------------------------------------------------------------
+
+    def open_record(self) -> RecordValueDialog | None:
+        """Record a value of the selected indicator: its steward agency's officer, on a
+        laptop."""
+        window, agency, detail = self._window, self.recording_agency(), self.page.detail
+        if window.record is None:
+            return None
+        if agency is None:
+            window.statusBar().showMessage(_T(
+                _C, "Values are recorded on the steward agency's laptop; on the central "
+                    "record, import them from a file."), 8000)
+            return None
+        if detail is None or detail.indicator.steward != agency:
+            window.statusBar().showMessage(_T(
+                _C, "Select, on the Indicators tab, an indicator {0} stewards.").format(agency),
+                8000)
+            return None
+        if self.record_dialog is not None:
+            self.record_dialog.raise_()
+            self.record_dialog.activateWindow()
+            return self.record_dialog
+        dialog = RecordValueDialog(detail, window)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.saveRequested.connect(lambda code, fields: self._record(dialog, code, fields))
+        dialog.finished.connect(lambda _r: setattr(self, "record_dialog", None))
+        self.record_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _record(self, dialog: RecordValueDialog, code: str, fields: dict[str, object]
+                ) -> None:
+        record = self._window.record
+        if record is None:
+            return
+        self._window.runner.run(
+            lambda: indicator_entry.record_value(record, code, **fields),  # type: ignore[arg-type]
+            guarded(self._recorded, dialog), guarded(self._record_failed, dialog))
+
+    def _recorded(self, dialog: RecordValueDialog, done: RecordedValue) -> None:
+        dialog.accept()
+        self._window.statusBar().showMessage(done.summary(), 8000)
+        if done.changed:
+            self._window.did_change(VALUE_ENTRY)
+
+    def _record_failed(self, dialog: RecordValueDialog, exc: BaseException) -> None:
+        if isinstance(exc, InvalidValue):
+            message = str(exc).split(": ", 1)[-1]
+            dialog.show_problem(exc.field, message[:1].upper() + message[1:])
+        elif isinstance(exc, ValueRefused):
+            dialog.show_problem("", str(exc))
+        else:
+            log.error("the value could not be recorded", exc_info=exc)
+            dialog.show_problem("", _T(_C, "The value was not recorded: {0}").format(exc))

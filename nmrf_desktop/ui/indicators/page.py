@@ -64,6 +64,7 @@ class IndicatorsPage(QWidget):
     recommendationActivated = Signal(str)  # a linked recommendation's id
     addRequested = Signal()
     importRequested = Signal()
+    recordRequested = Signal()
     loaded = Signal()  # the list was read (tests and the hub wait on it)
     detailShown = Signal(str)  # an indicator's code, once its detail is shown
 
@@ -91,6 +92,9 @@ class IndicatorsPage(QWidget):
         self.add_button.setObjectName("addIndicatorButton")
         self.import_button = QPushButton(self.tr("Im&port Values…"), self)
         self.import_button.setObjectName("importValuesButton")
+        self.record_button = QPushButton(self.tr("Recor&d Value…"), self)
+        self.record_button.setObjectName("recordValueButton")
+        self._recording_agency: str | None = None
         self.table = self._make_table()
         self.facts = QTextBrowser(self)
         self.facts.setObjectName("indicatorFacts")
@@ -108,7 +112,9 @@ class IndicatorsPage(QWidget):
         self.facts.anchorClicked.connect(self._follow)
         self.add_button.clicked.connect(self.addRequested)
         self.import_button.clicked.connect(self.importRequested)
+        self.record_button.clicked.connect(self.recordRequested)
         self.set_editable(False)
+        self.set_recording_agency(None)
         self._show_placeholder(self.tr("Open a database to see its indicators."))
 
     def _make_table(self) -> QTableView:
@@ -140,6 +146,7 @@ class IndicatorsPage(QWidget):
         top.addSpacing(12)
         top.addWidget(self.add_button)
         top.addWidget(self.import_button)
+        top.addWidget(self.record_button)
         below = QSplitter(Qt.Orientation.Horizontal, self)  # the facts beside the chart
         below.addWidget(self.facts)
         below.addWidget(self.chart)
@@ -172,6 +179,19 @@ class IndicatorsPage(QWidget):
         self.add_button.setVisible(editable)
         self.import_button.setVisible(editable)
         self.import_button.setEnabled(editable and self.current_code() is not None)
+
+    def set_recording_agency(self, agency: str | None) -> None:
+        """Offer Record Value… (a laptop: the officer's agency records the values of the
+        indicators it stewards), or not (None)."""
+        self._recording_agency = agency
+        self.record_button.setVisible(agency is not None)
+        self._update_record_button()
+
+    def _update_record_button(self) -> None:
+        detail = self.detail
+        self.record_button.setEnabled(
+            self._recording_agency is not None and detail is not None
+            and detail.indicator.steward == self._recording_agency)
 
     # -- reading -----------------------------------------------------------------------------
 
@@ -268,10 +288,12 @@ class IndicatorsPage(QWidget):
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         self.facts.setHtml(indicator_html(detail, muted))
         self.chart.set_spec(detail.chart)
+        self._update_record_button()
         self.detailShown.emit(code)
 
     def _show_placeholder(self, text: str) -> None:
         self.detail = None
+        self._update_record_button()
         muted = self.palette().color(QPalette.ColorRole.PlaceholderText).name()
         self.facts.setHtml(f'<p style="color:{muted}">{escape(text)}</p>')
         self.chart.set_spec(None)
