@@ -331,6 +331,17 @@ def test_an_officer_reads_indicators_and_records_their_agencys_values(  # type: 
         [new] = [v for v in now if v.period == "2024"]
         assert (new.value, new.disaggregation) == ("48.9", {"Ethnicity": "Māori"})
         assert page.detail is not None and "2024" in page.detail.chart.periods
+        # Edit → Undo takes it back (not sent yet); Redo records it again.
+        assert window.undo_stack.undoText() == "Record PRIS-REMAND 2024 Value"
+        window.undo_stack.undo()
+        qtbot.waitUntil(lambda: len(indicators.values(officer_record, "PRIS-REMAND"))
+                        == len(held), timeout=10_000)
+        qtbot.waitUntil(lambda: page.detail is not None
+                        and "2024" not in page.detail.chart.periods, timeout=10_000)
+        window.undo_stack.redo()
+        qtbot.waitUntil(lambda: len(indicators.values(officer_record, "PRIS-REMAND"))
+                        == len(held) + 1, timeout=10_000)
+        qtbot.waitUntil(window.is_idle, timeout=10_000)
         window.close()
     finally:
         runner.shutdown()

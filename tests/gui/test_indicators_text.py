@@ -88,7 +88,8 @@ def test_a_chart_from_values_orders_labels_and_units() -> None:
     assert [s.label for s in spec.series] == ["Total", "Male", "Māori", "Māori, Female"]
     assert list(spec.periods) == ["2019/20", "2021"]
     assert spec.unit == "%" and spec.baseline == 38.0 and spec.target is None
-    assert spec.value(0, 0) == 6.0 and spec.value(2, 0) == 4.0 and spec.value(3, 0) is None and spec.value(3, 1) == 5.0
+    assert (spec.value(0, 0), spec.value(2, 0)) == (6.0, 4.0)
+    assert spec.value(3, 0) is None and spec.value(3, 1) == 5.0
     assert [o[0] for o in order] == [s.label for s in spec.series]
     # Two units: each label says its units; the chart's unit is none of them.
     mixed = [_value("2020", "3", "Number"), _value("2020", "0.4", "Rate")]

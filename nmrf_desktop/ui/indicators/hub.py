@@ -1,5 +1,6 @@
 """Wires indicators into the main window: the Indicators tab (everyone), Add Indicator… and
-Import Values… (the coordinator, on the central record), and the detail pane's section."""
+Import Values… (the coordinator, on the central record), Record Indicator Value… (the
+steward agency's officer, on a laptop), and the detail pane's section."""
 
 from __future__ import annotations
 
@@ -10,15 +11,13 @@ from PySide6.QtCore import QCoreApplication, Qt
 from PySide6.QtWidgets import QMenu
 
 from nmrf_desktop.domain.changes import Changed
-from nmrf_desktop.domain.indicator_values import InvalidValue
 from nmrf_desktop.domain.indicators import (
     IndicatorDraft,
     IndicatorRecord,
     InvalidIndicator,
     ValuesReport,
 )
-from nmrf_desktop.services import indicator_entry, indicator_views, indicators
-from nmrf_desktop.services.indicator_entry import VALUE_ENTRY, RecordedValue, ValueRefused
+from nmrf_desktop.services import indicator_views, indicators
 from nmrf_desktop.services.indicator_views import RecommendationIndicator
 from nmrf_desktop.services.indicators import IndicatorRefused
 from nmrf_desktop.ui.exchange.common import guarded
@@ -26,6 +25,7 @@ from nmrf_desktop.ui.indicators.add_dialog import AddIndicatorDialog
 from nmrf_desktop.ui.indicators.import_dialog import ImportValuesDialog
 from nmrf_desktop.ui.indicators.page import IndicatorsPage
 from nmrf_desktop.ui.indicators.record_dialog import RecordValueDialog
+from nmrf_desktop.ui.indicators.recording import ValueRecording
 from nmrf_desktop.ui.window.hub import Hub
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -73,7 +73,7 @@ class IndicatorsHub(Hub):
                    "layout"), menu)
         self.import_action.setObjectName("importIndicatorValuesAction")
         self.for_role(True, actions=(self.add_action, self.import_action), hide_actions=False)
-        self.record_dialog: RecordValueDialog | None = None
+        self.recording = ValueRecording(window)
         self.record_action = self.add_command(
             _T(_C, "Record Indicator &Value…"), self.open_record, "Ctrl+Shift+R",
             _T(_C, "Record a value of an indicator your agency stewards, to send in your "
@@ -121,9 +121,10 @@ class IndicatorsHub(Hub):
 
     def opened(self) -> None:
         self._follow_profile()
-        for dialog in (self.add_dialog, self.import_dialog, self.record_dialog):
+        for dialog in (self.add_dialog, self.import_dialog):
             if dialog is not None:
                 dialog.close()
+        self.recording.close()
         self.central = None
         self.page.set_record(self._window.record)
         self._show_availability()
@@ -319,39 +320,8 @@ class IndicatorsHub(Hub):
                 _C, "Select, on the Indicators tab, an indicator {0} stewards.").format(agency),
                 8000)
             return None
-        if self.record_dialog is not None:
-            self.record_dialog.raise_()
-            self.record_dialog.activateWindow()
-            return self.record_dialog
-        dialog = RecordValueDialog(detail, window)
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.saveRequested.connect(lambda code, fields: self._record(dialog, code, fields))
-        dialog.finished.connect(lambda _r: setattr(self, "record_dialog", None))
-        self.record_dialog = dialog
-        dialog.open()
-        return dialog
+        return self.recording.open(detail)
 
-    def _record(self, dialog: RecordValueDialog, code: str, fields: dict[str, object]
-                ) -> None:
-        record = self._window.record
-        if record is None:
-            return
-        self._window.runner.run(
-            lambda: indicator_entry.record_value(record, code, **fields),  # type: ignore[arg-type]
-            guarded(self._recorded, dialog), guarded(self._record_failed, dialog))
-
-    def _recorded(self, dialog: RecordValueDialog, done: RecordedValue) -> None:
-        dialog.accept()
-        self._window.statusBar().showMessage(done.summary(), 8000)
-        if done.changed:
-            self._window.did_change(VALUE_ENTRY)
-
-    def _record_failed(self, dialog: RecordValueDialog, exc: BaseException) -> None:
-        if isinstance(exc, InvalidValue):
-            message = str(exc).split(": ", 1)[-1]
-            dialog.show_problem(exc.field, message[:1].upper() + message[1:])
-        elif isinstance(exc, ValueRefused):
-            dialog.show_problem("", str(exc))
-        else:
-            log.error("the value could not be recorded", exc_info=exc)
-            dialog.show_problem("", _T(_C, "The value was not recorded: {0}").format(exc))
+    @property
+    def record_dialog(self) -> RecordValueDialog | None:
+        return self.recording.dialog
