@@ -168,32 +168,40 @@ def apply(session: Session, payload: dict[str, Any]) -> tuple[int, int] | None:
 
 
 def _apply_values(session: Session, rows: list[dict[str, Any]]) -> int:
-    """Each value this laptop lacks becomes its slot's current version, unless an unsent
-    value of this laptop's is current there (it stays on top, the pack's beneath it)."""
-    unsent = set(session.execute(select(Change.entity_id).where(
-        Change.entity == VALUE_ENTITY, Change.bundle_id.is_(None))).scalars())
+    """Each value of the pack becomes its slot's current version (added if this laptop
+    lacks it), unless one of this laptop's values the centre has not acknowledged yet
+    (unsent, or sent and not merged) is current there: it stays on top, the pack's beneath."""
+    pending = set(session.execute(select(Change.entity_id).where(
+        Change.entity == VALUE_ENTITY, Change.acknowledged.is_(False))).scalars())
     have: set[str] = set()
     for chunk in _chunks([r["id"] for r in rows]):
         have.update(session.execute(select(IndicatorValue.id).where(
             IndicatorValue.id.in_(chunk))).scalars())
     table = IndicatorValue.__table__
     for row in rows:
-        if row["id"] in have:
-            continue
         entry = check_entry(period=row["period"], value=row["value"],
                             disaggregation=row["disaggregation"], units=row["units"],
                             status=row["status"], note=row["note"], strict=True)
         current = session.execute(select(table.c.id).where(
             table.c.indicator_id == row["indicator_id"], table.c.key == entry.key,
             table.c.current.is_(True))).scalar()
-        on_top = current is not None and current in unsent
+        if row["id"] in have:  # the Māori-data flag of a series changes without a version
+            session.execute(update(table).where(table.c.id == row["id"]).values(
+                maori_data=row["maori_data"]))
+        if current == row["id"]:
+            continue
+        on_top = current is not None and current in pending
         if on_top:  # the officer's value stays above the centre's: its version too
             session.execute(update(table).where(
                 table.c.id == current, table.c.version <= row["version"]).values(
                 version=row["version"] + 1))
-        if current is not None and not on_top:
+        elif current is not None:
             session.execute(update(table).where(table.c.id == current).values(
                 current=False, superseded_by=row["id"]))
+        if row["id"] in have:
+            session.execute(update(table).where(table.c.id == row["id"]).values(
+                current=not on_top, superseded_by=current if on_top else None))
+            continue
         session.execute(table.insert(), [{
             "id": row["id"], "indicator_id": row["indicator_id"], "key": entry.key,
             "period": entry.period, "disaggregation": entry.disaggregation,
