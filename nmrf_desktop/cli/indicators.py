@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from nmrf_desktop.cli import indicator_values
 from nmrf_desktop.cli.common import Subparsers, UserError, open_from_args, print_json, whole
 from nmrf_desktop.domain.indicators import (
     Direction,
@@ -92,6 +93,8 @@ def register(sub: Subparsers) -> None:
                           "(CSV, or XLSX for a .xlsx name)")
     exp.add_argument("code", metavar="CODE")
     exp.add_argument("file", type=Path, metavar="FILE")
+
+    indicator_values.register(acts)  # record-value, undo-value: on a laptop (issue 14.5)
 
 
 def _draft(args: argparse.Namespace) -> IndicatorDraft:
@@ -215,7 +218,7 @@ def _export(args: argparse.Namespace) -> int:
 
 _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": _add, "link": _link, "import-values": _import, "values": _values,
-    "list": _list, "show": _show, "export-values": _export,
+    "list": _list, "show": _show, "export-values": _export, **indicator_values.ACTIONS,
 }
 
 
@@ -224,6 +227,7 @@ def cmd_indicator(args: argparse.Namespace) -> int:
 
 
 # What this wing's commands refuse with a reason for the user: one line, exit 1.
-REFUSALS: tuple[type[Exception], ...] = (IndicatorRefused, InvalidIndicator)
+REFUSALS: tuple[type[Exception], ...] = (IndicatorRefused, InvalidIndicator,
+                                         *indicator_values.REFUSALS)
 
 COMMANDS: dict[str, Callable[[argparse.Namespace], int]] = {"indicator": cmd_indicator}
