@@ -407,6 +407,9 @@ def test_the_gui_thread_is_never_held_50ms_by_20_series_by_30_periods(  # type: 
         page._wanted = "MANY"  # as refresh(select=...) does
         timed("list reset", lambda: page._overview_read(record, listed))
         assert page.current_code() == "MANY"
+        # The detail is read on the worker meanwhile (it holds the GIL while it reads); the
+        # app shows it once read: so here too.
+        qtbot.waitUntil(lambda: not window.runner.busy, timeout=10_000)
         timed("detail shown", lambda: page._detail_read("MANY", view))
         assert chart.spec() is view.chart
         timed("chart paint", chart.repaint)
@@ -415,10 +418,9 @@ def test_the_gui_thread_is_never_held_50ms_by_20_series_by_30_periods(  # type: 
         timed("table paint", page.chart.table.viewport().repaint)
         timed("cursor paint", cursor)
     log.warning("GUI thread, 20 series x 30 periods (ms): wall %s; thread CPU %s", wall, cpu)
-    # The page's own work (model resets, details, table) holds the thread < 50 ms by the
-    # wall clock; every step, the chart's paints too, uses < 50 ms of the thread's CPU (on
-    # a machine shared by many processes the wall clock of a paint also counts waiting).
-    assert max(max(wall[k]) for k in ("list reset", "detail shown", "table paint")) < 50, wall
+    # No step holds the GUI thread 50 ms: not by the wall clock (which on a shared machine
+    # also counts waiting for a core), nor by the thread's own CPU time.
+    assert max(max(v) for v in wall.values()) < 50, wall
     assert max(max(v) for v in cpu.values()) < 50, cpu
 
 
