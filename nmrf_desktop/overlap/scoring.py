@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from nmrf_desktop.overlap.meaning import Vectors, carried_by, embed, weights
+from nmrf_desktop.overlap.meaning import Vectors, carried_by, embed_all, weights
 from nmrf_desktop.overlap.similarity import TermStats, cosine, shared_terms, similar_pairs
 from nmrf_desktop.overlap.text import display_terms
 
@@ -85,8 +85,7 @@ class Scorer:
         if self.share and self.vectors is not None:
             v = self.vectors
             self.words = [weights(c, self.idf, v, self.settings.generic) for c in node_counts]
-            self.embedded = (np.stack([embed(w, v) for w in self.words]) if self.words
-                             else np.zeros((0, v.dim), dtype=np.float32))
+            self.embedded = embed_all(self.words, v)
 
     def _lift(self, m: np.ndarray | float) -> np.ndarray | float:
         base = self.settings.baseline

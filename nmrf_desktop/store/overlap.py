@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
@@ -44,16 +45,14 @@ class Features:
 
 def recommendations(session: Session) -> list[tuple[str, str, str]]:
     """(id, country, text) of every recommendation that is not withdrawn."""
-    r = Recommendation
-    return [(i, c, t) for i, c, t in session.connection().execute(
-        select(r.id, r.country, r.text).where(r.withdrawn.is_(False))).tuples().fetchall()]
+    return _raw(session, f"SELECT id, country, text FROM {Recommendation.__tablename__} "
+                         "WHERE NOT withdrawn")
 
 
 def fingerprints(session: Session) -> dict[str, tuple[str, str]]:
     """id -> (country, fingerprint) of every indexed document."""
-    d = OverlapDoc
-    return {i: (c, f) for i, c, f in session.connection().execute(
-        select(d.recommendation_id, d.country, d.fingerprint)).fetchall()}
+    return {i: (c, f) for i, c, f in _raw(
+        session, f"SELECT recommendation_id, country, fingerprint FROM {OverlapDoc.__tablename__}")}
 
 
 def docs_of(session: Session, countries: Iterable[str],
@@ -88,14 +87,7 @@ def terms_of(session: Session, ids: Sequence[str]) -> dict[str, dict[str, float]
 
 
 def document_frequencies(session: Session) -> tuple[dict[str, int], int]:
-    # Straight from the driver's cursor: some 125,000 rows, no column needs conversion, and
-    # SQLAlchemy's result rows would cost more than the query (SQLite and PostgreSQL alike).
-    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
-    try:
-        cursor.execute(f"SELECT term, df FROM {OverlapTerm.__tablename__}")
-        df = dict(cursor.fetchall())
-    finally:
-        cursor.close()
+    df = dict(_raw(session, f"SELECT term, df FROM {OverlapTerm.__tablename__}"))
     docs = session.execute(select(func.count()).select_from(OverlapDoc)).scalar_one()
     return df, int(docs)
 
@@ -207,6 +199,19 @@ def related(session: Session, rec_id: str) -> list[tuple[str, str, str, float, s
         r.id.in_([o[0] for o in out]))).tuples().all()) if out else {}
     return sorted(((o, refs.get(o, ""), bs, s, rs) for o, bs, s, rs in out),
                   key=lambda t: (-t[3], t[1]))
+
+
+def _raw(session: Session, sql: str) -> list[Any]:
+    """Rows of a parameterless query straight from the driver's cursor, in the session's
+    transaction: for the whole-table reads of an update (41,000 recommendations, 125,000
+    terms), whose columns need no conversion and where SQLAlchemy's result rows would cost
+    more than the query itself (SQLite and PostgreSQL alike)."""
+    cursor = session.connection().connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute(sql)
+        return list(cursor.fetchall())
+    finally:
+        cursor.close()
 
 
 def _chunks(items: list, size: int):  # type: ignore[no-untyped-def, type-arg]
