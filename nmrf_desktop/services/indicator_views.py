@@ -206,3 +206,11 @@ def indicators_for_recommendation(record: Record, rec_id: str
                                            headline(trends)))
     return out
 
+
+def references_of(record: Record, rec_ids: list[str]) -> list[str]:
+    """The references of these recommendations, in record order (to link a new indicator
+    to the recommendations selected in the browser)."""
+    with record.reading() as session:
+        return list(session.execute(
+            select(Recommendation.reference).where(Recommendation.id.in_(rec_ids[:500]))
+            .order_by(Recommendation.num)).scalars())

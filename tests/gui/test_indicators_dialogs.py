@@ -11,7 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
-from nmrf_desktop.services import indicators, sdg
+from nmrf_desktop.services import indicator_views, indicators, sdg
 from nmrf_desktop.ui.indicators.add_dialog import AddIndicatorDialog, split_references
 from nmrf_desktop.ui.indicators.import_dialog import ImportValuesDialog
 from nmrf_desktop.ui.window.main_window import MainWindow
@@ -201,3 +201,16 @@ def test_every_field_has_its_own_mnemonic(qtbot, coordinator: MainWindow) -> Non
     keys = _mnemonics(page)
     assert {"t", "a", "p"} <= set(keys) and len(keys) == len(set(keys)), keys
     importing.close()
+
+
+def test_add_offers_the_recommendations_selected_in_the_browser(  # type: ignore[no-untyped-def]
+        qtbot, coordinator: MainWindow) -> None:
+    window = coordinator
+    window.select_row(0)
+    qtbot.waitUntil(lambda: bool(window.selected_ids()), timeout=10_000)
+    record = window.record
+    assert record is not None
+    [chosen] = indicator_views.references_of(record, window.selected_ids())
+    dialog = _open_add(qtbot, window)
+    qtbot.waitUntil(lambda: dialog.recommendations.toPlainText() == chosen, timeout=10_000)
+    assert chosen.startswith("NZL-")

@@ -223,6 +223,12 @@ class AddIndicatorDialog(QDialog):
 
     # -- behaviour ---------------------------------------------------------------------------
 
+    def offer_recommendations(self, references: list[str]) -> None:
+        """Fill the links with these references (the browser's selection) unless some are
+        typed already."""
+        if not self.recommendations.toPlainText().strip():
+            self.recommendations.setPlainText("\n".join(references))
+
     def _sdg_chosen(self, index: QModelIndex) -> None:
         code = index.data(Qt.ItemDataRole.EditRole)
         if code:

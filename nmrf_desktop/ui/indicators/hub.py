@@ -235,6 +235,10 @@ class IndicatorsHub(Hub):
         dialog.finished.connect(lambda _r: setattr(self, "add_dialog", None))
         self.add_dialog = dialog
         dialog.open()
+        record, selected = window.record, window.selected_ids()
+        if selected:  # offer to link the recommendations selected in the browser
+            window.runner.run(lambda: indicator_views.references_of(record, selected),
+                              guarded(dialog.offer_recommendations))
         return dialog
 
     def _save(self, dialog: AddIndicatorDialog, draft: IndicatorDraft) -> None:
