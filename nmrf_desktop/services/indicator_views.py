@@ -20,8 +20,9 @@ from nmrf_desktop.reports.chart_spec import ChartSeries, ChartSpec
 from nmrf_desktop.services import indicators
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import indicators as store
-from nmrf_desktop.store.indicator_models import Indicator, IndicatorLink
+from nmrf_desktop.store.indicator_models import Indicator, IndicatorCluster, IndicatorLink
 from nmrf_desktop.store.models import Recommendation
+from nmrf_desktop.store.overlap_models import OverlapMember
 
 log = logging.getLogger(__name__)
 
@@ -185,25 +186,33 @@ class RecommendationIndicator:
     maori_data: bool
     governance: str
     headline: SeriesTrend | None
+    cluster: str | None = None  # linked through this overlap cluster, not directly
 
 
 def indicators_for_recommendation(record: Record, rec_id: str
                                   ) -> list[RecommendationIndicator]:
-    """The indicators linked to one recommendation, by code, each with its latest value
-    and trend (of its total series, else its first)."""
+    """The indicators linked to one recommendation, directly or through an overlap cluster
+    it belongs to, by code, each with its latest value and trend (of its total series,
+    else its first)."""
     with record.reading() as session:
-        rows = session.execute(
+        direct = set(session.execute(
             select(Indicator.code).join(IndicatorLink, IndicatorLink.indicator_id
                                         == Indicator.id)
-            .where(IndicatorLink.recommendation_id == rec_id)
-            .order_by(Indicator.code)).scalars().all()
+            .where(IndicatorLink.recommendation_id == rec_id)).scalars())
+        through = dict(session.execute(
+            select(Indicator.code, IndicatorCluster.cluster_id)
+            .join(IndicatorCluster, IndicatorCluster.indicator_id == Indicator.id)
+            .join(OverlapMember, OverlapMember.cluster_id == IndicatorCluster.cluster_id)
+            .where(OverlapMember.recommendation_id == rec_id)
+            .order_by(IndicatorCluster.cluster_id.desc())).tuples().all())
     out = []
-    for code in rows:
+    for code in sorted(direct | set(through)):
         found = indicators.get_indicator(record, code)
         trends = indicators.trends(record, code) if found.values else []
         out.append(RecommendationIndicator(found.code, found.title, found.title_mi,
                                            found.unit, found.maori_data, found.governance,
-                                           headline(trends)))
+                                           headline(trends),
+                                           None if code in direct else through[code]))
     return out
 
 

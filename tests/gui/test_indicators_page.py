@@ -21,6 +21,8 @@ from nmrf_desktop.services import catalog, indicator_views, indicators, sdg
 from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.workspace import Profile, save_profile
+from nmrf_desktop.store.overlap_models import OverlapCluster, OverlapMember
+from nmrf_desktop.ui.indicators.detail_html import recommendation_indicators_html
 from nmrf_desktop.ui.indicators.hub import IndicatorsHub
 from nmrf_desktop.ui.indicators.list_model import CODE, LATEST, MAORI, TITLE
 from nmrf_desktop.ui.tasks import TaskRunner
@@ -439,3 +441,23 @@ def test_screenshot_of_the_page(qtbot, coordinator: MainWindow) -> None:  # type
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         assert window.grab().save(str(SCREENSHOTS / "indicators-page.png"))
     assert page.chart.chart.spec() is not None
+
+
+def test_indicators_linked_through_an_overlap_cluster(central_db: Path,
+                                                      nz_record: Record) -> None:
+    record = nz_record
+    ids = catalog.ids_for_references(record, [LINKED[0], "NZL-UPR18-005"])
+    with record.unit_of_work() as session:
+        session.add(OverlapCluster(id="c7", country="New Zealand", channel="text", size=2,
+                                   reasons="[]"))
+        session.add_all(OverlapMember(cluster_id="c7", recommendation_id=i)
+                        for i in ids.values())
+    indicators.link(record, "UK-16-3-2", clusters=["c7"])
+    both = indicator_views.indicators_for_recommendation(record, ids[LINKED[0]])
+    assert [(i.code, i.cluster) for i in both] == [("PRIS-REMAND", None), ("UK-16-3-2", "c7")]
+    [only] = indicator_views.indicators_for_recommendation(record, ids["NZL-UPR18-005"])
+    assert (only.code, only.cluster, only.maori_data) == ("UK-16-3-2", "c7", False)
+    html = recommendation_indicators_html([only], "#777777")
+    assert "linked through overlap cluster c7" in html and "Indicators (1)" in html
+    assert "nmrf-indicator:UK-16-3-2" in html
+    assert recommendation_indicators_html([], "#777777") == ""

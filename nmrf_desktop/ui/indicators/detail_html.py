@@ -117,6 +117,8 @@ def recommendation_indicators_html(items: list[RecommendationIndicator] | None,
         facts = [trend_sentence(trend, unit) if trend else short_trend(None)]
         if item.maori_data:
             facts.append(maori_marker(True, item.governance))
+        if item.cluster:
+            facts.append(_T(_C, "linked through overlap cluster {0}").format(item.cluster))
         out.append(
             f'<p style="margin:6px 0 0 0"><a href="{INDICATOR_SCHEME}:{escape(item.code)}">'
             f"{escape(item.code)}</a> {escape(title_with_mi(item.title, item.title_mi))}<br>"
