@@ -8,11 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from nmrf_desktop.domain.indicator_values import VALUE_ENTITY
+from nmrf_desktop.domain.indicators import describe_disaggregation
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit
 from nmrf_desktop.store.history import snapshot_action
+from nmrf_desktop.store.indicator_models import Indicator
 from nmrf_desktop.store.merge import BadChange, action_values
 from nmrf_desktop.store.merge_indicators import take_incoming
 from nmrf_desktop.store.models import Action, ActionLink, Conflict, utcnow
@@ -56,12 +59,25 @@ def list_conflicts(record: Record, status: str | None = "open") -> list[Conflict
         out = []
         for c in session.execute(stmt).scalars():
             action = session.get(Action, c.entity_id) if c.entity == "action" else None
+            title = action.title if action else c.entity_id
+            if c.entity == VALUE_ENTITY:
+                title = _value_title(session, json.loads(c.incoming_value)) or title
             out.append(ConflictInfo(
                 c.id, c.kind, c.entity, c.entity_id, c.field,
-                action.title if action else c.entity_id, json.loads(c.current_value),
+                title, json.loads(c.current_value),
                 json.loads(c.incoming_value), c.agency_code, c.bundle_id, c.status,
                 c.resolution, c.created_at))
         return out
+
+
+def _value_title(session: Session, incoming: Any) -> str:
+    """'PRIS-REMAND 2019 (Ethnicity: Māori)': which period of which series a value is."""
+    if not isinstance(incoming, dict):
+        return ""
+    found = session.get(Indicator, incoming.get("indicator_id", ""))
+    groups = incoming.get("disaggregation")
+    where = describe_disaggregation(groups) if isinstance(groups, dict) else ""
+    return f"{found.code if found else '?'} {incoming.get('period', '')} ({where})"
 
 
 def resolve(record: Record, conflict_id: str, choice: str, value: Any = None) -> ConflictInfo:

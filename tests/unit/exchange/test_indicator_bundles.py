@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from nmrf_desktop.domain.enums import AssignmentRole
 from nmrf_desktop.services import indicators
 from nmrf_desktop.services.assigning import assign
@@ -100,6 +102,9 @@ def test_the_same_point_changed_on_both_sides_is_a_conflict(world: World, tmp_pa
     assert (hard.kind, hard.entity, hard.field) == ("hard", "indicator_value", "value")
     assert hard.current["value"] == "45.1" and hard.incoming["value"] == "46"
     assert hard.incoming["disaggregation"] == MAORI and hard.agency == "MOJ"
+    assert hard.title == f"{CODE} 2019 (Ethnicity: Māori)"
+    with pytest.raises(conflicts.ResolveRefused, match="value"):
+        conflicts.resolve(world.central, hard.id, conflicts.EDIT, "lots")
     # The coordinator takes Hemi's: a third version, the two before it kept.
     conflicts.resolve(world.central, hard.id, conflicts.TAKE)
     assert [r[:3] for r in slot(world.central, iid)] == [

@@ -92,6 +92,19 @@ def test_a_later_pack_brings_new_versions_and_keeps_unsent_values_on_top(
     assert [r[:2] for r in current] == [(2, "46")]
 
 
+def test_a_series_marked_as_maori_data_travels(world: World) -> None:
+    add_indicator(world)
+    aroha = world.laptop("aroha", "MOJ")
+    assert indicators.mark_series(world.central, CODE, MAORI, UNITS, True) == 5
+    assert indicators.mark_series(world.central, CODE, {}, UNITS, False) > 0
+    world.send_pack(aroha)
+    flags = {(json.dumps(v.disaggregation, ensure_ascii=False), v.maori_data)
+             for v in indicators.values(aroha.record, CODE)}
+    assert ('{"Ethnicity": "Māori"}', True) in flags and ("{}", False) in flags
+    assert flags == {(json.dumps(v.disaggregation, ensure_ascii=False), v.maori_data)
+                     for v in indicators.values(world.central, CODE)}
+
+
 def test_an_imported_pack_again_changes_nothing(world: World, tmp_path: Path) -> None:
     add_indicator(world)
     aroha = world.laptop("aroha", "MOJ")
