@@ -10,7 +10,6 @@ from typing import Protocol
 
 from reportlab.lib import colors
 from reportlab.platypus import (
-    CondPageBreak,
     Flowable,
     KeepTogether,
     NextPageTemplate,
@@ -125,8 +124,7 @@ def _section(section: IndicatorSection, index: int, st: Styles, width: float
              ) -> list[Flowable]:
     title = f"{section.code} — {section.title}"
     heading = Paragraph(esc(title), st.h1)
-    out: list[Flowable] = [PageBreak() if index == 0 else CondPageBreak(260),
-                           Bookmark(title, f"i{index}", 0)]
+    out: list[Flowable] = [PageBreak(), Bookmark(title, f"i{index}", 0)]  # a page each
     head: list[Flowable] = [heading]
     if section.title_mi:
         head.append(Paragraph(f"<i>{esc(section.title_mi)}</i>", st.cover_line))
@@ -135,12 +133,9 @@ def _section(section: IndicatorSection, index: int, st: Styles, width: float
     head += [Spacer(1, 6), _facts(section, st, width)]
     out += [KeepTogether(head), Spacer(1, 8)]
     if section.series:
-        out.append(Paragraph("Trend of each series", st.h2))
-        out += [Paragraph(f"<b>{esc(s.label)}</b>"
-                          + (" (Māori data)" if s.maori_data and not section.governance
-                             else "") + f": {esc(s.sentence)}", st.body)
-                for s in section.series]
-        out.append(Spacer(1, 8))
+        heading = Paragraph("Trend of each series", st.h2)
+        heading.keepWithNext = 1
+        out += [heading, _series_table(section, st, width), Spacer(1, 10)]
     else:
         out.append(Paragraph("No values recorded yet.", st.body))
     for spec in section.charts:

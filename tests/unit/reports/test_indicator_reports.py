@@ -55,9 +55,9 @@ ONS = DATA / "ons_indicator_16-3-2.csv"
 TITLE_MI = "Te hunga mauhere kāore anō kia whiua"
 SDG_TITLE = "Unsentenced detainees as a proportion of overall prison population"
 # The planted Māori data: a title, a series and a governance body found nowhere else.
-SECRET_TITLE = "Whakapapa korero Zqxv taonga"
-SECRET_SERIES = "Ngāti Zqxvtest"
-GOVERNANCE = "Te Kāhui Raraunga Zqxv"
+SECRET_TITLE = "Rangatahi in kaupapa Māori education"
+SECRET_SERIES = "Te Tai Tokerau rohe"
+GOVERNANCE = "Iwi data governance rōpū"
 NOTE = "released by agreement of the hapū only"
 
 
@@ -75,16 +75,16 @@ def _values_of(path: Path) -> list[dict[str, str]]:
 
 def _secret_csv(folder: Path) -> Path:
     path = folder / "iwi.csv"
-    path.write_text("Year,Iwi,Units,Value\n"
-                    f"2020,{SECRET_SERIES},Count,7101\n2021,{SECRET_SERIES},Count,7203\n"
-                    "2020,,Count,90001\n2021,,Count,90002\n", encoding="utf-8")
+    path.write_text("Year,Rohe,Units,Value\n"
+                    f"2020,{SECRET_SERIES},Count,1125.375\n2021,{SECRET_SERIES},Count,1190.5\n"
+                    "2020,,Count,4217.625\n2021,,Count,4389.25\n", encoding="utf-8")
     return path
 
 
 @pytest.fixture
 def world(report_record: Record, tmp_path: Path) -> World:
     """Three indicators: PRIS-REMAND (NZ series by ethnicity and sex, its three series of
-    Māori marked Māori data) and IWI-SECRET (Māori data, unreleased) on the Te Tiriti
+    Māori marked Māori data) and RANGATAHI-KM (Māori data, unreleased) on the Te Tiriti
     recommendations assigned to MOJ; UK-16.3.2 (ONS, 36 series) on another recommendation."""
     record = report_record
     tiriti = tuple(r.reference for r in search_recommendations(
@@ -104,10 +104,10 @@ def world(report_record: Record, tmp_path: Path) -> World:
                                                               "Sex": sex},
                                       "Percentage (%)", True) == 5
     indicators.add_indicator(record, IndicatorDraft(
-        code="IWI-SECRET", title=SECRET_TITLE, kind="outcome", unit="Count",
+        code="RANGATAHI-KM", title=SECRET_TITLE, kind="outcome", unit="Count",
         direction="up", steward="TPK", maori_data=True, governance=GOVERNANCE,
         governance_note=NOTE, recommendations=tiriti))
-    indicators.import_values(record, "IWI-SECRET", _secret_csv(tmp_path))
+    indicators.import_values(record, "RANGATAHI-KM", _secret_csv(tmp_path))
     indicators.add_indicator(record, IndicatorDraft(
         code="UK-16.3.2", title="Unsentenced detainees (England and Wales)", kind="outcome",
         unit="Percentage (%)", direction="down", sdg="16.3.2", recommendations=(other,)))
@@ -159,8 +159,8 @@ def test_indicators_pdf_reads_back_titles_numbers_governance_and_fonts(
     base = next(r for r in _values_of(NZ) if r["Year"] == "2019" and not r["Ethnicity"]
                 and not r["Sex"])
     rise = short_number(str(float(latest["Value"]) - float(base["Value"])), 1)
-    assert (f"Total: Latest {latest['Value']} (2023); up {rise} from {base['Value']} in 2019 "
-            "(the baseline); moving away from the target (30.0 by 2030).") in text
+    assert (f"Total {latest['Value']} (2023) provisional Up {rise} from {base['Value']} in "
+            "2019 (the baseline); moving away from the target (30.0 by 2030).") in text
     assert "Māori, Female" in text and "Pacific peoples, Male" in text
     reader = pypdf.PdfReader(out)
     fonts = _fonts(reader)
@@ -229,12 +229,13 @@ def test_many_series_units_and_no_values(world: World, tmp_path: Path) -> None:
     text = pdf_text(out)
     assert "UK-16.3.2 by Age, Sex (1 of " in text and "UK-16.3.2 by Sex" in text
     assert "TWO-UNITS — Count — total" in text and "TWO-UNITS — Rate per 1000 by Sex" in text
-    assert "Wāhine (Rate per 1000): Latest 3.25 (2020); one value only" in text
-    assert "Total (Rate per 1000): Latest 4.75 (2021); up 0.25 from 4.50 in 2020" in text
+    assert "Wāhine (Rate per 1000) 3.25 (2020) One value only, so no change to measure" \
+        in text
+    assert "Total (Rate per 1000) 4.75 (2021) Up 0.25 from 4.50 in 2020" in text
     assert "EMPTY-ONE — Nothing measured yet" in text and "No values recorded yet." in text
     counts = export_workbook(world.record, Filters(), tmp_path / "w.xlsx")
     assert counts["Indicators"] == sum(len(indicators.values(world.record, c)) for c in (
-        "PRIS-REMAND", "IWI-SECRET", "UK-16.3.2", "TWO-UNITS"))
+        "PRIS-REMAND", "RANGATAHI-KM", "UK-16.3.2", "TWO-UNITS"))
 
 
 def test_hostile_indicator_text_is_escaped_and_never_a_formula(world: World,
@@ -272,14 +273,15 @@ def test_agency_and_tiriti_reports_list_their_indicators(world: World, tmp_path:
     assert f"Māori data — governance: {GOVERNANCE}; {NOTE}" in text
     assert "Māori · Māori data" in text  # the series marked Māori data says so
     assert "moving away from the target (30.0 by 2030)" in text
-    assert "7,203 (2021) Up 102 from 7,101 in 2020 (the first value); no target set." in text
+    assert ("1,190.500 (2021) Up 65.125 from 1,125.375 in 2020 (the first value); no target "
+            "set.") in text
     assert ("UK-16.3.2" in text) is (kind is ReportKind.AGENCY and world.other in text)
 
 
 def test_other_reports_carry_no_indicator_section(world: World, tmp_path: Path) -> None:
     out = tmp_path / "body.pdf"
     build_pdf(world.record, ReportRequest(ReportKind.BODY, Filters()), out)
-    assert "IWI-SECRET" not in pdf_text(out)
+    assert "RANGATAHI-KM" not in pdf_text(out)
 
 
 # --- the progress workbook --------------------------------------------------------------
@@ -290,7 +292,7 @@ def test_workbook_indicators_sheet_has_one_row_per_value(world: World, tmp_path:
     out = tmp_path / "all.xlsx"
     counts = export_workbook(world.record, Filters(), out)
     expected = {code: len(indicators.values(world.record, code))
-                for code in ("PRIS-REMAND", "IWI-SECRET", "UK-16.3.2")}
+                for code in ("PRIS-REMAND", "RANGATAHI-KM", "UK-16.3.2")}
     assert counts["Indicators"] == sum(expected.values())
     book = openpyxl.load_workbook(out)
     assert book.sheetnames[-2] == "Indicators"
@@ -312,7 +314,7 @@ def test_workbook_indicators_sheet_has_one_row_per_value(world: World, tmp_path:
         assert got["Indicator (te reo Māori)"] == TITLE_MI
         assert got["Recommendations"].split("\n") == list(world.tiriti)
         assert got["Trend"].startswith("Latest ")
-    secret = [r for r in found if r["Code"] == "IWI-SECRET"]
+    secret = [r for r in found if r["Code"] == "RANGATAHI-KM"]
     assert {r["Governance"] for r in secret} == {f"{GOVERNANCE}; {NOTE}"}
     assert {r["Māori data"] for r in secret} == {"Yes"}
 
@@ -328,8 +330,8 @@ def test_workbook_indicator_charts_are_drawn_from_their_numbers(world: World,
     assert counts["Indicator charts"] == len(charts) >= 4
     cells = {c.coordinate: c.value for row in sheet.iter_rows() for c in row
              if c.value is not None}
-    titles = [v for v in cells.values() if isinstance(v, str) and v.startswith("IWI-SECRET")]
-    assert titles == ["IWI-SECRET by Iwi"]
+    titles = [v for v in cells.values() if isinstance(v, str) and v.startswith("RANGATAHI-KM")]
+    assert titles == ["RANGATAHI-KM by Rohe"]
     where = next(k for k, v in cells.items() if v == "PRIS-REMAND by Ethnicity, Sex")
     head = int(where[1:]) + 2
     header = [sheet.cell(head, c).value for c in range(1, 12)]
@@ -352,7 +354,7 @@ def test_workbook_with_indicators_imports_back_unchanged(world: World, tmp_path:
     out = tmp_path / "moj.xlsx"
     counts = export_workbook(world.record, Filters(agency="MOJ", te_tiriti=True), out)
     assert counts["Indicators"] == len(indicators.values(world.record, "PRIS-REMAND")) + 4
-    before = {c: indicators.values(world.record, c) for c in ("PRIS-REMAND", "IWI-SECRET")}
+    before = {c: indicators.values(world.record, c) for c in ("PRIS-REMAND", "RANGATAHI-KM")}
     report = import_workbooks(world.record, [out])
     assert report.rejected == [] and report.progress_added == 0 and report.created == 0
     assert {c: indicators.values(world.record, c) for c in before} == before
@@ -376,8 +378,8 @@ def test_unreleased_maori_data_never_appears_in_any_public_file(world: World,
     texts = _public_texts(out)
     assert set(texts) == set(result.files) and len(texts) == 8
     for name, text in texts.items():
-        for planted in (SECRET_TITLE, SECRET_SERIES, GOVERNANCE, "IWI-SECRET", "7101",
-                        "7,101", "90001", "90,001"):
+        for planted in (SECRET_TITLE, SECRET_SERIES, GOVERNANCE, "RANGATAHI-KM", "1125.375",
+                        "1,125.375", "4217.625", "4,217.625"):
             assert planted not in text, f"{planted!r} leaked into {name}"
     # PRIS-REMAND is public, but its series marked Māori data is not.
     values = _csv_rows(out / "indicator_values.csv")
@@ -394,7 +396,7 @@ def test_unreleased_maori_data_never_appears_in_any_public_file(world: World,
 
 def test_released_maori_data_appears_with_whose_data_it_is(world: World,
                                                           tmp_path: Path) -> None:
-    released = set_release(world.record, "IWI-SECRET", True, reason="hapū agreed")
+    released = set_release(world.record, "RANGATAHI-KM", True, reason="hapū agreed")
     assert released.release_public
     out = tmp_path / "public"
     export_public(world.record, out)
@@ -403,10 +405,10 @@ def test_released_maori_data_appears_with_whose_data_it_is(world: World,
         assert SECRET_TITLE in texts[name] and GOVERNANCE in texts[name], name
     assert f"Māori data — governance: {GOVERNANCE}; {NOTE}" in texts["nmrf-public.pdf"]
     assert SECRET_SERIES in texts["indicator_values.csv"]
-    secret = [r for r in _csv_rows(out / "indicator_values.csv") if r["code"] == "IWI-SECRET"]
-    assert sorted(float(r["value"]) for r in secret) == [7101, 7203, 90001, 90002]
+    secret = [r for r in _csv_rows(out / "indicator_values.csv") if r["code"] == "RANGATAHI-KM"]
+    assert sorted(float(r["value"]) for r in secret) == [1125.375, 1190.5, 4217.625, 4389.25]
     # Withdrawn again: gone again, from every file.
-    set_release(world.record, "IWI-SECRET", False)
+    set_release(world.record, "RANGATAHI-KM", False)
     again = tmp_path / "again"
     export_public(world.record, again)
     for name, text in _public_texts(again).items():
@@ -429,8 +431,8 @@ def test_release_refusals_change_nothing(world: World) -> None:
         set_release(world.record, "NOPE", True)
     world.record.set_setting("role", "officer")
     with pytest.raises(IndicatorRefused, match="laptop copy"):
-        set_release(world.record, "IWI-SECRET", True)
-    assert not indicators.get_indicator(world.record, "IWI-SECRET").release_public
+        set_release(world.record, "RANGATAHI-KM", True)
+    assert not indicators.get_indicator(world.record, "RANGATAHI-KM").release_public
 
 
 # --- the screenshot ---------------------------------------------------------------------
@@ -438,14 +440,15 @@ def test_release_refusals_change_nothing(world: World) -> None:
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="poppler's pdftoppm is needed")
 def test_screenshot_of_an_indicators_page(world: World, tmp_path: Path) -> None:
-    """The page with PRIS-REMAND's chart by ethnicity and sex rendered at 80 dpi; saved as
-    resources/screenshots/report-indicators.png when NMRF_SCREENSHOTS is set."""
+    """The page of RANGATAHI-KM (whose data it is, its facts, trends and chart) rendered at
+    80 dpi; saved as resources/screenshots/report-indicators.png when NMRF_SCREENSHOTS is
+    set."""
     out = tmp_path / "indicators.pdf"
     build_pdf(world.record, ReportRequest(ReportKind.INDICATORS, Filters(te_tiriti=True)),
               out)
     reader = pypdf.PdfReader(out)
     page = next(i for i, p in enumerate(reader.pages, start=1)
-                if "PRIS-REMAND by Ethnicity, Sex" in p.extract_text())
+                if "RANGATAHI-KM by Rohe" in p.extract_text())
     stem = tmp_path / "shot"
     subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", str(page), "-l", str(page),
                     "-singlefile", str(out), str(stem)], check=True)
