@@ -178,13 +178,18 @@ def _apply_values(session: Session, rows: list[dict[str, Any]]) -> int:
         have.update(session.execute(select(IndicatorValue.id).where(
             IndicatorValue.id.in_(chunk))).scalars())
     table = IndicatorValue.__table__
+    new: list[dict[str, Any]] = []
+    currents: dict[tuple[str, str], str] = {}  # (indicator, slot key) -> its current value
+    for chunk in _chunks(sorted({r["indicator_id"] for r in rows})):
+        for iid, key, vid in session.execute(select(
+                table.c.indicator_id, table.c.key, table.c.id).where(
+                table.c.indicator_id.in_(chunk), table.c.current.is_(True))):
+            currents[(iid, key)] = vid
     for row in rows:
         entry = check_entry(period=row["period"], value=row["value"],
                             disaggregation=row["disaggregation"], units=row["units"],
                             status=row["status"], note=row["note"], strict=True)
-        current = session.execute(select(table.c.id).where(
-            table.c.indicator_id == row["indicator_id"], table.c.key == entry.key,
-            table.c.current.is_(True))).scalar()
+        current = currents.get((row["indicator_id"], entry.key))
         if row["id"] in have:  # the Māori-data flag of a series changes without a version
             session.execute(update(table).where(table.c.id == row["id"]).values(
                 maori_data=row["maori_data"]))
@@ -202,7 +207,7 @@ def _apply_values(session: Session, rows: list[dict[str, Any]]) -> int:
             session.execute(update(table).where(table.c.id == row["id"]).values(
                 current=not on_top, superseded_by=current if on_top else None))
             continue
-        session.execute(table.insert(), [{
+        new.append({
             "id": row["id"], "indicator_id": row["indicator_id"], "key": entry.key,
             "period": entry.period, "disaggregation": entry.disaggregation,
             "units": entry.units, "value": entry.value, "status": entry.status,
@@ -211,7 +216,9 @@ def _apply_values(session: Session, rows: list[dict[str, Any]]) -> int:
             "version": row["version"], "current": not on_top,
             "superseded_by": current if on_top else None,
             "recorded_at": _time(row["recorded_at"]), "recorded_by": row["recorded_by"],
-            "source_file": "pack", "source_row": None}])
+            "source_file": "pack", "source_row": None})
+    if new:  # one executemany: a pack may carry tens of thousands
+        session.execute(table.insert(), new)
     return len(rows)
 
 
