@@ -165,7 +165,8 @@ def undo_value(record: Record, value_id: str) -> RecordedValue:
         if not row.current:
             raise ValueRefused("a later value of this period was recorded after it: undo "
                                "that one first; nothing was changed")
-        indicator = session.get(Indicator, row.indicator_id)
+        indicator_id = row.indicator_id
+        indicator = session.get(Indicator, indicator_id)
         code = indicator.code if indicator is not None else row.indicator_id
         previous = session.execute(select(IndicatorValue.id).where(
             IndicatorValue.superseded_by == value_id)).scalar()
@@ -179,5 +180,5 @@ def undo_value(record: Record, value_id: str) -> RecordedValue:
                             .values(current=True, superseded_by=None))
         drop_unsent(session, VALUE_ENTITY, [value_id])
         audit.append(session, "indicator.undo_value", actor=actor, entity="indicator",
-                     entity_id=taken.code, details=taken.as_json())
+                     entity_id=indicator_id, details=taken.as_json())
     return taken
