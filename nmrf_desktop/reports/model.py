@@ -167,6 +167,8 @@ class IndicatorSection:
     series: tuple[SeriesLine, ...] = ()
     charts: tuple[ChartSpec, ...] = ()  # one per units and set of disaggregations
     withheld: int = 0  # series left out of a public output (Māori data not released)
+    # Overlap clusters it is linked to, each with its members in scope: "c7 (NZL-…, …)".
+    clusters: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -114,6 +114,8 @@ def _facts(section: IndicatorSection, st: Styles, width: float) -> Table:
             ("Method", section.method or "—"), ("Unit", section.unit or "—"),
             ("Baseline", section.baseline or "—"), ("Target", section.target or "—"),
             ("Recommendations", ", ".join(section.recommendations) or "—")]
+    if section.clusters:
+        rows.append(("Overlap clusters", "; ".join(section.clusters)))
     table = Table([[Paragraph(a, st.label), Paragraph(esc(b), st.cell)] for a, b in rows],
                   colWidths=[width * 0.2, width * 0.8])
     table.setStyle(TableStyle([*_PAD, ("LINEBELOW", (0, 0), (-1, -1), 0.25, RULE)]))
@@ -183,6 +185,8 @@ def compact_flowables(sections: Iterable[IndicatorSection], st: Styles, width: f
                              f"target {section.target}" if section.target else "") if x]
         refs = ", ".join(section.recommendations)
         about.append(f"for {refs}" if refs else "")
+        if section.clusters:
+            about.append(f"through overlap cluster {'; '.join(section.clusters)}")
         head.append(Paragraph(esc(" · ".join(a for a in about if a)), st.small))
         body = [*head, Spacer(1, 2), _series_table(section, st, width)]
         if section.withheld:

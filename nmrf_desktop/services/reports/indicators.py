@@ -38,8 +38,9 @@ from nmrf_desktop.services import sdg
 from nmrf_desktop.services.indicators import is_public
 from nmrf_desktop.services.reports import safe
 from nmrf_desktop.store import indicators as store
-from nmrf_desktop.store.indicator_models import Indicator, IndicatorLink
+from nmrf_desktop.store.indicator_models import Indicator, IndicatorCluster, IndicatorLink
 from nmrf_desktop.store.models import Agency, Recommendation
+from nmrf_desktop.store.overlap_models import OverlapMember
 
 log = logging.getLogger(__name__)
 
@@ -72,14 +73,20 @@ class Gathered:
 
 
 def linked_ids(session: Session, rec_ids: Sequence[str] | None) -> list[str]:
-    """The indicators linked to these recommendations (every indicator for None), by code."""
+    """The indicators linked to these recommendations, directly or through an overlap
+    cluster one of them belongs to (every indicator for None), by code."""
     if rec_ids is None:
         return [row.id for row in store.all_indicators(session)]
     found: set[str] = set()
     ids = list(rec_ids)
     for start in range(0, len(ids), _CHUNK):
+        chunk = ids[start:start + _CHUNK]
         found.update(session.execute(select(IndicatorLink.indicator_id).where(
-            IndicatorLink.recommendation_id.in_(ids[start:start + _CHUNK]))).scalars())
+            IndicatorLink.recommendation_id.in_(chunk))).scalars())
+        found.update(session.execute(
+            select(IndicatorCluster.indicator_id)
+            .join(OverlapMember, OverlapMember.cluster_id == IndicatorCluster.cluster_id)
+            .where(OverlapMember.recommendation_id.in_(chunk))).scalars())
     if not found:
         return []
     return list(session.execute(select(Indicator.id).where(Indicator.id.in_(found))
@@ -98,6 +105,26 @@ def _in_scope(session: Session, rec_ids: Sequence[str] | None) -> set[str] | Non
     return refs
 
 
+def _through_clusters(session: Session, indicator_ids: list[str], scope: set[str] | None
+                      ) -> dict[str, tuple[str, ...]]:
+    """Indicator id -> its overlap clusters, each with its members in scope:
+    'c7 (NZL-UPR5-013, NZL-UPR18-040)'."""
+    clusters = store.linked_clusters(session, indicator_ids)
+    wanted = sorted({c for found in clusters.values() for c in found})
+    members: dict[str, list[str]] = defaultdict(list)
+    for start in range(0, len(wanted), _CHUNK):
+        for cluster, ref in session.execute(
+                select(OverlapMember.cluster_id, Recommendation.reference)
+                .join(Recommendation, Recommendation.id == OverlapMember.recommendation_id)
+                .where(OverlapMember.cluster_id.in_(wanted[start:start + _CHUNK]))
+                .order_by(Recommendation.num)):
+            if scope is None or ref in scope:
+                members[cluster].append(ref)
+    return {i: tuple(f"{c} ({', '.join(members[c])})" if members[c] else c for c in found
+                     if scope is None or members[c])
+            for i, found in clusters.items()}
+
+
 def gather(session: Session, rec_ids: Sequence[str] | None, *, public: bool = False
            ) -> list[Gathered]:
     """Every indicator linked to `rec_ids` (all for None), by code; with `public`, only
@@ -108,6 +135,7 @@ def gather(session: Session, rec_ids: Sequence[str] | None, *, public: bool = Fa
     names = dict(session.execute(select(Agency.code, Agency.name_en)).tuples().all())
     refs = store.linked_references(session, ids)
     scope = _in_scope(session, rec_ids)
+    through = _through_clusters(session, ids, scope)
     rows = {row.id: row for row in session.execute(
         select(Indicator).where(Indicator.id.in_(ids))).scalars()}
     out = []
@@ -118,12 +146,12 @@ def gather(session: Session, rec_ids: Sequence[str] | None, *, public: bool = Fa
                      row.code)
             continue
         linked = tuple(r for r in refs.get(row.id, ()) if scope is None or r in scope)
-        out.append(_gathered(session, row, linked, names, public))
+        out.append(_gathered(session, row, linked, names, public, through.get(row.id, ())))
     return out
 
 
 def _gathered(session: Session, row: Indicator, linked: tuple[str, ...],
-              names: dict[str, str], public: bool) -> Gathered:
+              names: dict[str, str], public: bool, clusters: tuple[str, ...]) -> Gathered:
     series: dict[tuple[str, str], list[Any]] = defaultdict(list)
     withheld: set[tuple[str, str]] = set()
     for value in store.values_of(session, row.id):
@@ -167,7 +195,7 @@ def _gathered(session: Session, row: Indicator, linked: tuple[str, ...],
         steward=steward, source=safe.text(row.source), method=safe.text(row.method),
         baseline=_reference(row.baseline_value, row.baseline_period, "({})"),
         target=_reference(row.target_value, row.target_period, "by {}"),
-        recommendations=linked,
+        recommendations=linked, clusters=clusters,
         governance=governance_line(safe.text(row.governance),
                                    safe.text(row.governance_note)) if row.maori_data else "",
         series=tuple(lines), charts=tuple(charts), withheld=len(withheld))

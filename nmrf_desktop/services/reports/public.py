@@ -122,7 +122,7 @@ def _indicator_tables(found: list[report_indicators.Gathered]) -> list[Table]:
         s = g.section
         indicators.append((s.code, s.title, s.title_mi, s.kind, s.unit, s.sdg, s.sdg_title,
                            s.steward, s.source, s.method, s.baseline, s.target,
-                           "; ".join(s.recommendations),
+                           "; ".join(s.recommendations), "; ".join(s.clusters),
                            s.governance.removeprefix("Māori data — governance: ")
                            if s.governance else ""))
         for v in g.values:
@@ -133,8 +133,8 @@ def _indicator_tables(found: list[report_indicators.Gathered]) -> list[Table]:
     return [
         Table("indicators", ("code", "title", "title_mi", "kind", "unit", "sdg", "sdg_title",
                              "steward", "source", "method", "baseline", "target",
-                             "recommendations", "maori_data_governance"), indicators,
-              (16, 40, 30, 11, 16, 8, 40, 24, 30, 30, 14, 14, 30, 30)),
+                             "recommendations", "overlap_clusters", "maori_data_governance"),
+              indicators, (16, 40, 30, 11, 16, 8, 40, 24, 30, 30, 14, 14, 30, 30, 30)),
         Table("indicator_values", ("code", "period", "disaggregation", "units", "value",
                                    "status", "observation_status", "trend"), values,
               (16, 10, 30, 18, 12, 11, 16, 60)),

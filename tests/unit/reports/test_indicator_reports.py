@@ -44,6 +44,7 @@ from nmrf_desktop.services.reports.public import export_public
 from nmrf_desktop.services.reports.request import ReportError, ReportRequest
 from nmrf_desktop.services.workbook.exporting import export_workbook
 from nmrf_desktop.services.workbook.importing import import_workbooks
+from nmrf_desktop.store.overlap_models import OverlapCluster, OverlapMember
 from tests.conftest import TEST_DATA
 
 from .conftest import pdf_text
@@ -197,6 +198,34 @@ def test_indicators_pdf_refusals_write_nothing(world: World, tmp_path: Path) -> 
         build_pdf(world.record, ReportRequest(ReportKind.INDICATORS, Filters()),
                   tmp_path / "missing" / "c.pdf")
     assert sorted(p.name for p in tmp_path.iterdir() if p.suffix == ".pdf") == []
+
+
+def test_an_indicator_linked_through_an_overlap_cluster_is_in_its_members_reports(
+        world: World, tmp_path: Path) -> None:
+    record = world.record
+    members = [r for r in search_recommendations(record, Filters(), limit=60)
+               if r.reference not in world.tiriti and r.reference != world.other][:2]
+    with record.unit_of_work() as session:
+        session.add(OverlapCluster(id="c9", country="New Zealand", channel="text", size=2,
+                                   reasons="[]"))
+        session.add_all(OverlapMember(cluster_id="c9", recommendation_id=r.id)
+                        for r in members)
+    indicators.add_indicator(record, IndicatorDraft(
+        code="CLUSTERED", title="Linked through a cluster", kind="process"))
+    indicators.import_values(record, "CLUSTERED", _secret_csv(tmp_path))
+    indicators.link(record, "CLUSTERED", clusters=["c9"])
+    out = tmp_path / "one.pdf"
+    result = build_pdf(record, ReportRequest(ReportKind.INDICATORS, Filters(
+        text=members[0].text[:60])), out)
+    text = pdf_text(out)
+    assert result.indicators == 1 and "CLUSTERED — Linked through a cluster" in text
+    assert f"Overlap clusters c9 ({members[0].reference})" in text
+    public = tmp_path / "public"
+    export_public(record, public)
+    row = next(r for r in _csv_rows(public / "indicators.csv") if r["code"] == "CLUSTERED")
+    assert row["overlap_clusters"] == (f"c9 ({members[0].reference}, "
+                                       f"{members[1].reference})")
+    assert row["recommendations"] == ""
 
 
 def test_report_pdf_kind_indicators_command(world: World, run_cli: Callable[..., int],
