@@ -4,16 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 
 from nmrf_desktop.overlap.meaning import Vectors, carried_by, embed_all, weights
+from nmrf_desktop.overlap.settings import Settings
 from nmrf_desktop.overlap.similarity import TermStats, cosine, shared_terms, similar_pairs
 from nmrf_desktop.overlap.text import display_terms
-
-if TYPE_CHECKING:  # the settings live with the detector, which imports this module
-    from nmrf_desktop.overlap.detector import Settings
 
 _CHUNK = 512  # rows of the meaning matrix computed at once
 _log = math.log
