@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -162,23 +163,27 @@ def test_record_value_on_the_command_line(world: World, tmp_path: Path) -> None:
     assert undo.returncode == 1 and "has left in a bundle" in undo.stderr
 
 
+def _length(column: Any) -> int:
+    return int(column.type.length)
+
+
 def test_the_schema_lengths_are_the_columns() -> None:
     common = schemas.schema("common")["$defs"]
     value = schemas.schema("pack")["$defs"]["indicator-value"]["properties"]
     indicator = schemas.schema("pack")["$defs"]["indicator"]["properties"]
     table, ind = IndicatorValue.__table__.c, Indicator.__table__.c
-    assert common["period"]["maxLength"] == table.period.type.length
-    assert common["decimal-text"]["maxLength"] == table.value.type.length
-    assert common["value-units"]["maxLength"] == table.units.type.length
+    assert common["period"]["maxLength"] == _length(table.period)
+    assert common["decimal-text"]["maxLength"] == _length(table.value)
+    assert common["value-units"]["maxLength"] == _length(table.units)
     assert schemas.schema("pack")["$defs"]["label"]["maxLength"] == \
-        table.observation_status.type.length
+        _length(table.observation_status)
     assert schemas.schema("pack")["$defs"]["name-200"]["maxLength"] == \
-        table.recorded_by.type.length
+        _length(table.recorded_by)
     assert value["units"] == {"$ref": "common.schema.json#/$defs/value-units"}
     for name in ("code", "title", "unit", "governance", "sdg", "steward"):
-        assert indicator[name]["maxLength"] == ind[name].type.length, name
-    assert schemas.schema("pack")["$defs"]["label"]["maxLength"] == ind.title_mi.type.length
+        assert indicator[name]["maxLength"] == _length(ind[name]), name
+    assert schemas.schema("pack")["$defs"]["label"]["maxLength"] == _length(ind.title_mi)
     for name in ("baseline_value", "target_value"):
-        assert common["decimal-text-or-null"]["maxLength"] == ind[name].type.length
+        assert common["decimal-text-or-null"]["maxLength"] == _length(ind[name])
     for name in ("baseline_period", "target_period"):
-        assert common["period-or-null"]["maxLength"] == ind[name].type.length
+        assert common["period-or-null"]["maxLength"] == _length(ind[name])
