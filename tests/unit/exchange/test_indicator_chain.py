@@ -1,5 +1,6 @@
 """Indicator values across bundles: a gap is held then merged in order (the base chain of
-one officer's successive values holds), and a kill mid-merge leaves all or nothing."""
+one officer's successive values holds), a kill mid-merge leaves all or nothing, and a value
+may name evidence sent in the same bundle."""
 
 from __future__ import annotations
 
@@ -12,9 +13,12 @@ import pytest
 from sqlalchemy import text
 
 from nmrf_desktop.faults import EXIT_CODE
+from nmrf_desktop.services import entry
 from nmrf_desktop.services.catalog import check
 from nmrf_desktop.services.exchange import bundle_import
 from nmrf_desktop.services.indicator_entry import record_value
+from nmrf_desktop.store.indicator_models import IndicatorValue
+from nmrf_desktop.store.models import Evidence
 
 from . import authz
 from .indicator_world import CODE, MAORI, UNITS, add_indicator, slot
@@ -68,3 +72,21 @@ def test_a_kill_mid_merge_leaves_nothing_and_a_retry_merges(world: World, tmp_pa
     result = bundle_import.import_bundle(world.central, bundle)
     assert result.status == bundle_import.MERGED, result
     assert [r[:3] for r in slot(world.central, iid)] == [(1, "44.5", False), (2, "45.1", True)]
+
+
+def test_a_value_names_evidence_sent_in_the_same_bundle(world: World, tmp_path: Path) -> None:
+    iid = add_indicator(world)
+    aroha = world.laptop("aroha", "MOJ")
+    rec = world.rec_ids("Maori", 1)[0]
+    source = entry.attach_url(aroha.record, "https://www.corrections.govt.nz/remand-2019",
+                              agency="MOJ", recommendation_id=rec,
+                              title="Ara Poutama Aotearoa: remand statistics")
+    done = record_value(aroha.record, CODE, period="2019", value="45.1",
+                        disaggregation=MAORI, units=UNITS, evidence_id=source.id)
+    result = bundle_import.import_bundle(world.central, aroha.export(tmp_path))
+    assert result.status == bundle_import.MERGED, result
+    with world.central.reading() as session:
+        row = session.get(IndicatorValue, done.value_id)
+        assert row is not None and row.evidence_id == source.id
+        assert session.get(Evidence, source.id) is not None
+    assert slot(world.central, iid)[-1][:3] == (2, "45.1", True)
