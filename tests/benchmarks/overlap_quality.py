@@ -13,7 +13,7 @@ The sets and their roles are in tests/data/overlap/sets.toml (tuning or held-out
 whose labelled file has not landed yet is named and skipped. For each set, the state's
 real rows are imported from ../shared/data/upr-info into a fresh migrated SQLite record
 (cached under --out, copied per run), detection runs from nothing with the settings
-(fields of overlap.detector.Settings), and pairs are scored with overlap.evaluate.score.
+(fields of overlap.settings.Settings), and pairs are scored with overlap.evaluate.score.
 
 --grid: leave-one-state-out over the tuning sets. For each tuning state, the grid point
 with the best mean F1 on the *other* tuning states (ties: the higher mean precision) is
@@ -35,8 +35,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from nmrf_desktop.overlap.detector import DEFAULT, Settings
 from nmrf_desktop.overlap.evaluate import Scores
+from nmrf_desktop.overlap.settings import DEFAULT, Settings
 
 from ..unit.overlap.labelled import HELD_OUT, TUNING, LabelledSet, manifest, measure, scratch_record
 from .common import DEFAULT_OUT
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.benchmarks.overlap_quality",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--settings", metavar="K=V,...",
-                        help="detector settings (fields of overlap.detector.Settings)")
+                        help="detector settings (fields of overlap.settings.Settings)")
     parser.add_argument("--grid", metavar="K=V1,V2,...", action="append", default=[],
                         help="leave-one-state-out over these values (may repeat: every "
                              "combination); tuning sets only")

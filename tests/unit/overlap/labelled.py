@@ -19,8 +19,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from nmrf_desktop.overlap.detector import DEFAULT, Settings
 from nmrf_desktop.overlap.evaluate import Scores, score
+from nmrf_desktop.overlap.settings import DEFAULT, Settings
 from nmrf_desktop.services import overlap
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import Record, open_record
