@@ -1,7 +1,7 @@
 """`nmrf indicator`: add and link indicators, import, list and export their values (issue 14).
 
 The contract scripts rely on: `add`, `import-values`, `values --json`, `list --json`,
-`link`, `show [--json]` and `export-values`, with the JSON keys of
+`link`, `show [--json]`, `export-values` and `release`, with the JSON keys of
 `domain.indicators` (`as_list_json`, `ValueRecord.as_json`).
 """
 
@@ -24,7 +24,7 @@ from nmrf_desktop.domain.indicators import (
 )
 from nmrf_desktop.files import check_regular
 from nmrf_desktop.importers.base import unusable
-from nmrf_desktop.services import indicators
+from nmrf_desktop.services import indicator_release, indicators
 from nmrf_desktop.services.indicators import IndicatorRefused
 
 
@@ -94,6 +94,14 @@ def register(sub: Subparsers) -> None:
     exp.add_argument("code", metavar="CODE")
     exp.add_argument("file", type=Path, metavar="FILE")
 
+    rel = acts.add_parser("release", help="record that an indicator's Māori data may appear "
+                          "in public outputs, as its holders agreed (or --withdraw that)")
+    rel.add_argument("code", metavar="CODE")
+    rel.add_argument("--withdraw", action="store_true",
+                     help="withhold it from public outputs again")
+    rel.add_argument("--reason", default="", metavar="TEXT",
+                     help="the holders' decision, kept in the audit log")
+
     indicator_values.register(acts)  # record-value, undo-value: on a laptop (issue 14.5)
 
 
@@ -130,6 +138,15 @@ def _link(args: argparse.Namespace) -> int:
     sys.stdout.write(f"linked {item.code}: {len(refs)} recommendations and {len(clusters)} "
                      f"clusters added ({len(item.recommendations)} and {len(item.clusters)} "
                      "in all)\n")
+    return 0
+
+
+def _release(args: argparse.Namespace) -> int:
+    item = indicator_release.set_release(open_from_args(args), args.code, not args.withdraw,
+                                         reason=args.reason)
+    state = ("released for public outputs" if item.release_public
+             else "withheld from public outputs")
+    sys.stdout.write(f"{item.code}: Māori data {state} (governance: {item.governance})\n")
     return 0
 
 
@@ -218,7 +235,8 @@ def _export(args: argparse.Namespace) -> int:
 
 _ACTIONS: dict[str, Callable[[argparse.Namespace], int]] = {
     "add": _add, "link": _link, "import-values": _import, "values": _values,
-    "list": _list, "show": _show, "export-values": _export, **indicator_values.ACTIONS,
+    "list": _list, "show": _show, "export-values": _export, "release": _release,
+    **indicator_values.ACTIONS,
 }
 
 

@@ -135,3 +135,62 @@ def test_refusals_are_one_line_and_change_nothing(nz_db: Path, tmp_path: Path) -
     assert _rows(nz_db, "SELECT count(*) FROM indicator_values") == [(0,)]
     after = _rows(nz_db, "SELECT count(*) FROM audit_log")
     assert after[0][0] == before[0][0] + 1  # the one indicator added, nothing else
+
+
+def _public_text(db: Path, out: Path) -> str:
+    """Every file `nmrf report public` writes, as text (PDF pages extracted)."""
+    import pypdf
+
+    made = nmrf("report", "public", "--out", out, db=db)
+    assert made.returncode == 0, made.stderr
+    parts = []
+    for path in sorted(out.rglob("*")):
+        if path.suffix == ".pdf":
+            parts += [page.extract_text() for page in pypdf.PdfReader(path).pages]
+        elif path.suffix in (".csv", ".json", ".txt", ".md"):
+            parts.append(path.read_text(encoding="utf-8"))
+        elif path.suffix == ".xlsx":
+            from openpyxl import load_workbook
+
+            book = load_workbook(path, read_only=True)
+            parts += [str(c) for ws in book.worksheets for row in ws.iter_rows(values_only=True)
+                      for c in row if c is not None]
+            book.close()
+    return "\n".join(parts)
+
+
+def test_release_lets_maori_data_into_public_outputs_and_withdraw_takes_it_out(
+        nz_db: Path, tmp_path: Path) -> None:
+    refs = _refs(nz_db)
+    title = "Rangatahi in kaupapa Māori education TEST-RELEASE"
+    assert nmrf("indicator", "add", "RANGATAHI", "--title", title, "--kind", "outcome",
+                "--steward", "TPK", "--rec", refs[0], "--maori-data", "--governance",
+                "Iwi data governance rōpū", db=nz_db).returncode == 0
+    assert nmrf("indicator", "import-values", "RANGATAHI", NZ, db=nz_db).returncode == 0
+    assert title not in _public_text(nz_db, tmp_path / "before")
+
+    released = nmrf("indicator", "release", "RANGATAHI", "--reason", "hui of 3 May",
+                    db=nz_db)
+    assert released.returncode == 0, released.stderr
+    assert released.stdout == ("RANGATAHI: Māori data released for public outputs "
+                               "(governance: Iwi data governance rōpū)\n")
+    assert title in _public_text(nz_db, tmp_path / "released")
+
+    withdrawn = nmrf("indicator", "release", "RANGATAHI", "--withdraw", db=nz_db)
+    assert withdrawn.stdout.startswith("RANGATAHI: Māori data withheld from public outputs")
+    assert title not in _public_text(nz_db, tmp_path / "withdrawn")
+
+    events = _rows(nz_db, "SELECT event, details FROM audit_log WHERE event = "
+                          "'indicator.release' ORDER BY seq")
+    assert [e for e, _d in events] == ["indicator.release"] * 2
+    assert "hui of 3 May" in str(events[0][1])
+
+    # Not Māori data, or unknown: one line, nothing changed.
+    assert nmrf("indicator", "add", "PLAIN", "--title", "Plain", "--kind", "process",
+                db=nz_db).returncode == 0
+    plain = nmrf("indicator", "release", "PLAIN", db=nz_db)
+    assert plain.returncode == 1
+    assert plain.stderr.startswith("nmrf: PLAIN is not Māori data")
+    unknown = nmrf("indicator", "release", "NOPE", db=nz_db)
+    assert unknown.returncode == 1 and "NOPE" in unknown.stderr
+    assert len(_rows(nz_db, "SELECT 1 FROM audit_log WHERE event = 'indicator.release'")) == 2
