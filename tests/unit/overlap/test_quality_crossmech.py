@@ -31,8 +31,9 @@ from .labelled import (
 
 log = logging.getLogger(__name__)
 
-# Measured on this set once part M's method (issue 17) landed; the floor it must keep.
-FLOOR = (0.0, 0.0)
+# Measured once part M's method (issue 17, b8f23f3: meaning vectors, treaty asks) landed:
+# 70 of 86 predicted treaty x UPR pairs correct, of 164. The floor it must keep.
+FLOOR = (0.814, 0.427)
 
 # Same asks anyone would join: one pair for each instrument to ratify, and the NHRI ask.
 # Instrument names UPR Info writes that overlap/instruments.py does not yet read: the
