@@ -130,6 +130,7 @@ class ImportValuesDialog(QDialog):
         self.error.hide()
         self.outcome.setText(self.tr("{0} into {1}: {2}.").format(
             report.file, report.code, report.summary()))
+        self._fit()
         self.outcome.setFocus()
 
     def show_refusal(self, exc: BaseException) -> None:
@@ -148,4 +149,12 @@ class ImportValuesDialog(QDialog):
             lines.append(self.tr("Nothing was changed."))
         self.error.setText("\n".join(lines))
         self.error.show()
+        self._fit()
         self.path.setFocus()
+
+    def _fit(self) -> None:
+        """Grow to show the whole outcome (a refusal can run to eleven lines)."""
+        layout = self.layout()
+        if layout is not None:
+            layout.activate()
+        self.resize(self.width(), max(self.height(), self.sizeHint().height()))
