@@ -259,3 +259,40 @@ def test_marking_a_series_as_maori_data(record: Record) -> None:
     [(_event, details)] = _events(record, "indicator.mark")
     assert details["maori_data"] is True and details["disaggregation"] == {
         "Sex": "Female", "Ethnicity": "Māori"}
+
+
+def test_the_exported_workbook_is_the_template_to_edit_and_import(record: Record,
+                                                                  tmp_path: Path) -> None:
+    """The product's own template is its export: open the XLSX, change a value, add a year,
+    save, import — one changed (a new version), new rows in, the rest untouched."""
+    from openpyxl import load_workbook
+
+    indicators.add_indicator(record, _draft())
+    indicators.import_values(record, "PRIS-REMAND", NZ)
+    out = tmp_path / "template.xlsx"
+    assert indicators.export_values(record, "PRIS-REMAND", out) == 60
+    book = load_workbook(out)
+    sheet = book.worksheets[0]
+    header = [c.value for c in sheet[1]]
+    col = {name: i for i, name in enumerate(header)}
+    assert header[0] == "Year" and "Value" in header and "Ethnicity" in header
+    edited = added = 0
+    for row in list(sheet.iter_rows(min_row=2)):
+        cells = {name: row[i] for name, i in col.items()}
+        if (str(cells["Year"].value) == "2023" and cells["Ethnicity"].value == "Māori"
+                and cells["Sex"].value in (None, "")):  # Māori, both sexes
+            cells["Value"].value = 49.0
+            edited += 1
+    template = [c.value for c in next(sheet.iter_rows(min_row=2))]
+    new_row = list(template)
+    new_row[col["Year"]] = 2024
+    new_row[col["Value"]] = 41.5
+    sheet.append(new_row)
+    added += 1
+    book.save(out)
+    assert edited == 1
+    report = indicators.import_values(record, "PRIS-REMAND", out)
+    assert (report.new, report.changed, report.unchanged) == (added, 1, 59)
+    history = [v for v in indicators.values(record, "PRIS-REMAND", history=True)
+               if v.period == "2023" and v.disaggregation == {"Ethnicity": "Māori"}]
+    assert [(v.value, v.current) for v in history] == [("49.7", False), ("49", True)]
