@@ -6,7 +6,6 @@ import logging
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol
 
 from reportlab.platypus import (
     CondPageBreak,
@@ -20,7 +19,7 @@ from reportlab.platypus import (
 )
 
 from nmrf_desktop.reports.model import ReportMeta
-from nmrf_desktop.reports.pdf_doc import Bookmark, ReportDoc, write_atomically
+from nmrf_desktop.reports.pdf_doc import Bookmark, Ticker, write_story
 from nmrf_desktop.reports.pdf_entries import status_chip
 from nmrf_desktop.reports.pdf_styles import (
     CELL_FONT,
@@ -60,20 +59,11 @@ class ClusterSection:
     status_mix: str
 
 
-class Ticker(Protocol):
-    def advance(self, amount: int = 1) -> None: ...
-
-
 def write_clusters_pdf(meta: ReportMeta, sections: Iterable[ClusterSection], out: Path,
                        ticker: Ticker) -> int:
     """Write the report atomically; returns the number of clusters written."""
     counted = [0]
-
-    def build(tmp: str) -> None:
-        doc = ReportDoc(tmp, meta)
-        doc.build_chunks(_story(meta, sections, doc.width, ticker, counted))
-
-    write_atomically(out, build)
+    write_story(out, meta, lambda width: _story(meta, sections, width, ticker, counted))
     log.info("wrote %s: %d clusters", out, counted[0])
     return counted[0]
 

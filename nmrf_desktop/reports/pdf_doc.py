@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Protocol
 
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
@@ -149,6 +150,23 @@ class ReportDoc(BaseDocTemplate):  # type: ignore[misc]  # reportlab: no type in
         canv.drawString(0, 0, str(self._last_page))
         canv.endForm()
         canv.save()
+
+
+class Ticker(Protocol):
+    """What a report's story reports its progress to (one step per section)."""
+
+    def advance(self, amount: int = 1) -> None: ...
+
+
+def write_story(out: Path, meta: ReportMeta,
+                story: Callable[[float], Iterable[list[Flowable]]]) -> None:
+    """Lay out `story(frame width)` chunk by chunk into a report at `out`, atomically."""
+
+    def build(tmp: str) -> None:
+        doc = ReportDoc(tmp, meta)
+        doc.build_chunks(story(doc.width))
+
+    write_atomically(out, build)
 
 
 def write_atomically(out: Path, build: Callable[[str], None]) -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Protocol
 
 from reportlab.lib import colors
 from reportlab.platypus import (
@@ -22,7 +21,7 @@ from reportlab.platypus import (
 
 from nmrf_desktop.reports.chart_spec import ChartSpec
 from nmrf_desktop.reports.model import IndicatorSection, ReportMeta
-from nmrf_desktop.reports.pdf_doc import Bookmark, ReportDoc, write_atomically
+from nmrf_desktop.reports.pdf_doc import Bookmark, Ticker, write_story
 from nmrf_desktop.reports.pdf_line_chart import line_chart, numbers_table
 from nmrf_desktop.reports.pdf_styles import (
     CELL_FONT,
@@ -50,20 +49,11 @@ _ABOUT = ("An indicator measures whether a recommendation is being implemented, 
           "numbers follow it as a table.")
 
 
-class Ticker(Protocol):
-    def advance(self, amount: int = 1) -> None: ...
-
-
 def write_indicators_pdf(meta: ReportMeta, sections: Iterable[IndicatorSection], out: Path,
                          ticker: Ticker) -> int:
     """Write the report atomically; returns the number of indicators written."""
     counted = [0]
-
-    def build(tmp: str) -> None:
-        doc = ReportDoc(tmp, meta)
-        doc.build_chunks(_story(meta, sections, doc.width, ticker, counted))
-
-    write_atomically(out, build)
+    write_story(out, meta, lambda width: _story(meta, sections, width, ticker, counted))
     log.info("wrote %s: %d indicators", out, counted[0])
     return counted[0]
 
