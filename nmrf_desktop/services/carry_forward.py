@@ -30,6 +30,7 @@ from nmrf_desktop.store.history import (
     lineage_rows,
     recommendation_history as _history,
 )
+from nmrf_desktop.store.laptop import is_laptop
 from nmrf_desktop.store.models import Action, new_id, utcnow
 from nmrf_desktop.store.overlap_models import CarryForward
 
@@ -181,11 +182,11 @@ def suggestions(record: Record, *, country: str | None = None,
 def can_decide(record: Record) -> bool:
     """Whether carry-forward decisions may be taken here (the central record, not a laptop)."""
     with record.reading() as session:
-        return not store.is_laptop(session)
+        return not is_laptop(session)
 
 
 def _central(session: Session) -> None:
-    if store.is_laptop(session):
+    if is_laptop(session):
         raise CarryRefused("this is a laptop copy: only the coordinator, on the central "
                            "record, decides what is carried forward; nothing was changed")
 

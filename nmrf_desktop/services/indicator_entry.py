@@ -29,6 +29,7 @@ from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit, indicators as store
 from nmrf_desktop.store.changes import change_has_left, drop_unsent, latest_change, record_change
 from nmrf_desktop.store.indicator_models import Indicator, IndicatorValue
+from nmrf_desktop.store.laptop import is_laptop
 from nmrf_desktop.store.merge_indicators import current_at, new_version
 from nmrf_desktop.store.models import Evidence, new_id
 
@@ -75,7 +76,7 @@ class RecordedValue:
 def _steward_indicator(session: Session, record: Record, code: str) -> tuple[Indicator, str]:
     """The indicator with this code, when this laptop's agency stewards it."""
     agency = laptop_agency(record)
-    if not store.is_laptop(session) or not agency:
+    if not is_laptop(session) or not agency:
         raise ValueRefused("values are recorded on an agency's laptop (after its pack is "
                            "imported); on the central record, import them from a file; "
                            "nothing was changed")

@@ -13,6 +13,7 @@ from nmrf_desktop.domain.indicators import IndicatorRecord
 from nmrf_desktop.services.indicators import IndicatorRefused, get_indicator
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit, indicators as store
+from nmrf_desktop.store.laptop import is_laptop
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +26,7 @@ def set_release(record: Record, code: str, release: bool, *, reason: str = ""
     indicator that is not Māori data (its data is public already)."""
     actor = record.actor()
     with record.unit_of_work("the release was not recorded") as session:
-        if store.is_laptop(session):
+        if is_laptop(session):
             raise IndicatorRefused("this is a laptop copy: only the coordinator, on the "
                                    "central record, releases Māori data; nothing was changed")
         row = store.by_code(session, code.strip())

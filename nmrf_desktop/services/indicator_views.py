@@ -19,8 +19,8 @@ from nmrf_desktop.domain.indicators import (
 from nmrf_desktop.reports.chart_spec import ChartSeries, ChartSpec
 from nmrf_desktop.services import indicators
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.store import indicators as store
 from nmrf_desktop.store.indicator_models import Indicator, IndicatorCluster, IndicatorLink
+from nmrf_desktop.store.laptop import is_laptop
 from nmrf_desktop.store.models import Recommendation
 from nmrf_desktop.store.overlap_models import OverlapMember
 
@@ -85,7 +85,7 @@ def headline(trends: list[SeriesTrend]) -> SeriesTrend | None:
 def is_central(record: Record) -> bool:
     """Whether this is the central record (indicators are added and values imported here)."""
     with record.reading() as session:
-        return not store.is_laptop(session)
+        return not is_laptop(session)
 
 
 def overview(record: Record) -> Overview:

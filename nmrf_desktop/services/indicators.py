@@ -42,6 +42,7 @@ from nmrf_desktop.services import sdg
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit, indicators as store
 from nmrf_desktop.store.indicator_models import Indicator
+from nmrf_desktop.store.laptop import is_laptop
 from nmrf_desktop.store.models import new_id, utcnow
 
 log = logging.getLogger(__name__)
@@ -56,7 +57,7 @@ _LAPTOP = ("this is a laptop copy: only the coordinator, on the central record, 
 
 
 def _central(session: Session, what: str) -> None:
-    if store.is_laptop(session):
+    if is_laptop(session):
         raise IndicatorRefused(_LAPTOP.format(what=what))
 
 

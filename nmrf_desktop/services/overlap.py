@@ -17,10 +17,11 @@ from sqlalchemy.orm import Session
 
 from nmrf_desktop import paths
 from nmrf_desktop.overlap import meaning
-from nmrf_desktop.overlap.detector import DEFAULT, Prepared, Settings, detect_group
+from nmrf_desktop.overlap.detector import Prepared, detect_group
 from nmrf_desktop.overlap.instruments import Ask, asks
 from nmrf_desktop.overlap.model import CONFIRM, REJECT, Doc, Match, pair
 from nmrf_desktop.overlap.scoring import Cache
+from nmrf_desktop.overlap.settings import DEFAULT, Settings
 from nmrf_desktop.overlap.similarity import TermStats
 from nmrf_desktop.overlap.text import analyse
 from nmrf_desktop.services.browsing import excerpt

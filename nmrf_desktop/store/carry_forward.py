@@ -22,7 +22,6 @@ from nmrf_desktop.store.models import (
     Evidence,
     ProgressUpdate,
     Recommendation,
-    Setting,
 )
 from nmrf_desktop.store.overlap_models import (
     CarryForward,
@@ -35,8 +34,6 @@ from nmrf_desktop.store.overlap_models import (
 log = logging.getLogger(__name__)
 
 _CHUNK = 400
-# Settings only a laptop holds: the central key it pinned and the pack it imported.
-_LAPTOP_KEYS = ("pinned_central_key_id", "pack_version")
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,15 +54,6 @@ def _chunks(items: Sequence[str]) -> Iterator[list[str]]:
     values = list(items)
     for start in range(0, len(values), _CHUNK):
         yield values[start:start + _CHUNK]
-
-
-def is_laptop(session: Session) -> bool:
-    """Whether this database is an officer's laptop copy (it imported a pack, or its
-    profile says officer), not the central record."""
-    found = dict(session.execute(select(Setting.key, Setting.value).where(
-        Setting.key.in_((*_LAPTOP_KEYS, "role")))).tuples().all())
-    return any(found.get(k, "") not in ("", "0") for k in _LAPTOP_KEYS) or \
-        found.get("role") == "officer"
 
 
 def clusters(session: Session, country: str | None = None
