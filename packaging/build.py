@@ -84,6 +84,30 @@ def run_pyinstaller(clean: bool) -> None:
     PyInstaller.__main__.run(args)
 
 
+def strip_libraries(folder: Path) -> int:
+    """Remove debug symbols from the bundle's ELF libraries (Linux), except those in a
+    wheel's `*.libs` folder: auditwheel relinks them with patchelf, and strip breaks their
+    program headers. Returns how many were stripped."""
+    strip = shutil.which("strip")
+    if not sys.platform.startswith("linux") or strip is None:
+        return 0
+    done = 0
+    for path in sorted(folder.rglob("*")):
+        if (path.is_symlink() or not path.is_file()
+                or any(part.endswith(".libs") for part in path.relative_to(folder).parts)):
+            continue
+        with path.open("rb") as fh:
+            if fh.read(4) != b"\x7fELF":
+                continue
+        result = subprocess.run([strip, str(path)], capture_output=True, text=True,
+                                check=False)
+        if result.returncode == 0:
+            done += 1
+        else:
+            log.warning("could not strip %s: %s", path, result.stderr.strip())
+    return done
+
+
 def folder_size(folder: Path) -> int:
     """Bytes on disk, each file once (the bundle links some libraries by symlink)."""
     return sum(p.lstat().st_size for p in folder.rglob("*")
@@ -116,6 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     if not exe.is_file():
         log.error("PyInstaller finished but %s is missing", exe)
         return 1
+    log.info("stripped %d libraries", strip_libraries(exe.parent))
     log.info("built %s (%.0f MB) in %.0f s", exe, folder_size(exe.parent) / 1e6,
              time.monotonic() - started)
     return 0
