@@ -21,7 +21,7 @@ from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.importers.documents.model import NotADocument
 from nmrf_desktop.importers.documents.reader import read_document
 from nmrf_desktop.reports.model import ReportKind
-from nmrf_desktop.services import entry
+from nmrf_desktop.services import entry, overlap
 from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.catalog import check, search_recommendations
 from nmrf_desktop.services.exchange import bundle_import, keys, packs
@@ -90,6 +90,16 @@ def _import_demo(run: _Run) -> str:
     assigned = assign_lead_defaults(central)
     _expect(assigned["created"] > 0, "no lead agency assigned")
     return f"{report.created} recommendations, {assigned['created']} lead assignments"
+
+
+def _overlap(run: _Run) -> str:
+    """Overlap detection with the shipped word vectors (numpy and the vector file are in)."""
+    vectors = overlap.vectors()
+    _expect(vectors is not None, f"the word vectors did not load: {overlap.vectors_path()}")
+    report = overlap.update(run.values["central"])
+    found = overlap.clusters(run.values["central"])
+    _expect(report.indexed > 0 and bool(found), "overlap detection found no cluster")
+    return f"{len(found)} clusters among {report.indexed} recommendations, with vectors"
 
 
 def _search(run: _Run) -> str:
@@ -216,6 +226,7 @@ def _qt(run: _Run) -> str:
 STEPS: tuple[tuple[str, Callable[[_Run], str]], ...] = (
     ("fresh database", _database),
     ("import demo data", _import_demo),
+    ("overlap detection", _overlap),
     ("search", _search),
     ("PDF progress summary", _pdf),
     ("UN document reader", _document),
