@@ -15,7 +15,8 @@ _CRC = r"(?:the\s+)?(?:convention\s+on\s+the\s+rights\s+of\s+the\s+child|crc)"
 _OP = r"(?:(?:first|second|third|1st|2nd|3rd|remaining|both|two|three)\s+)?optional\s+protocols?"
 _ICCPR = (r"(?:the\s+)?(?:international\s+covenant\s+on\s+civil\s+and\s+political\s+rights|"
           r"iccpr)")
-_ICESCR = (r"(?:the\s+)?(?:international\s+covenant\s+on\s+economic,?\s+social\s+and\s+"
+# UPR Info often drops "International": "the Optional Protocol to the Covenant on …".
+_ICESCR = (r"(?:the\s+)?(?:(?:international\s+)?covenant\s+on\s+economic,?\s+social\s+and\s+"
            r"cultural\s+rights|icescr)")
 _CAT = (r"(?:the\s+)?(?:convention\s+against\s+torture(?:\s+and\s+other\s+cruel,?\s+inhuman\s+"
         r"or\s+degrading\s+treatment\s+or\s+punishment)?|cat)")
@@ -36,7 +37,11 @@ class Instrument:
 INSTRUMENTS: tuple[Instrument, ...] = (
     Instrument("OP-CRC-IC", "Optional Protocol to the CRC on a communications procedure",
                rf"{_OP}\s+to\s+{_CRC}\s+on\s+(?:a\s+)?communications?(?:\s+procedure)?"
-               r"|op-?crc-?ic|opic\b|communications?\s+procedure\s+(?:under|to)\s+" + _CRC),
+               r"|op-?crc-?ic|opic\b|communications?\s+procedure\s+(?:under|to)\s+" + _CRC
+               # UPR Info's "Optional Protocol to the Rights of the Child on a communications
+               # procedure" (the Convention left unnamed)
+               + rf"|{_OP}\s+to\s+the\s+rights\s+of\s+the\s+child\s+on\s+(?:a\s+)?"
+               r"communications?"),
     Instrument("OP-CRC-SC", "Optional Protocol to the CRC on the sale of children",
                rf"{_OP}\s+to\s+{_CRC}\s+on\s+the\s+sale\s+of\s+children|op-?crc-?sc\b"
                r"|opsc\b|sale\s+of\s+children,\s+child\s+prostitution"),

@@ -69,7 +69,7 @@ class UpdateReport:
 
 
 # What an index entry holds; a new version makes every recommendation re-indexed.
-_FEATURES = "features-v3\x1f"
+_FEATURES = "features-v4\x1f"  # v4: UPR Info wordings of OP-ICESCR and OP-CRC-IC
 
 
 def _fingerprint(text: str) -> str:
