@@ -3704,7 +3704,7 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+13"/>
+        <location line="+14"/>
         <source>… and %n more problem(s).</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -4026,11 +4026,11 @@ Send each agency its own file.</source>
     </message>
     <message>
         <location line="+4"/>
-        <source>A change is for a recommendation or record not assigned to this agency. If the agency should work on it, assign it (Coordinator → Assign to Agency…), then import this bundle again.</source>
+        <source>A change is for a recommendation, record or indicator this agency may not change (the reason names it). If the agency should work on a recommendation, assign it (Coordinator → Assign to Agency…), then import this bundle again. An indicator&apos;s values are accepted only from its steward agency.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+4"/>
+        <location line="+5"/>
         <source>A change refers to an evidence file or an action that neither this bundle nor the agency&apos;s merged records hold. Ask the officer to send the bundle again (Exchange → Sent Bundles… → Save Again…); if it fails again, treat the file as suspect.</source>
         <translation type="unfinished"></translation>
     </message>

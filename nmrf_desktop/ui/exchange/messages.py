@@ -106,9 +106,10 @@ _REMEDIES = cast(dict[Kind, str], {
         "copied or restored laptop). Ask the officer which one is current: only one can "
         "be merged."),
     Kind.UNAUTHORIZED: QT_TRANSLATE_NOOP(
-        "Inbox", "A change is for a recommendation or record not assigned to this agency. "
-        "If the agency should work on it, assign it (Coordinator → Assign to Agency…), then "
-        "import this bundle again."),
+        "Inbox", "A change is for a recommendation, record or indicator this agency may not "
+        "change (the reason names it). If the agency should work on a recommendation, "
+        "assign it (Coordinator → Assign to Agency…), then import this bundle again. An "
+        "indicator's values are accepted only from its steward agency."),
     Kind.UNRESOLVED: QT_TRANSLATE_NOOP(
         "Inbox", "A change refers to an evidence file or an action that neither this "
         "bundle nor the agency's merged records hold. Ask the officer to send the bundle "
