@@ -40,6 +40,9 @@ SQLITE_ONLY = {
     "tests/unit/exchange/test_durability.py":
         "hands the SQLite file path (engine.url.database) to a child process it kills; "
         "tests/pg covers real concurrent processes on PostgreSQL",
+    "tests/unit/exchange/test_indicator_chain.py::"
+    "test_a_kill_mid_merge_leaves_nothing_and_a_retry_merges":
+        "hands the SQLite file path to a child process it kills (as test_durability does)",
     "tests/unit/reports/test_workbook.py":
         "its record snapshot reads sqlite_master and compares raw SQL dates as text "
         "(test helper, not the app: use sqlalchemy.inspect(...).get_table_names())",
