@@ -69,6 +69,23 @@ def context_of(window: Shell, changes: Changed) -> Context | None:
                    lambda text: window.statusBar().showMessage(text, 8000))
 
 
+def run_step(command: QUndoCommand, context: Context, name: str, job: Callable[[], Any],
+             done: Callable[[Any], None], failure: str) -> None:
+    """Run one undo or redo step of `command` on the worker: then `done(result)` (while the
+    command still exists) and refresh the views; a failure is shown, naming the command."""
+
+    def finished(result: Any) -> None:
+        if shiboken6.isValid(command):
+            done(result)
+        context.changed()
+
+    def failed(exc: BaseException) -> None:
+        log.error("undo/redo step failed: %s", name, exc_info=exc)
+        context.failed(failure.format(name, exc))
+        context.changed()
+    context.runner.run(job, finished, failed)
+
+
 class EntryCommand(QUndoCommand):
     """A command whose first redo already happened (in a dialog) and whose steps run async."""
 
@@ -132,17 +149,7 @@ class EntryCommand(QUndoCommand):
         self._context.told(_T(_C, "Redone: {0}.").format(self.name))
 
     def _run(self, job: Callable[[], Any], done: Callable[[Any], None], failure: str) -> None:
-        context = self._context
-
-        def finished(result: Any) -> None:
-            done(result)
-            context.changed()
-
-        def failed(exc: BaseException) -> None:
-            log.error("undo/redo step failed: %s", self.name, exc_info=exc)
-            context.failed(failure.format(self.name, exc))
-            context.changed()
-        context.runner.run(job, finished, failed)
+        run_step(self, self._context, self.name, job, done, failure)
 
 
 class AddProgressCommand(EntryCommand):

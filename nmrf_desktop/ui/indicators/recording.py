@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QUndoCommand
 
@@ -15,7 +14,7 @@ from nmrf_desktop.domain.indicator_values import InvalidValue
 from nmrf_desktop.services import indicator_entry
 from nmrf_desktop.services.indicator_entry import VALUE_ENTRY, RecordedValue, ValueRefused
 from nmrf_desktop.services.indicator_views import IndicatorDetail
-from nmrf_desktop.ui.entry.undo import Context, context_of
+from nmrf_desktop.ui.entry.undo import Context, context_of, run_step
 from nmrf_desktop.ui.exchange.common import guarded
 from nmrf_desktop.ui.indicators.record_dialog import RecordValueDialog
 from nmrf_desktop.ui.window.shell import Shell
@@ -56,18 +55,7 @@ class ValueCommand(QUndoCommand):
         self._context.told(_T(_C, "Redone: {0}.").format(self.text()))
 
     def _run(self, job: Callable[[], Any], done: Callable[[Any], None], failure: str) -> None:
-        context, name = self._context, self.text()
-
-        def finished(result: Any) -> None:
-            if shiboken6.isValid(self):
-                done(result)
-            context.changed()
-
-        def failed(exc: BaseException) -> None:
-            log.error("indicator value undo/redo failed: %s", name, exc_info=exc)
-            context.failed(failure.format(name, exc))
-            context.changed()
-        context.runner.run(job, finished, failed)
+        run_step(self, self._context, self.text(), job, done, failure)
 
 
 class ValueRecording(QObject):

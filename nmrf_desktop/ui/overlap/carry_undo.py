@@ -7,11 +7,9 @@ first), redo takes the same decisions again. Steps run on the task runner, in or
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import shiboken6
 from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
@@ -19,10 +17,9 @@ from nmrf_desktop.domain.changes import Changed
 from nmrf_desktop.services import carry_forward
 from nmrf_desktop.services.carry_forward import Lineage
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.ui.entry.undo import Context
+from nmrf_desktop.ui.entry.undo import Context, run_step
 from nmrf_desktop.ui.plural import counted
 
-log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
 _C = "CarryUndo"
 
@@ -100,15 +97,4 @@ class CarryCommand(QUndoCommand):
         self._context.told(_T(_C, "Redone: {0}.").format(self.text()))
 
     def _run(self, job: Callable[[], Any], done: Callable[[Any], None], failure: str) -> None:
-        context, name = self._context, self.text()
-
-        def finished(result: Any) -> None:
-            if shiboken6.isValid(self):
-                done(result)
-            context.changed()
-
-        def failed(exc: BaseException) -> None:
-            log.error("carry-forward undo/redo failed: %s", name, exc_info=exc)
-            context.failed(failure.format(name, exc))
-            context.changed()
-        context.runner.run(job, finished, failed)
+        run_step(self, self._context, self.text(), job, done, failure)
