@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 
 from sqlalchemy import select
@@ -18,10 +17,9 @@ from nmrf_desktop.reports.pdf_clusters import (
     write_clusters_pdf,
 )
 from nmrf_desktop.services.overlap import ClusterSummary, cluster_summaries
-from nmrf_desktop.services.progress import NO_PROGRESS, Cancelled, Progress
+from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.reports.request import (
-    ReportError,
     ReportRequest,
     ReportResult,
     check_output_file,
@@ -29,11 +27,10 @@ from nmrf_desktop.services.reports.request import (
     not_annual,
     scope_lines,
     unknown_agency,
+    writing,
 )
 from nmrf_desktop.store import search
 from nmrf_desktop.store.models import Agency
-
-log = logging.getLogger(__name__)
 
 
 def _cycle(cycle: int | None, year: int | None) -> str:
@@ -72,13 +69,8 @@ def build_clusters_pdf(record: Record, request: ReportRequest, out: Path,
         subject="Overlapping UN human-rights recommendations, by cluster",
         landscape=request.landscape, total=len(found))
     progress.start(len(found), "Writing the clusters report")
-    try:
-        count = write_clusters_pdf(meta, (section_of(c) for c in found), out, progress)
-    except Cancelled:
-        log.info("report cancelled; nothing written to %s", out)
-        raise
-    except OSError as exc:
-        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    sections = (section_of(c) for c in found)
+    count = writing(out, lambda: write_clusters_pdf(meta, sections, out, progress))
     progress.finish()
     return ReportResult(out, sum(c.size for c in found[:count]), print_)
 

@@ -4,7 +4,6 @@ indicator when no filter is set), read in one transaction, then written."""
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from pathlib import Path
 
 from sqlalchemy import select
@@ -12,22 +11,20 @@ from sqlalchemy import select
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.reports.model import KIND_TITLES, ReportKind, ReportMeta
 from nmrf_desktop.reports.pdf_indicators import write_indicators_pdf
-from nmrf_desktop.services.progress import NO_PROGRESS, Cancelled, Progress
+from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.reports import indicators as report_indicators
 from nmrf_desktop.services.reports.request import (
-    ReportError,
     ReportRequest,
     ReportResult,
     check_output_file,
     fingerprint,
     scope_lines,
     validate,
+    writing,
 )
 from nmrf_desktop.store import search
 from nmrf_desktop.store.models import Agency
-
-log = logging.getLogger(__name__)
 
 
 def build_indicators_pdf(record: Record, request: ReportRequest, out: Path,
@@ -51,13 +48,7 @@ def build_indicators_pdf(record: Record, request: ReportRequest, out: Path,
                 + "; ".join(scope_lines(filters, names)),
         landscape=request.landscape, total=len(found))
     progress.start(len(found), "Writing the indicators report")
-    try:
-        count = write_indicators_pdf(meta, found, out, progress)
-    except Cancelled:
-        log.info("report cancelled; nothing written to %s", out)
-        raise
-    except OSError as exc:
-        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
+    count = writing(out, lambda: write_indicators_pdf(meta, found, out, progress))
     progress.finish()
     linked = {ref for s in found for ref in s.recommendations}
     return ReportResult(out, len(linked), print_, indicators=count)

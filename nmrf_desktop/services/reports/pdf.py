@@ -7,7 +7,6 @@ by chunk inside the same read transaction, so the report shows one state of the 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -26,26 +25,24 @@ from nmrf_desktop.reports.model import (
 )
 from nmrf_desktop.reports.pdf_report import write_pdf
 from nmrf_desktop.reports.pdf_styles import long_date
-from nmrf_desktop.services.progress import NO_PROGRESS, Cancelled, Progress
+from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.reports import data as report_data, indicators as report_indicators
 from nmrf_desktop.services.reports.clusters import build_clusters_pdf
 from nmrf_desktop.services.reports.indicators_pdf import build_indicators_pdf
 from nmrf_desktop.services.reports.request import (
-    ReportError,
     ReportRequest,
     ReportResult,
     check_output_file,
     fingerprint,
     scope_lines,
     validate,
+    writing,
 )
 from nmrf_desktop.store import search
 from nmrf_desktop.store.models import (
     Agency,
 )
-
-log = logging.getLogger(__name__)
 
 STATUS_ORDER = ("implemented", "partially_implemented", "in_progress", "ongoing",
                 "not_started", "no_further_action", "none")
@@ -106,14 +103,8 @@ def build_pdf(record: Record, request: ReportRequest, out: Path,
             ReportKind.AGENCY, ReportKind.TIRITI) else ()
         progress.start(len(ids), "Writing the PDF report")
         entries = _entries(session, ids, sections)
-        try:
-            count = write_pdf(ReportData(kind, meta, summary, entries, annual, linked), out,
-                              progress)
-        except Cancelled:
-            log.info("report cancelled; nothing written to %s", out)
-            raise
-        except OSError as exc:
-            raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
+        data = ReportData(kind, meta, summary, entries, annual, linked)
+        count = writing(out, lambda: write_pdf(data, out, progress))
     progress.finish()
     return ReportResult(out, count, print_)
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from nmrf_desktop.files import NotAFile, refuse_special_target
 from nmrf_desktop.reports.model import ReportKind
 from nmrf_desktop.reports.pdf_styles import long_date
 from nmrf_desktop.services.exchange.agency import laptop_agency
+from nmrf_desktop.services.progress import Cancelled
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store.models import (
     Action,
@@ -28,6 +31,8 @@ from nmrf_desktop.store.models import (
     ProgressUpdate,
     Recommendation,
 )
+
+log = logging.getLogger(__name__)
 
 
 class ReportError(Exception):
@@ -66,6 +71,18 @@ class ReportResult:
     recommendations: int
     fingerprint: str
     indicators: int | None = None  # the indicators report: how many indicators it holds
+
+
+def writing(out: Path, write: Callable[[], int]) -> int:
+    """Call `write()` (a report writer that builds `out` atomically): a cancel is logged and
+    passed on, nothing written; a file-system failure becomes a ReportError naming `out`."""
+    try:
+        return write()
+    except Cancelled:
+        log.info("report cancelled; nothing written to %s", out)
+        raise
+    except OSError as exc:
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
 
 
 def check_output_file(out: Path) -> None:
