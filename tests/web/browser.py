@@ -7,7 +7,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-
 T = TypeVar("T")
 AXE = Path(__file__).resolve().parent / "node_modules" / "axe-core" / "axe.min.js"
 # axe-core's tags for WCAG 2.0 and 2.1, levels A and AA.
