@@ -1,0 +1,81 @@
+"""Word fields in a draft: the table of contents and the page number, written as complex
+fields Word and LibreOffice fill in (the settings ask them to update fields on opening)."""
+
+from __future__ import annotations
+
+from docx.document import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.shared import Pt
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+TOC = 'TOC \\o "1-3" \\h \\z \\u'
+TOC_PLACEHOLDER = "The contents are filled in when the document is opened (or: right-click, " \
+                  "Update Field)."
+
+
+def add_field(paragraph: DocxParagraph, instruction: str, shown: str = "",
+              dirty: bool = False) -> None:
+    """Append a complex field (begin, instruction, separate, result, end) to `paragraph`;
+    a `dirty` one is recalculated when the document opens."""
+    def char(kind: str) -> None:
+        run = OxmlElement("w:r")
+        fld = OxmlElement("w:fldChar")
+        fld.set(qn("w:fldCharType"), kind)
+        if kind == "begin" and dirty:
+            fld.set(qn("w:dirty"), "true")  # stale until the application updates it
+        run.append(fld)
+        paragraph._p.append(run)
+
+    char("begin")
+    instr = OxmlElement("w:r")
+    text = OxmlElement("w:instrText")
+    text.set(qn("xml:space"), "preserve")
+    text.text = f" {instruction} "
+    instr.append(text)
+    paragraph._p.append(instr)
+    char("separate")
+    paragraph.add_run(shown)
+    char("end")
+
+
+def add_contents(doc: Document, heading: str = "Contents") -> None:
+    """The contents heading and a TOC field of headings 1 to 3."""
+    doc.add_paragraph(heading, style="TOC Heading")
+    add_field(doc.add_paragraph(), TOC, TOC_PLACEHOLDER, dirty=True)
+
+
+def add_page_numbers(doc: Document) -> None:
+    """A centred page number (PAGE field) in every section's footer."""
+    for section in doc.sections:
+        footer = section.footer
+        paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        add_field(paragraph, "PAGE", "1")
+        for run in paragraph.runs:
+            run.font.size = Pt(9)
+
+
+def ask_update_fields(doc: Document) -> None:
+    """w:updateFields in the settings: the contents (and page numbers) are refreshed when
+    Word or LibreOffice opens the draft."""
+    settings = doc.settings.element
+    if settings.find(qn("w:updateFields")) is not None:
+        return
+    update = OxmlElement("w:updateFields")
+    update.set(qn("w:val"), "true")
+    _insert_before(settings, update, ("w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr",
+                                      "w:compat", "w:docVars", "w:rsids"))
+
+
+def _insert_before(parent: BaseOxmlElement, child: BaseOxmlElement,
+                   successors: tuple[str, ...]) -> None:
+    """Insert `child` before the first of `successors` present (the schema's order), else last."""
+    for tag in successors:
+        found = parent.find(qn(tag))
+        if found is not None:
+            found.addprevious(child)
+            return
+    parent.append(child)

@@ -1,0 +1,79 @@
+"""Footnotes for a Word draft (python-docx has no API for them): the footnotes part with its
+separator notes, one note per drafted paragraph naming its sources, and the reference mark."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from docx.document import Document
+from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.text.paragraph import Paragraph as DocxParagraph
+
+from nmrf_desktop.reports.docx_text import clean
+from nmrf_desktop.reports.draft_model import Source
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_SEPARATORS = (
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
+    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0" '
+    'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p>'
+    '</w:footnote>')
+
+
+def describe(source: Source) -> str:
+    """A source as a footnote names it: 'UPR 4.12 (A/HRC/41/4, para 122.12)', 'Title —
+    SHA-256 …' or 'Title — https://…', 'Progress update, Agency, 2024-05-01'."""
+    label, detail = clean(source.label).strip(), clean(source.detail).strip()
+    if source.kind == "evidence":
+        if _HEX64.fullmatch(detail):
+            return f"{label} — SHA-256 {detail}"
+        return f"{label} — {detail}" if detail else label
+    if source.kind == "update":
+        return ", ".join(p for p in ("Progress update", label, detail) if p)
+    return f"{label} ({detail})" if detail else label
+
+
+class Footnotes:
+    """The document's footnotes, numbered in the order the paragraphs cite them."""
+
+    def __init__(self, doc: Document) -> None:
+        self._doc = doc
+        self._root = parse_xml(f"<w:footnotes {nsdecls('w', 'r')}>{_SEPARATORS}</w:footnotes>")
+        self.count = 0
+
+    def cite(self, paragraph: DocxParagraph, sources: Sequence[Source]) -> None:
+        """Add one footnote listing `sources` and its reference mark at the paragraph's end."""
+        if not sources:
+            return
+        self.count += 1
+        note_id = str(self.count)
+        text = "; ".join(describe(s) for s in sources) + "."
+        note = parse_xml(
+            f'<w:footnote {nsdecls("w")} w:id="{note_id}"><w:p><w:pPr>'
+            '<w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>'
+            '<w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
+            '<w:r><w:t xml:space="preserve"> </w:t></w:r><w:r><w:t/></w:r></w:p></w:footnote>')
+        note.findall(f".//{qn('w:t')}")[-1].text = text
+        if text != text.strip():
+            note.findall(f".//{qn('w:t')}")[-1].set(qn("xml:space"), "preserve")
+        self._root.append(note)
+        run = paragraph.add_run()
+        rpr = run._r.get_or_add_rPr()
+        rpr.style = "FootnoteReference"
+        ref = OxmlElement("w:footnoteReference")
+        ref.set(qn("w:id"), note_id)
+        run._r.append(ref)
+
+    def attach(self) -> None:
+        """Add the footnotes part to the document (and the settings Word writes with it)."""
+        if not self.count:
+            return
+        part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self._root,
+                       self._doc.part.package)
+        self._doc.part.relate_to(part, RT.FOOTNOTES)

@@ -1,0 +1,132 @@
+"""Writes a drafted report (reports.draft_model.Draft) as an editable Word document: title
+page and summary, contents, numbered paragraphs with footnoted sources, highlighted gaps,
+tables; en-NZ with te reo Māori runs marked mi-NZ; the same draft always gives the same file.
+
+Text is made safe here (control characters dropped, docx_text.clean), so a caller may pass
+the record's text as it is.
+"""
+
+from __future__ import annotations
+
+import errno
+import logging
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import docx
+from docx.document import Document
+from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
+
+from nmrf_desktop.files import REPORT_MODE, atomic_write
+from nmrf_desktop.reports.docx_blocks import BodyWriter, add_runs
+from nmrf_desktop.reports.docx_fields import add_contents, add_page_numbers, ask_update_fields
+from nmrf_desktop.reports.docx_notes import Footnotes
+from nmrf_desktop.reports.docx_package import (
+    TEXT_WIDTH,
+    clean_settings,
+    drop_thumbnail,
+    set_pages,
+    stable_bytes,
+)
+from nmrf_desktop.reports.docx_props import set_core, set_custom
+from nmrf_desktop.reports.docx_styles import GAP, add_paragraph_numbering, add_styles, set_language
+from nmrf_desktop.reports.docx_text import clean, long_date
+from nmrf_desktop.reports.draft_model import Draft, DraftKind, Run
+
+log = logging.getLogger(__name__)
+
+ADVANCE_EVERY = 50  # blocks between calls of `advance`
+KIND_NAMES = {
+    DraftKind.FOLLOW_UP: "Follow-up report",
+    DraftKind.UPR_MID_TERM: "Universal Periodic Review mid-term report",
+    DraftKind.PERIODIC: "Periodic report section",
+    DraftKind.CONSULTATION: "Consultation draft",
+}
+
+
+def write_docx(draft: Draft, out: Path, advance: Callable[[], None] | None = None) -> None:
+    """Write `draft` to `out` (replaced whole, never half-written).
+
+    `advance()` is called every ADVANCE_EVERY blocks; whatever it raises (a cancel) leaves
+    no file behind and an earlier `out` untouched. A bad `out` raises OSError naming it.
+    """
+    out = Path(out)
+    check_target(out)
+    doc = build(draft, advance)
+    data = stable_bytes(doc, draft.meta.draft_date)
+    try:
+        with atomic_write(out, REPORT_MODE) as fh:
+            fh.write(data)
+    except OSError as exc:
+        raise type(exc)(exc.errno, exc.strerror or str(exc), str(out)) from exc
+    log.info("wrote a %s draft (%d blocks, %d gaps) to %s", draft.meta.kind.value,
+             len(draft.blocks), len(draft.gaps), out)
+
+
+def check_target(out: Path) -> None:
+    """Refuse, before any work, a path that names a folder or lies in a missing or
+    read-only folder."""
+    folder = out.parent
+    if out.is_dir():
+        raise IsADirectoryError(errno.EISDIR, "it is a folder; name the file to write",
+                                str(out))
+    if not folder.is_dir():
+        raise FileNotFoundError(errno.ENOENT, f"the folder {folder} does not exist", str(out))
+    if not os.access(folder, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, f"the folder {folder} is not writable", str(out))
+
+
+def build(draft: Draft, advance: Callable[[], None] | None = None) -> Document:
+    """The Word document for `draft`, in memory."""
+    doc = docx.Document()
+    set_pages(doc)
+    set_language(doc)
+    add_styles(doc)
+    num_id = add_paragraph_numbering(doc)
+    notes = Footnotes(doc)
+    title_page(doc, draft)
+    body = BodyWriter(doc, num_id, notes, TEXT_WIDTH)
+    for done, block in enumerate(draft.blocks, start=1):
+        body.write(block)
+        if advance is not None and done % ADVANCE_EVERY == 0:
+            advance()
+    notes.attach()
+    add_page_numbers(doc)
+    ask_update_fields(doc)
+    clean_settings(doc, footnotes=notes.count > 0)
+    drop_thumbnail(doc)
+    set_core(doc, draft.meta)
+    set_custom(doc, draft.meta)
+    return doc
+
+
+def title_page(doc: Document, draft: Draft) -> None:
+    """Title, subject, the draft's date and scope; the summary with its count of gaps; the
+    contents; then the body starts on a new page."""
+    meta = draft.meta
+    doc.add_paragraph(clean(meta.title), style="Title")
+    if meta.subject:
+        doc.add_paragraph(clean(meta.subject), style="Subtitle")
+    doc.add_paragraph(f"{KIND_NAMES.get(meta.kind, meta.kind.value)}: draft of "
+                      f"{long_date(meta.draft_date)}")
+    if meta.public:
+        doc.add_paragraph("Prepared for consultation: it holds only what may be published.")
+    for line in meta.scope:
+        doc.add_paragraph(clean(line), style="List Bullet")
+    doc.add_paragraph("About this draft", style="Heading 1")
+    for line in draft.summary:
+        doc.add_paragraph(clean(line), style="List Bullet")
+    gaps = len(draft.gaps)
+    legend = doc.add_paragraph()
+    if gaps:
+        marker = add_runs(legend, (Run("Highlighted paragraphs", italic=True),))
+        marker[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
+        add_runs(legend, (Run(f" (style “{GAP}”) mark gaps, where the record holds no "
+                              f"progress to draft from: {gaps} in this draft. Complete or "
+                              "remove each before the draft goes further."),))
+    else:
+        add_runs(legend, (Run("No gaps: the record holds progress for everything in scope."),))
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    add_contents(doc)
+    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
