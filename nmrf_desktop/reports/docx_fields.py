@@ -3,6 +3,8 @@ fields Word and LibreOffice fill in (the settings ask them to update fields on o
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
@@ -14,37 +16,62 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 TOC = 'TOC \\o "1-3" \\h \\z \\u'
 TOC_PLACEHOLDER = "The contents are filled in when the document is opened (or: right-click, " \
                   "Update Field)."
+TOC_STYLES = ("toc 1", "toc 2", "toc 3")
 
 
 def add_field(paragraph: DocxParagraph, instruction: str, shown: str = "",
               dirty: bool = False) -> None:
     """Append a complex field (begin, instruction, separate, result, end) to `paragraph`;
     a `dirty` one is recalculated when the document opens."""
-    def char(kind: str) -> None:
-        run = OxmlElement("w:r")
-        fld = OxmlElement("w:fldChar")
-        fld.set(qn("w:fldCharType"), kind)
-        if kind == "begin" and dirty:
-            fld.set(qn("w:dirty"), "true")  # stale until the application updates it
-        run.append(fld)
-        paragraph._p.append(run)
+    begin_field(paragraph, instruction, dirty)
+    paragraph.add_run(shown)
+    end_field(paragraph)
 
-    char("begin")
+
+def begin_field(paragraph: DocxParagraph, instruction: str, dirty: bool = False) -> None:
+    """The field's start, instruction and separator; its result follows (maybe over several
+    paragraphs) up to end_field."""
+    _char(paragraph, "begin", dirty)
     instr = OxmlElement("w:r")
     text = OxmlElement("w:instrText")
     text.set(qn("xml:space"), "preserve")
     text.text = f" {instruction} "
     instr.append(text)
     paragraph._p.append(instr)
-    char("separate")
-    paragraph.add_run(shown)
-    char("end")
+    _char(paragraph, "separate")
 
 
-def add_contents(doc: Document, heading: str = "Contents") -> None:
-    """The contents heading and a TOC field of headings 1 to 3."""
+def end_field(paragraph: DocxParagraph) -> None:
+    _char(paragraph, "end")
+
+
+def _char(paragraph: DocxParagraph, kind: str, dirty: bool = False) -> None:
+    run = OxmlElement("w:r")
+    fld = OxmlElement("w:fldChar")
+    fld.set(qn("w:fldCharType"), kind)
+    if dirty:
+        fld.set(qn("w:dirty"), "true")  # stale until the application updates it
+    run.append(fld)
+    paragraph._p.append(run)
+
+
+def add_contents(doc: Document, entries: Sequence[tuple[int, str]],
+                 heading: str = "Contents") -> None:
+    """The contents heading and a TOC field of headings 1 to 3, its result filled in with
+    `entries` (level, text) so the contents read right before any update (which adds the
+    page numbers)."""
     doc.add_paragraph(heading, style="TOC Heading")
-    add_field(doc.add_paragraph(), TOC, TOC_PLACEHOLDER, dirty=True)
+    if not entries:
+        add_field(doc.add_paragraph(), TOC, TOC_PLACEHOLDER, dirty=True)
+        return
+    last = len(entries) - 1
+    for index, (level, text) in enumerate(entries):
+        paragraph = doc.add_paragraph(style=TOC_STYLES[min(max(level, 1), 3) - 1])
+        if index == 0:
+            begin_field(paragraph, TOC, dirty=True)
+        paragraph.add_run(text)
+        if index == last:
+            end_field(paragraph)
 
 
 def add_page_numbers(doc: Document) -> None:

@@ -48,8 +48,8 @@ def clean_settings(doc: Document, footnotes: bool) -> None:
             compat.addprevious(note_pr)
         else:
             settings.append(note_pr)
-    for style in doc.styles.element.iter(qn("w:rsid")):  # the template's styles' revision ids
-        style.getparent().remove(style)
+    for rsid in list(doc.rsids.element.iter(qn("w:rsid"))):
+        rsid.getparent().remove(rsid)
 
 
 def drop_thumbnail(doc: Document) -> None:

@@ -58,6 +58,20 @@ def set_custom(doc: Document, meta: DraftMeta) -> None:
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
+def set_app(doc: Document) -> None:
+    """The extended properties name this program (the template's named another)."""
+    package = doc.part.package
+    for rid, rel in list(package.rels.items()):
+        if rel.reltype == RT.EXTENDED_PROPERTIES:
+            package.rels.pop(rid)
+    xml = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+           '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+           'extended-properties"><Application>NMRF Desktop</Application>'
+           "<DocSecurity>0</DocSecurity></Properties>")
+    package.relate_to(Part(PackURI("/docProps/app.xml"), CT.OFC_EXTENDED_PROPERTIES,
+                           xml.encode(), package), RT.EXTENDED_PROPERTIES)
+
+
 def read_custom(doc: Document) -> dict[str, str]:
     """The custom text properties of an opened document (for tests and checks)."""
     for rel in doc.part.package.rels.values():

@@ -33,6 +33,10 @@ _STYLES = (
     f'<w:name w:val="{TABLE_TEXT}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
     '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
     '<w:rPr><w:sz w:val="19"/><w:szCs w:val="19"/></w:rPr></w:style>',
+    *(f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="TOC{n}"><w:name w:val="toc {n}"/>'
+      '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/>'
+      f'<w:unhideWhenUsed/><w:pPr><w:spacing w:after="60"/><w:ind w:left="{220 * (n - 1)}"/>'
+      '</w:pPr></w:style>' for n in (1, 2, 3)),
     f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="FootnoteText">'
     f'<w:name w:val="{FOOTNOTE_TEXT}"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>'
     '<w:unhideWhenUsed/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'

@@ -29,10 +29,10 @@ from nmrf_desktop.reports.docx_package import (
     set_pages,
     stable_bytes,
 )
-from nmrf_desktop.reports.docx_props import set_core, set_custom
+from nmrf_desktop.reports.docx_props import set_app, set_core, set_custom
 from nmrf_desktop.reports.docx_styles import GAP, add_paragraph_numbering, add_styles, set_language
 from nmrf_desktop.reports.docx_text import clean, long_date
-from nmrf_desktop.reports.draft_model import Draft, DraftKind, Run
+from nmrf_desktop.reports.draft_model import Draft, DraftKind, Heading, Run
 
 log = logging.getLogger(__name__)
 
@@ -98,6 +98,7 @@ def build(draft: Draft, advance: Callable[[], None] | None = None) -> Document:
     drop_thumbnail(doc)
     set_core(doc, draft.meta)
     set_custom(doc, draft.meta)
+    set_app(doc)
     return doc
 
 
@@ -128,5 +129,6 @@ def title_page(doc: Document, draft: Draft) -> None:
     else:
         add_runs(legend, (Run("No gaps: the record holds progress for everything in scope."),))
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    add_contents(doc)
+    add_contents(doc, [(b.level, clean(b.text)) for b in draft.blocks
+                       if isinstance(b, Heading) and clean(b.text)])
     doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
