@@ -48,7 +48,7 @@ def clean_settings(doc: Document, footnotes: bool) -> None:
             compat.addprevious(note_pr)
         else:
             settings.append(note_pr)
-    for rsid in list(doc.rsids.element.iter(qn("w:rsid"))):
+    for rsid in list(doc.styles.element.iter(qn("w:rsid"))):
         rsid.getparent().remove(rsid)
 
 
