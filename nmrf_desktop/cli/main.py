@@ -36,6 +36,7 @@ COMMAND_WINGS: dict[str, str] = {
     "backup": "backup", "restore": "backup", "policy": "backup",
     "calendar": "calendar", "dashboard": "calendar", "migrate-to": "migrate",
     "indicator": "indicators",
+    "publish": "publish",
 }
 WINGS = tuple(dict.fromkeys(COMMAND_WINGS.values()))
 

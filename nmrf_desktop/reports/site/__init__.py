@@ -1,0 +1,1 @@
+"""The public static site: plain records, pages, templates, charts, search index, writer."""
