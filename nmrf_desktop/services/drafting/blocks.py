@@ -84,7 +84,9 @@ def information(item: Item, ctx: Context, name_it: bool = False) -> list[Block]:
         out.append(Paragraph((*lead_in, Run(f"Evidence on record: {titles}.")), numbered=True,
                              sources=(rec, *evidence)))
     if not has_progress(item, ctx.since):
-        out.append(Gap(gap_text(item, ctx.since, ctx.agencies), item.row.reference))
+        text = gap_text(item, ctx.since, ctx.agencies)
+        out.append(Gap(f"{item.row.reference}: {text}" if name_it else text,
+                       item.row.reference))
     return out
 
 

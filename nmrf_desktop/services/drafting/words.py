@@ -133,10 +133,14 @@ def action_words(title: str, status: str, start: dt.date | None, target: dt.date
 
 
 def rec_source(item: Item) -> Source:
+    """The recommendation by reference; its document symbol and paragraph, else its review
+    ('UPR session 18, 2014')."""
     row = item.row
-    detail = ", ".join(x for x in (row.document_symbol, f"para. {row.paragraph}"
-                                   if row.paragraph else "") if x)
-    return Source("recommendation", row.reference, detail)
+    parts = [row.document_symbol, f"para. {row.paragraph}" if row.paragraph else ""]
+    if not row.document_symbol:
+        review = f"{row.body} session {row.session}" if row.session else row.body
+        parts = [review, str(row.year or ""), *parts[1:]]
+    return Source("recommendation", row.reference, ", ".join(p for p in parts if p))
 
 
 def evidence_sources(found: Iterable[EvidenceFact]) -> list[Source]:
