@@ -3,7 +3,7 @@ fields Word and LibreOffice fill in (the settings ask them to update fields on o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from docx.document import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -12,6 +12,9 @@ from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph as DocxParagraph
+
+from nmrf_desktop.reports.docx_styles import mark_language
+from nmrf_desktop.reports.draft_model import EN
 
 TOC = 'TOC \\o "1-3" \\h \\z \\u'
 TOC_PLACEHOLDER = "The contents are filled in when the document is opened (or: right-click, " \
@@ -55,21 +58,23 @@ def _char(paragraph: DocxParagraph, kind: str, dirty: bool = False) -> None:
     paragraph._p.append(run)
 
 
-def add_contents(doc: Document, entries: Sequence[tuple[int, str]],
-                 heading: str = "Contents") -> None:
+def add_contents(new_paragraph: Callable[[str], DocxParagraph],
+                 entries: Sequence[tuple[int, str, str]], heading: str = "Contents") -> None:
     """The contents heading and a TOC field of headings 1 to 3, its result filled in with
-    `entries` (level, text) so the contents read right before any update (which adds the
-    page numbers)."""
-    doc.add_paragraph(heading, style="TOC Heading")
+    `entries` (level, text, language) so the contents read right before any update (which
+    adds the page numbers); `new_paragraph(style name)` adds a paragraph to the body."""
+    new_paragraph("TOC Heading").add_run(heading)
     if not entries:
-        add_field(doc.add_paragraph(), TOC, TOC_PLACEHOLDER, dirty=True)
+        add_field(new_paragraph(""), TOC, TOC_PLACEHOLDER, dirty=True)
         return
     last = len(entries) - 1
-    for index, (level, text) in enumerate(entries):
-        paragraph = doc.add_paragraph(style=TOC_STYLES[min(max(level, 1), 3) - 1])
+    for index, (level, text, lang) in enumerate(entries):
+        paragraph = new_paragraph(TOC_STYLES[min(max(level, 1), 3) - 1])
         if index == 0:
             begin_field(paragraph, TOC, dirty=True)
-        paragraph.add_run(text)
+        run = paragraph.add_run(text)
+        if lang != EN:
+            mark_language(run._r, lang)
         if index == last:
             end_field(paragraph)
 

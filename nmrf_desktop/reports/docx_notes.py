@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from xml.sax.saxutils import escape
 
 from docx.document import Document
 from docx.opc.constants import CONTENT_TYPE as CT, RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import XmlPart
-from docx.oxml import OxmlElement, parse_xml
-from docx.oxml.ns import nsdecls, qn
-from docx.text.paragraph import Paragraph as DocxParagraph
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
 
 from nmrf_desktop.reports.docx_text import clean
 from nmrf_desktop.reports.draft_model import Source
@@ -47,28 +47,20 @@ class Footnotes:
         self._root = parse_xml(f"<w:footnotes {nsdecls('w', 'r')}>{_SEPARATORS}</w:footnotes>")
         self.count = 0
 
-    def cite(self, paragraph: DocxParagraph, sources: Sequence[Source]) -> None:
-        """Add one footnote listing `sources` and its reference mark at the paragraph's end."""
+    def cite(self, sources: Sequence[Source]) -> str:
+        """Add one footnote listing `sources`; returns the reference mark's run (WordML) to
+        end the citing paragraph with ('' when there are no sources)."""
         if not sources:
-            return
+            return ""
         self.count += 1
-        note_id = str(self.count)
-        text = "; ".join(describe(s) for s in sources) + "."
-        note = parse_xml(
-            f'<w:footnote {nsdecls("w")} w:id="{note_id}"><w:p><w:pPr>'
+        text = escape("; ".join(describe(s) for s in sources) + ".")
+        self._root.append(parse_xml(
+            f'<w:footnote {nsdecls("w")} w:id="{self.count}"><w:p><w:pPr>'
             '<w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>'
             '<w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
-            '<w:r><w:t xml:space="preserve"> </w:t></w:r><w:r><w:t/></w:r></w:p></w:footnote>')
-        note.findall(f".//{qn('w:t')}")[-1].text = text
-        if text != text.strip():
-            note.findall(f".//{qn('w:t')}")[-1].set(qn("xml:space"), "preserve")
-        self._root.append(note)
-        run = paragraph.add_run()
-        rpr = run._r.get_or_add_rPr()
-        rpr.style = "FootnoteReference"
-        ref = OxmlElement("w:footnoteReference")
-        ref.set(qn("w:id"), note_id)
-        run._r.append(ref)
+            f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'))
+        return ('<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
+                f'<w:footnoteReference w:id="{self.count}"/></w:r>')
 
     def attach(self) -> None:
         """Add the footnotes part to the document (and the settings Word writes with it)."""

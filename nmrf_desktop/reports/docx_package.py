@@ -50,6 +50,10 @@ def clean_settings(doc: Document, footnotes: bool) -> None:
             settings.append(note_pr)
     for rsid in list(doc.styles.element.iter(qn("w:rsid"))):
         rsid.getparent().remove(rsid)
+    rsid = qn("w:rsid")
+    for section in doc.element.body.iter(qn("w:sectPr")):  # the template's carries them too
+        for name in [n for n in section.attrib if n.startswith(rsid)]:
+            del section.attrib[name]
 
 
 def drop_thumbnail(doc: Document) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 from typing import cast
 
 from docx.document import Document
-from docx.oxml import parse_xml
+from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.text.run import CT_R
 from docx.oxml.xmlchemy import BaseOxmlElement
 
 from nmrf_desktop.reports.draft_model import EN
@@ -70,6 +71,16 @@ def _lang(rpr: BaseOxmlElement) -> BaseOxmlElement:
         found = parse_xml(f"<w:lang {nsdecls('w')}/>")
         rpr.append(found)  # lang is among the last of rPr's children; none after it here
     return cast(BaseOxmlElement, found)
+
+
+def mark_language(r: CT_R, lang: str) -> None:
+    """w:lang w:val on a run (its East Asian and complex-script languages left alone)."""
+    rpr = r.get_or_add_rPr()
+    found = rpr.find(qn("w:lang"))
+    if found is None:
+        found = OxmlElement("w:lang")
+        rpr.append(found)  # nothing written to rPr here comes after w:lang
+    found.set(qn("w:val"), lang)
 
 
 def add_styles(doc: Document) -> None:

@@ -21,7 +21,7 @@ def clean(value: object) -> str:
     text = "" if value is None else value if isinstance(value, str) else str(value)
     safe = _ILLEGAL.sub("", text)
     if safe != text:
-        log.warning("draft: dropped %d control character(s) from %r", len(text) - len(safe),
+        log.debug("draft: dropped %d control character(s) from %r", len(text) - len(safe),
                     safe[:60])
     return safe.replace("\r\n", "\n").replace("\r", "\n")
 

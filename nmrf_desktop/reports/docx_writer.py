@@ -17,6 +17,7 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
+from docx.text.paragraph import Paragraph as DocxParagraph
 
 from nmrf_desktop.files import REPORT_MODE, atomic_write
 from nmrf_desktop.reports.docx_blocks import BodyWriter, add_runs
@@ -85,8 +86,8 @@ def build(draft: Draft, advance: Callable[[], None] | None = None) -> Document:
     add_styles(doc)
     num_id = add_paragraph_numbering(doc)
     notes = Footnotes(doc)
-    title_page(doc, draft)
     body = BodyWriter(doc, num_id, notes, TEXT_WIDTH)
+    title_page(body, draft)
     for done, block in enumerate(draft.blocks, start=1):
         body.write(block)
         if advance is not None and done % ADVANCE_EVERY == 0:
@@ -102,33 +103,39 @@ def build(draft: Draft, advance: Callable[[], None] | None = None) -> Document:
     return doc
 
 
-def title_page(doc: Document, draft: Draft) -> None:
+def title_page(body: BodyWriter, draft: Draft) -> None:
     """Title, subject, the draft's date and scope; the summary with its count of gaps; the
     contents; then the body starts on a new page."""
     meta = draft.meta
-    doc.add_paragraph(clean(meta.title), style="Title")
+    add = body.add_paragraph
+
+    def line(text: str, style: str = "") -> DocxParagraph:
+        paragraph = add(style)
+        add_runs(paragraph, (Run(text),))
+        return paragraph
+
+    line(meta.title, "Title")
     if meta.subject:
-        doc.add_paragraph(clean(meta.subject), style="Subtitle")
-    doc.add_paragraph(f"{KIND_NAMES.get(meta.kind, meta.kind.value)}: draft of "
-                      f"{long_date(meta.draft_date)}")
+        line(meta.subject, "Subtitle")
+    line(f"{KIND_NAMES.get(meta.kind, meta.kind.value)}: draft of {long_date(meta.draft_date)}")
     if meta.public:
-        doc.add_paragraph("Prepared for consultation: it holds only what may be published.")
-    for line in meta.scope:
-        doc.add_paragraph(clean(line), style="List Bullet")
-    doc.add_paragraph("About this draft", style="Heading 1")
-    for line in draft.summary:
-        doc.add_paragraph(clean(line), style="List Bullet")
+        line("Prepared for consultation: it holds only what may be published.")
+    for scope in meta.scope:
+        line(scope, "List Bullet")
+    line("About this draft", "Heading 1")
+    for summary in draft.summary:
+        line(summary, "List Bullet")
     gaps = len(draft.gaps)
-    legend = doc.add_paragraph()
     if gaps:
+        legend = add()
         marker = add_runs(legend, (Run("Highlighted paragraphs", italic=True),))
         marker[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
         add_runs(legend, (Run(f" (style “{GAP}”) mark gaps, where the record holds no "
                               f"progress to draft from: {gaps} in this draft. Complete or "
                               "remove each before the draft goes further."),))
     else:
-        add_runs(legend, (Run("No gaps: the record holds progress for everything in scope."),))
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    add_contents(doc, [(b.level, clean(b.text)) for b in draft.blocks
+        line("No gaps: the record holds progress for everything in scope.")
+    add().add_run().add_break(WD_BREAK.PAGE)
+    add_contents(add, [(b.level, clean(b.text), b.lang) for b in draft.blocks
                        if isinstance(b, Heading) and clean(b.text)])
-    doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    add().add_run().add_break(WD_BREAK.PAGE)

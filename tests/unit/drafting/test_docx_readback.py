@@ -1,0 +1,296 @@
+"""The Word draft read back with python-docx: styles, numbering, language, properties,
+footnotes, gaps and tables, from a hand-made draft with te reo Māori in it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.document import Document
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import qn
+from docx.shared import Twips
+from lxml import etree
+
+from nmrf_desktop.reports.docx_fields import TOC
+from nmrf_desktop.reports.docx_props import FINGERPRINT, KIND, read_custom
+from nmrf_desktop.reports.docx_styles import GAP, GAP_FILL, NUMBERED
+from nmrf_desktop.reports.docx_writer import write_docx
+from nmrf_desktop.reports.draft_model import (
+    MI,
+    Draft,
+    DraftKind,
+    DraftMeta,
+    Gap,
+    Heading,
+    Paragraph,
+    Run,
+    Source,
+    Table,
+)
+
+DAY = dt.date(2026, 11, 20)
+FINGERPRINT_VALUE = "3f" * 32
+SHA = "a1" * 32
+EVIDENCE_URL = "https://www.tpk.govt.nz/mi/a-matou-mohiotanga"
+MACRONS = ("Te Puni Kōkiri", "whānau", "Mātauranga Māori")
+GAPS = (Gap("[No progress recorded since 2024-05-01; lead agency: Te Puni Kōkiri]", "UPR 4.20"),
+        Gap("[No progress recorded since 2023-02-14; lead agency: Ministry of Justice]",
+            "UPR 4.21"))
+
+
+def sample_draft(day: dt.date = DAY, blocks: int = 1) -> Draft:
+    """A mid-term draft using every kind of block; `blocks` repeats its body."""
+    body = (
+        Heading("Indigenous peoples and Te Tiriti o Waitangi", 1),
+        Paragraph((Run("Te Puni Kōkiri", MI), Run(" works with "), Run("whānau", MI),
+                   Run(" and iwi on the plan.")), numbered=True,
+                  sources=(Source("recommendation", "UPR 4.12", "A/HRC/41/4, para 122.12"),
+                           Source("evidence", "Annual report 2024", SHA),
+                           Source("update", "Te Puni Kōkiri", "2024-05-01"))),
+        Paragraph((Run("The strategy puts "), Run("Mātauranga Māori", MI, italic=True),
+                   Run(" at the centre", bold=True), Run(".")), numbered=True,
+                  sources=(Source("evidence", "Strategy", EVIDENCE_URL),)),
+        Heading("Te reo Māori", 2, MI),
+        Paragraph((Run("A bullet that is not numbered."),), style="List Bullet"),
+        GAPS[0],
+        Heading("Justice", 3),
+        Paragraph((Run("Control\x01 characters\x0b go\x1f."),), numbered=True),
+        GAPS[1],
+        Table(("Recommendation", "States", "Position", "Status"),
+              (("UPR 4.12", "Samoa; Fiji", "Supported", Run("Kua tīmata", MI)),
+               ("UPR 4.20", "Chile", "Noted", "No progress"),
+               ("UPR 4.21", "Peru", "Supported", Run("Started", bold=True))),
+              caption="Table 1. Recommendations on justice", widths=(3, 2, 1, 1)),
+        Paragraph((Run("After the table."),), numbered=True,
+                  sources=(Source("recommendation", "UPR 4.21", "A/HRC/41/4, para 122.21"),)),
+    )
+    meta = DraftMeta(DraftKind.UPR_MID_TERM, "Mid-term report of New Zealand: Te Puni Kōkiri",
+                     "Universal Periodic Review, fourth cycle", day, FINGERPRINT_VALUE,
+                     ("Themes: Indigenous peoples; justice", "Recommendations: supported"))
+    return Draft(meta, ("5 recommendations in scope", "2 gaps: no progress recorded"),
+                 body * blocks)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("docx") / "mid-term.docx"
+    write_docx(sample_draft(), out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def doc(written: Path) -> Document:
+    return docx.Document(str(written))
+
+
+def _by_text(doc: Document, text: str) -> docx.text.paragraph.Paragraph:
+    found = [p for p in doc.paragraphs if p.text == text]
+    assert len(found) >= 1, f"no paragraph {text!r}"
+    return found[-1]  # the body's, after the contents' entry
+
+
+def test_title_page_summary_and_contents_come_first(doc: Document) -> None:
+    paragraphs = doc.paragraphs
+    assert (paragraphs[0].style.name, paragraphs[0].text) == (
+        "Title", "Mid-term report of New Zealand: Te Puni Kōkiri")
+    assert (paragraphs[1].style.name, paragraphs[1].text) == (
+        "Subtitle", "Universal Periodic Review, fourth cycle")
+    texts = [p.text for p in paragraphs]
+    assert "Universal Periodic Review mid-term report: draft of 20 November 2026" in texts
+    for line in ("5 recommendations in scope", "2 gaps: no progress recorded",
+                 "Themes: Indigenous peoples; justice"):
+        assert line in texts
+    legend = next(t for t in texts if t.startswith("Highlighted paragraphs"))
+    assert "2 in this draft" in legend
+    toc = next(i for i, p in enumerate(paragraphs)
+               if p._p.xpath(".//w:instrText[contains(., 'TOC')]"))
+    instr = paragraphs[toc]._p.xpath("string(.//w:instrText)")
+    assert instr.strip() == TOC == 'TOC \\o "1-3" \\h \\z \\u'
+    assert texts.index(legend) < toc < texts.index("After the table.")
+    assert paragraphs[toc - 1].style.name == "TOC Heading"
+    # the field's result is the headings, so the contents read right before an update
+    assert texts[toc:toc + 3] == ["Indigenous peoples and Te Tiriti o Waitangi", "Te reo Māori",
+                                  "Justice"]
+    settings = doc.settings.element
+    assert settings.find(qn("w:updateFields")).get(qn("w:val")) == "true"
+
+
+def test_headings_use_the_heading_styles(doc: Document) -> None:
+    for text, level in (("Indigenous peoples and Te Tiriti o Waitangi", 1),
+                        ("Te reo Māori", 2), ("Justice", 3)):
+        assert _by_text(doc, text).style.name == f"Heading {level}"
+
+
+def test_numbered_paragraphs_share_one_real_numbering(doc: Document) -> None:
+    numbered = [p for p in doc.paragraphs if p.style.name == NUMBERED]
+    assert [p.text for p in numbered] == [
+        "Te Puni Kōkiri works with whānau and iwi on the plan.",
+        "The strategy puts Mātauranga Māori at the centre.",
+        "Control characters go.", "After the table."]
+    num_ids = {p._p.pPr.numPr.numId.val for p in numbered}
+    assert len(num_ids) == 1  # one list: the numbers run on through the document
+    numbering = doc.part.numbering_part.element
+    (num,) = numbering.xpath(f"w:num[@w:numId='{num_ids.pop()}']")
+    assert not num.xpath("w:lvlOverride")  # never restarted
+    abstract_id = num.xpath("string(w:abstractNumId/@w:val)")
+    (level,) = numbering.xpath(f"w:abstractNum[@w:abstractNumId='{abstract_id}']/w:lvl")
+    assert level.find(qn("w:numFmt")).get(qn("w:val")) == "decimal"
+    assert level.find(qn("w:lvlText")).get(qn("w:val")) == "%1."
+    bullet = _by_text(doc, "A bullet that is not numbered.")
+    assert bullet.style.name == "List Bullet" and bullet._p.pPr.numPr is None
+
+
+def test_language_is_en_nz_with_maori_runs_marked(doc: Document) -> None:
+    default = doc.styles.element.find(
+        f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:lang')}")
+    assert default.get(qn("w:val")) == "en-NZ"
+    assert default.get(qn("w:eastAsia")) == "en-US"  # left as the template had it
+    langs = {}
+    for paragraph in doc.paragraphs:
+        for run in paragraph.runs:
+            lang = run._r.xpath("string(w:rPr/w:lang/@w:val)")
+            langs.setdefault(run.text, lang)
+            if lang:
+                assert run._r.xpath("w:rPr/w:lang/@w:eastAsia") == []
+    for word in MACRONS:
+        assert langs[word] == "mi-NZ", word
+    assert langs["Te reo Māori"] == "mi-NZ"  # a Māori heading
+    assert langs[" works with "] == ""  # English takes the document's language
+    cell = doc.tables[0].rows[1].cells[3].paragraphs[0].runs[0]
+    assert (cell.text, cell._r.xpath("string(w:rPr/w:lang/@w:val)")) == ("Kua tīmata", "mi-NZ")
+
+
+def test_core_and_custom_properties(doc: Document, written: Path) -> None:
+    props = doc.core_properties
+    assert props.title == "Mid-term report of New Zealand: Te Puni Kōkiri"
+    assert props.subject == "Universal Periodic Review, fourth cycle"
+    assert props.author == "NMRF Desktop"
+    assert "upr-mid-term" in props.keywords
+    midnight = dt.datetime(2026, 11, 20, tzinfo=dt.UTC)
+    assert props.created == midnight and props.modified == midnight
+    assert read_custom(doc) == {FINGERPRINT: FINGERPRINT_VALUE, KIND: "upr-mid-term"}
+    with zipfile.ZipFile(written) as z:
+        types = etree.fromstring(z.read("[Content_Types].xml"))
+        rels = etree.fromstring(z.read("_rels/.rels"))
+        app = z.read("docProps/app.xml").decode()
+    overrides = {o.get("PartName"): o.get("ContentType") for o in types}
+    assert overrides["/docProps/custom.xml"] == (
+        "application/vnd.openxmlformats-officedocument.custom-properties+xml")
+    assert {r.get("Type"): r.get("Target") for r in rels}[RT.CUSTOM_PROPERTIES] == (
+        "docProps/custom.xml")
+    assert "<Application>NMRF Desktop</Application>" in app
+    assert RT.THUMBNAIL not in {r.get("Type") for r in rels}  # the template's picture
+
+
+def _footnotes(doc: Document) -> dict[str, str]:
+    (part,) = [r.target_part for r in doc.part.rels.values() if r.reltype == RT.FOOTNOTES]
+    root = etree.fromstring(part.blob)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    return {n.get(f"{w}id"): "".join(t.text or "" for t in n.iter(f"{w}t")).strip()
+            for n in root}
+
+
+def test_sources_are_footnotes(doc: Document) -> None:
+    notes = _footnotes(doc)
+    assert notes["-1"] == notes["0"] == ""  # the separators
+    cited = {p.text: p._p.xpath("string(.//w:footnoteReference/@w:id)")
+             for p in doc.paragraphs if p.style.name == NUMBERED}
+    first = notes[cited["Te Puni Kōkiri works with whānau and iwi on the plan."]]
+    assert first == (f"UPR 4.12 (A/HRC/41/4, para 122.12); Annual report 2024 — SHA-256 {SHA}; "
+                     "Progress update, Te Puni Kōkiri, 2024-05-01.")
+    assert notes[cited["The strategy puts Mātauranga Māori at the centre."]] == (
+        f"Strategy — {EVIDENCE_URL}.")
+    assert notes[cited["After the table."]] == "UPR 4.21 (A/HRC/41/4, para 122.21)."
+    assert cited["Control characters go."] == ""  # no sources, no footnote
+    assert len(notes) == 2 + 3
+    styles = {s.style_id: s for s in doc.styles}
+    assert styles["FootnoteText"].name == "footnote text"
+    assert styles["FootnoteReference"].element.xpath("string(w:rPr/w:vertAlign/@w:val)") == (
+        "superscript")
+    settings = doc.settings.element
+    assert settings.xpath("w:footnotePr/w:footnote/@w:id") == ["-1", "0"]
+
+
+def test_gaps_are_highlighted_in_their_own_style(doc: Document) -> None:
+    gaps = [p for p in doc.paragraphs if p.style.name == GAP]
+    assert [p.text for p in gaps] == [g.text for g in GAPS]
+    style = doc.styles[GAP]
+    assert style.font.italic is True
+    assert style.element.xpath("string(w:pPr/w:shd/@w:fill)") == GAP_FILL
+    for paragraph in gaps:
+        assert all(r.font.highlight_color == 7 for r in paragraph.runs)  # WD_COLOR_INDEX.YELLOW
+
+
+def test_table_style_header_row_and_widths(doc: Document) -> None:
+    (table,) = doc.tables
+    assert table.style.name == "Table Grid"
+    header = table.rows[0]
+    assert [c.text for c in header.cells] == ["Recommendation", "States", "Position", "Status"]
+    assert header._tr.trPr.xpath("w:tblHeader")  # repeated on each page
+    assert all(c.paragraphs[0].runs[0].bold for c in header.cells)
+    assert [[c.text for c in row.cells] for row in table.rows[1:]] == [
+        ["UPR 4.12", "Samoa; Fiji", "Supported", "Kua tīmata"],
+        ["UPR 4.20", "Chile", "Noted", "No progress"],
+        ["UPR 4.21", "Peru", "Supported", "Started"]]
+    widths = [c.width for c in table.columns]
+    assert widths[0] == pytest.approx(3 * widths[3], rel=1e-3)
+    assert widths[1] == pytest.approx(2 * widths[3], rel=1e-3)
+    assert sum(widths) <= Twips(11906 - 2 * 1417)
+    caption = _by_text(doc, "Table 1. Recommendations on justice")
+    assert caption.style.name == "Caption"
+
+
+def test_control_characters_are_dropped(doc: Document) -> None:
+    body = "\n".join(p.text for p in doc.paragraphs)
+    assert "Control characters go." in body
+    assert not any(ch in body for ch in "\x01\x0b\x1f")
+
+
+def test_macrons_survive_everywhere(written: Path) -> None:
+    with zipfile.ZipFile(written) as z:
+        document = z.read("word/document.xml").decode("utf-8")
+        notes = z.read("word/footnotes.xml").decode("utf-8")
+    for word in MACRONS:
+        assert word in document
+    assert "Te Puni Kōkiri, 2024-05-01" in notes
+
+
+def test_the_same_draft_gives_the_same_bytes(tmp_path: Path, written: Path) -> None:
+    again = tmp_path / "again.docx"
+    write_docx(sample_draft(), again)
+    assert again.read_bytes() == written.read_bytes()
+    with zipfile.ZipFile(again) as z:
+        assert {i.date_time for i in z.infolist()} == {(2026, 11, 20, 0, 0, 0)}
+        for name in z.namelist():
+            if name.endswith(".xml") and name != "word/stylesWithEffects.xml":
+                assert b"w:rsid" not in z.read(name), name
+    later = tmp_path / "later.docx"
+    write_docx(sample_draft(dt.date(2026, 11, 21)), later)
+    assert later.read_bytes() != written.read_bytes()  # the draft date is on the title page
+
+
+def test_an_unknown_style_falls_back_to_normal(tmp_path: Path,
+                                               caplog: pytest.LogCaptureFixture) -> None:
+    draft = Draft(sample_draft().meta, (), (
+        Paragraph((Run("Styled oddly"),), style="No Such Style"),))
+    out = tmp_path / "odd.docx"
+    with caplog.at_level(logging.WARNING):
+        write_docx(draft, out)
+    assert _by_text(docx.Document(str(out)), "Styled oddly").style.name == "Normal"
+    assert "No Such Style" in caplog.text
+
+
+def test_an_empty_draft_is_still_a_document(tmp_path: Path) -> None:
+    out = tmp_path / "empty.docx"
+    write_docx(Draft(sample_draft().meta, ()), out)
+    doc = docx.Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    assert "No gaps: the record holds progress for everything in scope." in texts
+    assert not [r for r in doc.part.rels.values() if r.reltype == RT.FOOTNOTES]
+    assert doc.settings.element.find(qn("w:footnotePr")) is None
+    assert any(p._p.xpath(".//w:instrText[contains(., 'TOC')]") for p in doc.paragraphs)
