@@ -32,7 +32,7 @@ COMMAND_WINGS: dict[str, str] = {
     "assign": "records", "stats": "records", "check": "records", "agencies": "records",
     "keys": "exchange", "pack": "exchange", "bundle": "exchange", "conflicts": "exchange",
     "action": "exchange", "progress": "exchange", "demo": "exchange",
-    "overlap": "overlap", "report": "reports",
+    "overlap": "overlap", "report": "reports", "draft": "drafting",
     "backup": "backup", "restore": "backup", "policy": "backup",
     "calendar": "calendar", "dashboard": "calendar", "migrate-to": "migrate",
     "indicator": "indicators",

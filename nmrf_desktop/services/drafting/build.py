@@ -63,7 +63,8 @@ def _layout(kind: DraftKind, request: DraftRequest, items: list[Item], found: Ga
             ctx: Context) -> tuple[list[Block], str]:
     if kind is DraftKind.FOLLOW_UP or (kind is DraftKind.PERIODIC
                                        and request.group_by == "paragraph"):
-        return layouts.paragraph_by_paragraph(items, ctx), "paragraph by paragraph"
+        return layouts.paragraph_by_paragraph(items, ctx), (
+            "paragraph by paragraph, as the concluding observations number them")
     if kind is DraftKind.PERIODIC:
         groups = layouts.theme_groups(items)
         return layouts.periodic_by_theme(items, ctx), _grouped(len(groups), "theme")

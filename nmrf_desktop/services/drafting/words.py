@@ -136,6 +136,9 @@ def rec_source(item: Item) -> Source:
     """The recommendation by reference; its document symbol and paragraph, else its review
     ('UPR session 18, 2014')."""
     row = item.row
+    if row.document_symbol and row.paragraph and row.document_symbol in row.reference \
+            and row.reference.endswith(row.paragraph):
+        return Source("recommendation", row.reference)  # the reference says it all
     parts = [row.document_symbol, f"para. {row.paragraph}" if row.paragraph else ""]
     if not row.document_symbol:
         review = f"{row.body} session {row.session}" if row.session else row.body

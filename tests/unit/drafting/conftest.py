@@ -83,7 +83,8 @@ def cedaw_observations(tmp: Path) -> DocumentPreview:
 
 def _ids(record: Record) -> dict[str, str]:
     with record.reading() as session:
-        return dict(session.query(Recommendation.reference, Recommendation.id).all())
+        return {ref: rid for ref, rid in session.query(Recommendation.reference,
+                                                       Recommendation.id)}
 
 
 def _progress(p: Planted, ref: str, agency: str, status: ImplementationStatus, text: str,

@@ -37,8 +37,13 @@ def text_of(draft: Draft) -> str:
         elif isinstance(b, Paragraph):
             parts.append("".join(r.text for r in b.runs))
         elif isinstance(b, Table):
-            parts += [str(c.text if hasattr(c, "text") else c) for row in b.rows for c in row]
+            parts += [c for row in cells(b) for c in row]
     return "\n".join(parts)
+
+
+def cells(table: Table) -> list[list[str]]:
+    """A table's rows as plain text."""
+    return [[c if isinstance(c, str) else c.text for c in row] for row in table.rows]
 
 
 def upr_references(p: Planted) -> set[str]:
@@ -59,7 +64,7 @@ def test_mid_term_names_every_upr_recommendation_in_every_one_of_its_themes(
     assert set(mid_term.references()) == refs
     tables = [b for b in mid_term.blocks if isinstance(b, Table)]
     rows = Counter(r[0].rsplit("(", 1)[1].split(";")[0].rstrip(")") for t in tables
-                   for r in t.rows)
+                   for r in cells(t))
     assert set(rows) == refs
     with planted.record.reading() as session:
         themes = fetch_rows(session, [planted.ids[planted.star]])[0].themes
@@ -76,7 +81,7 @@ def test_mid_term_names_every_upr_recommendation_in_every_one_of_its_themes(
 def test_mid_term_table_row_has_position_actions_status_and_lead_agency_first(
         mid_term: Draft, planted: Planted) -> None:
     star = planted.star
-    row = next(r for b in mid_term.blocks if isinstance(b, Table) for r in b.rows
+    row = next(r for b in mid_term.blocks if isinstance(b, Table) for r in cells(b)
                if f"({star};" in r[0])
     assert "recommended by" in row[0]
     assert row[1] in ("Supported", "Noted", "Supported in part")
@@ -153,7 +158,7 @@ def test_by_cluster_groups_the_confirmed_cluster_then_the_rest(planted: Planted)
     assert headings[-1] == "Recommendations in no confirmed overlap cluster"
     assert len(headings) == 2  # the one cluster confirmed; detection alone makes no group
     first_table = next(b for b in made.blocks if isinstance(b, Table))
-    assert all(f"({ref};" in " ".join(r[0] for r in first_table.rows)
+    assert all(f"({ref};" in " ".join(r[0] for r in cells(first_table))
                for ref in planted.cluster)
     assert set(made.references()) == upr_references(planted)
 
