@@ -42,6 +42,7 @@ from nmrf_desktop.ui.exchange.hub import ExchangeHub
 from nmrf_desktop.ui.importing.hub import ImportHub
 from nmrf_desktop.ui.indicators.hub import IndicatorsHub
 from nmrf_desktop.ui.overlap.hub import OverlapHub
+from nmrf_desktop.ui.publish.hub import PublishHub
 from nmrf_desktop.ui.reports.hub import ReportsHub
 from nmrf_desktop.ui.tasks import TaskRunner
 from nmrf_desktop.ui.window import state as window_state, widgets as window_widgets
@@ -87,6 +88,7 @@ class MainWindow(Frame):
         self.documents = DocumentsHub(self)
         self.importing = ImportHub(self)
         self.indicators = IndicatorsHub(self)
+        self.publish = PublishHub(self)
         self.session.install(self.window_actions)
         self._connect()
         self._set_title()
