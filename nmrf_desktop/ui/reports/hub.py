@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu
 
 from nmrf_desktop.ui.reports.dialog import PDF, XLSX, ReportDialog
+from nmrf_desktop.ui.reports.draft_command import DraftCommand
 from nmrf_desktop.ui.window.hub import Hub
 from nmrf_desktop.ui.window.shell import Shell
 
@@ -33,6 +34,7 @@ class ReportsHub(Hub):
                                       _T(_C, "A workbook of the recommendations shown, with "
                                              "their assignments, actions, progress and "
                                              "evidence; edit it and import it back"))
+        self.draft = DraftCommand(window, after=self.excel_action)  # Draft a Report…
 
     def _add(self, text: str, fmt: str, shortcut: str, tip: str) -> QAction:
         window = self._window
