@@ -14,8 +14,9 @@ from nmrf_desktop.bundles import key_wrap
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import Record, open_record
 
-# --engine=postgresql runs the store, search, bundle and report tests on PostgreSQL.
-pytest_plugins = ("tests.pg.plugin",)
+# --engine=postgresql runs the store, search, bundle and report tests on PostgreSQL;
+# new SQLite records are copies of one the migrations built (see tests/new_records.py).
+pytest_plugins = ("tests.pg.plugin", "tests.new_records")
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "upr-info"
 NZ_CSV = SHARED_DATA / "upr_info_new_zealand_2009_2014.csv"

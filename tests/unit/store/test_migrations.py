@@ -4,11 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from nmrf_desktop.services.record import open_record
 from nmrf_desktop.store import migrate
 from nmrf_desktop.store.engine import make_engine
+
+# Every new record here is built by the migrations themselves (tests/new_records.py).
+pytestmark = pytest.mark.real_migrations
 
 
 def test_first_migration_database_upgrades_to_head(tmp_path: Path) -> None:
