@@ -62,5 +62,9 @@ def facet_page(facet: str, slug_: str, number: int = 1) -> str:
 
 def relative(page: str, target: str) -> str:
     """The link from `page` to `target` (both site paths), e.g. '../index.html'."""
-    start = posixpath.dirname(page) or "."
-    return posixpath.relpath(target, start)
+    here, there = posixpath.dirname(page), posixpath.dirname(target)
+    if here == there:
+        return posixpath.basename(target)
+    if here and there.startswith(here + "/"):
+        return target[len(here) + 1:]
+    return "../" * (here.count("/") + 1 if here else 0) + target
