@@ -95,8 +95,8 @@ def _body(kind: DraftKind, request: DraftRequest, filters: Filters) -> str:
         raise DraftError(f"a draft is about one body, not {', '.join(bodies)}", "body")
     body = bodies[0] if bodies else ""
     if kind is DraftKind.PERIODIC and not body:
-        raise DraftError("a periodic-report section needs the body it is for (CEDAW, "
-                         "CERD, …)", "body")
+        raise DraftError("a periodic-report section needs the body it is for, such as "
+                         "CEDAW or CERD", "body")
     if kind is DraftKind.UPR_MID_TERM and body not in ("", UPR):
         raise DraftError(f"the mid-term report is on UPR recommendations, not {body}", "body")
     if kind is DraftKind.FOLLOW_UP and body == UPR:
