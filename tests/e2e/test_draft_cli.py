@@ -70,7 +70,8 @@ def test_the_four_kinds_from_the_command_line(draft_db: Path, tmp_path: Path) ->
 
 
 REFUSED = {
-    "periodic without a body": (("periodic",), 1, "needs the body it is for, such as CEDAW or CERD (--body BODY)"),
+    "periodic without a body": (("periodic",), 1,
+                                "needs the body it is for, such as CEDAW or CERD (--body BODY)"),
     "an unknown paragraph": (("follow-up", "--body", "CERD", "--paragraphs", "12,99"), 1,
                              "CERD has no paragraph 99"),
     "paragraphs with no body": (("follow-up", "--paragraphs", "12"), 1,
