@@ -86,7 +86,8 @@ class BodyWriter:
             log.warning("draft: a table without a header row was left out (%r)", block.caption)
             return
         if block.caption:
-            self._add(paragraph_xml(self._ids["Caption"], (Run(block.caption),)))
+            self._add(paragraph_xml(self._ids["Caption"], (Run(block.caption),),
+                                    keep_next=True))
         rows = []
         for values in block.rows:
             if len(values) != columns:

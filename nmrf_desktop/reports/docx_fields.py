@@ -10,10 +10,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
-from docx.shared import Pt
+from docx.shared import Pt, RGBColor
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from nmrf_desktop.reports.docx_styles import mark_language
+from nmrf_desktop.reports.docx_text import clean
 from nmrf_desktop.reports.draft_model import EN
 
 TOC = 'TOC \\o "1-3" \\h \\z \\u'
@@ -79,9 +80,16 @@ def add_contents(new_paragraph: Callable[[str], DocxParagraph],
             end_field(paragraph)
 
 
-def add_page_numbers(doc: Document) -> None:
-    """A centred page number (PAGE field) in every section's footer."""
+def add_header_footer(doc: Document, header: str) -> None:
+    """`header` (the draft's name and date) at the top right of every page, a centred page
+    number (PAGE field) at the foot."""
     for section in doc.sections:
+        top = section.header
+        paragraph = top.paragraphs[0] if top.paragraphs else top.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        run = paragraph.add_run(clean(header))
+        run.font.size = Pt(8)
+        run.font.color.rgb = RGBColor(0x59, 0x59, 0x59)
         footer = section.footer
         paragraph = footer.paragraphs[0] if footer.paragraphs else footer.add_paragraph()
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -18,6 +18,7 @@ from nmrf_desktop.reports.docx_text import clean
 from nmrf_desktop.reports.draft_model import Source
 
 _HEX64 = re.compile(r"[0-9a-f]{64}")
+_URL = re.compile(r"https?://", re.IGNORECASE)
 _SEPARATORS = (
     '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" '
     'w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
@@ -26,25 +27,30 @@ _SEPARATORS = (
     '</w:footnote>')
 
 
-def describe(source: Source) -> str:
-    """A source as a footnote names it: 'UPR 4.12 (A/HRC/41/4, para 122.12)', 'Title —
-    SHA-256 …' or 'Title — https://…', 'Progress update, Agency, 2024-05-01'."""
+def describe(source: Source) -> tuple[str, str]:
+    """A source as a footnote names it, and the web address to link it to ('' if none):
+    'UPR 4.12 (A/HRC/41/4, para 122.12)', 'Title — SHA-256 …' or 'Title — https://…',
+    'Progress update, Agency, 2024-05-01'."""
     label, detail = clean(source.label).strip(), clean(source.detail).strip()
     if source.kind == "evidence":
         if _HEX64.fullmatch(detail):
-            return f"{label} — SHA-256 {detail}"
-        return f"{label} — {detail}" if detail else label
+            return f"{label} — SHA-256 {detail}", ""
+        url = detail if _URL.match(detail) and not any(c.isspace() for c in detail) else ""
+        return (f"{label} — {detail}" if detail else label), url
     if source.kind == "update":
-        return ", ".join(p for p in ("Progress update", label, detail) if p)
-    return f"{label} ({detail})" if detail else label
+        return ", ".join(p for p in ("Progress update", label, detail) if p), ""
+    return (f"{label} ({detail})" if detail else label), ""
 
 
 class Footnotes:
-    """The document's footnotes, numbered in the order the paragraphs cite them."""
+    """The document's footnotes, numbered in the order the paragraphs cite them; a source's
+    web address is a link."""
 
     def __init__(self, doc: Document) -> None:
         self._doc = doc
-        self._root = parse_xml(f"<w:footnotes {nsdecls('w', 'r')}>{_SEPARATORS}</w:footnotes>")
+        root = parse_xml(f"<w:footnotes {nsdecls('w', 'r')}>{_SEPARATORS}</w:footnotes>")
+        self._part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, root,
+                             doc.part.package)
         self.count = 0
 
     def cite(self, sources: Sequence[Source]) -> str:
@@ -53,19 +59,29 @@ class Footnotes:
         if not sources:
             return ""
         self.count += 1
-        text = escape("; ".join(describe(s) for s in sources) + ".")
-        self._root.append(parse_xml(
-            f'<w:footnote {nsdecls("w")} w:id="{self.count}"><w:p><w:pPr>'
+        runs = []
+        for index, source in enumerate(sources):
+            text, url = describe(source)
+            before, _, _ = text.rpartition(url) if url else (text, "", "")
+            runs.append(_run(("; " if index else " ") + before))
+            if url:
+                rid = self._part.relate_to(url, RT.HYPERLINK, is_external=True)
+                runs.append(f'<w:hyperlink r:id="{rid}">{_run(url, "Hyperlink")}</w:hyperlink>')
+        runs.append(_run("."))
+        self._part.element.append(parse_xml(
+            f'<w:footnote {nsdecls("w", "r")} w:id="{self.count}"><w:p><w:pPr>'
             '<w:pStyle w:val="FootnoteText"/></w:pPr><w:r><w:rPr>'
             '<w:rStyle w:val="FootnoteReference"/></w:rPr><w:footnoteRef/></w:r>'
-            f'<w:r><w:t xml:space="preserve"> {text}</w:t></w:r></w:p></w:footnote>'))
+            f'{"".join(runs)}</w:p></w:footnote>'))
         return ('<w:r><w:rPr><w:rStyle w:val="FootnoteReference"/></w:rPr>'
                 f'<w:footnoteReference w:id="{self.count}"/></w:r>')
 
     def attach(self) -> None:
-        """Add the footnotes part to the document (and the settings Word writes with it)."""
-        if not self.count:
-            return
-        part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, self._root,
-                       self._doc.part.package)
-        self._doc.part.relate_to(part, RT.FOOTNOTES)
+        """Add the footnotes part to the document, if anything was cited."""
+        if self.count:
+            self._doc.part.relate_to(self._part, RT.FOOTNOTES)
+
+
+def _run(text: str, style: str = "") -> str:
+    props = f'<w:rPr><w:rStyle w:val="{style}"/></w:rPr>' if style else ""
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>' if text else ""

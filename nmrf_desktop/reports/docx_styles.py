@@ -16,6 +16,7 @@ from nmrf_desktop.reports.draft_model import EN
 NUMBERED = "Numbered Paragraph"
 GAP = "Draft gap"
 TABLE_TEXT = "Table Text"
+SUMMARY_HEADING = "Summary Heading"  # looks like Heading 1, stays out of the contents
 FOOTNOTE_TEXT = "footnote text"
 FOOTNOTE_REFERENCE = "footnote reference"
 GAP_FILL = "FFF2CC"  # a pale yellow: found at a glance, still readable in print
@@ -42,6 +43,12 @@ _STYLES = (
     f'<w:name w:val="{FOOTNOTE_TEXT}"/><w:basedOn w:val="Normal"/><w:uiPriority w:val="99"/>'
     '<w:unhideWhenUsed/><w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
     '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>',
+    f'<w:style {nsdecls("w")} w:type="character" w:styleId="Hyperlink">'
+    '<w:name w:val="Hyperlink"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
+    '<w:rPr><w:color w:val="0563C1"/><w:u w:val="single"/></w:rPr></w:style>',
+    f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="SummaryHeading">'
+    f'<w:name w:val="{SUMMARY_HEADING}"/><w:basedOn w:val="Heading1"/><w:next w:val="Normal"/>'
+    '<w:qFormat/><w:pPr><w:outlineLvl w:val="9"/></w:pPr></w:style>',
     f'<w:style {nsdecls("w")} w:type="character" w:styleId="FootnoteReference">'
     f'<w:name w:val="{FOOTNOTE_REFERENCE}"/><w:uiPriority w:val="99"/><w:unhideWhenUsed/>'
     '<w:rPr><w:vertAlign w:val="superscript"/></w:rPr></w:style>',

@@ -21,7 +21,7 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 
 from nmrf_desktop.files import REPORT_MODE, atomic_write
 from nmrf_desktop.reports.docx_blocks import BodyWriter, add_runs
-from nmrf_desktop.reports.docx_fields import add_contents, add_page_numbers, ask_update_fields
+from nmrf_desktop.reports.docx_fields import add_contents, add_header_footer, ask_update_fields
 from nmrf_desktop.reports.docx_notes import Footnotes
 from nmrf_desktop.reports.docx_package import (
     TEXT_WIDTH,
@@ -31,7 +31,13 @@ from nmrf_desktop.reports.docx_package import (
     stable_bytes,
 )
 from nmrf_desktop.reports.docx_props import set_app, set_core, set_custom
-from nmrf_desktop.reports.docx_styles import GAP, add_paragraph_numbering, add_styles, set_language
+from nmrf_desktop.reports.docx_styles import (
+    GAP,
+    SUMMARY_HEADING,
+    add_paragraph_numbering,
+    add_styles,
+    set_language,
+)
 from nmrf_desktop.reports.docx_text import clean, long_date
 from nmrf_desktop.reports.draft_model import Draft, DraftKind, Heading, Run
 
@@ -54,11 +60,9 @@ def write_docx(draft: Draft, out: Path, advance: Callable[[], None] | None = Non
     """
     out = Path(out)
     check_target(out)
-    doc = build(draft, advance)
-    data = stable_bytes(doc, draft.meta.draft_date)
     try:
-        with atomic_write(out, REPORT_MODE) as fh:
-            fh.write(data)
+        with atomic_write(out, REPORT_MODE) as fh:  # first, so a bad target fails at once
+            fh.write(stable_bytes(build(draft, advance), draft.meta.draft_date))
     except OSError as exc:
         raise type(exc)(exc.errno, exc.strerror or str(exc), str(out)) from exc
     log.info("wrote a %s draft (%d blocks, %d gaps) to %s", draft.meta.kind.value,
@@ -93,7 +97,8 @@ def build(draft: Draft, advance: Callable[[], None] | None = None) -> Document:
         if advance is not None and done % ADVANCE_EVERY == 0:
             advance()
     notes.attach()
-    add_page_numbers(doc)
+    add_header_footer(doc, f"Draft: {KIND_NAMES.get(draft.meta.kind, draft.meta.kind.value)}, "
+                           f"{long_date(draft.meta.draft_date)}")
     ask_update_fields(doc)
     clean_settings(doc, footnotes=notes.count > 0)
     drop_thumbnail(doc)
@@ -122,7 +127,7 @@ def title_page(body: BodyWriter, draft: Draft) -> None:
         line("Prepared for consultation: it holds only what may be published.")
     for scope in meta.scope:
         line(scope, "List Bullet")
-    line("About this draft", "Heading 1")
+    line("About this draft", SUMMARY_HEADING)
     for summary in draft.summary:
         line(summary, "List Bullet")
     gaps = len(draft.gaps)

@@ -38,10 +38,12 @@ def run_xml(run: Run, highlight: str = "") -> str:
 
 
 def paragraph_xml(style_id: str, runs: Iterable[Run], num_id: int = 0, highlight: str = "",
-                  tail: str = "") -> str:
+                  tail: str = "", keep_next: bool = False) -> str:
     """A w:p in the style `style_id` (Normal when empty), numbered in list `num_id` when
-    given, its runs followed by `tail` (a footnote reference)."""
+    given, its runs followed by `tail` (a footnote reference); `keep_next` keeps it on the
+    page of what follows (a caption with its table)."""
     props = f"<w:pStyle w:val={quoteattr(style_id)}/>" if style_id else ""
+    props += "<w:keepNext/>" if keep_next else ""
     if num_id:
         props += f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num_id}"/></w:numPr>'
     body = "".join(run_xml(r, highlight) for r in runs)
@@ -51,7 +53,7 @@ def paragraph_xml(style_id: str, runs: Iterable[Run], num_id: int = 0, highlight
 def table_xml(style_id: str, text_style_id: str, header: Sequence[str],
               rows: Iterable[Sequence[Run]], widths: Sequence[int], header_fill: str) -> str:
     """A w:tbl of fixed column `widths` (twips): the header row bold, shaded and repeated on
-    every page; each cell one paragraph in `text_style_id`."""
+    every page; no row split across pages; each cell one paragraph in `text_style_id`."""
     grid = "".join(f'<w:gridCol w:w="{w}"/>' for w in widths)
 
     def cell(runs: Sequence[Run], width: int, fill: str = "") -> str:
@@ -63,11 +65,12 @@ def table_xml(style_id: str, text_style_id: str, header: Sequence[str],
     head = "".join(cell((Run(text, bold=True),), w, header_fill)
                    for text, w in zip(header, widths, strict=True))
     body = "".join(
-        "<w:tr>" + "".join(cell((value,), w) for value, w in zip(row, widths, strict=True))
-        + "</w:tr>" for row in rows)
+        "<w:tr><w:trPr><w:cantSplit/></w:trPr>"
+        + "".join(cell((value,), w) for value, w in zip(row, widths, strict=True)) + "</w:tr>"
+        for row in rows)
     return (f"<w:tbl {W}><w:tblPr><w:tblStyle w:val={quoteattr(style_id)}/>"
             f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:tblLayout w:type="fixed"/>'
             '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" '
             'w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr>'
-            f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:tblHeader/></w:trPr>{head}</w:tr>'
+            f'<w:tblGrid>{grid}</w:tblGrid><w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>{head}</w:tr>'
             f"{body}</w:tbl>")

@@ -216,6 +216,34 @@ def test_sources_are_footnotes(doc: Document) -> None:
     assert settings.xpath("w:footnotePr/w:footnote/@w:id") == ["-1", "0"]
 
 
+def test_a_web_address_in_a_footnote_is_a_link(doc: Document) -> None:
+    (part,) = [r.target_part for r in doc.part.rels.values() if r.reltype == RT.FOOTNOTES]
+    root = etree.fromstring(part.blob)
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+    r_id = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
+    (link,) = root.iter(f"{w}hyperlink")
+    assert "".join(link.itertext()) == EVIDENCE_URL
+    rel = part.rels[link.get(r_id)]
+    assert rel.is_external and rel.target_ref == EVIDENCE_URL and rel.reltype == RT.HYPERLINK
+    assert doc.styles["Hyperlink"].type == 2  # a character style: blue, underlined
+
+
+def test_every_page_names_the_draft_and_numbers_itself(doc: Document) -> None:
+    section = doc.sections[0]
+    assert section.header.paragraphs[0].text == (
+        "Draft: Universal Periodic Review mid-term report, 20 November 2026")
+    footer = section.footer.paragraphs[0]._p
+    assert footer.xpath("string(.//w:instrText)").strip() == "PAGE"
+    assert (section.page_width, section.page_height) == (Twips(11906), Twips(16838))  # A4
+
+
+def test_the_summary_heading_stays_out_of_the_contents(doc: Document) -> None:
+    summary = _by_text(doc, "About this draft")
+    assert summary.style.name == "Summary Heading"
+    assert summary.style.base_style.name == "Heading 1"
+    assert summary.style.element.xpath("string(w:pPr/w:outlineLvl/@w:val)") == "9"
+
+
 def test_gaps_are_highlighted_in_their_own_style(doc: Document) -> None:
     gaps = [p for p in doc.paragraphs if p.style.name == GAP]
     assert [p.text for p in gaps] == [g.text for g in GAPS]
@@ -243,6 +271,8 @@ def test_table_style_header_row_and_widths(doc: Document) -> None:
     assert sum(widths) <= Twips(11906 - 2 * 1417)
     caption = _by_text(doc, "Table 1. Recommendations on justice")
     assert caption.style.name == "Caption"
+    assert caption.paragraph_format.keep_with_next  # never the last line of a page
+    assert all(row._tr.trPr.xpath("w:cantSplit") for row in table.rows)
 
 
 def test_control_characters_are_dropped(doc: Document) -> None:
