@@ -1,6 +1,7 @@
-"""The public site in a real browser: the 228 New Zealand recommendations (with an indicator,
-an action and progress) published once per run, served by `python -m http.server` on
-127.0.0.1, and driven in Debian's headless Chromium through chromedriver (Selenium).
+"""The public site in a real browser: the 228 New Zealand recommendations (with an
+indicator, actions and progress; see site_data) published once per run, served by
+`python -m http.server` on 127.0.0.1, and driven in Debian's headless Chromium through
+chromedriver (Selenium).
 
 Skipped, saying why, when chromium, chromedriver or tests/web/node_modules/axe-core is
 missing (`npm ci` in tests/web installs axe-core; CI installs all three).
@@ -102,6 +103,8 @@ def server(site: site_data.PublishedSite) -> Iterator[str]:
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()
 
 
 @pytest.fixture(scope="session")

@@ -1,6 +1,7 @@
-"""The record the browser tests publish: the 228 New Zealand UPR recommendations, lead
-agencies assigned, public actions and progress on three that name Māori, and one public
-indicator (with values) linked to them."""
+"""The record the browser tests publish: the 228 New Zealand UPR recommendations and one
+treaty-body recommendation carrying an SDG (the UPR Info file has none: the SDG browse
+pages need one), lead agencies assigned, public actions and progress on three that name
+Māori, one public indicator (with values) linked to them, and a confirmed overlap pair."""
 
 from __future__ import annotations
 
@@ -15,18 +16,21 @@ from nmrf_desktop.domain.entry import ActionDraft, ProgressDraft
 from nmrf_desktop.domain.enums import ActionKind, ActionStatus, ImplementationStatus
 from nmrf_desktop.domain.indicators import IndicatorDraft
 from nmrf_desktop.domain.records import Filters
-from nmrf_desktop.services import entry, indicators
+from nmrf_desktop.services import entry, indicators, overlap
 from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.catalog import search_recommendations
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import open_record
 from tests.conftest import NZ_CSV, TEST_DATA
+from tests.unit.importers.uhri_workbook import row as uhri_row, write_uhri
 
 log = logging.getLogger(__name__)
 INDICATOR = "PRIS-REMAND"
 INDICATOR_VALUES = TEST_DATA / "indicators" / "nz_constructed_remand_by_ethnicity.csv"
 ACTION_TITLE = "Whānau Ora expansion"
 PROGRESS = "Work with iwi in Ōtautahi has begun; Māori and whānau shape the plan."
+TREATY_TEXT = ("26. (a) Ensure that tamariki Māori in care are heard and stay with their "
+               "whānau")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -60,6 +64,15 @@ def build(folder: Path, db: Path) -> PublishedSite:
     record = open_record(db)
     try:
         import_files(record, "upr-info", [NZ_CSV])
+        treaty = write_uhri(folder.with_name(folder.name + "-uhri.xlsx"), [uhri_row(
+            Text=TREATY_TEXT, Countries_Concerned="New Zealand",
+            Reccomending_Body="- Committee on the Rights of the Child",
+            Document_Symbol="CRC/C/NZL/CO/6",
+            Themes="- Rights of the child\n- Indigenous peoples",
+            Affected_Persons="- Children\n- Māori",
+            Sdgs="- 16.2 - End abuse, exploitation, trafficking and all forms of violence "
+                 "against and torture of children", Document_Publication_Date="21/02/2023")])
+        import_files(record, "uhri", [treaty])
         assign_lead_defaults(record)
         rows = search_recommendations(record, Filters(text="Maori"), limit=3)
         for i, row in enumerate(rows):
@@ -79,6 +92,7 @@ def build(folder: Path, db: Path) -> PublishedSite:
             baseline_value="38", baseline_period="2019", target_value="30",
             target_period="2030", recommendations=references))
         indicators.import_values(record, INDICATOR, INDICATOR_VALUES)
+        overlap.confirm(record, references[0], references[1])
         started = time.perf_counter()
         result = publish(record, PublishRequest(out=folder))
         seconds = time.perf_counter() - started
