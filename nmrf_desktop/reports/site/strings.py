@@ -70,6 +70,7 @@ STRINGS: dict[str, tuple[str, str | None]] = {
     "format": ("Format", None),
     "last_update": ("Last update of the record", None),
     "sources": ("Sources", None),
+    "source": ("Source", None),
     "search_hint": ("Search needs JavaScript. Every recommendation can also be reached "
                     "from the browse pages.", None),
     "by_status": ("Recommendations by status", None),

@@ -99,6 +99,9 @@ def build_record(folder: Path) -> tuple[Record, tuple[str, ...], tuple[str, str]
         target_value="30", target_period="2030", recommendations=refs))
     indicators.import_values(record, "PRIS-REMAND",
                              TEST_DATA / "indicators" / "nz_constructed_remand_by_ethnicity.csv")
+    for sex in ("", "Female", "Male"):  # the series of Māori: Māori data, not released
+        indicators.mark_series(record, "PRIS-REMAND", {"Ethnicity": "Māori", "Sex": sex},
+                               "Percentage (%)", True)
     indicators.add_indicator(record, IndicatorDraft(
         code="RANGATAHI-KM", title=SECRET_TITLE, kind="outcome", unit="Count", direction="up",
         steward="TPK", maori_data=True, governance=GOVERNANCE, recommendations=refs))

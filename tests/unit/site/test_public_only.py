@@ -51,6 +51,11 @@ def test_no_private_data_in_any_file(site: Site) -> None:
     assert PUBLIC in texts["data/progress.csv"] and PUBLIC in texts["data/nmrf-public.json"]
     assert "PRIS-REMAND" in texts["indicators/pris-remand.html"]
     assert "indicators/rangatahi-km.html" not in texts
+    # The public indicator's series of Māori are Māori data, not released: withheld.
+    assert "3 series withheld" in texts["indicators/pris-remand.html"]
+    for name in ("indicators/pris-remand.html", "data/indicator_values.csv"):
+        assert "Māori, Female" not in texts[name] and "Ethnicity: Māori" not in texts[name]
+    assert "Pacific peoples, Female" in texts["indicators/pris-remand.html"]
 
 
 @pytest.mark.slow
