@@ -38,6 +38,9 @@ to its raw floor, the same work done by the sqlite3 and csv modules alone:
 - indicators: 10,000 indicator values (Open SDG layout CSV) imported new, again (all
   unchanged), revised (every value a new version), and exported. Floor: csv + executemany
   into a bare table.
+- draft: the Word drafts (services.drafting.draft): the UPR mid-term report for New
+  Zealand's 228 recommendations and a periodic section for 500 treaty-body paragraphs.
+  Floor: python-docx alone writing the same headings, paragraphs and tables.
 - gui: the window at 270,000 rows (offscreen): last keystroke to rows painted (p50/p95,
   floor: debounce + the bare search_ids call), the longest GUI-thread block (a 5 ms
   event-loop lag probe) while opening, typing, filtering, scrolling and opening
@@ -61,7 +64,7 @@ from pathlib import Path
 from .common import DEFAULT_OUT, Figure
 
 BENCHMARKS = ("import", "search", "report", "overlap", "bundle", "gui", "pg", "documents",
-              "chart", "indicators")
+              "chart", "indicators", "draft")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -115,6 +118,10 @@ def main(argv: list[str] | None = None) -> int:
             from . import indicator_bench
 
             batch = indicator_bench.run(runs)
+        elif name == "draft":
+            from . import draft_bench
+
+            batch = draft_bench.run(min(runs, 3))
         else:
             from . import gui_bench
 
