@@ -53,14 +53,31 @@ class ReportMeta:
 
 
 @dataclass(frozen=True, slots=True)
+class TermCount:
+    """How many of a report's recommendations carry one theme or affected group, by status."""
+
+    kind: str  # "theme" | "group" | "" (none recorded)
+    label: str
+    title: str  # the section heading: "Theme: Rights of the Child"
+    counts: tuple[tuple[str, int], ...]  # (status, n), statuses in the summary's order
+
+    @property
+    def total(self) -> int:
+        return sum(n for _s, n in self.counts)
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
-    """The counts the summary page charts: status by body, and recommendations by cycle."""
+    """The counts the summary page charts: status by body, and recommendations by cycle;
+    for the thematic layouts, status by theme and by affected group too."""
 
     bodies: tuple[str, ...]
     statuses: tuple[str, ...]
     # counts[status][body index]
     counts: dict[str, tuple[int, ...]]
     by_cycle: tuple[tuple[str, int], ...]
+    # Every theme and group section (a recommendation counts under each it carries).
+    by_term: tuple[TermCount, ...] = ()
 
     @property
     def total(self) -> int:

@@ -38,17 +38,19 @@ def _title(drawing: Drawing, text: str, width: float, height: float) -> None:
                        fontSize=7.5, fillColor=GREY))
 
 
-def status_by_body(summary: Summary, width: float) -> Drawing:
-    """Stacked horizontal bars: one bar per body, one segment per current status."""
+def status_by_body(summary: Summary, width: float, title: str = "Current status by body",
+                   label_width: float = 70) -> Drawing:
+    """Stacked horizontal bars: one bar per body (or theme: `summary.bodies` names the bars),
+    one segment per current status."""
     bodies = list(summary.bodies[:MAX_BODIES])
     rows = max(1, len(bodies))
     height = 70 + rows * 22 + 16 * ((len(summary.statuses) + 3) // 4)
     d = Drawing(width, height, initialFontName=SANS)
-    _title(d, "Current status by body", width, height)
+    _title(d, title, width, height)
     chart = HorizontalBarChart()
     legend_h = 16 * ((len(summary.statuses) + 3) // 4)
-    chart.x, chart.y = 70, legend_h + 20
-    chart.width, chart.height = width - 90, rows * 22
+    chart.x, chart.y = label_width, legend_h + 20
+    chart.width, chart.height = width - label_width - 20, rows * 22
     chart.data = [tuple(summary.counts[s][:MAX_BODIES]) or (0,) for s in summary.statuses] \
         or [(0,)]
     chart.categoryAxis.categoryNames = bodies or ["—"]
@@ -75,10 +77,10 @@ def status_by_body(summary: Summary, width: float) -> Drawing:
     if not summary.statuses:
         return d
     legend = Legend()
-    legend.x, legend.y = 70, legend_h + 2
+    legend.x, legend.y = label_width, legend_h + 2
     legend.fontName, legend.fontSize = SANS, 7.5
     legend.alignment = "right"
-    legend.deltax = (width - 90) / 4
+    legend.deltax = (width - label_width - 20) / 4
     legend.dx = legend.dy = 7
     legend.boxAnchor = "nw"
     legend.colorNamePairs = [(STATUS_COLOURS.get(s, TEAL), human(s)) for s in summary.statuses]

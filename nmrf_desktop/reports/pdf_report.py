@@ -37,6 +37,7 @@ from nmrf_desktop.reports.pdf_styles import (
     long_date,
     styles,
 )
+from nmrf_desktop.reports.pdf_terms import cross_reference, term_summary
 
 log = logging.getLogger(__name__)
 
@@ -69,38 +70,58 @@ def _story(data: ReportData, width: float, ticker: Ticker, counted: list[int]
            ) -> Iterator[list[Flowable]]:
     st = styles()
     yield _cover(data, st, width)
-    yield _summary(data.summary, st, width)
+    if data.kind in (ReportKind.THEME, ReportKind.THEMATIC_LIST):
+        yield [PageBreak(), Bookmark("Summary", "summary", 0), Paragraph("Summary", st.h1),
+               *term_summary(data.summary, st, width)]
+    else:
+        yield _summary(data.summary, st, width)
     if data.annual is not None:
         yield [PageBreak(), *annual_flowables(data.annual, st, width)]
     if data.indicators:
         yield compact_flowables(data.indicators, st, width)
     thematic = data.kind is ReportKind.THEMATIC_LIST
+    sizes = {t.title: t.total for t in data.summary.by_term}
+    # Where each recommendation was printed in full (bookmark key, section): a thematic
+    # layout lists it under every theme and group, in full only under the first.
+    first: dict[str, tuple[str, str]] = {}
     chunk: list[Flowable] = []
     section: str | None = None
     in_section = 0
-    for entry in data.entries:
+    for placed, entry in enumerate(data.entries):
         if entry.section != section:
             section = entry.section
             in_section = 0
-            chunk += _section_heading(section, counted[0], st, new_page=data.kind not in (
+            chunk += _section_heading(section, placed, st, new_page=data.kind not in (
                 ReportKind.THEME, ReportKind.THEMATIC_LIST))
+            if section in sizes:
+                chunk.append(Paragraph(_size_line(sizes[section]), st.small))
             if thematic:
                 chunk.append(thematic_header(st, width))
-        key = f"r{counted[0]}"
-        if thematic:
+        key = f"r{placed}"
+        seen = first.get(entry.row.id)
+        if seen is not None:
+            chunk += cross_reference(entry, st, width, key, seen, thematic,
+                                     shade=in_section % 2 == 1)
+        elif thematic:
             chunk += thematic_row(entry, st, width, key, shade=in_section % 2 == 1)
         else:
             chunk += entry_flowables(entry, st, width, key, data.meta.public)
-        counted[0] += 1
+        if seen is None:
+            first[entry.row.id] = (key, section)
+            counted[0] += 1
         in_section += 1
         ticker.advance()
-        if counted[0] % CHUNK == 0:
+        if (placed + 1) % CHUNK == 0:
             yield chunk
             chunk = []
     if counted[0] == 0:
         chunk += [PageBreak(), Paragraph("No recommendation matches this report's scope.",
                                          st.body)]
     yield chunk
+
+
+def _size_line(total: int) -> str:
+    return f"{total:,} recommendation" + ("" if total == 1 else "s")
 
 
 def _section_heading(title: str, index: int, st: Styles, new_page: bool) -> list[Flowable]:

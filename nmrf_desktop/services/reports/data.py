@@ -32,50 +32,25 @@ from nmrf_desktop.store.models import (
     Evidence,
     ProgressUpdate,
     Recommendation,
-    RecommendationTerm,
-    Term,
 )
 from nmrf_desktop.store.recommendations import fetch_rows
 
 CHUNK = 200  # recommendations read per query batch
-NO_THEME = "No theme recorded"
 
 
 @dataclass(frozen=True, slots=True)
 class SectionKey:
     sort: tuple  # type: ignore[type-arg]
-    title: str
+    title: str  # the body-and-cycle heading (the thematic layouts: services.reports.terms)
     body: str
     status: str | None
     cycle_label: str
+    num: int  # the local sequence number: the order within a theme or group
 
 
 def chunks(items: Sequence[str], size: int = CHUNK) -> Iterable[list[str]]:
     for start in range(0, len(items), size):
         yield list(items[start:start + size])
-
-
-def _primary_terms(session: Session, ids: Sequence[str], filters: Filters) -> dict[str, str]:
-    """Each recommendation's heading in a thematic layout: the first requested theme or
-    group it has, else its first theme alphabetically."""
-    wanted = list(filters.themes) + list(filters.groups)
-    found: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for chunk in chunks(ids, 500):
-        for rid, kind, label in session.execute(
-                select(RecommendationTerm.recommendation_id, Term.kind, Term.label)
-                .join(Term, Term.id == RecommendationTerm.term_id)
-                .where(RecommendationTerm.recommendation_id.in_(chunk))
-                .order_by(Term.label)):
-            found[rid].append((kind, label))
-    out: dict[str, str] = {}
-    for rid in ids:
-        labels = found.get(rid, [])
-        have = {label for _k, label in labels}
-        pick = next((w for w in wanted if w in have), None)
-        if pick is None:
-            pick = next((label for kind, label in labels if kind == "theme"), NO_THEME)
-        out[rid] = pick
-    return out
 
 
 def _body_title(body: str, cycle: int | None, session_no: int | None, year: int | None) -> str:
@@ -88,9 +63,11 @@ def _body_title(body: str, cycle: int | None, session_no: int | None, year: int 
 
 def section_keys(session: Session, ids: Sequence[str], kind: ReportKind, filters: Filters,
                  statuses: dict[str, str | None] | None = None) -> list[SectionKey]:
-    """One key per id (same order): where the report lists it, and what the summary counts.
+    """One key per id (same order): where a report by body lists it, what the summary counts.
 
-    `statuses` overrides the stored status (the public export counts public updates only).
+    The thematic layouts list a recommendation under each of its themes and groups instead
+    (terms.sections); `kind` and `filters` are kept for the callers. `statuses` overrides
+    the stored status (the public export counts public updates only).
     """
     r = Recommendation
     base: dict[str, tuple] = {}  # type: ignore[type-arg]
@@ -98,21 +75,15 @@ def section_keys(session: Session, ids: Sequence[str], kind: ReportKind, filters
         for row in session.execute(select(r.id, r.num, r.body, r.cycle, r.upr_session, r.year,
                                           r.status).where(r.id.in_(chunk))):
             base[row[0]] = tuple(row)
-    thematic = kind in (ReportKind.THEME, ReportKind.THEMATIC_LIST)
-    primary = _primary_terms(session, ids, filters) if thematic else {}
     keys = []
     for rid in ids:
         _id, num, body, cycle, session_no, year, status = base[rid]
         if statuses is not None:
             status = statuses.get(rid)
         label = f"Cycle {cycle}" if cycle else "No cycle"
-        if thematic:
-            title = primary[rid]
-            sort: tuple = (title == NO_THEME, title.casefold(), num)  # type: ignore[type-arg]
-        else:
-            title = _body_title(body, cycle, session_no, year)
-            sort = (body, cycle or 0, session_no or 0, year or 0, num)
-        keys.append(SectionKey(sort, title, body, status, label))
+        title = _body_title(body, cycle, session_no, year)
+        sort = (body, cycle or 0, session_no or 0, year or 0, num)
+        keys.append(SectionKey(sort, title, body, status, label, num))
     return keys
 
 

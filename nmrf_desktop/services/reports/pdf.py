@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from sqlalchemy import select
@@ -27,7 +28,11 @@ from nmrf_desktop.reports.pdf_report import write_pdf
 from nmrf_desktop.reports.pdf_styles import long_date
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.record import Record
-from nmrf_desktop.services.reports import data as report_data, indicators as report_indicators
+from nmrf_desktop.services.reports import (
+    data as report_data,
+    indicators as report_indicators,
+    terms as report_terms,
+)
 from nmrf_desktop.services.reports.clusters import build_clusters_pdf
 from nmrf_desktop.services.reports.indicators_pdf import build_indicators_pdf
 from nmrf_desktop.services.reports.request import (
@@ -46,6 +51,9 @@ from nmrf_desktop.store.models import (
 
 STATUS_ORDER = ("implemented", "partially_implemented", "in_progress", "ongoing",
                 "not_started", "no_further_action", "none")
+
+
+THEMATIC = (ReportKind.THEME, ReportKind.THEMATIC_LIST)
 
 
 def summary_of(rows: Sequence[tuple[str, str | None]], by_cycle: Counter[str]) -> Summary:
@@ -81,11 +89,14 @@ def build_pdf(record: Record, request: ReportRequest, out: Path,
             assert request.start and request.end
             annual, ids = report_data.annual_changes(session, ids, request.start, request.end)
         keys = report_data.section_keys(session, ids, kind, request.filters)
-        ordered = sorted(range(len(ids)), key=lambda i: keys[i].sort)
-        ids = [ids[i] for i in ordered]
-        sections = [keys[i].title for i in ordered]
         summary = summary_of([(k.body, k.status) for k in keys], Counter(
             k.cycle_label for k in keys))
+        if kind in THEMATIC:  # under every theme and group each carries: ids repeat
+            placed, sections, summary = _thematic(session, ids, keys, request.filters, summary)
+        else:
+            ordered = sorted(range(len(ids)), key=lambda i: keys[i].sort)
+            placed = [ids[i] for i in ordered]
+            sections = [keys[i].title for i in ordered]
         print_ = fingerprint(session)
         period: tuple[dt.date, dt.date] | None = None
         if annual and request.start and request.end:  # both given for an annual report
@@ -101,8 +112,8 @@ def build_pdf(record: Record, request: ReportRequest, out: Path,
         # The agency summary and the Te Tiriti report show their recommendations' indicators.
         linked = report_indicators.sections(session, ids) if kind in (
             ReportKind.AGENCY, ReportKind.TIRITI) else ()
-        progress.start(len(ids), "Writing the PDF report")
-        entries = _entries(session, ids, sections)
+        progress.start(len(placed), "Writing the PDF report")
+        entries = _entries(session, placed, sections)
         data = ReportData(kind, meta, summary, entries, annual, linked)
         count = writing(out, lambda: write_pdf(data, out, progress))
     progress.finish()
@@ -122,8 +133,25 @@ def _subtitle(kind: ReportKind, filters: Filters, names: dict[str, str],
     return "New Zealand's UN human-rights recommendations"
 
 
+def _thematic(session: Session, ids: list[str], keys: list[report_data.SectionKey],
+              filters: Filters, summary: Summary) -> tuple[list[str], list[str], Summary]:
+    """The thematic layouts' placements (id, section title), one per theme or group an id
+    carries, and the summary with the counts by theme and group."""
+    by_num = [ids[i] for i in sorted(range(len(ids)), key=lambda i: keys[i].num)]
+    found = report_terms.sections(session, by_num, filters.themes, filters.groups)
+    statuses = {rid: key.status for rid, key in zip(ids, keys, strict=True)}
+    placed = [rid for section in found for rid in section.ids]
+    titles = [section.title for section in found for _rid in section.ids]
+    counts = report_terms.counts(found, statuses, STATUS_ORDER)
+    return placed, titles, replace(summary, by_term=counts)
+
+
 def _entries(session: Session, ids: list[str], sections: list[str]) -> Iterator[Entry]:
+    """The entries in order; an id listed under several sections is read once per chunk."""
     for start in range(0, len(ids), report_data.CHUNK):
         chunk = ids[start:start + report_data.CHUNK]
-        yield from report_data.entries(session, chunk, sections[start:start + len(chunk)])
-
+        unique = list(dict.fromkeys(chunk))
+        read = {e.row.id: e for e in report_data.entries(session, unique, [""] * len(unique))}
+        for rid, section in zip(chunk, sections[start:start + len(chunk)], strict=True):
+            if rid in read:
+                yield replace(read[rid], section=section)

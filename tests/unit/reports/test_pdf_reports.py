@@ -105,7 +105,7 @@ def test_theme_report_lists_each_recommendation_once(report_record: Record,
     assert result.recommendations == len(_references(report_record, filters))
     outline = pypdf.PdfReader(out).outline
     titles = [o.title for o in outline if not isinstance(o, list)]
-    assert "Indigenous peoples" in titles and "Summary" in titles
+    assert "Theme: Indigenous peoples" in titles and "Summary" in titles
 
 
 class _CancelAfter:
