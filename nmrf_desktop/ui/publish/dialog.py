@@ -119,8 +119,8 @@ class PublishDialog(QDialog):
         self.scope = QLabel(self.tr(
             "Only what may be published goes on the site: published actions and progress, "
             "released indicators, public evidence. Publishing again into the same folder "
-            "rewrites only the pages that changed. The base URL is optional: where the site "
-            "will be served, for its links and sitemap."), self)
+            "rewrites only the pages that changed. The base URL is optional: the address the "
+            "site will be served from, given to each page as its canonical address."), self)
         self.scope.setWordWrap(True)
         self.message = MessageStrip(self)
         self.progress = busy_bar(self)
