@@ -18,12 +18,13 @@ import pytest
 from lxml import etree
 from PySide6.QtCore import QDate, QObject, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from nmrf_desktop.domain.entry import ProgressDraft
 from nmrf_desktop.domain.enums import ImplementationStatus
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.reports.draft_model import DraftKind
+from nmrf_desktop.services import facets
 from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.catalog import search_recommendations
 from nmrf_desktop.services.documents.apply import apply
@@ -33,6 +34,14 @@ from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.ui.reports.draft_dialog import DraftDialog
 from nmrf_desktop.ui.tasks import TaskRunner
 from tests.conftest import NZ_CSV
+from tests.gui.test_translations import (
+    CLOSE,
+    PseudoTranslator,
+    _catalogue,
+    escaped,
+    pseudo,
+    texts_of,
+)
 from tests.unit.documents import previews
 
 CERD_NARRATIVE = "Te Tāhū o te Ture funded whānau-led justice hubs in Kirikiriroa."
@@ -90,6 +99,7 @@ def heading_styles(path: Path) -> set[str]:
 
 
 WAIT = 60_000
+__all__ = ["pseudo"]  # the fixture, shared with test_translations
 
 
 @pytest.fixture(scope="module")
@@ -273,3 +283,55 @@ def test_a_bad_choice_is_shown_beside_its_field_and_writes_nothing(  # type: ign
     assert dialog.go.isEnabled() and dialog.result_ is None
     focused = {"paragraphs": form.paragraphs, "out": form.out, "since": form.since}[field]
     assert focused.hasFocus() or focused.isAncestorOf(dialog.focusWidget())
+
+
+@pytest.mark.slow  # lupdate reads the whole package (as test_translations does)
+def test_every_string_shown_is_translatable(qtbot, pseudo: PseudoTranslator,  # type: ignore[no-untyped-def]
+                                            tasks: TaskRunner, tmp_path: Path,
+                                            drafted_from: tuple[Record, dict[str, str]]
+                                            ) -> None:
+    """Under a translator that wraps every text, nothing the dialog shows is left bare, and
+    lupdate collects each text the dialog asked for, in the context it asked in."""
+    record, _refs = drafted_from
+    data = {"CERD", "UPR", "12", "20(a)", "20(b)", str(tmp_path)}
+    for agency in facets.agency_choices(record):
+        data |= {agency.code, agency.name_en, agency.name_mi, agency.display()}
+    data |= set(facets.choices(record).themes)
+    problems = []
+    for kind in (DraftKind.FOLLOW_UP, DraftKind.PERIODIC, DraftKind.CONSULTATION):
+        dialog = open_dialog(qtbot, tasks, record, tmp_path / "x.docx", kind)
+        assert dialog.windowTitle().endswith(CLOSE), "the pseudo-translator is not in use"
+        dialog.form.paragraphs.setText("99")
+        dialog.go.click()  # a refusal beside its field, in words the service gives
+        wait_done(qtbot, dialog)
+        problems += [f"[{kind}] {p}" for p in escaped(texts_of(dialog), data | {
+            "the record holds no recommendation in paragraph 99 of CERD"})]
+        dialog.close()
+    catalogue = _catalogue(tmp_path)
+    asked = {source: contexts for source, contexts in pseudo.asked.items()
+             if contexts & {"DraftForm", "DraftDialog", "Reports"}}
+    missing = [f"{sorted(c)}: {s!r}" for s, c in asked.items()
+               if not c & catalogue.get(s, set())]
+    assert not problems, "\n".join(problems)
+    assert asked and not missing, "\n".join(missing)
+
+
+def test_replacing_a_file_asks_first(qtbot, tasks: TaskRunner,  # type: ignore[no-untyped-def]
+                                     drafted_from: tuple[Record, dict[str, str]],
+                                     tmp_path: Path) -> None:
+    record, _refs = drafted_from
+    out = tmp_path / "existing.docx"
+    out.write_bytes(b"an earlier draft")
+    dialog = open_dialog(qtbot, tasks, record, out, DraftKind.PERIODIC)
+    dialog.go.click()
+    box = dialog.confirm_box
+    assert box is not None and box.isVisible() and not dialog.busy
+    assert box.text() == "existing.docx already exists. Replace it?"
+    box.button(QMessageBox.StandardButton.Cancel).click()  # kept as it was
+    assert out.read_bytes() == b"an earlier draft" and dialog.confirm_box is None
+    dialog.go.click()
+    box = dialog.confirm_box
+    assert box is not None
+    next(b for b in box.buttons() if b.text() == "&Replace").click()
+    wait_done(qtbot, dialog)
+    assert dialog.result_ is not None and CERD_NARRATIVE in docx_text(out)

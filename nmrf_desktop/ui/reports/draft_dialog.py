@@ -8,8 +8,8 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer, QUrl
-from PySide6.QtGui import QCloseEvent, QDesktopServices
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -36,29 +36,11 @@ from nmrf_desktop.ui.exchange.common import (
 from nmrf_desktop.ui.places import documents_location
 from nmrf_desktop.ui.reports.draft_choices import DraftChoices, load_choices
 from nmrf_desktop.ui.reports.draft_form import DraftForm
+from nmrf_desktop.ui.reports.draft_outcome import ask_to_replace, done_text, explain, open_file
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
-_T = QCoreApplication.translate
-_C = "DraftDialog"
 SUFFIX = ".docx"
-
-
-def open_file(path: Path) -> bool:
-    """Open a written draft in the system's word processor (replaced in tests)."""
-    return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
-
-
-def explain(exc: BaseException) -> str:
-    """A failed draft in plain words; unexpected errors are logged in full."""
-    if isinstance(exc, ReportError):
-        return _T(_C, "The draft was not written: {0}.").format(str(exc).rstrip("."))
-    if isinstance(exc, OSError):
-        return _T(_C, "The file could not be written: {0}. Choose another folder.").format(
-            exc.strerror or exc)
-    log.error("drafting failed", exc_info=exc)
-    return _T(_C, "Something went wrong and no file was written: {0}").format(
-        str(exc) or type(exc).__name__)
 
 
 class DraftDialog(QDialog):
@@ -183,24 +165,11 @@ class DraftDialog(QDialog):
         self._run(out)
 
     def _ask_to_replace(self, out: Path) -> None:
-        box = QMessageBox(QMessageBox.Icon.Question, self.windowTitle(),
-                          self.tr("{0} already exists. Replace it?").format(out.name),
-                          QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("replaceDraft")
-        box.setInformativeText(self.tr("It is in {0}.").format(out.parent))
-        replace = box.addButton(self.tr("&Replace"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        self.confirm_box = box
-
-        def answered(_result: int) -> None:
-            self.confirm_box = None
-            clicked = box.clickedButton()
-            box.deleteLater()
-            if clicked is replace:
-                self._confirmed = out
-                self._run(out)
-        box.finished.connect(answered)
-        box.open()
+        def replace() -> None:
+            self._confirmed = out
+            self._run(out)
+        self.confirm_box = ask_to_replace(self, out, replace)
+        self.confirm_box.finished.connect(lambda _r: setattr(self, "confirm_box", None))
 
     def job(self, out: Path, progress: JobProgress) -> Callable[[], DraftResult]:
         record, request = self._record, self.form.request()
@@ -233,13 +202,7 @@ class DraftDialog(QDialog):
         self.result_ = result
         log.info("drafted %s: %d recommendations, %d gaps", result.path,
                  result.recommendations, result.gaps)
-        text = self.tr("Drafted {0}: %n recommendation(s)", "", result.recommendations
-                       ).format(result.path.name)
-        text += self.tr(", %n gap(s) to fill in (highlighted).", "", result.gaps) \
-            if result.gaps else self.tr(", no gaps.")
-        if self.form.chosen_kind() is DraftKind.CONSULTATION:
-            text += " " + self.tr("This draft is public content: it may be shared outside "
-                                  "government.")
+        text = done_text(result, self.form.chosen_kind() is DraftKind.CONSULTATION)
         self.message.show_message("success", text)
         self.close_button.setText(self.tr("Close"))
         self.go.hide()

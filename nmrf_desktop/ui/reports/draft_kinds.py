@@ -14,26 +14,27 @@ _C = "DraftForm"
 # What each kind is called, and what it is in one line (shown under the kind).
 _KINDS: dict[DraftKind, tuple[object, object]] = {
     DraftKind.UPR_MID_TERM: (
-        QT_TRANSLATE_NOOP(_C, "UPR mid-term report"),
-        QT_TRANSLATE_NOOP(_C, "The UPR recommendations in scope, grouped by theme or overlap "
-                              "cluster: a table and a narrative per group.")),
+        QT_TRANSLATE_NOOP("DraftForm", "UPR mid-term report"),
+        QT_TRANSLATE_NOOP("DraftForm", "The UPR recommendations in scope, grouped by theme or "
+                                       "overlap cluster: a table and a narrative per group.")),
     DraftKind.FOLLOW_UP: (
-        QT_TRANSLATE_NOOP(_C, "Treaty-body follow-up report"),
-        QT_TRANSLATE_NOOP(_C, "The paragraphs a committee singled out for follow-up, each "
-                              "with the State's actions and latest progress.")),
+        QT_TRANSLATE_NOOP("DraftForm", "Treaty-body follow-up report"),
+        QT_TRANSLATE_NOOP("DraftForm", "The paragraphs a committee singled out for follow-up, "
+                                       "each with the State's actions and latest progress.")),
     DraftKind.PERIODIC: (
-        QT_TRANSLATE_NOOP(_C, "Periodic report section"),
-        QT_TRANSLATE_NOOP(_C, "For one treaty body: what has been done since the last "
-                              "report, paragraph by paragraph or by theme.")),
+        QT_TRANSLATE_NOOP("DraftForm", "Periodic report section"),
+        QT_TRANSLATE_NOOP("DraftForm", "For one treaty body: what has been done since the last "
+                                       "report, paragraph by paragraph or by theme.")),
     DraftKind.CONSULTATION: (
-        QT_TRANSLATE_NOOP(_C, "Consultation draft (public)"),
-        QT_TRANSLATE_NOOP(_C, "The mid-term content limited to what may be published, for "
-                              "civil society and Māori engagement before submission.")),
+        QT_TRANSLATE_NOOP("DraftForm", "Consultation draft (public)"),
+        QT_TRANSLATE_NOOP("DraftForm", "The mid-term content limited to what may be published, "
+                                       "for civil society and Māori engagement before "
+                                       "submission.")),
 }
-_GROUPS: dict[str, object] = {
-    "theme": QT_TRANSLATE_NOOP(_C, "Theme"),
-    "cluster": QT_TRANSLATE_NOOP(_C, "Overlap cluster"),
-    "paragraph": QT_TRANSLATE_NOOP(_C, "Paragraph (article)"),
+_GROUPS: dict[str, object] = {  # lupdate needs the context written out, not _C
+    "theme": QT_TRANSLATE_NOOP("DraftForm", "Theme"),
+    "cluster": QT_TRANSLATE_NOOP("DraftForm", "Overlap cluster"),
+    "paragraph": QT_TRANSLATE_NOOP("DraftForm", "Paragraph (article)"),
 }
 KINDS = tuple(_KINDS)  # in the order the dialog offers them
 TREATY_KINDS = (DraftKind.FOLLOW_UP, DraftKind.PERIODIC)  # about one treaty body
