@@ -7,11 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from nmrf_desktop.reports.draft_model import Block, Heading, Table
+from nmrf_desktop.reports.draft_model import Block, Heading, Paragraph, Run, Table
 from nmrf_desktop.services.documents.matching import paragraph_key
 from nmrf_desktop.services.drafting.blocks import Context, information, quoted, table_row
 from nmrf_desktop.services.drafting.gather import ClusterFact, Item
 from nmrf_desktop.services.drafting.scope import natural
+from nmrf_desktop.services.drafting.words import rec_source
 
 NO_THEME = "No theme recorded"
 NO_CLUSTER = "Recommendations in no confirmed overlap cluster"
@@ -104,8 +105,10 @@ def paragraph_by_paragraph(items: Iterable[Item], ctx: Context) -> list[Block]:
 
 
 def periodic_by_theme(items: Iterable[Item], ctx: Context) -> list[Block]:
-    """Theme by theme; within each, each concluding-observations paragraph in turn."""
+    """Theme by theme; within each, each concluding-observations paragraph in turn. A
+    paragraph under several themes is answered under the first; the others point there."""
     out: list[Block] = []
+    answered: dict[str, str] = {}  # id -> the theme it is answered under
     for theme, members in theme_groups(items):
         out.append(Heading(theme, 1))
         for item in by_paragraph_order(members):
@@ -114,5 +117,10 @@ def periodic_by_theme(items: Iterable[Item], ctx: Context) -> list[Block]:
             out.append(Heading(f"Paragraph {paragraph_key(row.paragraph)}{where}"
                                if row.paragraph else row.reference, 2))
             out.append(quoted(item))
+            if row.id in answered:
+                out.append(Paragraph((Run(f"See “{answered[row.id]}” above."),),
+                                     sources=(rec_source(item),)))
+                continue
+            answered[row.id] = theme
             out += information(item, ctx)
     return out

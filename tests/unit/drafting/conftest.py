@@ -69,7 +69,8 @@ def cedaw_observations(tmp: Path) -> DocumentPreview:
         DocumentRecommendation("15", "Ensure that wāhine Māori take part in decisions on "
                                "the settlement of Treaty claims.", section="Wāhine Māori"),
         DocumentRecommendation("23(a)", "Close the gender pay gap, including for Māori and "
-                               "Pasifika women;", section="Employment"),
+                               "Pasifika women;", themes=("Wāhine Māori",),
+                               section="Employment"),
         DocumentRecommendation("23(b)", "Review the Equal Pay Act 1972;", section="Employment"),
         DocumentRecommendation("40", "Ratify the Optional Protocol on the communications "
                                "procedure.", section="Ratification"),

@@ -194,6 +194,9 @@ def test_periodic_by_theme_and_by_paragraph_since_a_date(planted: Planted) -> No
                                           for p in ("15", "23(a)", "23(b)", "40")}
     themes = [b.text for b in by_theme.blocks if isinstance(b, Heading) and b.level == 1]
     assert themes == ["Employment", "Ratification", "Wāhine Māori"]
+    # 23(a) carries two themes: answered under the first, pointed to from the second
+    assert [g.reference for g in by_theme.gaps].count(f"{CEDAW} para 23(a)") == 1
+    assert "See “Employment” above." in text_of(by_theme).split("Wāhine Māori\n", 1)[1]
     assert "Wāhine Māori were consulted" in text_of(by_theme)
     since = dt.date(2024, 1, 1)
     cerd = build_draft(planted.record, DraftRequest("periodic", body="CERD",
