@@ -41,6 +41,9 @@ to its raw floor, the same work done by the sqlite3 and csv modules alone:
 - draft: the Word drafts (services.drafting.draft): the UPR mid-term report for New
   Zealand's 228 recommendations and a periodic section for 500 treaty-body paragraphs.
   Floor: python-docx alone writing the same headings, paragraphs and tables.
+- site: `nmrf publish` of the 228 New Zealand recommendations (new, and again unchanged)
+  and of all 41,062 (pages, search index size, time, peak memory). Floor: Jinja2 rendering
+  the same pages to strings with the data in memory.
 - gui: the window at 270,000 rows (offscreen): last keystroke to rows painted (p50/p95,
   floor: debounce + the bare search_ids call), the longest GUI-thread block (a 5 ms
   event-loop lag probe) while opening, typing, filtering, scrolling and opening
@@ -118,6 +121,10 @@ def main(argv: list[str] | None = None) -> int:
             from . import indicator_bench
 
             batch = indicator_bench.run(runs)
+        elif name == "site":
+            from . import site_bench
+
+            batch = site_bench.run(min(runs, 3), args.out, skip_full=args.quick)
         elif name == "draft":
             from . import draft_bench
 

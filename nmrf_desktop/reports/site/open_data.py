@@ -113,25 +113,30 @@ def _stable_xlsx(raw: bytes, stamp: str) -> bytes:
     return out.getvalue()
 
 
+def listing(tables: list[Table]) -> list[DataFile]:
+    """The downloads as the data page lists them, in the order `data_files` makes them."""
+    return [*(DataFile(f"data/{t.name}.csv", "CSV", len(t.rows), t.name) for t in tables),
+            DataFile(XLSX, "XLSX", None), DataFile(JSON, "JSON", None)]
+
+
 def data_files(tables: list[Table], last_change: dt.date | None
                ) -> list[tuple[DataFile, bytes]]:
     """Each table as CSV, then the workbook and the JSON file of every table."""
     stamp = f"{(last_change or dt.date(2000, 1, 1)).isoformat()}T00:00:00Z"
-    out: list[tuple[DataFile, bytes]] = []
+    files = listing(tables)
+    contents: list[bytes] = []
     with tempfile.TemporaryDirectory(prefix="nmrf-site-data-") as work:
         folder = Path(work)
         for table in tables:
             write_csv(folder / f"{table.name}.csv", table)
-            out.append((DataFile(f"data/{table.name}.csv", "CSV", len(table.rows), table.name),
-                        (folder / f"{table.name}.csv").read_bytes()))
+            contents.append((folder / f"{table.name}.csv").read_bytes())
         write_xlsx(folder / "book.xlsx", tables)
-        out.append((DataFile(XLSX, "XLSX", None),
-                    _stable_xlsx((folder / "book.xlsx").read_bytes(), stamp)))
+        contents.append(_stable_xlsx((folder / "book.xlsx").read_bytes(), stamp))
     document = {
         "last_change": last_change.isoformat() if last_change else None,
         "tables": {t.name: [{h: _json_value(v) for h, v in zip(t.headers, row, strict=True)}
                             for row in t.rows] for t in tables},
     }
     text = json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n"
-    out.append((DataFile(JSON, "JSON", None), text.encode("utf-8")))
-    return out
+    contents.append(text.encode("utf-8"))
+    return list(zip(files, contents, strict=True))

@@ -24,9 +24,10 @@ class UnsafeFolder(Exception):
     """The output folder cannot take the site (nothing was written)."""
 
 
-def check_folder(out: Path) -> set[str]:
-    """The files a previous publish wrote in `out` (empty for a new or empty folder); refuse
-    a file, a missing parent, or a folder holding anything this command did not make."""
+def check_folder(out: Path) -> tuple[set[str], bool]:
+    """The files a previous publish wrote in `out` (empty for a new or empty folder), and
+    whether that publish finished; refuse a file, a missing parent, or a folder holding
+    anything this command did not make."""
     if out.exists() and not out.is_dir():
         raise UnsafeFolder(f"{out} exists and is not a folder")
     parent = out if out.exists() else out.parent
@@ -35,13 +36,13 @@ def check_folder(out: Path) -> set[str]:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise UnsafeFolder(f"cannot write to {out}: the folder {parent} is not writable")
     if not out.exists():
-        return set()
+        return set(), False
     manifest = out / MANIFEST
     if not manifest.is_file():
         if any(out.iterdir()):
             raise UnsafeFolder(f"{out} is not empty and holds no site made by `nmrf publish`; "
                                "choose an empty or new folder")
-        return set()
+        return set(), False
     try:
         found = json.loads(manifest.read_text(encoding="utf-8"))
         files = found["files"]
@@ -50,7 +51,7 @@ def check_folder(out: Path) -> set[str]:
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise UnsafeFolder(f"{manifest} cannot be read ({exc}); choose an empty or new "
                            "folder") from None
-    return {f for f in files if _safe(f)}
+    return {f for f in files if _safe(f)}, found.get("complete") is True
 
 
 def _safe(rel: str) -> bool:
@@ -63,13 +64,15 @@ class SiteWriter:
     """Puts files into `out`, counting written and unchanged; `finish` removes the previous
     site's files that were not put again and records the new manifest."""
 
-    def __init__(self, out: Path, previous: set[str]) -> None:
+    def __init__(self, out: Path, previous: set[str], complete: bool = False) -> None:
         self.out = out
         self.previous = previous
+        self.complete = complete  # the previous publish finished (its index matches its pages)
         self.files: set[str] = set()
         self.written = 0
         self.unchanged = 0
         self.removed = 0
+        self.pages_changed = False  # an HTML page written or removed: the index is stale
 
     def put(self, rel: str, data: bytes) -> None:
         if not _safe(rel) or rel in self.files:
@@ -77,8 +80,19 @@ class SiteWriter:
         self.files.add(rel)
         if self._write(self.out / rel, data):
             self.written += 1
+            self.pages_changed |= rel.endswith(".html")
         else:
             self.unchanged += 1
+
+    def keep(self, prefix: str) -> bool:
+        """Keep the previous site's files under `prefix` as they are (counted unchanged);
+        False, keeping nothing, if any of them is missing."""
+        kept = sorted(r for r in self.previous if r.startswith(prefix))
+        if not self.complete or not kept or not all((self.out / r).is_file() for r in kept):
+            return False
+        self.files.update(kept)
+        self.unchanged += len(kept)
+        return True
 
     def _write(self, target: Path, data: bytes) -> bool:
         """Write `data` unless the file already holds exactly it; True if written."""
@@ -109,6 +123,7 @@ class SiteWriter:
             if path.is_file() or path.is_symlink():
                 path.unlink()
                 self.removed += 1
+                self.pages_changed |= rel.endswith(".html")
                 self._prune(path.parent)
         self.previous &= self.files | ({r for r in self.previous if r.startswith(skip_prefix)}
                                        if skip_prefix else set())
@@ -116,7 +131,7 @@ class SiteWriter:
     def finish(self) -> None:
         """Remove what is left of the previous site, then save the manifest."""
         self.remove_missing()
-        self._manifest(self.files)
+        self._manifest(self.files, complete=True)
         if self.written or self.removed:
             os.sync()  # once for the whole site: see the module's docstring
         log.info("site %s: %d written, %d unchanged, %d removed", self.out, self.written,
@@ -124,15 +139,17 @@ class SiteWriter:
 
     def abandon(self) -> None:
         """Stopped part-way (cancelled, failed): remember every file the site may have put
-        here, so the next publish can clean up what is no longer wanted."""
-        if self.files - self.previous:
-            self._manifest(self.files | self.previous)
+        here, so the next publish can clean up what is no longer wanted, and that the site is
+        incomplete (its search index may not match its pages)."""
+        if self.written or self.removed:
+            self._manifest(self.files | self.previous, complete=False)
 
     def _prune(self, folder: Path) -> None:
         while folder != self.out and folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
             folder = folder.parent
 
-    def _manifest(self, files: set[str]) -> None:
-        text = json.dumps({"generator": GENERATOR, "files": sorted(files)}, indent=0) + "\n"
+    def _manifest(self, files: set[str], complete: bool) -> None:
+        text = json.dumps({"generator": GENERATOR, "complete": complete,
+                           "files": sorted(files)}, indent=0) + "\n"
         self._write(self.out / MANIFEST, text.encode("utf-8"))

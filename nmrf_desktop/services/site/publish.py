@@ -35,7 +35,7 @@ def publish(record: Record, request: PublishRequest,
     base_url = checked_base_url(request.base_url)
     out = Path(request.out)
     try:
-        previous = check_folder(out)
+        previous, complete = check_folder(out)
     except UnsafeFolder as exc:
         raise PublishError(str(exc), "out") from None
     with record.reading() as session:
@@ -44,7 +44,7 @@ def publish(record: Record, request: PublishRequest,
     files = data_files(data.tables, data.last_change)
     plan = Plan(data, [f for f, _b in files], renderer.chrome)
     out.mkdir(exist_ok=True)
-    writer = SiteWriter(out, previous)
+    writer = SiteWriter(out, previous, complete)
     try:
         progress.start(plan.count + len(files) + 1, "Writing the site")
         writer.put(CSS, renderer.static("site.css"))
@@ -57,12 +57,15 @@ def publish(record: Record, request: PublishRequest,
             pages += 1
             progress.advance()
         writer.remove_missing(skip_prefix=f"{BUNDLE}/")
-        index_bytes = 0
-        progress.start(0, "Building the search index")
-        for rel, content in build_index(out, lang):
-            writer.put(rel, content)
-            index_bytes += len(content)
+        # No page changed: the index Pagefind would build is the one there (its output is
+        # the same for the same pages), so it is kept rather than built again.
+        if writer.pages_changed or not writer.keep(f"{BUNDLE}/"):
+            progress.start(0, "Building the search index")
+            for rel, content in build_index(out, lang):
+                writer.put(rel, content)
         writer.finish()
+        index_bytes = sum((out / r).stat().st_size for r in writer.files
+                          if r.startswith(f"{BUNDLE}/"))
     except IndexFailed as exc:
         writer.abandon()
         raise PublishError(str(exc), "out") from None

@@ -19,6 +19,7 @@ from nmrf_desktop.reports.site.writer import MANIFEST
 from nmrf_desktop.services import entry
 from nmrf_desktop.services.catalog import search_recommendations
 from nmrf_desktop.services.indicator_release import set_release
+from nmrf_desktop.services.progress import Cancelled
 from nmrf_desktop.services.site import PublishRequest, publish
 
 from .conftest import LEAKS, PUBLIC, SECRET_SERIES, SECRET_TITLE, Site, copy_record, site_files
@@ -131,3 +132,37 @@ def test_a_change_rewrites_only_the_pages_it_touches(site: Site, tmp_path: Path)
     assert "browse/theme/gone.html" in gone and result.removed == len(gone)
     assert {n.split("/")[0] for n in gone} == {"browse", "pagefind"}
     assert after["notes.txt"] == b"the web team's own file"
+
+
+class _CancelAt:
+    """A progress that cancels at its `at`th step, as the GUI's Cancel button does."""
+
+    def __init__(self, at: int) -> None:
+        self.at, self.done = at, 0
+
+    def start(self, total: int, label: str = "") -> None:
+        pass
+
+    def advance(self, amount: int = 1) -> None:
+        self.done += amount
+        if self.done >= self.at:
+            raise Cancelled
+
+    def finish(self) -> None:
+        pass
+
+
+@pytest.mark.slow
+def test_a_cancelled_publish_is_finished_by_the_next(site: Site, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    with pytest.raises(Cancelled):  # while reading the record: nothing made
+        publish(site.record, PublishRequest(out), _CancelAt(100))
+    assert not out.exists()
+    with pytest.raises(Cancelled):  # 230 read, 9 data files, then 91 pages written
+        publish(site.record, PublishRequest(out), _CancelAt(330))
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["complete"] is False and not (out / "pagefind").exists()
+    assert len(manifest["files"]) == len([p for p in out.rglob("*") if p.is_file()]) - 1
+    result = publish(site.record, PublishRequest(out))
+    assert result.unchanged == len(manifest["files"]) and result.removed == 0
+    assert site_files(out) == site_files(site.out)
