@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 
 TABLE_STYLE = "Table Grid"
 HEADER_FILL = "D9E2F3"
+MIN_COLUMN = 1450  # twips: 2.6 cm, room for "Supported" or "Responsible" in table text
 
 
 class BodyWriter:
@@ -109,11 +110,26 @@ class BodyWriter:
             self.doc.element.body.append(element)
 
     def _widths(self, relative: Iterable[float], columns: int) -> list[int]:
-        weights = [w if w > 0 else 0 for w in relative][:columns]
-        if len(weights) != columns or not sum(weights):
-            weights = [1.0] * columns
-        total = sum(weights)
-        return [int(self.text_width * w / total) for w in weights]
+        return column_widths(relative, columns, self.text_width)
+
+
+def column_widths(relative: Iterable[float], columns: int, total: int) -> list[int]:
+    """`total` twips shared between `columns` in proportion to `relative` (equally when it
+    does not fit), none narrower than MIN_COLUMN (or an equal share, if less): a column
+    of 'Supported' a centimetre wide broke the word in two."""
+    weights = [w if w > 0 else 0.0 for w in relative][:columns]
+    if len(weights) != columns or not sum(weights):
+        weights = [1.0] * columns
+    floor = min(MIN_COLUMN, total // columns)
+    fixed: set[int] = set()
+    while True:  # narrow columns get the floor; the others share what is left
+        free = total - floor * len(fixed)
+        share = sum(w for i, w in enumerate(weights) if i not in fixed)
+        widths = [floor if i in fixed else int(free * w / share) for i, w in enumerate(weights)]
+        narrow = {i for i, w in enumerate(widths) if w < floor and i not in fixed}
+        if not narrow:
+            return widths
+        fixed |= narrow
 
 
 def add_runs(para: DocxParagraph, runs: Iterable[Run]) -> list[DocxRun]:

@@ -34,7 +34,7 @@ _STYLES = (
     f'<w:style {nsdecls("w")} w:type="paragraph" w:customStyle="1" w:styleId="TableText">'
     f'<w:name w:val="{TABLE_TEXT}"/><w:basedOn w:val="Normal"/><w:qFormat/>'
     '<w:pPr><w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
-    '<w:rPr><w:sz w:val="19"/><w:szCs w:val="19"/></w:rPr></w:style>',
+    '<w:rPr><w:sz w:val="18"/><w:szCs w:val="18"/></w:rPr></w:style>',
     *(f'<w:style {nsdecls("w")} w:type="paragraph" w:styleId="TOC{n}"><w:name w:val="toc {n}"/>'
       '<w:basedOn w:val="Normal"/><w:next w:val="Normal"/><w:uiPriority w:val="39"/>'
       f'<w:unhideWhenUsed/><w:pPr><w:spacing w:after="60"/><w:ind w:left="{220 * (n - 1)}"/>'

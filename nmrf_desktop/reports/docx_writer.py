@@ -108,6 +108,17 @@ def build(draft: Draft, advance: Callable[[], None] | None = None) -> Document:
     return doc
 
 
+def gap_count(draft: Draft) -> str:
+    """The gaps in words: '3 in this draft', or, when a recommendation has one under each
+    of several headings, '412 paragraphs for 216 recommendations'."""
+    gaps = len(draft.gaps)
+    references = len({g.reference for g in draft.gaps})
+    if references == gaps:
+        return f"{gaps} in this draft"
+    return (f"{gaps} paragraphs for {references} recommendation"
+            f"{'' if references == 1 else 's'} (one under each heading it comes under)")
+
+
 def title_page(body: BodyWriter, draft: Draft) -> None:
     """Title, subject, the draft's date and scope; the summary with its count of gaps; the
     contents; then the body starts on a new page."""
@@ -136,7 +147,7 @@ def title_page(body: BodyWriter, draft: Draft) -> None:
         marker = add_runs(legend, (Run("Highlighted paragraphs", italic=True),))
         marker[0].font.highlight_color = WD_COLOR_INDEX.YELLOW
         add_runs(legend, (Run(f" (style “{GAP}”) mark gaps, where the record holds no "
-                              f"progress to draft from: {gaps} in this draft. Complete or "
+                              f"progress to draft from: {gap_count(draft)}. Complete or "
                               "remove each before the draft goes further."),))
     else:
         line("No gaps: the record holds progress for everything in scope.")

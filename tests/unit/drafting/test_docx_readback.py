@@ -16,6 +16,7 @@ from docx.oxml.ns import qn
 from docx.shared import Twips
 from lxml import etree
 
+from nmrf_desktop.reports.docx_blocks import MIN_COLUMN, column_widths
 from nmrf_desktop.reports.docx_fields import TOC
 from nmrf_desktop.reports.docx_props import FINGERPRINT, KIND, read_custom
 from nmrf_desktop.reports.docx_styles import GAP, GAP_FILL, NUMBERED
@@ -265,9 +266,9 @@ def test_table_style_header_row_and_widths(doc: Document) -> None:
         ["UPR 4.12", "Samoa; Fiji", "Supported", "Kua tīmata"],
         ["UPR 4.20", "Chile", "Noted", "No progress"],
         ["UPR 4.21", "Peru", "Supported", "Started"]]
-    widths = [c.width for c in table.columns]
-    assert widths[0] == pytest.approx(3 * widths[3], rel=1e-3)
-    assert widths[1] == pytest.approx(2 * widths[3], rel=1e-3)
+    widths = [c.width for c in table.columns]  # asked for 3:2:1:1
+    assert widths[0] == pytest.approx(1.5 * widths[1], rel=1e-3)
+    assert widths[2] == widths[3] == Twips(MIN_COLUMN)  # a word's room at least
     assert sum(widths) <= Twips(11906 - 2 * 1417)
     caption = _by_text(doc, "Table 1. Recommendations on justice")
     assert caption.style.name == "Caption"
@@ -302,6 +303,24 @@ def test_the_same_draft_gives_the_same_bytes(tmp_path: Path, written: Path) -> N
     later = tmp_path / "later.docx"
     write_docx(sample_draft(dt.date(2026, 11, 21)), later)
     assert later.read_bytes() != written.read_bytes()  # the draft date is on the title page
+
+
+def test_gaps_repeated_under_several_headings_are_counted_both_ways(tmp_path: Path) -> None:
+    draft = sample_draft(blocks=2)  # each gap twice
+    out = tmp_path / "twice.docx"
+    write_docx(draft, out)
+    legend = next(p.text for p in docx.Document(str(out)).paragraphs
+                  if p.text.startswith("Highlighted paragraphs"))
+    assert "4 paragraphs for 2 recommendations" in legend
+
+
+def test_narrow_columns_are_widened_to_hold_a_word() -> None:
+    assert column_widths((3, 2, 1, 1), 4, 12000) == [5142, 3428, 1714, 1714]  # as asked
+    widths = column_widths((8, 1, 3, 1, 1), 5, 12000)
+    assert widths[1] == widths[3] == widths[4] == MIN_COLUMN and sum(widths) <= 12000
+    assert widths[0] == pytest.approx(8 / 3 * widths[2], abs=2)  # the rest still in proportion
+    assert column_widths((1,) * 12, 12, 9000) == [750] * 12  # too many: an equal share
+    assert column_widths((), 3, 9000) == column_widths((0, -1, 0), 3, 9000) == [3000] * 3
 
 
 def test_an_unknown_style_falls_back_to_normal(tmp_path: Path,
