@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -31,8 +32,9 @@ def _tree(folder: Path) -> dict[str, bytes]:
      "base_url", "no query or fragment"),
 ], ids=["a-file", "foreign-folder", "no-parent", "broken-manifest", "bad-lang",
         "relative-url", "ftp-url", "url-with-query"])
-def test_bad_requests_write_nothing(record: Record, tmp_path: Path, request_of, field: str,
-                                    words: str) -> None:  # type: ignore[no-untyped-def]
+def test_bad_requests_write_nothing(record: Record, tmp_path: Path,
+                                    request_of: Callable[[Path], PublishRequest], field: str,
+                                    words: str) -> None:
     (tmp_path / "notes.txt").write_text("kia ora", encoding="utf-8")
     (tmp_path / "theirs").mkdir()
     (tmp_path / "theirs" / "index.html").write_text("<p>their site</p>", encoding="utf-8")
