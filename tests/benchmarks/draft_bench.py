@@ -142,10 +142,13 @@ def floor_once(made: Draft, out: Path) -> float:
                 para("", block.text)
             elif isinstance(block, Table):
                 table = doc.add_table(rows=1 + len(block.rows), cols=len(block.header))
-                for row, values in zip(table.rows, (block.header, *block.rows), strict=True):
-                    for cell, value in zip(row.cells, values, strict=True):
+                # (cell by cell on the XML: python-docx's row.cells rebuilds the whole
+                # table's cell list on every call)
+                for tr, values in zip(table._tbl.tr_lst, (block.header, *block.rows),
+                                      strict=True):
+                    for tc, value in zip(tr.tc_lst, values, strict=True):
                         text = value if isinstance(value, str) else value.text
-                        cell.paragraphs[0]._p.add_r().add_t(text)
+                        tc.p_lst[0].add_r().add_t(text)
         doc.save(str(out))
     return timed(work)
 

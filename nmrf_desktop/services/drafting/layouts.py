@@ -71,7 +71,8 @@ def mid_term(groups: list[tuple[str, list[Item]]], ctx: Context) -> list[Block]:
         out.append(Heading(label, 1))
         out.append(Table(HEADER, tuple(table_row(i, ctx) for i in members),
                          caption=f"Table {n}. {label}", widths=WIDTHS))
-        out.append(Heading("Progress", 2))
+        # A bold lead-in, not a heading: the contents list the groups, not 40 "Progress"
+        out.append(Paragraph((Run("Progress", bold=True),)))
         for item in members:
             out += information(item, ctx, name_it=True)
     return out
