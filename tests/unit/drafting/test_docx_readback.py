@@ -323,6 +323,31 @@ def test_narrow_columns_are_widened_to_hold_a_word() -> None:
     assert column_widths((), 3, 9000) == column_widths((0, -1, 0), 3, 9000) == [3000] * 3
 
 
+def test_markup_characters_line_breaks_and_tabs_are_text(tmp_path: Path) -> None:
+    odd = 'Fish & chips <b>not bold</b> "quoted" \'single\' ]]>'
+    url = "https://example.org/report?a=1&b=<2>"
+    draft = Draft(sample_draft().meta, (odd,), (
+        Heading(odd, 4),  # deeper than 3: written as Heading 3
+        Paragraph((Run(odd, MI), Run("\nsecond line\tafter a tab")), numbered=True,
+                  sources=(Source("evidence", odd, url),)),
+        Gap(odd, "UPR 1"),
+        Table((odd,), ((odd,), (Run(odd, bold=True),)), caption=odd)))
+    out = tmp_path / "odd.docx"
+    write_docx(draft, out)
+    doc = docx.Document(str(out))
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.count(odd) == 5  # summary line, contents entry, heading, gap, caption
+    assert _by_text(doc, odd).style.name == "Caption"
+    assert next(p for p in doc.paragraphs if p.text == odd
+                and p.style.name.startswith("Heading")).style.name == "Heading 3"
+    numbered = next(p for p in doc.paragraphs if p.style.name == NUMBERED)
+    assert numbered.text == f"{odd}\nsecond line\tafter a tab"
+    assert [[c.text for c in r.cells] for r in doc.tables[0].rows] == [[odd]] * 3
+    assert _footnotes(doc)["1"] == f"{odd} — {url}."
+    (part,) = [r.target_part for r in doc.part.rels.values() if r.reltype == RT.FOOTNOTES]
+    assert [r.target_ref for r in part.rels.values()] == [url]
+
+
 def test_an_unknown_style_falls_back_to_normal(tmp_path: Path,
                                                caplog: pytest.LogCaptureFixture) -> None:
     draft = Draft(sample_draft().meta, (), (
