@@ -4,6 +4,8 @@ one-line cross-reference to a recommendation's full entry under an earlier secti
 from __future__ import annotations
 
 from reportlab.lib import colors
+from reportlab.lib.enums import TA_RIGHT
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, Paragraph, Spacer, Table, TableStyle
 
 from nmrf_desktop.reports.model import Entry, Summary, TermCount
@@ -15,6 +17,7 @@ from nmrf_desktop.reports.pdf_styles import (
     GREY,
     NAVY,
     RULE,
+    SANS_BOLD,
     TINT,
     Styles,
     esc,
@@ -23,6 +26,9 @@ from nmrf_desktop.reports.pdf_styles import (
 
 HEADINGS = {"theme": "Theme", "group": "Affected group", "": "Neither recorded"}
 EXCERPT = 110  # characters of a recommendation's text in a cross-reference
+# Status names over narrow number columns: small, and never broken inside a word.
+_HEAD = ParagraphStyle("term_head", fontName=SANS_BOLD, fontSize=6, leading=7.5,
+                       textColor=colors.white, alignment=TA_RIGHT, splitLongWords=0)
 _PAD = [CELL_FONT, ("LEFTPADDING", (0, 0), (-1, -1), 4), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
         ("TOPPADDING", (0, 0), (-1, -1), 2), ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
         ("VALIGN", (0, 0), (-1, -1), "TOP")]
@@ -68,18 +74,19 @@ def _chart(themes: list[TermCount], statuses: tuple[str, ...], width: float) -> 
 def _table(heading: str, rows: list[TermCount], statuses: tuple[str, ...], st: Styles,
            width: float) -> Table:
     head = [heading, *(human(s) for s in statuses), "Total"]
-    cells = [[Paragraph(esc(c), st.cell_bold if i == 0 else st.head_right)
-              for i, c in enumerate(head)]]
+    cells = [[Paragraph(esc(c), st.cell_bold if i == 0 else _HEAD) for i, c in enumerate(head)]]
     for term in rows:
         have = dict(term.counts)
         cells.append([Paragraph(esc(term.label), st.cell),
                       *(Paragraph(f"{have.get(s, 0):,}", st.number) for s in statuses),
                       Paragraph(f"{term.total:,}", st.number)])
-    first = width * 0.3
+    first = width * (0.22 if len(statuses) > 4 else 0.3)
     rest = (width - first) / (len(head) - 1)
     table = Table(cells, colWidths=[first] + [rest] * (len(head) - 1), repeatRows=1)
     table.setStyle(TableStyle([
         *_PAD, ("BACKGROUND", (0, 0), (-1, 0), NAVY), ("LINEBELOW", (0, 1), (-1, -1), 0.25, RULE),
+        ("LEFTPADDING", (1, 0), (-1, -1), 2), ("RIGHTPADDING", (1, 0), (-1, -1), 2),
+        ("VALIGN", (0, 0), (-1, 0), "BOTTOM"),
         ("ROWBACKGROUNDS", (0, 1), (-1, -1), [colors.white, TINT])]))
     return table
 

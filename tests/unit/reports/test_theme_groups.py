@@ -248,3 +248,33 @@ def test_summary_counts_by_theme_and_group_match_the_record(
         tally = Counter(r.status or "none" for r in members)
         line = " ".join([label, *(str(tally[s]) for s in statuses), str(len(members))])
         assert line in summary, line
+
+
+@pytest.mark.parametrize(("themes", "groups", "titles"), [
+    (("Rights of the Child",), (), ["Theme: Rights of the Child"]),
+    ((), ("Māori",), ["Affected group: Māori"]),
+    ((TE_REO_THEME,), ("Children",), [f"Theme: {TE_REO_THEME}", "Affected group: Children"]),
+])
+def test_filters_by_theme_or_group_narrow_the_sections(
+        themes: tuple[str, ...], groups: tuple[str, ...], titles: list[str],
+        themed: Record, tmp_path: Path) -> None:
+    filters = Filters(sessions=SCOPE.sessions, themes=themes, groups=groups)
+    rows = _rows(themed, filters)
+    assert rows
+    path = _build(themed, tmp_path, "theme", filters)
+    outline = _outline(path)
+    assert [title for title, _refs in outline] == ["Cover", "Summary", *titles]
+    expected = _expected(rows)
+    for title, refs in outline[2:]:
+        assert refs == [r.reference for r in expected[title]], title
+    text = pdf_text(path)
+    for title in titles:  # te reo Māori labels survive into the text and the outline
+        assert title in text
+    assert f"{len(rows)} recommendation" in text
+
+
+def test_a_theme_nobody_carries_gives_an_empty_report(themed: Record, tmp_path: Path) -> None:
+    filters = Filters(sessions=SCOPE.sessions, themes=("Rights of the Chlid",))
+    path = _build(themed, tmp_path, "theme", filters)
+    assert [title for title, _refs in _outline(path)] == ["Cover", "Summary"]
+    assert "No recommendation matches this report's scope." in pdf_text(path)
