@@ -132,7 +132,13 @@ def test_publishes_in_the_background_and_offers_the_folder_and_home_page(
     dialog.go.click()
     assert dialog.busy and not dialog.go.isEnabled() and dialog.close_button.text() == "Cancel"
     assert "Publishing into" in dialog.message.text()
-    qtbot.waitUntil(lambda: dialog.published is not None, timeout=PUBLISH_WAIT)
+    stages: set[str] = set()  # what the bar said while it ran, read every 50 ms
+
+    def seen() -> bool:
+        stages.add(dialog.progress.format())
+        return dialog.published is not None
+    qtbot.waitUntil(seen, timeout=PUBLISH_WAIT)
+    assert "Writing the site %p%" in stages, stages
     result = dialog.published
     assert result is not None and result.folder == out
     assert result.recommendations == 228 and result.pages > 228

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QTimer, QUrl
+from PySide6.QtCore import QTimer, QUrl
 from PySide6.QtGui import QCloseEvent, QDesktopServices
 from PySide6.QtWidgets import (
     QComboBox,
@@ -33,11 +33,10 @@ from nmrf_desktop.ui.exchange.common import (
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
 from nmrf_desktop.ui.field_errors import FieldErrors, error_label, with_error
 from nmrf_desktop.ui.publish import choices
+from nmrf_desktop.ui.publish.messages import explain, stage_text, summary
 from nmrf_desktop.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
-_T = QCoreApplication.translate
-_C = "Publish"
 # Fields a PublishError (its .field) is shown beside.
 FIELDS = ("out", "base_url", "lang")
 
@@ -45,26 +44,6 @@ FIELDS = ("out", "base_url", "lang")
 def open_url(url: QUrl) -> bool:
     """Show a folder or page in the system's file manager or browser (replaced in tests)."""
     return QDesktopServices.openUrl(url)
-
-
-def explain(exc: BaseException) -> str:
-    """A failed publish in plain words; unexpected errors are logged in full."""
-    if isinstance(exc, PublishError):
-        return _T(_C, "The site was not published: {0}.").format(str(exc).rstrip("."))
-    if isinstance(exc, OSError):
-        return _T(_C, "The site could not be written: {0}. Choose another folder.").format(
-            exc.strerror or exc)
-    log.error("publishing the site failed", exc_info=exc)
-    return _T(_C, "Something went wrong while publishing: {0}").format(
-        str(exc) or type(exc).__name__)
-
-
-def summary(result: PublishResult) -> str:
-    """What a publish did, in one paragraph."""
-    return _T(_C, "Published {0} pages for {1} recommendations in {2}: {3} files written, "
-                  "{4} unchanged, {5} removed; the search index is {6}.").format(
-        result.pages, result.recommendations, result.folder, result.written,
-        result.unchanged, result.removed, choices.size_text(result.index_bytes))
 
 
 class PublishDialog(QDialog):
@@ -125,6 +104,9 @@ class PublishDialog(QDialog):
         self.message = MessageStrip(self)
         self.progress = busy_bar(self)
         self._poller = ProgressPoller(self.progress)
+        self._stage = QTimer(self)
+        self._stage.setInterval(ProgressPoller.INTERVAL_MS)
+        self._stage.timeout.connect(self._show_stage)
         self.buttons = QDialogButtonBox(self)
         self.go = self.buttons.addButton(self.tr("&Publish"),
                                          QDialogButtonBox.ButtonRole.AcceptRole)
@@ -195,6 +177,7 @@ class PublishDialog(QDialog):
         progress = JobProgress()
         self._progress = progress
         self._poller.watch(progress, 0)
+        self._stage.start()
         self.message.show_message("info", self.tr("Publishing into {0}…").format(request.out))
         self.go.setEnabled(False)
         for widget in (self.out, self.base_url, self.lang):
@@ -204,8 +187,20 @@ class PublishDialog(QDialog):
         self._runner.run(lambda: publish(record, request, progress),
                          guarded(self._done, request), guarded(self._failed))
 
+    def _show_stage(self) -> None:
+        """The stage on the bar ("Writing the site 40%"); a busy bar while it has no total."""
+        job = self._progress
+        if job is None:
+            return
+        _done, total = job.snapshot()
+        stage = stage_text(job.label)
+        if total == 0:
+            self.progress.setRange(0, 0)
+        self.progress.setFormat(f"{stage} %p%" if stage and total else stage or "%p%")
+
     def _finish(self) -> None:
         self._progress = None
+        self._stage.stop()
         self._poller.stop()
         self.close_button.setEnabled(True)
         for widget in (self.out, self.base_url, self.lang):
