@@ -47,7 +47,7 @@ def test_the_menu_item_sits_with_the_reports_and_opens_the_dialog(  # type: igno
     assert isinstance(file_menu, QMenu)
     actions = file_menu.actions()
     assert actions.index(command.action) == actions.index(reports.excel_action) + 1
-    assert command.action.text() == "&Draft a Report…"
+    assert command.action.text() == "Dra&ft a Report…"
     assert command.action.shortcut().toString() == "Ctrl+Shift+J"
     command.action.trigger()
     dialog = command.dialog

@@ -25,7 +25,7 @@ class DraftCommand(QObject):
         super().__init__(window)
         self._window = window
         self.dialog: DraftDialog | None = None
-        action = QAction(_T(_C, "&Draft a Report…"), window)
+        action = QAction(_T(_C, "Dra&ft a Report…"), window)
         action.setObjectName("draftReportAction")
         action.setShortcut(QKeySequence(SHORTCUT))
         tip = _T(_C, "An editable Word draft of a follow-up, UPR mid-term, periodic or "

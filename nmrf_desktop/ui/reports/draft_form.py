@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QSizePolicy,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -25,6 +27,7 @@ from nmrf_desktop.services.drafting import DraftRequest
 from nmrf_desktop.ui.browsing.recommendations_model import cycle_label
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
 from nmrf_desktop.ui.field_errors import FieldErrors, error_label, with_error
+from nmrf_desktop.ui.palette import banner_style
 from nmrf_desktop.ui.reports.draft_choices import DraftChoices
 from nmrf_desktop.ui.reports.draft_kinds import (
     KINDS,
@@ -37,6 +40,15 @@ from nmrf_desktop.ui.reports.draft_kinds import (
 
 # The fields a refusal (DraftError.field) is shown beside; any other in the general place.
 FIELDS = ("kind", "body", "paragraphs", "group_by", "since", "agency", "cycle", "theme", "out")
+
+
+def _stacked(*widgets: QWidget) -> QVBoxLayout:
+    """A field with its explanation under it, in one form cell."""
+    stack = QVBoxLayout()
+    stack.setSpacing(2)
+    for widget in widgets:
+        stack.addWidget(widget)
+    return stack
 
 
 class DraftForm(QWidget):
@@ -64,6 +76,9 @@ class DraftForm(QWidget):
             "evidence; no officer names or private narratives."), self)
         self.public_note.setObjectName("draftPublicNote")
         self.public_note.setWordWrap(True)
+        self.public_note.setStyleSheet(  # stands out: this draft leaves government
+            f"QLabel {{ {banner_style('info', self.palette())} border-radius:4px; "
+            "padding:4px 6px; }")
         self.body = self._combo("draftBody", self.tr("Treaty body"))
         self.paragraphs = QLineEdit(self)
         self.paragraphs.setObjectName("draftParagraphs")
@@ -93,9 +108,11 @@ class DraftForm(QWidget):
         since_row.addStretch(1)
         self._rows: dict[str, QWidget] = {}
         for name, text, field, widget in (
-                ("kind", self.tr("&Kind:"), self.kind, self.kind),
+                ("kind", self.tr("&Kind:"), self.kind,
+                 _stacked(self.kind, self.hint, self.public_note)),
                 ("body", self.tr("&Body:"), self.body, self.body),
-                ("paragraphs", self.tr("&Paragraphs:"), self.paragraphs, self.paragraphs),
+                ("paragraphs", self.tr("&Paragraphs:"), self.paragraphs,
+                 _stacked(self.paragraphs, self.flagged)),
                 ("group_by", self.tr("&Group by:"), self.group_by, self.group_by),
                 ("since", self.tr("Last report:"), self.since_on, since_row),
                 ("agency", self.tr("&Agency:"), self.agency, self.agency),
@@ -103,9 +120,6 @@ class DraftForm(QWidget):
                 ("theme", self.tr("&Theme:"), self.theme, self.theme),
                 ("out", self.tr("&Save as:"), self.out, self.out)):
             self._add_row(name, text, field, widget)
-        form.insertRow(2, "", self.hint)
-        form.insertRow(3, "", self.public_note)
-        form.insertRow(6, "", self.flagged)
         self.kind.currentIndexChanged.connect(self.kind_changed)
         self.body.currentIndexChanged.connect(self._body_changed)
         self.since_on.toggled.connect(self._since_toggled)
@@ -130,7 +144,7 @@ class DraftForm(QWidget):
         combo.setMinimumContentsLength(24)
         return combo
 
-    def _add_row(self, name: str, text: str, field: QWidget, widget: QWidget | QHBoxLayout
+    def _add_row(self, name: str, text: str, field: QWidget, widget: QWidget | QBoxLayout
                  ) -> None:
         label = QLabel(text, self)
         label.setBuddy(self.out.edit if field is self.out else field)
@@ -184,11 +198,11 @@ class DraftForm(QWidget):
     def kind_changed(self) -> None:
         kind = self.chosen_kind()
         self.hint.setText(kind_hint(kind))
-        self.layout_.setRowVisible(self.public_note, kind is DraftKind.CONSULTATION)
+        self.public_note.setVisible(kind is DraftKind.CONSULTATION)
         treaty = kind in TREATY_KINDS
         self.body.setEnabled(treaty and bool(self.choices.bodies))
         self.paragraphs.setEnabled(kind is DraftKind.FOLLOW_UP)
-        self.layout_.setRowVisible(self.flagged, kind is DraftKind.FOLLOW_UP)
+        self.flagged.setVisible(kind is DraftKind.FOLLOW_UP)
         previous = self.group_by.currentData()
         self.group_by.clear()
         for key, words in groupings(kind):
