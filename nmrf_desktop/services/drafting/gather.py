@@ -33,6 +33,7 @@ from nmrf_desktop.store.overlap_models import OverlapCluster, OverlapDecision, O
 from nmrf_desktop.store.recommendations import fetch_rows
 
 BATCH = 500
+NARRATIVE_LIMIT = 200_000  # a narrative is whole in a Word draft (entry allows 100,000)
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +141,8 @@ def _batch(session: Session, ids: list[str], public: bool) -> dict[str, Item]:
     if public:
         stmt = stmt.where(p.is_public.is_(True))
     for rid, agency, status, narrative, as_of in session.execute(stmt):
-        updates[rid].append(UpdateFact(agency, status, safe.text(narrative), as_of))
+        updates[rid].append(UpdateFact(agency, status, safe.text(narrative, NARRATIVE_LIMIT),
+                                        as_of))
     evidence = _evidence(session, ids, action_recs, public)
     return {rid: Item(row, received.get(rid), tuple(roles[rid]), tuple(actions[rid]),
                       tuple(updates[rid]), tuple(evidence[rid]))
@@ -211,12 +213,14 @@ def _confirmed_clusters(session: Session, cids: list[str]) -> dict[str, ClusterF
     for chunk in chunks(members, BATCH):
         confirmed.update(session.execute(select(d.rec_a, d.rec_b).where(
             d.verdict == CONFIRM, d.rec_a.in_(chunk))).tuples().all())
+    clusters_of: dict[str, set[str]] = defaultdict(set)
+    for cid, rids in holding.items():
+        for rid in rids:
+            clusters_of[rid].add(cid)
+    kept = {cid for a, b in confirmed for cid in clusters_of[a] & clusters_of[b]}
     out: dict[str, ClusterFact] = {}
-    for chunk in chunks(cids, BATCH):
+    for chunk in chunks(sorted(kept), BATCH):
         for cid, reasons in session.execute(select(OverlapCluster.id, OverlapCluster.reasons)
                                             .where(OverlapCluster.id.in_(chunk))):
-            rids = holding[cid]
-            if any(a in rids and b in rids for a, b in confirmed):
-                out[cid] = ClusterFact(cid, tuple(safe.text(x, 500)
-                                                  for x in json.loads(reasons)))
+            out[cid] = ClusterFact(cid, tuple(safe.text(x, 500) for x in json.loads(reasons)))
     return out
