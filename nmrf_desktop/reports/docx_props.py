@@ -14,12 +14,18 @@ from docx.opc.part import Part
 from lxml import etree
 
 from nmrf_desktop.reports.docx_text import clean
-from nmrf_desktop.reports.draft_model import DraftMeta
+from nmrf_desktop.reports.draft_model import DraftKind, DraftMeta
 
 FINGERPRINT = "NMRF record fingerprint"
 KIND = "NMRF draft kind"
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the one Office uses for user properties
 _KEYWORDS = "human rights; recommendations; NMRF; New Zealand"
+KIND_NAMES = {
+    DraftKind.FOLLOW_UP: "Follow-up report",
+    DraftKind.UPR_MID_TERM: "Universal Periodic Review mid-term report",
+    DraftKind.PERIODIC: "Periodic report section",
+    DraftKind.CONSULTATION: "Consultation draft",
+}
 
 
 def set_core(doc: Document, meta: DraftMeta) -> None:
@@ -31,7 +37,7 @@ def set_core(doc: Document, meta: DraftMeta) -> None:
     props.author = clean(meta.author)[:255]
     props.last_modified_by = clean(meta.author)[:255]
     props.keywords = f"{_KEYWORDS}; {meta.kind.value}"
-    props.category = f"Draft {meta.kind.value} report"
+    props.category = f"Draft: {KIND_NAMES.get(meta.kind, meta.kind.value)}"
     props.comments = "Drafted from the record by NMRF Desktop; review before use."
     props.created = when
     props.modified = when

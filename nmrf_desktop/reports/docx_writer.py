@@ -30,7 +30,7 @@ from nmrf_desktop.reports.docx_package import (
     set_pages,
     stable_bytes,
 )
-from nmrf_desktop.reports.docx_props import set_app, set_core, set_custom
+from nmrf_desktop.reports.docx_props import KIND_NAMES, set_app, set_core, set_custom
 from nmrf_desktop.reports.docx_styles import (
     GAP,
     SUMMARY_HEADING,
@@ -39,17 +39,11 @@ from nmrf_desktop.reports.docx_styles import (
     set_language,
 )
 from nmrf_desktop.reports.docx_text import clean, long_date
-from nmrf_desktop.reports.draft_model import Draft, DraftKind, Heading, Run
+from nmrf_desktop.reports.draft_model import Draft, Heading, Run
 
 log = logging.getLogger(__name__)
 
 ADVANCE_EVERY = 50  # blocks between calls of `advance`
-KIND_NAMES = {
-    DraftKind.FOLLOW_UP: "Follow-up report",
-    DraftKind.UPR_MID_TERM: "Universal Periodic Review mid-term report",
-    DraftKind.PERIODIC: "Periodic report section",
-    DraftKind.CONSULTATION: "Consultation draft",
-}
 
 
 def write_docx(draft: Draft, out: Path, advance: Callable[[], None] | None = None) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import zipfile
 from pathlib import Path
 
 import pypdf
@@ -13,7 +14,13 @@ import pytest
 
 from nmrf_desktop.reports.docx_writer import write_docx
 from nmrf_desktop.reports.draft_model import Gap, Heading, Paragraph, Table
-from tests.unit.drafting.test_docx_readback import GAPS, MACRONS, SHA, sample_draft
+from tests.unit.drafting.test_docx_readback import (
+    FINGERPRINT_VALUE,
+    GAPS,
+    MACRONS,
+    SHA,
+    sample_draft,
+)
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 pytestmark = [pytest.mark.slow,
@@ -37,16 +44,19 @@ def convert(source: Path, formats: tuple[str, ...]) -> list[Path]:
 
 
 @pytest.fixture(scope="module")
-def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, pypdf.PdfReader]:
+def converted(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, pypdf.PdfReader, str]:
     folder = tmp_path_factory.mktemp("lo")
     source = folder / "draft.docx"
     write_docx(sample_draft(blocks=3), source)  # long enough to run over several pages
-    txt, pdf = convert(source, ("txt:Text (encoded):UTF8", "pdf"))
-    return txt.read_text("utf-8-sig"), pypdf.PdfReader(pdf)
+    txt, pdf, odt = convert(source, ("txt:Text (encoded):UTF8", "pdf", "odt"))
+    with zipfile.ZipFile(odt) as z:  # what LibreOffice made of properties and languages
+        meta = "\n".join(z.read(n).decode("utf-8")
+                         for n in ("meta.xml", "styles.xml", "content.xml"))
+    return txt.read_text("utf-8-sig"), pypdf.PdfReader(pdf), meta
 
 
-def test_every_block_reaches_the_text(converted: tuple[str, pypdf.PdfReader]) -> None:
-    text, _ = converted
+def test_every_block_reaches_the_text(converted: tuple[str, pypdf.PdfReader, str]) -> None:
+    text, _, _ = converted
     lines = [line.strip() for line in text.splitlines()]
     draft = sample_draft()
     for block in draft.blocks:
@@ -66,15 +76,15 @@ def test_every_block_reaches_the_text(converted: tuple[str, pypdf.PdfReader]) ->
 
 
 def test_numbered_paragraphs_run_on_through_the_document(
-        converted: tuple[str, pypdf.PdfReader]) -> None:
-    text, _ = converted
+        converted: tuple[str, pypdf.PdfReader, str]) -> None:
+    text, _, _ = converted
     numbers = [int(m) for m in re.findall(r"^\s*(\d+)\.\s", text, re.MULTILINE)]
     assert numbers == list(range(1, 13))  # four a copy, three copies, never restarted
 
 
 def test_the_pdf_has_pages_footnotes_and_page_numbers(
-        converted: tuple[str, pypdf.PdfReader]) -> None:
-    _, pdf = converted
+        converted: tuple[str, pypdf.PdfReader, str]) -> None:
+    _, pdf, _ = converted
     assert len(pdf.pages) >= 3
     pages = [page.extract_text() for page in pdf.pages]
     everything = "\n".join(pages)
@@ -82,3 +92,16 @@ def test_the_pdf_has_pages_footnotes_and_page_numbers(
     assert SHA[:32] in everything.replace("\n", "")
     assert GAPS[0].text in everything.replace("\n", " ")
     assert pages[-1].strip().endswith(str(len(pages)))  # the footer's page number
+
+
+def test_libreoffice_reads_the_properties_and_languages(
+        converted: tuple[str, pypdf.PdfReader, str]) -> None:
+    _, _, meta = converted
+    assert (f'<meta:user-defined meta:name="NMRF record fingerprint">{FINGERPRINT_VALUE}'
+            "</meta:user-defined>") in meta
+    assert '<meta:user-defined meta:name="NMRF draft kind">upr-mid-term<' in meta
+    assert "<dc:title>Mid-term report of New Zealand: Te Puni Kōkiri</dc:title>" in meta
+    default = re.search(r'<style:default-style style:family="paragraph">.*?'
+                        r"</style:default-style>", meta, re.DOTALL)
+    assert default and 'fo:language="en" fo:country="NZ"' in default.group(0)
+    assert 'fo:language="mi" fo:country="NZ"' in meta  # the te reo Māori runs

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import zipfile
+from dataclasses import replace
 from pathlib import Path
 
 import docx
@@ -359,11 +360,15 @@ def test_an_unknown_style_falls_back_to_normal(tmp_path: Path,
     assert "No Such Style" in caplog.text
 
 
-def test_an_empty_draft_is_still_a_document(tmp_path: Path) -> None:
+def test_an_empty_consultation_draft_is_still_a_document(tmp_path: Path) -> None:
     out = tmp_path / "empty.docx"
-    write_docx(Draft(sample_draft().meta, ()), out)
+    meta = replace(sample_draft().meta, kind=DraftKind.CONSULTATION, public=True)
+    write_docx(Draft(meta, ()), out)
     doc = docx.Document(str(out))
     texts = [p.text for p in doc.paragraphs]
+    assert "Prepared for consultation: it holds only what may be published." in texts
+    assert read_custom(doc)[KIND] == "consultation"
+    assert doc.core_properties.category == "Draft: Consultation draft"
     assert "No gaps: the record holds progress for everything in scope." in texts
     assert not [r for r in doc.part.rels.values() if r.reltype == RT.FOOTNOTES]
     assert doc.settings.element.find(qn("w:footnotePr")) is None
