@@ -7,7 +7,7 @@ import datetime as dt
 from collections import Counter
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import event, select
 
 from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.reports.draft_model import MI, Draft, Gap, Heading, Paragraph, Table
@@ -229,3 +229,26 @@ def test_the_old_update_is_a_gap_since_a_later_date(planted: Planted) -> None:
     assert "since 1 January 2023" in gap.text
     plain = build_draft(planted.record, DraftRequest("upr-mid-term"))
     assert old not in {g.reference for g in plain.gaps}
+
+
+def _statements(planted: Planted, request: DraftRequest) -> int:
+    count = 0
+
+    def seen(*_args: object) -> None:
+        nonlocal count
+        count += 1
+
+    event.listen(planted.record.engine, "before_cursor_execute", seen)
+    try:
+        build_draft(planted.record, request)
+    finally:
+        event.remove(planted.record.engine, "before_cursor_execute", seen)
+    return count
+
+
+def test_the_record_is_read_in_bulk_not_once_per_recommendation(planted: Planted) -> None:
+    few = _statements(planted, DraftRequest("upr-mid-term", Filters(themes=("Minorities",))))
+    every = _statements(planted, DraftRequest("upr-mid-term"))
+    # 228 recommendations or a handful: the same few queries (one more where there are
+    # actions whose evidence to read, or clusters), never one per recommendation
+    assert few <= every <= few + 5 and every < 40, (few, every)
