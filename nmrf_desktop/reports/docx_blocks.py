@@ -9,6 +9,7 @@ from collections.abc import Iterable
 from docx.document import Document
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import qn
+from docx.oxml.text.paragraph import CT_P
 from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
@@ -41,6 +42,7 @@ class BodyWriter:
         self.text_width = text_width  # twips between the margins
         self._ids = {s.name: s.style_id for s in doc.styles}
         self._end = doc.element.body.find(qn("w:sectPr"))  # new blocks go before it
+        self._new_page = False
 
     def write(self, block: Block) -> None:
         if isinstance(block, Heading):
@@ -103,7 +105,19 @@ class BodyWriter:
     def _add(self, xml: str) -> None:
         self._place(parse_xml(xml))
 
+    def new_page(self) -> None:
+        """Start the next block on a new page (a paragraph's own page break before, not an
+        empty paragraph holding a break, which leaves a blank line atop the page)."""
+        self._new_page = True
+
     def _place(self, element: BaseOxmlElement) -> None:
+        if self._new_page:
+            self._new_page = False
+            if isinstance(element, CT_P):
+                element.get_or_add_pPr().pageBreakBefore_val = True
+            else:  # a table cannot break before itself: an empty paragraph does
+                self._new_page = True
+                self._place(OxmlElement("w:p"))
         if self._end is not None:
             self._end.addprevious(element)
         else:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import docx
 from docx.document import Document
-from docx.enum.text import WD_BREAK, WD_COLOR_INDEX
+from docx.enum.text import WD_COLOR_INDEX
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from nmrf_desktop.files import REPORT_MODE, atomic_write
@@ -145,7 +145,7 @@ def title_page(body: BodyWriter, draft: Draft) -> None:
                               "remove each before the draft goes further."),))
     else:
         line("No gaps: the record holds progress for everything in scope.")
-    add().add_run().add_break(WD_BREAK.PAGE)
+    body.new_page()
     add_contents(add, [(b.level, clean(b.text), b.lang) for b in draft.blocks
                        if isinstance(b, Heading) and clean(b.text)])
-    add().add_run().add_break(WD_BREAK.PAGE)
+    body.new_page()

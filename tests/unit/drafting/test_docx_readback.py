@@ -115,6 +115,10 @@ def test_title_page_summary_and_contents_come_first(doc: Document) -> None:
     assert instr.strip() == TOC == 'TOC \\o "1-3" \\h \\z \\u'
     assert texts.index(legend) < toc < texts.index("After the table.")
     assert paragraphs[toc - 1].style.name == "TOC Heading"
+    assert paragraphs[toc - 1].paragraph_format.page_break_before  # the contents' own page
+    first_body = _by_text(doc, "Indigenous peoples and Te Tiriti o Waitangi")
+    assert first_body.paragraph_format.page_break_before  # and the body's
+    assert not doc.element.body.xpath(".//w:br[@w:type='page']")  # no blank line atop a page
     # the field's result is the headings, so the contents read right before an update
     assert texts[toc:toc + 3] == ["Indigenous peoples and Te Tiriti o Waitangi", "Te reo Māori",
                                   "Justice"]
@@ -347,6 +351,15 @@ def test_markup_characters_line_breaks_and_tabs_are_text(tmp_path: Path) -> None
     assert _footnotes(doc)["1"] == f"{odd} — {url}."
     (part,) = [r.target_part for r in doc.part.rels.values() if r.reltype == RT.FOOTNOTES]
     assert [r.target_ref for r in part.rels.values()] == [url]
+
+
+def test_a_table_first_still_starts_the_body_on_a_new_page(tmp_path: Path) -> None:
+    out = tmp_path / "table-first.docx"
+    write_docx(Draft(sample_draft().meta, (), (Table(("Reference",), (("UPR 1",),)),)), out)
+    body = docx.Document(str(out)).element.body
+    (tbl,) = body.xpath("w:tbl")
+    before = tbl.getprevious()
+    assert before.tag == qn("w:p") and before.xpath("w:pPr/w:pageBreakBefore")
 
 
 def test_an_unknown_style_falls_back_to_normal(tmp_path: Path,
