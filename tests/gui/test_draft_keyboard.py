@@ -11,11 +11,14 @@ from PySide6.QtCore import Qt, QUrl
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QMenu, QWidget
 
+from nmrf_desktop.domain.records import Filters
 from nmrf_desktop.reports.draft_model import DraftKind
+from nmrf_desktop.services import catalog
 from nmrf_desktop.ui.reports.draft_command import DraftCommand
 from nmrf_desktop.ui.reports.draft_dialog import DraftDialog
 from nmrf_desktop.ui.window.main_window import MainWindow
 from tests.gui.test_draft_dialog import UrlCatcher, docx_text, urls
+from tests.gui.test_help import OFFSCREEN, _check_f1
 
 __all__ = ["urls"]  # the fixture, shared with test_draft_dialog
 
@@ -40,6 +43,7 @@ def _focus() -> QWidget:
     return widget
 
 
+@OFFSCREEN  # the guide asks to be raised; the offscreen platform cannot
 def test_the_menu_item_sits_with_the_reports_and_opens_the_dialog(  # type: ignore[no-untyped-def]
         qtbot, window: MainWindow, command: DraftCommand) -> None:
     reports = window.reports
@@ -59,6 +63,7 @@ def test_the_menu_item_sits_with_the_reports_and_opens_the_dialog(  # type: igno
     assert not dialog.form.body.isEnabled()
     command.action.trigger()  # again: the same dialog comes forward
     assert command.dialog is dialog
+    _check_f1(qtbot, window, dialog, "draft-report")  # F1: the guide's section on drafts
 
 
 def test_a_draft_by_keyboard_alone(qtbot, window: MainWindow, command: DraftCommand,  # type: ignore[no-untyped-def]
@@ -91,7 +96,13 @@ def test_a_draft_by_keyboard_alone(qtbot, window: MainWindow, command: DraftComm
     QTest.keyClicks(_focus(), str(out))
     QTest.keyClick(_focus(), Qt.Key.Key_Return)  # Enter: Draft, the default button
     qtbot.waitUntil(lambda: dialog.result_ is not None, timeout=WAIT)
-    assert "Ministry of Justice" in docx_text(out) or "MOJ" in docx_text(out)
+    result = dialog.result_
+    record = window.record
+    assert result is not None and record is not None
+    mine = catalog.search_recommendations(record, Filters(agency="MOJ"), limit=None)
+    assert result.recommendations == len(mine) > 0  # the officer's agency, by default
+    text = docx_text(out)
+    assert all(row.reference in text for row in mine)
     assert _focus() is dialog.open_button
     QTest.keyClick(_focus(), Qt.Key.Key_Return)  # Enter again: Open
     assert urls.asked == [QUrl.fromLocalFile(str(out))]
