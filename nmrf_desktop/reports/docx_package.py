@@ -15,6 +15,7 @@ from docx.shared import Cm, Twips
 
 from nmrf_desktop.reports.draft_model import EN
 
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 A4 = (Twips(11906), Twips(16838))
 MARGIN = Cm(2.5)
 TEXT_WIDTH = (A4[0] - 2 * MARGIN) // 635  # twips between the margins (635 EMU a twip)
@@ -56,12 +57,16 @@ def clean_settings(doc: Document, footnotes: bool) -> None:
             del section.attrib[name]
 
 
-def drop_thumbnail(doc: Document) -> None:
-    """The template's preview picture shows another document: leave it out."""
+def drop_template_leftovers(doc: Document) -> None:
+    """Leave out the template's preview picture (it shows another document) and its Word
+    2010 copy of the styles (stale beside styles.xml, and half the package's size)."""
     package = doc.part.package
     for rid, rel in list(package.rels.items()):
         if rel.reltype == RT.THUMBNAIL:
             package.rels.pop(rid)
+    for rid, rel in list(doc.part.rels.items()):
+        if rel.reltype == STYLES_WITH_EFFECTS:
+            doc.part.rels.pop(rid)
 
 
 def stable_bytes(doc: Document, day: dt.date) -> bytes:

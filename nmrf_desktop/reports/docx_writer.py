@@ -26,7 +26,7 @@ from nmrf_desktop.reports.docx_notes import Footnotes
 from nmrf_desktop.reports.docx_package import (
     TEXT_WIDTH,
     clean_settings,
-    drop_thumbnail,
+    drop_template_leftovers,
     set_pages,
     stable_bytes,
 )
@@ -95,7 +95,7 @@ def build(draft: Draft, advance: Callable[[], None] | None = None) -> Document:
                            f"{long_date(draft.meta.draft_date)}")
     ask_update_fields(doc)
     clean_settings(doc, footnotes=notes.count > 0)
-    drop_thumbnail(doc)
+    drop_template_leftovers(doc)
     set_core(doc, draft.meta)
     set_custom(doc, draft.meta)
     set_app(doc)
