@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
+import re
+import subprocess
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -76,3 +80,23 @@ def active(driver: Any) -> Any:
 def outer(element: Any, limit: int = 200) -> str:
     """An element's HTML, shortened, for messages."""
     return str(element.get_attribute("outerHTML") or "")[:limit]
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """`python -m http.server` on 127.0.0.1 (a free port) for `folder`: its base URL."""
+    proc = subprocess.Popen(
+        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
+         "--directory", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        text=True)
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline()
+        found = re.search(r"port (\d+)", line)
+        assert found, f"http.server did not say its port: {line!r}"
+        yield f"http://127.0.0.1:{found.group(1)}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        if proc.stdout is not None:
+            proc.stdout.close()

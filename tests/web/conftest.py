@@ -13,17 +13,14 @@ import contextlib
 import fcntl
 import logging
 import os
-import re
 import shutil
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.web import site_data
-from tests.web.browser import AXE
+from tests.web.browser import AXE, serve
 
 log = logging.getLogger(__name__)
 HERE = Path(__file__).resolve().parent
@@ -62,7 +59,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         path = Path(str(item.fspath))
         if HERE not in path.parents:
             continue
-        reason = browser or (axe if path.name == "test_site_accessibility.py" else "")
+        reason = browser or (axe if "_axe_" in item.name else "")
         if reason:
             item.add_marker(pytest.mark.skip(reason=reason))
 
@@ -96,21 +93,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> site_data.PublishedSite:
 @pytest.fixture(scope="session")
 def server(site: site_data.PublishedSite) -> Iterator[str]:
     """The site served on 127.0.0.1 (a free port), as a base URL ending in '/'."""
-    proc = subprocess.Popen(
-        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
-         "--directory", str(site.out)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        found = re.search(r"port (\d+)", line)
-        assert found, f"http.server did not say its port: {line!r}"
-        yield f"http://127.0.0.1:{found.group(1)}/"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
+    with serve(site.out) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

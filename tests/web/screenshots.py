@@ -9,41 +9,19 @@ serves it on 127.0.0.1 and writes site-home.png, site-recommendation.png, site-s
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import re
-import subprocess
 import sys
 import tempfile
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from nmrf_desktop.reports.site import paths
 from tests.web import pages, site_data
-from tests.web.browser import open_page, wait_for
+from tests.web.browser import open_page, serve, wait_for
 from tests.web.conftest import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS, WIDTH
 
 log = logging.getLogger(__name__)
 HEIGHTS = {"site-home.png": 1500, "site-recommendation.png": 1400, "site-search.png": 1000}
-
-
-@contextlib.contextmanager
-def serving(folder: Path) -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-u", "-m", "http.server", "0", "--bind", "127.0.0.1",
-         "--directory", str(folder)], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-        text=True)
-    try:
-        assert proc.stdout is not None
-        found = re.search(r"port (\d+)", proc.stdout.readline())
-        assert found, "http.server did not say its port"
-        yield f"http://127.0.0.1:{found.group(1)}/"
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout is not None:
-            proc.stdout.close()
 
 
 def chromium(profile: Path) -> Any:
@@ -73,7 +51,7 @@ def main(argv: list[str]) -> int:
         site = site_data.build(Path(tmp) / "site", Path(tmp) / "record.sqlite3")
         driver = chromium(Path(tmp) / "profile")
         try:
-            with serving(site.out) as server:
+            with serve(site.out) as server:
                 open_page(driver, server + paths.HOME)
                 shoot(driver, out, "site-home.png")
                 open_page(driver, server + pages.richest_recommendation(site))

@@ -36,6 +36,7 @@ TREATY_TEXT = ("26. (a) Ensure that tamariki Māori in care are heard and stay w
 @dataclasses.dataclass(frozen=True, slots=True)
 class PublishedSite:
     out: Path
+    db: Path  # the record it was published from (kept: a test may publish it again)
     references: tuple[str, ...]  # the recommendations with an action, progress, indicator
     indicator: str
     pages: int
@@ -52,9 +53,8 @@ def read_marker(folder: Path) -> PublishedSite | None:
     if not found.is_file():
         return None
     data = json.loads(found.read_text(encoding="utf-8"))
-    return PublishedSite(out=Path(data["out"]), references=tuple(data["references"]),
-                         indicator=data["indicator"], pages=data["pages"],
-                         recommendations=data["recommendations"], seconds=data["seconds"])
+    return PublishedSite(**{**data, "out": Path(data["out"]), "db": Path(data["db"]),
+                            "references": tuple(data["references"])})
 
 
 def build(folder: Path, db: Path) -> PublishedSite:
@@ -99,10 +99,10 @@ def build(folder: Path, db: Path) -> PublishedSite:
     finally:
         record.close()
     log.info("published %d pages in %.1f s", result.pages, seconds)
-    site = PublishedSite(out=result.folder, references=references, indicator=INDICATOR,
+    site = PublishedSite(out=result.folder, db=db, references=references, indicator=INDICATOR,
                          pages=result.pages, recommendations=result.recommendations,
                          seconds=seconds)
     data = dataclasses.asdict(site)
-    data["out"] = str(site.out)
+    data["out"], data["db"] = str(site.out), str(site.db)
     marker(folder).write_text(json.dumps(data), encoding="utf-8")
     return site
