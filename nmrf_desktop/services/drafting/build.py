@@ -8,7 +8,7 @@ from collections import Counter
 from nmrf_desktop.reports.draft_model import Block, Draft, DraftKind, DraftMeta
 from nmrf_desktop.reports.pdf_styles import long_date
 from nmrf_desktop.services.drafting import layouts
-from nmrf_desktop.services.drafting.blocks import Context, has_progress
+from nmrf_desktop.services.drafting.blocks import Context, has_progress, recent_actions
 from nmrf_desktop.services.drafting.gather import Gathered, Item, gather
 from nmrf_desktop.services.drafting.request import DraftRequest, check_in, checked
 from nmrf_desktop.services.drafting.scope import scope_ids
@@ -91,7 +91,7 @@ def _most_common(values: object) -> str:
 def _summary(items: list[Item], ctx: Context, grouping: str, public: bool) -> tuple[str, ...]:
     gaps = sum(1 for i in items if not has_progress(i, ctx.since))
     since = f" since {long_date(ctx.since)}" if ctx.since else ""
-    actions = len({a.id for i in items for a in i.actions})
+    actions = len({a.id for i in items for a in recent_actions(i, ctx.since)})
     evidence = len({e for i in items for e in i.evidence})
     lines = [
         f"Recommendations in scope: {len(items)}",
