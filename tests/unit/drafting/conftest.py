@@ -111,6 +111,11 @@ def plant(record: Record, path: Path, folder: Path) -> Planted:
             p.old.add(ref)
         _progress(p, ref, "MOJ", ImplementationStatus.IN_PROGRESS, text, when, public=True)
         p.latest[ref] = p.public_latest[ref] = text
+    # A narrative with control characters a Word file cannot hold: dropped, the rest kept.
+    hostile = sorted(r for r in p.ids if r.startswith("NZL-UPR18-"))[12]
+    _progress(p, hostile, "MOJ", ImplementationStatus.ONGOING,
+              "Kōrero\x0b with hapū\x1f continues.", dt.date(2024, 6, 1), public=True)
+    p.latest[hostile] = p.public_latest[hostile] = "Kōrero with hapū continues."
     # The one with everything: public and private action, evidence, updates.
     star = p.star = upr[0]
     shown = entry.create_action(record, ActionDraft(
