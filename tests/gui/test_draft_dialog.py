@@ -31,6 +31,7 @@ from nmrf_desktop.services.documents.apply import apply
 from nmrf_desktop.services.entry import add_progress
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import Record, open_record
+from nmrf_desktop.ui.reports import draft_dialog
 from nmrf_desktop.ui.reports.draft_dialog import DraftDialog
 from nmrf_desktop.ui.tasks import TaskRunner
 from tests.conftest import NZ_CSV
@@ -335,3 +336,19 @@ def test_replacing_a_file_asks_first(qtbot, tasks: TaskRunner,  # type: ignore[n
     next(b for b in box.buttons() if b.text() == "&Replace").click()
     wait_done(qtbot, dialog)
     assert dialog.result_ is not None and CERD_NARRATIVE in docx_text(out)
+
+
+def test_no_word_processor_is_said(qtbot, tasks: TaskRunner,  # type: ignore[no-untyped-def]
+                                   drafted_from: tuple[Record, dict[str, str]],
+                                   tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The system found nothing to open a .docx with: the dialog says where the file is."""
+    record, _refs = drafted_from
+    asked: list[Path] = []
+    monkeypatch.setattr(draft_dialog, "open_file", lambda path: asked.append(path) and False)
+    dialog = open_dialog(qtbot, tasks, record, tmp_path / "f.docx", DraftKind.FOLLOW_UP)
+    dialog.go.click()
+    wait_done(qtbot, dialog)
+    dialog.open_button.click()
+    assert asked == [tmp_path / "f.docx"] and dialog.message.kind == "warning"
+    assert dialog.message.text() == (f"No word processor opened f.docx: open it from its "
+                                     f"folder, {tmp_path}.")

@@ -45,7 +45,7 @@ def _focus() -> QWidget:
 
 @OFFSCREEN  # the guide asks to be raised; the offscreen platform cannot
 def test_the_menu_item_sits_with_the_reports_and_opens_the_dialog(  # type: ignore[no-untyped-def]
-        qtbot, window: MainWindow, command: DraftCommand) -> None:
+        qtbot, window: MainWindow, command: DraftCommand, tmp_path: Path) -> None:
     reports = window.reports
     file_menu = window.menuBar().actions()[0].menu()
     assert isinstance(file_menu, QMenu)
@@ -64,6 +64,18 @@ def test_the_menu_item_sits_with_the_reports_and_opens_the_dialog(  # type: igno
     command.action.trigger()  # again: the same dialog comes forward
     assert command.dialog is dialog
     _check_f1(qtbot, window, dialog, "draft-report")  # F1: the guide's section on drafts
+    # A periodic section needs a treaty body, and this record has none: said beside Body.
+    dialog.form.kind.setCurrentIndex(dialog.form.kind.findData(DraftKind.PERIODIC.value))
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    dialog.form.out.set_path(drafts / "periodic.docx")
+    dialog.go.click()
+    qtbot.waitUntil(lambda: not dialog.busy, timeout=WAIT)
+    shown = dialog.findChild(QLabel, "bodyError")
+    assert shown is not None and shown.isVisibleTo(dialog), dialog.message.text()
+    assert shown.text().startswith("The draft was not written: a periodic-report section "
+                                   "needs the body it is for")
+    assert list(drafts.iterdir()) == []
 
 
 def test_a_draft_by_keyboard_alone(qtbot, window: MainWindow, command: DraftCommand,  # type: ignore[no-untyped-def]
