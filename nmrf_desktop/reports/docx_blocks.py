@@ -15,7 +15,13 @@ from docx.text.paragraph import Paragraph as DocxParagraph
 from docx.text.run import Run as DocxRun
 
 from nmrf_desktop.reports.docx_notes import Footnotes
-from nmrf_desktop.reports.docx_styles import GAP, NUMBERED, TABLE_TEXT, mark_language
+from nmrf_desktop.reports.docx_styles import (
+    GAP,
+    NUMBERED,
+    TABLE_TEXT,
+    mark_language,
+    restart_list,
+)
 from nmrf_desktop.reports.docx_text import clean
 from nmrf_desktop.reports.docx_xml import paragraph_xml, table_xml
 from nmrf_desktop.reports.draft_model import EN, Block, Gap, Heading, Paragraph, Run, Table
@@ -24,6 +30,7 @@ log = logging.getLogger(__name__)
 
 TABLE_STYLE = "Table Grid"
 HEADER_FILL = "D9E2F3"
+RESTARTED = ("List Number", "List Number 2", "List Number 3")  # each list counts from 1
 MIN_COLUMN = 1450  # twips: 2.6 cm, room for "Supported" or "Responsible" in table text
 
 
@@ -43,8 +50,14 @@ class BodyWriter:
         self._ids = {s.name: s.style_id for s in doc.styles}
         self._end = doc.element.body.find(qn("w:sectPr"))  # new blocks go before it
         self._new_page = False
+        self._last_style = ""  # of the block written last, if a paragraph
+        self._lists: dict[str, int] = {}  # numId of the current list of a numbered style
 
     def write(self, block: Block) -> None:
+        self._write(block)
+        self._last_style = block.style if isinstance(block, Paragraph) else ""
+
+    def _write(self, block: Block) -> None:
         if isinstance(block, Heading):
             self.heading(block)
         elif isinstance(block, Paragraph):
@@ -77,8 +90,12 @@ class BodyWriter:
             if block.style:
                 log.warning("draft: no style %r in the document; Normal used", block.style)
             style = ""
-        self._add(paragraph_xml(style, block.runs, self.num_id if block.numbered else 0,
-                                tail=self.notes.cite(block.sources)))
+        num_id = self.num_id if block.numbered else 0
+        if block.style in RESTARTED and not block.numbered:
+            if block.style != self._last_style:  # a new list: counting starts again at 1
+                self._lists[block.style] = restart_list(self.doc, block.style)
+            num_id = self._lists[block.style]
+        self._add(paragraph_xml(style, block.runs, num_id, tail=self.notes.cite(block.sources)))
 
     def gap(self, block: Gap) -> None:
         self._add(paragraph_xml(self._ids[GAP], (Run(block.text),), highlight="yellow"))

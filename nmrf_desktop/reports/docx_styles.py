@@ -124,3 +124,22 @@ def add_paragraph_numbering(doc: Document) -> int:
     numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="{num_id}">'
                                f'<w:abstractNumId w:val="{abstract_id}"/></w:num>'))
     return num_id
+
+
+def restart_list(doc: Document, style: str) -> int:
+    """A new list of the numbered style `style` ("List Number"), counting from 1 again: a
+    numId on the style's numbering definition with a start override; 0 if the style has
+    no numbering."""
+    ppr = doc.styles[style].element.pPr
+    num_pr = ppr.numPr if ppr is not None else None
+    if num_pr is None or num_pr.numId is None:
+        return 0
+    numbering = doc.part.numbering_part.element
+    found = numbering.xpath(f"w:num[@w:numId='{num_pr.numId.val}']/w:abstractNumId/@w:val")
+    if not found:
+        return 0
+    num_id = max(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))) + 1
+    numbering.append(parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{found[0]}"/>'
+        '<w:lvlOverride w:ilvl="0"><w:startOverride w:val="1"/></w:lvlOverride></w:num>'))
+    return num_id

@@ -364,6 +364,26 @@ def test_a_table_first_still_starts_the_body_on_a_new_page(tmp_path: Path) -> No
     assert before.tag == qn("w:p") and before.xpath("w:pPr/w:pageBreakBefore")
 
 
+def test_each_list_number_list_counts_from_one(tmp_path: Path) -> None:
+    item = lambda text: Paragraph((Run(text),), style="List Number")  # noqa: E731
+    out = tmp_path / "lists.docx"
+    write_docx(Draft(sample_draft().meta, (), (
+        item("a1"), item("a2"), Heading("Between"), item("b1"),
+        Paragraph((Run("numbered"),), numbered=True), item("c1"))), out)
+    doc = docx.Document(str(out))
+    num_of = {p.text: p._p.pPr.numPr.numId.val for p in doc.paragraphs
+              if p.style.name == "List Number"}
+    assert num_of["a1"] == num_of["a2"]  # one list
+    assert len({num_of["a1"], num_of["b1"], num_of["c1"]}) == 3  # three lists
+    numbering = doc.part.numbering_part.element
+    style_num = doc.styles["List Number"].element.pPr.numPr.numId.val
+    (abstract,) = numbering.xpath(f"w:num[@w:numId='{style_num}']/w:abstractNumId/@w:val")
+    for num_id in set(num_of.values()):
+        (num,) = numbering.xpath(f"w:num[@w:numId='{num_id}']")
+        assert num.xpath("string(w:abstractNumId/@w:val)") == abstract  # the style's look
+        assert num.xpath("string(w:lvlOverride/w:startOverride/@w:val)") == "1"
+
+
 def test_an_unknown_style_falls_back_to_normal(tmp_path: Path,
                                                caplog: pytest.LogCaptureFixture) -> None:
     draft = Draft(sample_draft().meta, (), (
