@@ -56,12 +56,12 @@ class Footnotes:
     def cite(self, sources: Sequence[Source]) -> str:
         """Add one footnote listing `sources`; returns the reference mark's run (WordML) to
         end the citing paragraph with ('' when there are no sources)."""
-        if not sources:
+        named = [d for d in (describe(s) for s in sources) if d[0]]  # a blank source: none
+        if not named:
             return ""
         self.count += 1
         runs = []
-        for index, source in enumerate(sources):
-            text, url = describe(source)
+        for index, (text, url) in enumerate(named):
             before, _, _ = text.rpartition(url) if url else (text, "", "")
             runs.append(_run(("; " if index else " ") + before))
             if url:

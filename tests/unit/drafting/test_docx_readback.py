@@ -62,6 +62,8 @@ def sample_draft(day: dt.date = DAY, blocks: int = 1) -> Draft:
         GAPS[0],
         Heading("Justice", 3),
         Paragraph((Run("Control\x01 characters\x0b go\x1f."),), numbered=True),
+        Paragraph((Run("A blank source is no source."),), numbered=True,
+                  sources=(Source("evidence", " ", "\x01"),)),
         GAPS[1],
         Table(("Recommendation", "States", "Position", "Status"),
               (("UPR 4.12", "Samoa; Fiji", "Supported", Run("Kua tīmata", MI)),
@@ -137,7 +139,7 @@ def test_numbered_paragraphs_share_one_real_numbering(doc: Document) -> None:
     assert [p.text for p in numbered] == [
         "Te Puni Kōkiri works with whānau and iwi on the plan.",
         "The strategy puts Mātauranga Māori at the centre.",
-        "Control characters go.", "After the table."]
+        "Control characters go.", "A blank source is no source.", "After the table."]
     num_ids = {p._p.pPr.numPr.numId.val for p in numbered}
     assert len(num_ids) == 1  # one list: the numbers run on through the document
     numbering = doc.part.numbering_part.element
@@ -215,6 +217,7 @@ def test_sources_are_footnotes(doc: Document) -> None:
         f"Strategy — {EVIDENCE_URL}.")
     assert notes[cited["After the table."]] == "UPR 4.21 (A/HRC/41/4, para 122.21)."
     assert cited["Control characters go."] == ""  # no sources, no footnote
+    assert cited["A blank source is no source."] == ""
     assert len(notes) == 2 + 3
     styles = {s.style_id: s for s in doc.styles}
     assert styles["FootnoteText"].name == "footnote text"
