@@ -8,6 +8,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
+from xml.sax.saxutils import escape
 
 CSS = "assets/site.css"
 HOME = "index.html"
@@ -16,6 +17,7 @@ ABOUT = "about.html"
 DATA = "data/index.html"
 BROWSE = "browse/index.html"
 INDICATORS = "indicators/index.html"
+SITEMAP = "sitemap.xml"
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
 
@@ -68,3 +70,11 @@ def relative(page: str, target: str) -> str:
     if here and there.startswith(here + "/"):
         return target[len(here) + 1:]
     return "../" * (here.count("/") + 1 if here else 0) + target
+
+
+def sitemap(base_url: str, pages: list[str]) -> bytes:
+    """sitemap.xml: every page's address (for a site published at `base_url`)."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines += [f"<url><loc>{escape(base_url + page)}</loc></url>" for page in sorted(pages)]
+    return ("\n".join([*lines, "</urlset>"]) + "\n").encode("utf-8")

@@ -25,6 +25,18 @@ class Page:
     section: str = ""  # which top navigation entry it belongs to
 
 
+def window(number: int, total: int, around: int = 2) -> list[int]:
+    """The page numbers a pager shows: the first, the last and those around `number`;
+    0 marks a gap. window(7, 20) == [1, 0, 5, 6, 7, 8, 9, 0, 20]."""
+    shown = sorted({1, total, *range(max(1, number - around), min(total, number + around) + 1)})
+    out: list[int] = []
+    for n in shown:
+        if out and n - out[-1] > 1:
+            out.append(0)
+        out.append(n)
+    return out
+
+
 def environment() -> Environment:
     env = Environment(loader=PackageLoader("nmrf_desktop.reports.site", "templates"),
                       autoescape=True, undefined=StrictUndefined, trim_blocks=True,
@@ -32,6 +44,7 @@ def environment() -> Environment:
     env.filters["iso"] = lambda d: d.isoformat() if d else ""
     env.filters["thousands"] = lambda n: f"{n:,}"
     env.filters["mechanism"] = mechanism
+    env.globals["window"] = window
     return env
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from nmrf_desktop.reports.site.open_data import data_files
 from nmrf_desktop.reports.site.pages import Plan
-from nmrf_desktop.reports.site.paths import CSS
+from nmrf_desktop.reports.site.paths import CSS, SITEMAP, sitemap
 from nmrf_desktop.reports.site.render import Renderer
 from nmrf_desktop.reports.site.search_index import BUNDLE, IndexFailed, build_index
 from nmrf_desktop.reports.site.writer import SiteWriter, UnsafeFolder, check_folder
@@ -51,11 +51,14 @@ def publish(record: Record, request: PublishRequest,
         for info, content in files:
             writer.put(info.path, content)
         progress.advance(len(files) + 1)
-        pages = 0
+        written: list[str] = []
         for page in plan.pages():
             writer.put(page.path, renderer.render(page))
-            pages += 1
+            written.append(page.path)
             progress.advance()
+        pages = len(written)
+        if base_url:
+            writer.put(SITEMAP, sitemap(base_url, written))
         writer.remove_missing(skip_prefix=f"{BUNDLE}/")
         # No page changed: the index Pagefind would build is the one there (its output is
         # the same for the same pages), so it is kept rather than built again.

@@ -28,6 +28,9 @@ def test_publish_te_reo_site_with_base_url(site: Site, tmp_path: Path,
     assert '<link rel="canonical" href="https://monitor.example.govt.nz/nmrf/index.html">' \
         in home
     assert ">Kāinga</a>" in home and '<span lang="en">Skip to main content</span>' in home
+    sitemap = (out / "sitemap.xml").read_text(encoding="utf-8")
+    assert sitemap.count("<loc>https://monitor.example.govt.nz/nmrf/") == len(
+        [p for p in out.rglob("*.html") if "pagefind" not in p.parts])
     page = next((out / "recommendations").glob("*.html")).read_text(encoding="utf-8")
     assert '<blockquote class="rec-text" lang="en">' in page
 

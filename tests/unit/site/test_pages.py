@@ -16,6 +16,7 @@ from pathlib import Path
 
 from nmrf_desktop.reports.site.facets import FACETS
 from nmrf_desktop.reports.site.paths import slug
+from nmrf_desktop.reports.site.render import window
 
 from .conftest import MACRON_TEXT, Site, site_files
 
@@ -146,13 +147,54 @@ def test_search_covers_content_pages_only(site: Site) -> None:
     assert not [n for n in indexed if n.startswith("browse/")]
 
 
+def _cbor(data: bytes, at: int = 0) -> tuple[object, int]:
+    """One CBOR item (the parts Pagefind's index uses: numbers, text, bytes, arrays, maps)."""
+    major, info = data[at] >> 5, data[at] & 31
+    at += 1
+    if info < 24:
+        arg = info
+    else:
+        size = 1 << (info - 24)
+        arg, at = int.from_bytes(data[at:at + size], "big"), at + size
+    if major in (0, 1, 7):
+        return (arg if major != 1 else -1 - arg), at
+    if major in (2, 3):
+        raw = data[at:at + arg]
+        return (raw.decode() if major == 3 else raw), at + arg
+    if major == 6:
+        return _cbor(data, at)
+    items = []
+    for _ in range(arg * (2 if major == 5 else 1)):
+        item, at = _cbor(data, at)
+        items.append(item)
+    return items, at
+
+
+def _words(node: object) -> dict[str, list[str]]:
+    """Each indexed word -> the texts nested in its entry (its variants among them)."""
+    found: dict[str, list[str]] = {}
+    if isinstance(node, list):
+        if node and isinstance(node[0], str):
+            found.setdefault(node[0], _texts_in(node[1:]))
+        for child in node:
+            found.update(_words(child))
+    return found
+
+
+def _texts_in(node: object) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    return [t for child in node for t in _texts_in(child)] if isinstance(node, list) else []
+
+
 def test_search_index_finds_maori_without_the_macron(site: Site) -> None:
-    """Pagefind indexes each word also folded: 'maori' holds the variant 'māori'."""
-    index = b"".join(data for name, data in site_files(site.out).items()
-                     if name.endswith(".pf_index"))
-    assert index.startswith(b"pagefind_dcd")
-    folded = index.find(b"\x65maori")  # CBOR: a 5-byte text string
-    assert folded >= 0 and "māori".encode() in index[folded:folded + 40]
+    """Pagefind indexes each word folded: the entry 'maori' holds the variant 'māori'."""
+    words: dict[str, list[str]] = {}
+    for name, data in site_files(site.out).items():
+        if name.endswith(".pf_index"):
+            assert data.startswith(b"pagefind_dcd")
+            words.update(_words(_cbor(data, len(b"pagefind_dcd"))[0]))
+    assert "māori" in words["maori"] and "whānau" in words["whanau"]
 
 
 def test_macrons_and_te_reo_marked(site: Site) -> None:
@@ -211,3 +253,11 @@ def test_open_data_is_the_public_tables(site: Site) -> None:
                             encoding="utf-8-sig").read()
     assert len(text.strip().splitlines()) == 4  # the header and three public updates
     assert Path(site.out / "data" / "nmrf-public.xlsx").read_bytes()[:2] == b"PK"
+
+
+def test_pager_shows_first_last_and_nearby_pages(site: Site) -> None:
+    assert window(7, 20) == [1, 0, 5, 6, 7, 8, 9, 0, 20]
+    assert window(1, 3) == [1, 2, 3] and window(20, 20) == [1, 0, 18, 19, 20]
+    second = _pages(site)["browse/status/no-public-update-2.html"].decode()
+    assert 'aria-current="page">Page 2</a>' in second
+    assert second.count('rel="prev"') == second.count('rel="next"') == 2  # top and foot
