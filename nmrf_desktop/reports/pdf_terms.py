@@ -49,9 +49,9 @@ def term_summary(summary: Summary, st: Styles, width: float) -> list[Flowable]:
                   f"{_plural(len(themes), 'theme', 'themes')} and "
                   f"{_plural(len(groups), 'affected group', 'affected groups')}; "
                   f"{with_update:,} {have} a progress update.", st.body),
-        Paragraph("A recommendation is listed, and counted, under every theme and affected "
-                  "group it carries: its full entry is printed under the first, with a "
-                  "one-line reference to it under the others.", st.small)]
+        Paragraph("A recommendation is listed, and counted, under each of its themes and "
+                  "affected groups that this report covers: in full under the first, with a "
+                  "short reference to it under the others.", st.small)]
     if themes:
         out += [Spacer(1, 10), _chart(themes, summary.statuses, width)]
     for kind, rows in (("theme", themes), ("group", groups),
