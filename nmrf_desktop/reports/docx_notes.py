@@ -36,10 +36,10 @@ def describe(source: Source) -> tuple[str, str]:
         if _HEX64.fullmatch(detail):
             return f"{label} — SHA-256 {detail}", ""
         url = detail if _URL.match(detail) and not any(c.isspace() for c in detail) else ""
-        return (f"{label} — {detail}" if detail else label), url
+        return (f"{label} — {detail}" if label and detail else label or detail), url
     if source.kind == "update":
         return ", ".join(p for p in ("Progress update", label, detail) if p), ""
-    return (f"{label} ({detail})" if detail else label), ""
+    return (f"{label} ({detail})" if label and detail else label or detail), ""
 
 
 class Footnotes:

@@ -19,6 +19,7 @@ from lxml import etree
 
 from nmrf_desktop.reports.docx_blocks import MIN_COLUMN, column_widths
 from nmrf_desktop.reports.docx_fields import TOC
+from nmrf_desktop.reports.docx_notes import describe
 from nmrf_desktop.reports.docx_props import FINGERPRINT, KIND, read_custom
 from nmrf_desktop.reports.docx_styles import GAP, GAP_FILL, NUMBERED
 from nmrf_desktop.reports.docx_writer import write_docx
@@ -253,6 +254,21 @@ def test_the_summary_heading_stays_out_of_the_contents(doc: Document) -> None:
     assert summary.style.name == "Summary Heading"
     assert summary.style.base_style.name == "Heading 1"
     assert summary.style.element.xpath("string(w:pPr/w:outlineLvl/@w:val)") == "9"
+
+
+def test_sources_are_named_as_the_brief_asks() -> None:
+    assert describe(Source("recommendation", "UPR 4.12", "A/HRC/41/4, para 122.12")) == (
+        "UPR 4.12 (A/HRC/41/4, para 122.12)", "")
+    assert describe(Source("recommendation", "NZL-UPR18-146")) == ("NZL-UPR18-146", "")
+    assert describe(Source("evidence", "Cabinet paper", SHA)) == (
+        f"Cabinet paper — SHA-256 {SHA}", "")
+    assert describe(Source("evidence", "", EVIDENCE_URL)) == (EVIDENCE_URL, EVIDENCE_URL)
+    assert describe(Source("evidence", "Memo", "javascript:alert(1)")) == (
+        "Memo — javascript:alert(1)", "")  # only a web address becomes a link
+    assert describe(Source("evidence", "Memo", "https://a.nz/x y")) == (
+        "Memo — https://a.nz/x y", "")
+    assert describe(Source("update", "Te Puni Kōkiri", "2024-05-01")) == (
+        "Progress update, Te Puni Kōkiri, 2024-05-01", "")
 
 
 def test_gaps_are_highlighted_in_their_own_style(doc: Document) -> None:
