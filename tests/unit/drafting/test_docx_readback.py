@@ -403,6 +403,18 @@ def test_each_list_number_list_counts_from_one(tmp_path: Path) -> None:
         assert num.xpath("string(w:lvlOverride/w:startOverride/@w:val)") == "1"
 
 
+def test_ragged_table_rows_are_padded_or_cut_and_named(
+        tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    table = Table(("A", "B"), (("1",), ("1", "2", "3")), caption="Ragged")
+    out = tmp_path / "ragged.docx"
+    with caplog.at_level(logging.WARNING):
+        write_docx(Draft(sample_draft().meta, (), (table, Table((), (("x",),)))), out)
+    (written,) = docx.Document(str(out)).tables  # the headerless one is left out
+    assert [[c.text for c in r.cells] for r in written.rows] == [["A", "B"], ["1", ""],
+                                                                 ["1", "2"]]
+    assert caplog.text.count("'Ragged'") == 2 and "without a header row" in caplog.text
+
+
 def test_an_unknown_style_falls_back_to_normal(tmp_path: Path,
                                                caplog: pytest.LogCaptureFixture) -> None:
     draft = Draft(sample_draft().meta, (), (
