@@ -224,6 +224,31 @@ def test_a_file_named_as_the_folder_is_refused_and_left_alone(
     assert taken.read_text(encoding="utf-8") == "kept\n"
 
 
+def test_a_folder_inside_a_missing_one_is_refused_and_nothing_is_made(
+        qtbot, coordinator_window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    missing = tmp_path / "no such folder"
+    dialog = open_dialog(coordinator_window, missing / "site")
+    dialog.go.click()
+    assert not dialog.busy
+    assert error_of(dialog, "out").text() == \
+        f"The folder {missing} does not exist: choose one with Browse…"
+    assert not missing.exists()
+
+
+def test_the_proposed_folder_is_made_in_a_missing_documents_folder(
+        qtbot, coordinator_window: MainWindow, tmp_path: Path,  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    documents = tmp_path / "Documents"
+    monkeypatch.setattr(choices, "documents_location", lambda: documents)
+    dialog = hub_of(coordinator_window).open_dialog()
+    assert dialog is not None and dialog.out.path() == documents / "nmrf-public-site"
+    request = dialog.request()  # checked as Publish checks it, without publishing
+    assert request is not None and request.out == documents / "nmrf-public-site"
+    assert documents.is_dir() and not request.out.exists()
+    assert not error_of(dialog, "out").isVisibleTo(dialog)
+    dialog.reject()
+
+
 def test_a_folder_the_service_refuses_is_shown_beside_the_folder(
         qtbot, coordinator_window: MainWindow, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """A folder holding other files (not a site published before) is not written into."""

@@ -33,6 +33,7 @@ from nmrf_desktop.ui.exchange.common import (
 from nmrf_desktop.ui.exchange.file_field import PathField, PathMode
 from nmrf_desktop.ui.field_errors import FieldErrors, error_label, with_error
 from nmrf_desktop.ui.publish import choices
+from nmrf_desktop.ui.publish.folder import folder_problem
 from nmrf_desktop.ui.publish.messages import explain, stage_text, summary
 from nmrf_desktop.ui.tasks import TaskRunner
 
@@ -143,12 +144,9 @@ class PublishDialog(QDialog):
         """The publish asked for, or None (the problem shown beside its field)."""
         self.errors.clear()
         out = self.out.path()
-        if out is None:
-            self._problem("out", self.tr("Choose the folder to publish the site into."))
-            return None
-        if out.exists() and not out.is_dir():
-            self._problem("out", self.tr("{0} is a file, not a folder: choose a folder.")
-                          .format(out))
+        problem = folder_problem(out)
+        if out is None or problem:
+            self._problem("out", problem)
             return None
         return PublishRequest(out=out, base_url=self.base_url.text().strip(),
                               lang=str(self.lang.currentData()))
