@@ -100,7 +100,7 @@ class PublishDialog(QDialog):
             "Only what may be published goes on the site: published actions and progress, "
             "released indicators, public evidence. Publishing again into the same folder "
             "rewrites only the pages that changed. The base URL is optional: the address the "
-            "site will be served from, given to each page as its canonical address."), self)
+            "site will be served from, for each page's canonical address and the sitemap."), self)
         self.scope.setWordWrap(True)
         self.message = MessageStrip(self)
         self.progress = busy_bar(self)
