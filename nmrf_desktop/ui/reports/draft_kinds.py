@@ -58,5 +58,6 @@ def groupings(kind: DraftKind) -> tuple[tuple[str, str], ...]:
 
 
 def split_paragraphs(text: str) -> tuple[str, ...]:
-    """"12, 14(a) 23" → ("12", "14(a)", "23"): commas, semicolons or spaces between."""
-    return tuple(p for p in re.split(r"[,;\s]+", text.strip()) if p)
+    """Typed paragraph numbers, each once in order: 12, 14(a) 23 gives 12, 14(a) and 23
+    (commas, semicolons or spaces between)."""
+    return tuple(dict.fromkeys(p for p in re.split(r"[,;\s]+", text.strip()) if p))

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from nmrf_desktop.services.drafting import DraftResult
 from nmrf_desktop.services.reports.request import ReportError
+from nmrf_desktop.ui.plural import counted
 
 log = logging.getLogger(__name__)
 _T = QCoreApplication.translate
@@ -37,12 +38,13 @@ def explain(exc: BaseException) -> str:
 
 
 def done_text(result: DraftResult, public: bool) -> str:
-    """"Drafted x.docx: 12 recommendations, 3 gaps to fill in (highlighted)." and, for a
-    consultation draft, that it is public content."""
-    text = _T(_C, "Drafted {0}: %n recommendation(s)", "", result.recommendations).format(
+    """What a finished draft holds (Drafted x.docx: 12 recommendations, 3 gaps to fill in)
+    and, for a consultation draft, that it is public content."""
+    n, gaps = result.recommendations, result.gaps  # lupdate reads a plain name as the count
+    text = counted(_T(_C, "Drafted {0}: %n recommendation(s)", "", n), n).format(
         result.path.name)
-    text += _T(_C, ", %n gap(s) to fill in (highlighted).", "", result.gaps) if result.gaps \
-        else _T(_C, ", no gaps.")
+    text += counted(_T(_C, ", %n gap(s) to fill in (highlighted).", "", gaps), gaps) \
+        if gaps else _T(_C, ", no gaps.")
     if public:
         text += " " + _T(_C, "This draft is public content: it may be shared outside "
                              "government.")
