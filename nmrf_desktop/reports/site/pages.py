@@ -7,6 +7,10 @@ from collections import Counter
 from collections.abc import Iterator
 from typing import Any
 
+from markupsafe import Markup
+
+from nmrf_desktop.reports.chart_spec import ChartSpec
+from nmrf_desktop.reports.model import IndicatorSection
 from nmrf_desktop.reports.site import paths
 from nmrf_desktop.reports.site.facets import (
     FACETS,
@@ -42,6 +46,7 @@ class Plan:
         self.by_label = lookup(self.facets)
         self.rec_slugs = paths.unique_slugs(r.row.reference for r in data.recs)
         self.ind_slugs = paths.unique_slugs(s.code for s in data.indicators)
+        self.sections = {s.code: s for s in data.indicators}
         self.rec_path = {r.row.reference: paths.recommendation(self.rec_slugs[r.row.reference])
                          for r in data.recs}
 
@@ -70,10 +75,7 @@ class Plan:
         for section in self.data.indicators:
             yield Page(paths.indicator(self.ind_slugs[section.code]), "indicator.html",
                        f"{section.code}: {section.title}", {
-                           "s": section, "charts": [
-                               (line_chart(f"chart-{n}", spec), spec)
-                               for n, spec in enumerate(section.charts, start=1)
-                               if not spec.is_empty],
+                           "s": section, "charts": _charts(section),
                            "recs": [(r, self.rec_path[r])
                                                   for r in section.recommendations
                                                   if r in self.rec_path]},
@@ -135,9 +137,16 @@ class Plan:
                         "agencies": [self.data.agencies.get(c) for c in rec.agencies],
                         "related": [(r, self.rec_path[r]) for r in rec.related
                                     if r in self.rec_path],
-                        "indicators": [(c, paths.indicator(self.ind_slugs[c]))
-                                       for c in rec.indicators if c in self.ind_slugs]},
+                        "indicators": [(self.sections[c], paths.indicator(self.ind_slugs[c]),
+                                        _charts(self.sections[c], self.ind_slugs[c]))
+                                       for c in rec.indicators if c in self.sections]},
                     indexed=True, section="browse")
+
+
+def _charts(section: IndicatorSection, prefix: str = "chart") -> list[tuple[Markup, ChartSpec]]:
+    """An indicator's charts as SVG, each with its spec (for the table beside it)."""
+    return [(line_chart(f"{prefix}-{n}", spec), spec)
+            for n, spec in enumerate(section.charts, start=1) if not spec.is_empty]
 
 
 def _pages(members: int) -> int:
