@@ -16,6 +16,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 import tempfile
+import threading
 from pathlib import Path
 
 import pytest
@@ -25,24 +26,24 @@ from nmrf_desktop.store import migrate
 
 _real_upgrade = migrate.upgrade
 _state: dict[str, object] = {"enabled": True}
+_lock = threading.Lock()
 
 
-def _template() -> sqlite3.Connection:
-    """A read-only connection to this process's migrated template (built on first use)."""
-    conn = _state.get("conn")
-    if isinstance(conn, sqlite3.Connection):
-        return conn
-    from nmrf_desktop.store.engine import make_engine
+def _template() -> Path:
+    """This process's migrated template (built on first use, by the real migrations)."""
+    with _lock:
+        path = _state.get("path")
+        if isinstance(path, Path):
+            return path
+        from nmrf_desktop.store.engine import make_engine
 
-    folder = Path(tempfile.mkdtemp(prefix="nmrf-template-"))
-    _state["folder"] = folder
-    path = folder / "template.sqlite3"
-    engine = make_engine(path)
-    _real_upgrade(engine)
-    engine.dispose()  # the last connection checkpoints the WAL into the file
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    _state["conn"] = conn
-    return conn
+        folder = Path(tempfile.mkdtemp(prefix="nmrf-template-"))
+        path = folder / "template.sqlite3"
+        engine = make_engine(path)
+        _real_upgrade(engine)
+        engine.dispose()  # the last connection checkpoints the WAL into the file
+        _state["path"] = path
+        return path
 
 
 def _is_empty(engine: Engine) -> bool:
@@ -56,11 +57,14 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
             or engine.url.database in (None, "", ":memory:") or not _is_empty(engine)):
         _real_upgrade(engine, revision)
         return
+    # A connection of its own each time: records are opened on worker threads too.
+    source = sqlite3.connect(f"file:{_template()}?mode=ro", uri=True)
     raw = engine.raw_connection()
     try:
-        _template().backup(raw.driver_connection)  # type: ignore[arg-type]
+        source.backup(raw.driver_connection)  # type: ignore[arg-type]
     finally:
         raw.close()
+        source.close()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -75,9 +79,6 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 def pytest_unconfigure(config: pytest.Config) -> None:
     migrate.upgrade = _real_upgrade  # type: ignore[assignment]
-    conn = _state.pop("conn", None)
-    if isinstance(conn, sqlite3.Connection):
-        conn.close()
-    folder = _state.pop("folder", None)
-    if isinstance(folder, Path):
-        shutil.rmtree(folder, ignore_errors=True)
+    path = _state.pop("path", None)
+    if isinstance(path, Path):
+        shutil.rmtree(path.parent, ignore_errors=True)
