@@ -1,5 +1,6 @@
-"""The site's search index, built by Pagefind's indexer (the `pagefind` Python package
-ships it) over the written pages; search then runs in the visitor's browser, no server.
+"""The site's search index, built by Pagefind's indexer (the binary `pagefind[bin]`
+installs, found by pagefind_bin) over the written pages; search then runs in the
+visitor's browser, with no server.
 
 Pagefind (1.5) indexes each word also in its form without diacritics, so "Maori" finds
 "Māori". Its output is written to a temporary folder and handed back as files, for the
@@ -10,10 +11,11 @@ from __future__ import annotations
 
 import logging
 import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
+
+from pagefind_bin import get_executable
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +31,11 @@ def build_index(site: Path, lang: str) -> Iterator[tuple[str, bytes]]:
     search bundle as (site path, bytes), in a stable order."""
     with tempfile.TemporaryDirectory(prefix="nmrf-pagefind-") as work:
         bundle = Path(work) / BUNDLE
-        command = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path",
+        try:  # the indexer the pagefind package ships (`python -m pagefind` runs it too)
+            indexer = str(get_executable())
+        except FileNotFoundError as exc:
+            raise IndexFailed(f"the search indexer (Pagefind) is missing: {exc}") from exc
+        command = [indexer, "--site", str(site), "--output-path",
                    str(bundle), "--keep-index-url", "--force-language", lang, "--quiet"]
         log.info("indexing %s for search (Pagefind)", site)
         try:

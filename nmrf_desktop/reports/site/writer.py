@@ -132,7 +132,7 @@ class SiteWriter:
         """Remove what is left of the previous site, then save the manifest."""
         self.remove_missing()
         self._manifest(self.files, complete=True)
-        if self.written or self.removed:
+        if (self.written or self.removed) and hasattr(os, "sync"):  # not on Windows
             os.sync()  # once for the whole site: see the module's docstring
         log.info("site %s: %d written, %d unchanged, %d removed", self.out, self.written,
                  self.unchanged, self.removed)
