@@ -24,12 +24,14 @@ from nmrf_desktop.reports.model import ReportKind
 from nmrf_desktop.services import entry, overlap
 from nmrf_desktop.services.assigning import assign_lead_defaults
 from nmrf_desktop.services.catalog import check, search_recommendations
+from nmrf_desktop.services.drafting import DraftRequest, draft
 from nmrf_desktop.services.exchange import bundle_import, keys, packs
 from nmrf_desktop.services.exchange.bundle_export import export_bundle
 from nmrf_desktop.services.importing import import_files
 from nmrf_desktop.services.record import open_record
 from nmrf_desktop.services.reports.pdf import build_pdf
 from nmrf_desktop.services.reports.request import ReportRequest
+from nmrf_desktop.services.site import PublishRequest, publish
 from nmrf_desktop.store import migrate
 from nmrf_desktop.store.models import Action
 
@@ -128,6 +130,29 @@ def _pdf(run: _Run) -> str:
     first = reader.pages[0].extract_text() or ""
     _expect("progress" in first.lower(), "the PDF's first page has no title")
     return f"{agency}: {len(reader.pages)} pages, {result.recommendations} recommendations"
+
+
+def _draft(run: _Run) -> str:
+    """A Word draft (python-docx writes it; a .docx is a zip holding word/document.xml)."""
+    import zipfile
+
+    out = run.root / "mid-term.docx"
+    result = draft(run.values["central"], DraftRequest("upr-mid-term"), out)
+    _expect(result.recommendations > 0, "the draft covers no recommendations")
+    with zipfile.ZipFile(out) as docx:
+        body = docx.read("word/document.xml").decode("utf-8")
+    _expect("Heading1" in body, "the draft has no headings")
+    return f"{result.recommendations} recommendations, {result.gaps} gaps"
+
+
+def _site(run: _Run) -> str:
+    """The public site, its search index built by Pagefind's bundled indexer."""
+    folder = run.root / "site"
+    result = publish(run.values["central"], PublishRequest(folder))
+    _expect((folder / "index.html").is_file(), "the site has no home page")
+    _expect(result.index_bytes > 0 and (folder / "pagefind").is_dir(),
+            "the site has no search index")
+    return f"{result.pages} pages, search index {result.index_bytes // 1024} KiB"
 
 
 def _document(run: _Run) -> str:
@@ -229,6 +254,8 @@ STEPS: tuple[tuple[str, Callable[[_Run], str]], ...] = (
     ("overlap detection", _overlap),
     ("search", _search),
     ("PDF progress summary", _pdf),
+    ("Word draft", _draft),
+    ("public site", _site),
     ("UN document reader", _document),
     ("signing keys", _keys),
     ("issue and import a pack", _pack),
