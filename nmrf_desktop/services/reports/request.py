@@ -82,7 +82,9 @@ def writing(out: Path, write: Callable[[], int]) -> int:
         log.info("report cancelled; nothing written to %s", out)
         raise
     except OSError as exc:
-        raise ReportError(f"cannot write {out}: {exc.strerror or exc}") from None
+        other = exc.filename and Path(exc.filename) != out  # a file the writer reads, say
+        where = f" ({exc.filename})" if other else ""
+        raise ReportError(f"cannot write {out}: {exc.strerror or exc}{where}") from None
 
 
 def check_output_file(out: Path) -> None:
