@@ -16,7 +16,8 @@ from nmrf_desktop.cli.common import (
     open_from_args,
 )
 from nmrf_desktop.reports.draft_model import DraftKind
-from nmrf_desktop.services.drafting import DraftError, DraftRequest, draft
+from nmrf_desktop.services.drafting import DraftRequest, draft
+from nmrf_desktop.services.reports.request import ReportError
 
 # The options to use, by the field a draft refused: the service's words name no options.
 _FLAG_HINTS = {
@@ -63,7 +64,7 @@ def register(sub: Subparsers) -> None:
     add_filters(p)  # its --body names the one body a follow-up or periodic draft is for
 
 
-def refusal(exc: DraftError) -> str:
+def refusal(exc: ReportError) -> str:
     hint = _FLAG_HINTS.get(exc.field)
     return f"{exc} ({hint})" if hint else str(exc)
 
@@ -76,7 +77,7 @@ def cmd_draft(args: argparse.Namespace) -> int:
         group_by=args.group_by or "theme", since=args.since)
     try:
         result = draft(record, request, args.out)
-    except DraftError as exc:
+    except ReportError as exc:  # a DraftError, or the file could not be written
         raise UserError(refusal(exc)) from None
     gaps = f"{result.gaps} gap{'s' if result.gaps != 1 else ''}"
     sys.stdout.write(f"wrote a {args.kind} draft of {result.recommendations} "

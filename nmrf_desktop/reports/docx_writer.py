@@ -58,6 +58,8 @@ def write_docx(draft: Draft, out: Path, advance: Callable[[], None] | None = Non
         with atomic_write(out, REPORT_MODE) as fh:  # first, so a bad target fails at once
             fh.write(stable_bytes(build(draft, advance), draft.meta.draft_date))
     except OSError as exc:
+        if exc.filename and Path(exc.filename).parent != out.parent:
+            raise  # a file the writer reads (python-docx's template parts), not the target
         raise type(exc)(exc.errno, exc.strerror or str(exc), str(out)) from exc
     log.info("wrote a %s draft (%d blocks, %d gaps) to %s", draft.meta.kind.value,
              len(draft.blocks), len(draft.gaps), out)
