@@ -62,6 +62,8 @@ def _commands(out: Path) -> dict[str, list[str]]:
         "indicator": ["indicator", "list"],
         "backup": ["backup"],
         "restore": ["restore", "--force"],
+        "draft": ["draft", "upr-mid-term", "--out", str(out / "draft.docx")],
+        "publish": ["publish", "--out", str(out / "site")],
     }
 
 
