@@ -45,6 +45,9 @@ def looks_like_formula(value: str) -> bool:
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# What XML 1.0 (so XLSX and DOCX) cannot hold: the C0 controls but tab, newline and carriage
+# return, DEL, the non-characters and lone surrogates. A PDF shows them as boxes.
+XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 MAX_LINK = 2000  # characters: the bundle and pack formats' limit for an evidence link
 
 

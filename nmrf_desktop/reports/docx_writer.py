@@ -38,8 +38,9 @@ from nmrf_desktop.reports.docx_styles import (
     add_styles,
     set_language,
 )
-from nmrf_desktop.reports.docx_text import clean, long_date
+from nmrf_desktop.reports.docx_text import clean
 from nmrf_desktop.reports.draft_model import Draft, Heading, Run
+from nmrf_desktop.reports.pdf_styles import long_date
 
 log = logging.getLogger(__name__)
 

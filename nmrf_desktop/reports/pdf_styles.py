@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from dataclasses import dataclass
 
@@ -38,9 +39,15 @@ STATUS_COLOURS: dict[str, colors.Color] = {
 }
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
+           "September", "October", "November", "December")
+
+
 def long_date(value: object) -> str:
-    """'1 July 2025' (no leading zero, as New Zealand government documents write it)."""
-    return f"{value.day} {value:%B %Y}"  # type: ignore[attr-defined]
+    """'1 July 2025' (no leading zero, as New Zealand government documents write it), in
+    English whatever the machine's locale (strftime's %B follows it)."""
+    day: dt.date = value  # type: ignore[assignment]
+    return f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
 
 
 def human(value: str | None, empty: str = "No update") -> str:

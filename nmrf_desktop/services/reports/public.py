@@ -72,12 +72,9 @@ def export_public(record: Record, out: Path, filters: Filters | None = None,
     try:
         with record.reading() as session:
             ids = search.search_ids(session, filters)
-            tables, statuses = _tables(session, ids)
             # Every indicator when no filter is set, else those linked to the scope.
-            publishable = report_indicators.gather(
-                session, None if filters == Filters() else ids, public=True)
-            tables += _indicator_tables(publishable)
-            tables = [replace(t, rows=[safe.row(r) for r in t.rows]) for t in tables]
+            tables, statuses, publishable = public_tables(
+                session, ids, None if filters == Filters() else ids)
             for table in tables:
                 write_csv(work / f"{table.name}.csv", table)
             write_xlsx(work / XLSX_NAME, tables)
@@ -112,6 +109,17 @@ def export_public(record: Record, out: Path, filters: Filters | None = None,
     counts = {t.name: len(t.rows) for t in tables}
     log.info("public export to %s: %s", out, counts)
     return PublicResult(out, tuple(names), counts)
+
+
+def public_tables(session: Session, ids: list[str], indicator_scope: list[str] | None
+                  ) -> tuple[list[Table], dict[str, str | None], list[report_indicators.Gathered]]:
+    """The public tables of `ids` (cells made safe), each one's public status, and the
+    publishable indicators linked to `indicator_scope` (all of them when None): the one
+    rule the public export and the public site both publish by."""
+    tables, statuses = _tables(session, ids)
+    found = report_indicators.gather(session, indicator_scope, public=True)
+    tables += _indicator_tables(found)
+    return [replace(t, rows=[safe.row(r) for r in t.rows]) for t in tables], statuses, found
 
 
 def _indicator_tables(found: list[report_indicators.Gathered]) -> list[Table]:

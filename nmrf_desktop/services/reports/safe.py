@@ -15,11 +15,10 @@ import math
 import re
 from typing import Any, TypeVar
 
+from nmrf_desktop.domain.text import XML_ILLEGAL
+
 log = logging.getLogger(__name__)
 
-# XML 1.0 allows tab, newline and carriage return of the C0 controls; the rest (and the
-# non-characters XML forbids) break an XLSX file, and a PDF shows them as boxes.
-_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 _HEX64 = re.compile(r"[0-9a-f]{64}")
 CELL_LIMIT = 32_767  # Excel's most characters in one cell
 NAME_LIMIT = 300  # file names and titles: the columns' own size
@@ -34,7 +33,7 @@ def text(value: object, limit: int = CELL_LIMIT) -> str:
         return "(not text)"
     if isinstance(value, float) and not math.isfinite(value):
         return ""
-    clean = _ILLEGAL.sub("", value if isinstance(value, str) else str(value))
+    clean = XML_ILLEGAL.sub("", value if isinstance(value, str) else str(value))
     return clean if len(clean) <= limit else clean[:limit - 1] + "…"
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -27,7 +26,6 @@ from nmrf_desktop.reports.site.model import (
 from nmrf_desktop.services.progress import NO_PROGRESS, Progress
 from nmrf_desktop.services.reports import (
     data as report_data,
-    indicators as report_indicators,
     public,
     safe,
 )
@@ -50,10 +48,7 @@ def _split(text: object) -> list[str]:
 def gather_site(session: Session, progress: Progress = NO_PROGRESS) -> SiteData:
     """Everything the public site shows, in the public PDF's order (body, cycle, session)."""
     ids = search.search_ids(session, Filters())
-    tables, statuses = public._tables(session, ids)  # the one public rule, reused
-    found = report_indicators.gather(session, None, public=True)
-    tables += public._indicator_tables(found)
-    tables = [replace(t, rows=[safe.row(r) for r in t.rows]) for t in tables]
+    tables, statuses, found = public.public_tables(session, ids, None)
     by_name = {t.name: t for t in tables}
     keys = report_data.section_keys(session, ids, ReportKind.BODY, Filters(), statuses)
     ordered = [ids[i] for i in sorted(range(len(ids)), key=lambda i: keys[i].sort)]
