@@ -36,6 +36,19 @@ def framework() -> dict[str, SdgEntry]:
     return entries
 
 
+def code_in(text: str) -> str:
+    """The code a field holds when it holds a code and (part of) that code's official title,
+    as a list of suggestions shows it ("16.3.2 — Unsentenced detainees as a ..." or
+    "16.3.2 Unsentenced ..."): '16.3.2'. Any other text is returned as it is, stripped."""
+    text = " ".join(text.split())
+    code, _sep, rest = text.partition(" ")
+    entry = framework().get(code)
+    rest = rest.removeprefix("— ").removeprefix("- ").casefold()
+    if entry is not None and rest and entry.title.casefold().startswith(rest):
+        return code
+    return text
+
+
 def title_of(code: str | None) -> str:
     """The official title of a goal, target or indicator code; '' for none or unknown."""
     entry = framework().get(code or "")

@@ -8,6 +8,7 @@ import csv
 import re
 from pathlib import Path
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QWidget
 
@@ -86,6 +87,31 @@ def test_the_sdg_completer_shows_titles_and_inserts_the_code(  # type: ignore[no
     completer.activated[type(index)].emit(index)  # type: ignore[index]
     assert dialog.sdg.text() == "16.3.2"
     assert dialog.sdg_title.text() == sdg.title_of("16.3.2")
+
+
+@pytest.mark.parametrize("typed", [
+    f"16.3.2 {sdg.title_of('16.3.2')}",  # what a suggestion hovered or highlighted leaves
+    f"16.3.2 — {sdg.title_of('16.3.2')}",  # the suggestion as the list shows it
+    "16.3.2  Unsentenced detainees",  # its start, spaced as typed
+])
+def test_a_suggestion_left_whole_in_the_field_is_its_code(  # type: ignore[no-untyped-def]
+        qtbot, coordinator: MainWindow, typed: str) -> None:
+    # Seen under Xvfb: moving the mouse over a suggestion put "16.3.2 Unsentenced detainees
+    # ..." in the field, and the field's own check then refused it as no code.
+    dialog = _open_add(qtbot, coordinator)
+    dialog.sdg.setText(typed)
+    assert dialog.draft().sdg == "16.3.2"
+    assert dialog.sdg_title.text() == sdg.title_of("16.3.2")
+
+
+@pytest.mark.parametrize("typed", ["16.3.2 prisoners on remand", "16.3.2 — Remand",
+                                   "unsentenced detainees"])
+def test_other_text_beside_a_code_is_still_refused(  # type: ignore[no-untyped-def]
+        qtbot, coordinator: MainWindow, typed: str) -> None:
+    dialog = _open_add(qtbot, coordinator)
+    dialog.sdg.setText(typed)
+    assert dialog.draft().sdg == typed
+    assert dialog.sdg_title.text() == ""
 
 
 def test_an_indicator_added_is_selected_with_its_macrons(qtbot, coordinator: MainWindow  # type: ignore[no-untyped-def]

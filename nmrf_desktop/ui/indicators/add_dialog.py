@@ -235,7 +235,7 @@ class AddIndicatorDialog(QDialog):
             self.sdg.setText(str(code))
 
     def _show_sdg_title(self, text: str) -> None:
-        title = sdg.title_of(text.strip())
+        title = sdg.title_of(sdg.code_in(text))
         self.sdg_title.setText(title)
         self.sdg_title.setVisible(bool(title))
 
@@ -253,7 +253,7 @@ class AddIndicatorDialog(QDialog):
             title_mi=self.title_mi.text(), unit=self.unit.text(),
             unit_multiplier=self.multiplier.value(), direction=self.direction.currentData(),
             source=self.source.text(), method=self.method.toPlainText(),
-            steward=self.steward.currentData(), sdg=text(self.sdg),
+            steward=self.steward.currentData(), sdg=sdg.code_in(self.sdg.text()) or None,
             baseline_value=text(self.baseline_value),
             baseline_period=text(self.baseline_period),
             target_value=text(self.target_value), target_period=text(self.target_period),
