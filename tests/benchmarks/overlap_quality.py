@@ -7,6 +7,7 @@ Runs from the repository root with the project's virtual environment:
     .venv/bin/python -m tests.benchmarks.overlap_quality --grid threshold=0.35,0.40,0.45 \\
         --grid link_floor=0.15,0.20                                        # leave-one-out
     .venv/bin/python -m tests.benchmarks.overlap_quality --held-out       # + held-out sets
+    .venv/bin/python -m tests.benchmarks.overlap_quality --agreement      # two readers
     .venv/bin/python -m tests.benchmarks.overlap_quality --json bench-out/quality.json
 
 The sets and their roles are in tests/data/overlap/sets.toml (tuning or held-out); a set
@@ -14,6 +15,12 @@ whose labelled file has not landed yet is named and skipped. For each set, the s
 real rows are imported from ../shared/data/upr-info into a fresh migrated SQLite record
 (cached under --out, copied per run), detection runs from nothing with the settings
 (fields of overlap.settings.Settings), and pairs are scored with overlap.evaluate.score.
+
+--agreement: for every set with a second reading (`<set>_second_reading.json`, another
+reader's groups of the same rows under the same rules), how far the two readers agree (the
+second scored against the first) and how the detector scores against each reading and
+against the pairs both readers grouped. Held-out sets are included: this scores, it never
+chooses anything.
 
 --grid: leave-one-state-out over the tuning sets. For each tuning state, the grid point
 with the best mean F1 on the *other* tuning states (ties: the higher mean precision) is
@@ -38,7 +45,15 @@ from typing import Any
 from nmrf_desktop.overlap.evaluate import Scores
 from nmrf_desktop.overlap.settings import DEFAULT, Settings
 
-from ..unit.overlap.labelled import HELD_OUT, TUNING, LabelledSet, manifest, measure, scratch_record
+from ..unit.overlap.labelled import (
+    HELD_OUT,
+    TUNING,
+    LabelledSet,
+    agreement,
+    manifest,
+    measure,
+    scratch_record,
+)
 from .common import DEFAULT_OUT
 
 log = logging.getLogger(__name__)
@@ -184,6 +199,9 @@ def main(argv: list[str] | None = None) -> int:
                              "combination); tuning sets only")
     parser.add_argument("--held-out", action="store_true",
                         help="also score the held-out sets (never with --grid)")
+    parser.add_argument("--agreement", action="store_true",
+                        help="two readers' agreement, and the detector against the pairs "
+                             "both grouped (every set with a second reading)")
     parser.add_argument("--only", action="append", metavar="SET",
                         help="only this set (may repeat)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write results as JSON")
@@ -203,6 +221,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.agreement:
+        return _agreement(args)
     if args.grid and args.held_out:
         raise UsageError("--grid with --held-out refused: held-out sets are never part of "
                          "a grid search (score the chosen settings with --settings instead)")
@@ -257,6 +277,53 @@ def _run(args: argparse.Namespace) -> int:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
     return 0
+
+
+def _agreement(args: argparse.Namespace) -> int:
+    if args.grid:
+        raise UsageError("--agreement with --grid refused: agreement scores the settings "
+                         "given, it chooses none")
+    base = parse_settings(args.settings)
+    sets = [s for s in manifest() if s.present and s.second_reading.is_file()
+            and (not args.only or s.slug in args.only)]
+    if not sets:
+        raise UsageError("no labelled set with a second reading")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="overlap-agreement-") as tmp:
+        for s in sets:
+            with scratch_record(s, args.out, Path(tmp)) as record:
+                a = agreement(record, s, _settings(base))
+            rows.append({"set": s.slug, "role": s.role, **{
+                name: _row(s, scores) for name, scores in (
+                    ("readers", a.readers), ("detector_first", a.detector_first),
+                    ("detector_second", a.detector_second),
+                    ("detector_agreed", a.detector_agreed))}})
+    sys.stdout.write(agreement_table(rows) + "\n")
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps({"settings": dataclasses.asdict(_settings(base)),
+                                         "agreement": rows}, indent=2) + "\n",
+                             encoding="utf-8")
+    return 0
+
+
+def agreement_table(rows: list[dict[str, Any]]) -> str:
+    """Readers against each other; the detector against the pairs both readers grouped
+    (P, R, F1), and its recall against each reading alone."""
+    def prf(r: dict[str, Any]) -> str:
+        return f"{r['precision']:6.3f} {r['recall']:6.3f} {r['f1']:6.3f}"
+    out = ["two readings of each state (the second scored against the first), and the "
+           "detector against the pairs both readers grouped",
+           f"  {'set':<13} {'role':<9} {'readers P':>9} {'R':>6} {'F1':>6}  "
+           f"{'pairs 1st/2nd/both':>18}   {'detector P':>10} {'R':>6} {'F1':>6}"
+           f"  {'R 1st':>6} {'R 2nd':>6}"]
+    for r in rows:
+        agreed = r["detector_agreed"]["true_pairs"]
+        pairs = f"{r['readers']['true_pairs']}/{r['readers']['predicted_pairs']}/{agreed}"
+        out.append(f"  {r['set']:<13} {r['role']:<9}    {prf(r['readers'])}  {pairs:>18}"
+                   f"       {prf(r['detector_agreed'])}  {r['detector_first']['recall']:6.3f}"
+                   f" {r['detector_second']['recall']:6.3f}")
+    return "\n".join(out)
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from nmrf_desktop.overlap.evaluate import Scores, score
+from nmrf_desktop.overlap.evaluate import Scores, pairs_of, score
 from nmrf_desktop.overlap.settings import DEFAULT, Settings
 from nmrf_desktop.services import overlap
 from nmrf_desktop.services.importing import import_files
@@ -59,12 +59,19 @@ class LabelledSet:
     def present(self) -> bool:
         return self.path.is_file()
 
-    def groups(self) -> list[dict[str, Any]]:
-        """The labelled groups (each {"ask", "members": [{session, state, text60}]})."""
-        data = json.loads(self.path.read_text(encoding="utf-8"))
+    @property
+    def second_reading(self) -> Path:
+        """Another reader's groups of the same rows, read apart under the same rules."""
+        return MANIFEST.parent / f"{self.slug}_second_reading.json"
+
+    def groups(self, path: Path | None = None) -> list[dict[str, Any]]:
+        """The labelled groups (each {"ask", "members": [{session, state, text60}]}), of
+        the set or of `path` (its second reading)."""
+        path = path or self.path
+        data = json.loads(path.read_text(encoding="utf-8"))
         groups = data.get("groups") if isinstance(data, dict) else None
         if not isinstance(groups, list):
-            raise LabelError(f"{self.path.name}: no list of groups")
+            raise LabelError(f"{path.name}: no list of groups")
         return groups
 
 
@@ -181,10 +188,10 @@ def find(keys: Keys, member: dict[str, Any]) -> str:
     return found[0]
 
 
-def truth(record: Record, s: LabelledSet) -> list[list[str]]:
-    """The set's groups as recommendation ids of the record."""
+def truth(record: Record, s: LabelledSet, path: Path | None = None) -> list[list[str]]:
+    """The set's groups (or its second reading's, `path`) as recommendation ids."""
     keys = ids_by_key(record)
-    return [[find(keys, m) for m in g["members"]] for g in s.groups()]
+    return [[find(keys, m) for m in g["members"]] for g in s.groups(path)]
 
 
 def cluster_ids(record: Record) -> list[list[str]]:
@@ -200,6 +207,26 @@ def measure(record: Record, s: LabelledSet, settings: Settings = DEFAULT) -> Sco
     """Run detection from nothing with the settings and score its pairs against the set."""
     overlap.update(record, rebuild=True, settings=settings)
     return score(cluster_ids(record), truth(record, s))
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """Two readings of one state, and the detector against what both readers grouped."""
+
+    readers: Scores  # the second reading scored against the first (F1 is symmetric)
+    detector_first: Scores
+    detector_second: Scores
+    detector_agreed: Scores  # against the pairs both readers put together
+
+
+def agreement(record: Record, s: LabelledSet, settings: Settings = DEFAULT) -> Agreement:
+    """Detection from nothing, scored against both readings and the pairs they share."""
+    overlap.update(record, rebuild=True, settings=settings)
+    found = cluster_ids(record)
+    first, second = truth(record, s), truth(record, s, s.second_reading)
+    agreed = [list(p) for p in sorted(pairs_of(first) & pairs_of(second))]
+    return Agreement(score(second, first), score(found, first), score(found, second),
+                     score(found, agreed))
 
 
 def line(s: LabelledSet, result: Scores) -> str:
