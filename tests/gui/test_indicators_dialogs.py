@@ -102,6 +102,20 @@ def test_a_suggestion_left_whole_in_the_field_is_its_code(  # type: ignore[no-un
     dialog.sdg.setText(typed)
     assert dialog.draft().sdg == "16.3.2"
     assert dialog.sdg_title.text() == sdg.title_of("16.3.2")
+    dialog.sdg.editingFinished.emit()  # leaving the field shows the code alone
+    assert dialog.sdg.text() == "16.3.2"
+
+
+def test_a_suggestion_chosen_shows_its_code_whatever_the_line_edit_does_after(  # type: ignore[no-untyped-def]
+        qtbot, coordinator: MainWindow) -> None:
+    # Under X11 the line edit took the suggestion's whole text after `activated`.
+    dialog = _open_add(qtbot, coordinator)
+    completer = dialog.completer
+    completer.setCompletionPrefix("unsentenced")
+    index = completer.completionModel().index(0, 0)
+    completer.activated[type(index)].emit(index)  # type: ignore[index]
+    dialog.sdg.setText(f"16.3.2 {sdg.title_of('16.3.2')}")  # what X11's line edit then did
+    qtbot.waitUntil(lambda: dialog.sdg.text() == "16.3.2")
 
 
 @pytest.mark.parametrize("typed", ["16.3.2 prisoners on remand", "16.3.2 — Remand",

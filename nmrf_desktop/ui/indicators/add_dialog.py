@@ -11,6 +11,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtWidgets import (
@@ -147,6 +148,7 @@ class AddIndicatorDialog(QDialog):
         self.buttons.rejected.connect(self.reject)
         self._build()
         self.sdg.textChanged.connect(self._show_sdg_title)
+        self.sdg.editingFinished.connect(self._sdg_as_code)
         self.maori.toggled.connect(self._maori_toggled)
         self._maori_toggled(False)
 
@@ -233,6 +235,15 @@ class AddIndicatorDialog(QDialog):
         code = index.data(Qt.ItemDataRole.EditRole)
         if code:
             self.sdg.setText(str(code))
+            # On some platforms (X11) the line edit then takes the suggestion's whole text
+            # ("16.3.2 Unsentenced detainees ..."): put the code back once that is done.
+            QTimer.singleShot(0, self, self._sdg_as_code)
+
+    def _sdg_as_code(self) -> None:
+        """The field shows the code alone when it holds a code and its title."""
+        code = sdg.code_in(self.sdg.text())
+        if code != self.sdg.text():
+            self.sdg.setText(code)
 
     def _show_sdg_title(self, text: str) -> None:
         title = sdg.title_of(sdg.code_in(text))
