@@ -82,6 +82,19 @@ class ChartSpec:
         found = [v for row in self._values for v in row if v is not None]
         return found + [v for v in (self.baseline, self.target) if v is not None]
 
+    def scale(self) -> Scale:
+        """The value axis: `nice_scale` of every value drawn, one step wider on a side where
+        the baseline or the target would lie on the plot's edge (a dashed line drawn on the
+        axis cannot be seen)."""
+        scale = nice_scale(self.values())
+        refs = [v for v in (self.baseline, self.target) if v is not None]
+        low, high = scale.low, scale.high
+        if any(math.isclose(v, low, abs_tol=scale.step * 1e-6) for v in refs):
+            low -= scale.step
+        if any(math.isclose(v, high, abs_tol=scale.step * 1e-6) for v in refs):
+            high += scale.step
+        return Scale(low, high, scale.step)
+
     @property
     def decimals(self) -> int:
         """Decimal places that show every value as given (at most 3), e.g. 1 for 38.2."""

@@ -13,7 +13,7 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from nmrf_desktop.reports.chart_spec import LIGHT_COLOURS, ChartSpec, nice_scale
+from nmrf_desktop.reports.chart_spec import LIGHT_COLOURS, ChartSpec
 from nmrf_desktop.reports.pdf_styles import (
     CELL_FONT,
     GREY,
@@ -73,7 +73,7 @@ def line_chart(spec: ChartSpec, width: float, height: float = 250) -> Drawing:
         d.add(String(width / 2, total / 2 - 12, "No values recorded yet", fontName=SANS,
                      fontSize=9, fillColor=GREY, textAnchor="middle"))
         return d
-    scale = nice_scale(spec.values())
+    scale = spec.scale()
     tick_w = max(stringWidth(scale.format(t), SANS, 7) for t in scale.ticks())
     chart = LinePlot()
     chart.x, chart.y = tick_w + 12, legend_h + 22

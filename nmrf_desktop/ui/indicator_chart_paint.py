@@ -24,7 +24,6 @@ from nmrf_desktop.reports.chart_spec import (
     LIGHT_COLOURS,
     ChartSpec,
     Scale,
-    nice_scale,
 )
 from nmrf_desktop.ui.palette import is_dark
 
@@ -150,7 +149,7 @@ class Layout:
 def compute_layout(spec: ChartSpec, width: float, height: float,
                    metrics: QFontMetricsF) -> Layout:
     line = metrics.height()
-    scale = nice_scale(spec.values())
+    scale = spec.scale()
     entries: list[tuple[int, float, int, float]] = []
     x, rows = MARGIN, 1
     for i, s in enumerate(spec.series):  # legend entries flow in rows under the plot

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from markupsafe import Markup, escape
 
-from nmrf_desktop.reports.chart_spec import LIGHT_COLOURS, ChartSpec, nice_scale
+from nmrf_desktop.reports.chart_spec import LIGHT_COLOURS, ChartSpec
 
 BAR_COLOUR = "#1F3A5F"
 _LABEL_CHARS = 34
@@ -63,7 +63,7 @@ def line_chart(ident: str, spec: ChartSpec) -> Markup:
     left, right, top, bottom = 64, 16, 16, 40
     legend_rows = len(spec.series) + sum(x is not None for x in (spec.baseline, spec.target))
     total_h = height + legend_rows * 20 + 8
-    scale = nice_scale(spec.values())
+    scale = spec.scale()
     plot_w, plot_h = width - left - right, height - top - bottom
     periods = list(spec.periods)
 

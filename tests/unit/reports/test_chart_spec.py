@@ -105,3 +105,20 @@ def test_gridline_labels_use_the_step_places() -> None:
         "0.00", "0.25", "0.50", "0.75", "1.00"]
     assert Scale(0, 5000, 1000).format(5000) == "5,000"
     assert Scale(-10, 10, 5).format(-10) == "\u221210"
+
+
+@pytest.mark.parametrize(("baseline", "target", "low", "high"), [
+    (None, 30.0, 25, 60),   # a target on the lowest gridline: one step lower
+    (60.0, None, 30, 65),   # a baseline on the highest: one step higher
+    (45.0, 30.0, 25, 60),
+    (None, 40.0, 30, 60),   # inside the plot: the axis as nice_scale gives it
+])
+def test_a_reference_line_never_lies_on_the_plots_edge(
+        baseline: float | None, target: float | None, low: float, high: float) -> None:
+    spec = ChartSpec("Remand", "%", ("2019", "2020"),
+                     (ChartSeries("Total", (("2019", 31.0), ("2020", 58.0))),),
+                     baseline=baseline, target=target)
+    scale = spec.scale()
+    assert (scale.low, scale.high, scale.step) == pytest.approx((low, high, 5))
+    refs = [v for v in (baseline, target) if v is not None]
+    assert all(scale.low < v < scale.high for v in refs)
