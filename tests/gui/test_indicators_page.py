@@ -436,6 +436,7 @@ def test_screenshot_of_the_page(qtbot, coordinator: MainWindow) -> None:  # type
     qtbot.waitUntil(page.chart.chart.is_drawn, timeout=5_000)
     if os.environ.get("NMRF_SCREENSHOTS"):
         window.filter_dock.hide()  # the recommendations' filters: nothing to do with it
+        window.statusBar().clearMessage()  # it named the test's temporary record
         qtbot.waitUntil(page.chart.chart.is_drawn, timeout=5_000)
         qtbot.wait(100)
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
