@@ -84,6 +84,32 @@ def near_miss(name: str) -> str | None:
     return None
 
 
+def close_name(name: str, known: set[str]) -> str | None:
+    """The one of `known` a new disaggregation's name seems to misspell ('Ethnicty' ->
+    'Ethnicity'), or None: within two edits, ignoring case and punctuation."""
+    folded = _folded(name)
+    if len(folded) < 4 or any(_folded(k) == folded for k in known):
+        return None
+    close = sorted(k for k in known if len(_folded(k)) >= 4
+                   and _distance(folded, _folded(k)) <= 2)
+    return close[0] if close else None
+
+
+def unknown_dimensions(parsed: ValuesParsed, known: set[str]) -> list[RowProblem]:
+    """A problem for each of the file's disaggregations that seems to misspell one the
+    indicator already has: imported, it would start a second, parallel series."""
+    out = []
+    for dimension in parsed.dimensions:
+        guess = None if dimension in known else close_name(dimension, known)
+        if guess is not None:
+            out.append(RowProblem(parsed.file, parsed.header_row, dimension,
+                                  f"unknown column in cell {parsed.cells.get(dimension, '?')}:"
+                                  f" did you mean {guess!r}, a disaggregation this indicator "
+                                  f"already has? (a new disaggregation needs a name not so "
+                                  f"close to one it has)"))
+    return out
+
+
 @dataclass(slots=True)
 class ValuesParsed:
     """A file's values, the rows without a value, its layout and disaggregation columns."""
@@ -93,6 +119,8 @@ class ValuesParsed:
     missing: int = 0
     layout: str = ""
     dimensions: tuple[str, ...] = ()
+    header_row: int = 0
+    cells: dict[str, str] = field(default_factory=dict)  # disaggregation -> header cell, 'B1'
 
 
 @dataclass(slots=True)
@@ -317,7 +345,10 @@ def _parse_rows(rows: Iterator[_Row], name: str, layout: str) -> ValuesParsed:
         raise ImportFailed([RowProblem(name, head_number, "", "holds a header row but no "
                                        "values")])
     out = ValuesParsed(file=name, layout=layout,
-                       dimensions=tuple(n for _i, n in header.dimensions))
+                       dimensions=tuple(n for _i, n in header.dimensions),
+                       header_row=head_number,
+                       cells={n: f"{get_column_letter(i + 1)}{head_number}"
+                              for i, n in header.dimensions})
     first_row: dict[str, int] = {}
     for number, cells in body:
         found = _row(number, cells, header, problems)

@@ -36,8 +36,8 @@ from nmrf_desktop.domain.indicators import (
     trend,
 )
 from nmrf_desktop.files import atomic_write
-from nmrf_desktop.importers.base import read_file
-from nmrf_desktop.importers.open_sdg import csv_bytes, parse_bytes, write_xlsx
+from nmrf_desktop.importers.base import ImportFailed, read_file
+from nmrf_desktop.importers.open_sdg import csv_bytes, parse_bytes, unknown_dimensions, write_xlsx
 from nmrf_desktop.services import sdg
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store import audit, indicators as store
@@ -316,6 +316,9 @@ def import_values(record: Record, code: str, path: Path, *, encoding: str | None
         _central(session, "imports indicator values")
         row = _find(session, code)
         report.code = row.code
+        misspelt = unknown_dimensions(parsed, store.disaggregation_names(session, row.id))
+        if misspelt:
+            raise ImportFailed(misspelt)
         held = store.current_by_key(session, row.id)
         new_rows: list[dict[str, object]] = []
         successors: list[tuple[str, str]] = []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -126,6 +127,20 @@ def current_by_key(session: Session, indicator_id: str) -> dict[str, Any]:
     return {row.key: row for row in session.execute(
         select(*_COMPARED).where(IndicatorValue.indicator_id == indicator_id,
                                  IndicatorValue.current.is_(True)))}
+
+
+def disaggregation_names(session: Session, indicator_id: str) -> set[str]:
+    """The disaggregations (column names: 'Sex', 'Ethnicity') the indicator's current values
+    use."""
+    names: set[str] = set()
+    for (text,) in session.execute(
+            select(IndicatorValue.disaggregation).where(
+                IndicatorValue.indicator_id == indicator_id,
+                IndicatorValue.current.is_(True)).distinct()):
+        found = json.loads(text or "{}")
+        if isinstance(found, dict):
+            names.update(str(k) for k in found)
+    return names
 
 
 def insert_values(session: Session, rows: Sequence[dict[str, Any]]) -> None:

@@ -203,6 +203,35 @@ def test_a_bad_file_changes_nothing(record: Record, tmp_path: Path) -> None:
     assert _counts(record) == before
 
 
+def test_a_header_misspelling_a_disaggregation_it_has_is_refused(record: Record,
+                                                                  tmp_path: Path) -> None:
+    # Every column other than the reserved ones is a disaggregation; one within two edits
+    # of a disaggregation the indicator already has would start a parallel series
+    # ("Ethnicty: Māori" beside "Ethnicity: Māori"), so it is refused, naming the cell.
+    indicators.add_indicator(record, _draft())
+    indicators.import_values(record, "PRIS-REMAND", NZ)
+    before = _counts(record)
+    text = NZ.read_text(encoding="utf-8")
+    typo = tmp_path / "typo.csv"
+    typo.write_text(text.replace("Year,Ethnicity,Sex,", "Year,Ethnicty,Sex,", 1),
+                    encoding="utf-8")
+    with pytest.raises(ImportFailed) as caught:
+        indicators.import_values(record, "PRIS-REMAND", typo)
+    assert str(caught.value.problems[0]) == (
+        "typo.csv, row 1, column 'Ethnicty': unknown column in cell B1: did you mean "
+        "'Ethnicity', a disaggregation this indicator already has? (a new disaggregation "
+        "needs a name not so close to one it has)")
+    assert _counts(record) == before
+    # A disaggregation of another name is a new one, and the first file sets the names.
+    other = tmp_path / "region.csv"
+    other.write_text("Year,Region,Units,Value\n2023,Tāmaki Makaurau,Percentage (%),41.0\n",
+                     encoding="utf-8")
+    assert indicators.import_values(record, "PRIS-REMAND", other).summary() == \
+        "1 new, 0 changed, 0 unchanged"
+    indicators.add_indicator(record, _draft(code="PRIS-2"))
+    assert indicators.import_values(record, "PRIS-2", typo).new == 60
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_export_then_import_is_a_no_op(record: Record, tmp_path: Path, suffix: str) -> None:
     indicators.add_indicator(record, _draft())
