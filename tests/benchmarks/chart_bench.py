@@ -254,3 +254,8 @@ def run(runs: int) -> list[Figure]:
         Figure("chart.table.reset", median(resets), "ms", median(floor_resets), runs,
                f"max {max(resets):.1f} ms"),
     ]
+
+
+if __name__ == "__main__":
+    for figure in run(int(sys.argv[1]) if len(sys.argv) > 1 else 3):
+        sys.stdout.write(figure.line() + "\n")
