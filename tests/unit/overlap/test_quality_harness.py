@@ -23,7 +23,8 @@ def _scores(p: float, r: float) -> Scores:
 def test_the_manifest_names_every_set_and_its_role() -> None:
     roles = {s.slug: s.role for s in manifest()}
     assert roles == {"nz": "tuning", "uk": "tuning", "guatemala": "tuning",
-                     "netherlands": "held-out", "ghana": "held-out", "japan": "held-out"}
+                     "netherlands": "held-out", "ghana": "held-out", "japan": "held-out",
+                     "poland": "held-out", "south_africa": "held-out"}
 
 
 @pytest.mark.parametrize(("body", "message"), [
@@ -140,3 +141,28 @@ def test_a_grid_prints_each_fold_and_the_choice(tmp_path: Path,
     text = capsys.readouterr().out
     assert "fold: left out nz" in text and "fold: left out uk" in text
     assert "final choice on all tuning sets: threshold=" in text
+
+
+def test_agreement_with_a_grid_is_refused(tmp_path: Path) -> None:
+    assert q.main(["--agreement", "--grid", "threshold=0.4", "--out", str(tmp_path)]) == 2
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_agreement_prints_both_readings_and_writes_json(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    report = tmp_path / "a.json"
+    assert q.main(["--agreement", "--only", "poland", "--out", str(tmp_path / "out"),
+                   "--json", str(report)]) == 0
+    table = capsys.readouterr().out
+    [row] = json.loads(report.read_text(encoding="utf-8"))["agreement"]
+    assert row["set"] == "poland" and row["role"] == "held-out"
+    readers = row["readers"]
+    assert (readers["true_pairs"], readers["predicted_pairs"], readers["correct_pairs"]) == (
+        262, 269, 258)
+    assert row["detector_agreed"]["true_pairs"] == 258
+    assert "poland" in table and f"{readers['f1']:.3f}" in table
+    assert f"{row['detector_agreed']['recall']:.3f}" in table
+
+
+def test_agreement_without_a_second_reading_is_refused(tmp_path: Path) -> None:
+    assert q.main(["--agreement", "--only", "uk", "--out", str(tmp_path)]) == 2
