@@ -253,7 +253,7 @@ def link(record: Record, code: str, references: Sequence[str] = (),
             raise InvalidIndicator(problems)
         new_recs, new_clusters = store.add_links(session, row.id, [ids[r] for r in refs],
                                                  wanted)
-        by_id = {v: k for k, v in ids.items()}
+        by_id = store.references_of(session, list(new_recs))  # as written, not as typed
         added_refs = [by_id[i] for i in new_recs]
         if added_refs or new_clusters:
             audit.append(session, "indicator.link", actor=actor, entity="indicator",

@@ -47,12 +47,32 @@ def agency_code(session: Session, code: str) -> str | None:
 
 
 def recommendation_ids(session: Session, references: Sequence[str]) -> dict[str, str]:
-    """Reference -> recommendation id, for those references the record holds."""
+    """Reference (as given) -> recommendation id, for those references the record holds;
+    a reference typed in another case ('nzl-upr18-078') finds the one it names, when only
+    one differs from it by case alone."""
     out: dict[str, str] = {}
     refs = list(dict.fromkeys(references))
     for start in range(0, len(refs), _CHUNK):
         out.update(session.execute(select(Recommendation.reference, Recommendation.id).where(
             Recommendation.reference.in_(refs[start:start + _CHUNK]))).tuples().all())
+    rest = {r.upper(): r for r in refs if r not in out}
+    keys = list(rest)
+    for start in range(0, len(keys), _CHUNK):
+        found: dict[str, list[str]] = {}
+        for ref, rid in session.execute(select(Recommendation.reference, Recommendation.id)
+                                        .where(func.upper(Recommendation.reference).in_(
+                                            keys[start:start + _CHUNK]))).tuples():
+            found.setdefault(ref.upper(), []).append(rid)
+        out.update({rest[k]: ids[0] for k, ids in found.items() if len(ids) == 1})
+    return out
+
+
+def references_of(session: Session, ids: Sequence[str]) -> dict[str, str]:
+    """Recommendation id -> its reference, as the record writes it."""
+    out: dict[str, str] = {}
+    for start in range(0, len(ids), _CHUNK):
+        out.update(session.execute(select(Recommendation.id, Recommendation.reference).where(
+            Recommendation.id.in_(list(ids[start:start + _CHUNK])))).tuples().all())
     return out
 
 

@@ -13,6 +13,8 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from nmrf_desktop.domain.text import fold
+from nmrf_desktop.services import sdg
 from nmrf_desktop.services.indicator_views import IndicatorRow, display_unit
 from nmrf_desktop.ui.indicators.text import (
     kind_label,
@@ -82,8 +84,8 @@ class IndicatorListModel(QAbstractTableModel):
             return int(horizontal | Qt.AlignmentFlag.AlignVCenter)
         if role == CODE_ROLE:
             return row.indicator.code
-        if role == SEARCH_ROLE:
-            return " ".join(texts)
+        if role == SEARCH_ROLE:  # folded: 'whanau' finds 'whānau'; the SDG's title too
+            return fold(" ".join((*texts, sdg.title_of(row.indicator.sdg))))
         if role == SORT_ROLE:
             return row.indicator.values if column == VALUES else texts[column].casefold()
         return None
@@ -115,7 +117,7 @@ class IndicatorFilter(QSortFilterProxyModel):
 
     def set_words(self, text: str) -> None:
         """Show the rows holding every word of `text`."""
-        words = [w.casefold() for w in text.split()]
+        words = [fold(w) for w in text.split()]
         if not hasattr(self, "beginFilterChange"):  # Qt before 6.10
             self._words = words
             self.invalidateRowsFilter()
@@ -129,5 +131,5 @@ class IndicatorFilter(QSortFilterProxyModel):
             return True
         model = self.sourceModel()
         text = str(model.data(model.index(source_row, CODE, source_parent), SEARCH_ROLE)
-                   or "").casefold()
+                   or "")
         return all(w in text for w in self._words)

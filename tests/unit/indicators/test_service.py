@@ -128,15 +128,25 @@ def test_links_to_recommendations_and_clusters(nz_record: Record) -> None:
     assert [e for e, _d in events] == ["indicator.add", "indicator.link"]
     assert events[1][1] == {"code": "PRIS-REMAND", "recommendations": first[1:],
                             "clusters": ["c1"]}
+    # A reference typed in another case names the recommendation it differs from by case.
+    fourth = "NZL-UPR5-004"
+    _item, typed_refs, _c = indicators.link(record, "PRIS-REMAND", [fourth.lower()])
+    assert typed_refs == [fourth]
+    assert _events(record)[-1][1]["recommendations"] == [fourth]
+    indicators.add_indicator(record, _draft(code="PRIS-2", recommendations=(fourth.lower(),)))
+    assert indicators.get_indicator(record, "PRIS-2").recommendations == (fourth,)
     before = _counts(record)
     with pytest.raises(InvalidIndicator, match="NZL-NOPE"):
         indicators.link(record, "PRIS-REMAND", ["NZL-NOPE", first[0]])
     assert _counts(record) == before
     listed = indicators.list_indicators(record)
     assert [i.as_list_json() for i in listed] == [{
+        "code": "PRIS-2", "title": added.title, "kind": "outcome",
+        "unit": "Percentage (%)", "sdg": "16.3.2", "steward": "MOJ",
+        "recommendations": [fourth], "values": 0, "maori_data": False}, {
         "code": "PRIS-REMAND", "title": added.title, "kind": "outcome",
         "unit": "Percentage (%)", "sdg": "16.3.2", "steward": "MOJ",
-        "recommendations": list(first), "values": 0, "maori_data": False}]
+        "recommendations": [*first, fourth], "values": 0, "maori_data": False}]
 
 
 def test_import_is_idempotent(record: Record) -> None:
