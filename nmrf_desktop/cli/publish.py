@@ -11,6 +11,7 @@ from pathlib import Path
 from nmrf_desktop.cli.common import Subparsers, UserError, open_from_args
 from nmrf_desktop.reports.site.strings import LANGS
 from nmrf_desktop.services.site import PublishError, PublishRequest, publish
+from nmrf_desktop.services.state_scope import left_out_line
 
 log = logging.getLogger("nmrf.publish")
 
@@ -64,6 +65,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         f"published {result.recommendations} recommendations as {result.pages} pages to "
         f"{result.folder}: {result.written} files written, {result.unchanged} unchanged, "
         f"{result.removed} removed; search index {result.index_bytes:,} bytes\n")
+    if result.left_out:
+        sys.stdout.write(left_out_line(list(result.left_out)) + "\n")
     return 0
 
 

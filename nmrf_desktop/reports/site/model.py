@@ -87,3 +87,4 @@ class SiteData:
     last_change: dt.date | None
     sources: tuple[Source, ...] = ()
     counts: dict[str, int] = field(default_factory=dict)
+    left_out: tuple[tuple[str, int], ...] = ()  # other states the record holds: not published

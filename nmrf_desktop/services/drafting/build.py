@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import Counter
+
+from sqlalchemy.orm import Session
 
 from nmrf_desktop.reports.draft_model import Block, Draft, DraftKind, DraftMeta
 from nmrf_desktop.reports.pdf_styles import long_date
@@ -15,6 +18,7 @@ from nmrf_desktop.services.drafting.scope import scope_ids
 from nmrf_desktop.services.drafting.words import subject_of, title_of
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.services.reports.request import fingerprint, scope_lines
+from nmrf_desktop.services.state_scope import left_out_line, scoped
 
 AUTHOR = "National Mechanism for Reporting and Follow-up"
 PUBLIC_RULE = ("Only what may be published: public actions, public progress updates and "
@@ -26,9 +30,17 @@ def validate(record: Record, request: DraftRequest) -> DraftRequest:
     honoured (an unknown agency, body or paragraph, nothing in scope, …)."""
     request = checked(request)
     with record.reading() as session:
+        request, _others = _one_state(session, request)
         check_in(session, request)
         scope_ids(session, request)
     return request
+
+
+def _one_state(session: Session, request: DraftRequest
+               ) -> tuple[DraftRequest, list[tuple[str, int]]]:
+    """The request narrowed to one state when the record holds several and none was named."""
+    filters, others = scoped(session, request.filters)
+    return dataclasses.replace(request, filters=filters), others
 
 
 def build_draft(record: Record, request: DraftRequest) -> Draft:
@@ -38,6 +50,7 @@ def build_draft(record: Record, request: DraftRequest) -> Draft:
     kind = DraftKind(request.kind)
     public = kind is DraftKind.CONSULTATION
     with record.reading() as session:
+        request, others = _one_state(session, request)
         check_in(session, request)
         ids = scope_ids(session, request)
         found = gather(session, ids, public)
@@ -53,6 +66,8 @@ def build_draft(record: Record, request: DraftRequest) -> Draft:
         scope += (f"Paragraphs: {', '.join(request.paragraphs)}",)
     if request.since:
         scope += (f"Progress since {long_date(request.since)}",)
+    if others:
+        scope += (left_out_line(others),)
     meta = DraftMeta(kind, title_of(kind, request.body, cycles, country),
                      subject_of(kind, request.body, country), dt.date.today(), print_, scope,
                      author=AUTHOR, public=public)

@@ -31,6 +31,7 @@ from nmrf_desktop.services.reports import (
 )
 from nmrf_desktop.services.reports.terms import memberships
 from nmrf_desktop.services.site.related import confirmed_related
+from nmrf_desktop.services.state_scope import scoped
 from nmrf_desktop.store import search
 from nmrf_desktop.store.models import Agency, AuditEvent, Recommendation
 
@@ -47,7 +48,8 @@ def _split(text: object) -> list[str]:
 
 def gather_site(session: Session, progress: Progress = NO_PROGRESS) -> SiteData:
     """Everything the public site shows, in the public PDF's order (body, cycle, session)."""
-    ids = search.search_ids(session, Filters())
+    filters, others = scoped(session, Filters())  # one state's site, when it holds several
+    ids = search.search_ids(session, filters)
     tables, statuses, found = public.public_tables(session, ids, None)
     by_name = {t.name: t for t in tables}
     keys = report_data.section_keys(session, ids, ReportKind.BODY, Filters(), statuses)
@@ -82,7 +84,7 @@ def gather_site(session: Session, progress: Progress = NO_PROGRESS) -> SiteData:
                 session.execute(select(Agency.code, Agency.name_en, Agency.name_mi))}
     return SiteData(recs, agencies, terms, tuple(g.section for g in found), tables,
                     _last_change(session), _sources(session),
-                    {t.name: len(t.rows) for t in tables})
+                    {t.name: len(t.rows) for t in tables}, tuple(others))
 
 
 def _activity(tables: dict[str, Table]) -> tuple[dict[str, list[ProgressLine]],

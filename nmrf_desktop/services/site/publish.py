@@ -82,4 +82,4 @@ def publish(record: Record, request: PublishRequest,
     progress.finish()
     log.info("published %d recommendations, %d pages to %s", len(data.recs), pages, out)
     return PublishResult(out, len(data.recs), pages, writer.written, writer.unchanged,
-                         writer.removed, index_bytes)
+                         writer.removed, index_bytes, data.left_out)

@@ -26,6 +26,7 @@ class PublishResult:
     unchanged: int  # files left as they were: their bytes had not changed
     removed: int  # files of the previous site that are gone
     index_bytes: int  # the search index's size
+    left_out: tuple[tuple[str, int], ...] = ()  # other states the record holds: not published
 
 
 class PublishError(ReportError):

@@ -32,10 +32,15 @@ def explain(exc: BaseException) -> str:
 
 def summary(result: PublishResult) -> str:
     """What a publish did, in one paragraph."""
-    return _T(_C, "Published {0} pages for {1} recommendations in {2}: {3} files written, "
+    text = _T(_C, "Published {0} pages for {1} recommendations in {2}: {3} files written, "
                   "{4} unchanged, {5} removed; the search index is {6}.").format(
         result.pages, result.recommendations, result.folder, result.written,
         result.unchanged, result.removed, choices.size_text(result.index_bytes))
+    others = [_T(_C, "{0} to {1}").format(f"{n:,}", c) for c, n in result.left_out]
+    if others:
+        text += " " + _T(_C, "The record also holds recommendations of other states, not "
+                             "published: {0}.").format("; ".join(others))
+    return text
 
 
 def stage_text(label: str) -> str:
