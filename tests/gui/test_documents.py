@@ -109,6 +109,10 @@ def test_read_review_edit_leave_out_and_apply(qtbot, runner: TaskRunner, nz_db: 
     assert model.rowCount() == 215
     facts = " ".join(label.text() for label in dialog.findChildren(QLabel))
     assert "UPR matrix" in facts and "A/HRC/43/15" in facts and "Slovenia" in facts
+    # Slovenia's matrix into New Zealand's record: said before anything is applied.
+    warning = dialog.findChild(QLabel, "documentWarnings")
+    assert warning is not None and "its recommendations are to Slovenia, and this record " \
+        "holds recommendations to New Zealand (228)" in warning.text()
     assert model.index(0, WILL).data() == "New recommendation"
     assert "215 of 215 recommendations will be applied." in dialog.summary.text()
     # the source text of the current row is shown beside it
@@ -148,6 +152,14 @@ def test_read_review_edit_leave_out_and_apply(qtbot, runner: TaskRunner, nz_db: 
         text = s.execute(select(Recommendation.text).where(
             Recommendation.paragraph == "121.1")).scalar_one()
     assert text == "Ratify the ICPPED, as the reviewer put it — Māori text kept"
+    # Read again: every row is held now, and the summary says applying changes nothing.
+    hub.review = None  # the applied review closed itself
+    hub.read(MATRIX)
+    again = _review(qtbot, hub)
+    again.model.setData(again.model.index(2, INCLUDE), Qt.CheckState.Unchecked.value,
+                        Qt.ItemDataRole.CheckStateRole)  # the row left out, not held
+    assert again.summary.text() == ("The record already holds all 214 recommendations "
+                                    "included: applying changes nothing.")
 
 
 def test_review_shows_what_apply_fills_in_on_records_held(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]

@@ -23,6 +23,7 @@ from nmrf_desktop.importers.documents.model import (
 )
 from nmrf_desktop.services.documents import filling, matching
 from nmrf_desktop.services.record import Record
+from nmrf_desktop.services.state_scope import state_counts
 from nmrf_desktop.store.models import Recommendation
 
 
@@ -215,7 +216,26 @@ def plan(record: Record, preview: DocumentPreview, *, excluded: Collection[int] 
     """What applying `preview` (with these exclusions and edits) would do to the record."""
     with record.reading() as session:
         planned = plan_in(session, preview, excluded=excluded, edits=edits)
+        warning = _another_state(session, preview)
+    if warning and warning not in preview.warnings:
+        preview.warnings.append(warning)
     return DocumentPlan(preview, planned)
+
+
+def _another_state(session: Session, preview: DocumentPreview) -> str:
+    """A warning when the document is about a State the record holds no recommendation to
+    (another State's matrix, imported into New Zealand's record by mistake); else ''."""
+    country = squash(preview.document.country)
+    held = state_counts(session)
+    key = matching.country_key(country)
+    if not country or not held or any(matching.country_key(c) == key or c.casefold() ==
+                                      country.casefold() for c, _n in held):
+        return ""
+    main, count = held[0]
+    return (f"{Path(preview.file).name}: its recommendations are to {country}, and this "
+            f"record holds recommendations to {main} ({count:,}). Importing adds a second "
+            f"State; drafts and the public site stay about {main} unless another State is "
+            "chosen.")
 
 
 def edited(read: DocumentRecommendation, **changes: Any) -> DocumentRecommendation:

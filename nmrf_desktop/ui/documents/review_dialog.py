@@ -259,8 +259,13 @@ class ReviewDialog(QDialog):
 
     def _update_summary(self) -> None:
         n, total = self.model.included_count(), self.model.rowCount()
-        self.summary.setText(counted(self.tr("%n of {0} recommendation(s) will be applied.",
-                                             "", n), n).format(total))
+        if n and not self.model.changing_count():
+            self.summary.setText(counted(self.tr(
+                "The record already holds all %n recommendation(s) included: applying "
+                "changes nothing.", "", n), n))
+        else:
+            self.summary.setText(counted(self.tr(
+                "%n of {0} recommendation(s) will be applied.", "", n), n).format(total))
         self.apply_button.setEnabled(n > 0)
 
     def _apply(self) -> None:

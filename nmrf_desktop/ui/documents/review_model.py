@@ -67,6 +67,11 @@ class ReviewModel(QAbstractTableModel):
     def included_count(self) -> int:
         return sum(self.included)
 
+    def changing_count(self) -> int:
+        """Included rows whose apply would change the record (not those already held)."""
+        return sum(1 for on, p in zip(self.included, self.plan.planned, strict=True)
+                   if on and p.outcome is not Outcome.UNCHANGED)
+
     def set_planned(self, planned: list[Planned]) -> None:
         self.plan.planned = planned
         self.dataChanged.emit(self.index(0, WILL), self.index(self.rowCount() - 1, WILL))

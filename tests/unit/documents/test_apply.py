@@ -15,8 +15,9 @@ from nmrf_desktop.domain.enums import Position
 from nmrf_desktop.services.calendar import list_entries
 from nmrf_desktop.services.documents.apply import apply
 from nmrf_desktop.services.documents.plan import DocumentRefused, Outcome, edited, plan
+from nmrf_desktop.services.documents.preview import read
 from nmrf_desktop.services.importing import import_files
-from nmrf_desktop.services.record import Record
+from nmrf_desktop.services.record import Record, open_record
 from nmrf_desktop.store.models import AuditEvent, ImportRun, Recommendation
 from nmrf_desktop.store.recommendations import fetch_rows
 from tests.conftest import NZ_CSV
@@ -252,3 +253,34 @@ def test_uhri_rows_of_the_same_review_match_the_document_on_paragraph(
                for r in held)
     assert import_files(record, "uhri", [export]).updated == 0
     assert _count(record) == 3
+
+
+SLOVENIA_MATRIX = (NZ_CSV.parent.parent / "un-documents"
+                   / "upr34-slovenia-thematic-list-of-recommendations.docx")
+
+
+def test_another_states_document_is_planned_with_a_warning(record: Record,
+                                                            tmp_path: Path) -> None:
+    # The OHCHR matrix the UN sent Slovenia, read into New Zealand's record: the plan says so
+    # before anything is applied (a person imported it and published it as New Zealand's).
+    import_files(record, "upr-info", [NZ_CSV])
+    preview = read(SLOVENIA_MATRIX)
+    planned = plan(record, preview)
+    assert planned.counts()["new"] == len(preview.recommendations)
+    assert preview.warnings == [
+        "upr34-slovenia-thematic-list-of-recommendations.docx: its recommendations are to "
+        "Slovenia, and this record holds recommendations to New Zealand (228). Importing "
+        "adds a second State; drafts and the public site stay about New Zealand unless "
+        "another State is chosen."]
+    plan(record, preview)  # planned again (the review screen does on each edit): said once
+    assert len(preview.warnings) == 1
+    # New Zealand's own matrix in New Zealand's record, or any into an empty record: none.
+    nz = previews.matrix(tmp_path)
+    plan(record, nz)
+    assert not nz.warnings
+    empty, empty_preview = open_record(tmp_path / "empty.sqlite3"), read(SLOVENIA_MATRIX)
+    try:
+        plan(empty, empty_preview)
+    finally:
+        empty.close()
+    assert not empty_preview.warnings
