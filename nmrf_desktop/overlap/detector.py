@@ -68,8 +68,7 @@ def detect_group(docs: list[Prepared], stats: TermStats, decisions: Iterable[Dec
                 if shared[0] == ask:  # one match per pair, on its first shared ask
                     result.matches.append(Match(a, b, "instrument", 1.0, "both ask to " + "; ".join(
                         s.describe() for s in shared)))
-        kept = greedy(members, [(1.0, a, b) for i, a in enumerate(members)
-                                for b in members[i + 1:]], cannot=rejected)
+        kept = _all_match(members, confirmed, rejected)
         result.clusters += [Cluster(docs[0].doc.group, ask.key, g, [ask.describe()])
                             for g in kept]
 
@@ -91,8 +90,7 @@ def detect_group(docs: list[Prepared], stats: TermStats, decisions: Iterable[Dec
                 common = sorted(concepts_of[a] & concepts_of[b])
                 result.matches.append(Match(a, b, "concept", 1.0, "both ask to " + "; ".join(
                     ASK_CONCEPTS[c] for c in common)))
-        kept = greedy(members, [(1.0, a, b) for i, a in enumerate(members)
-                                for b in members[i + 1:]], cannot=rejected)
+        kept = _all_match(members, confirmed, rejected)
         result.clusters += [Cluster(docs[0].doc.group, "concept:" + concept, g,
                                     [ASK_CONCEPTS[concept]]) for g in kept]
 
@@ -156,6 +154,22 @@ def detect_group(docs: list[Prepared], stats: TermStats, decisions: Iterable[Dec
     result.clusters = _without_subsets(result.clusters)
     result.matches.sort(key=lambda m: (m.a, m.b))
     return result
+
+
+def _all_match(members: list[str], confirmed: set[tuple[str, str]],
+               rejected: set[tuple[str, str]]) -> list[list[str]]:
+    """Clusters of recommendations that all make one ask, so that every pair matches.
+
+    Confirmed pairs join first. Then pairs that no rejection touches, and last those
+    that one does: a rejection keeps its own two apart and splits off the one that
+    comes later, never a confirmed partner or the rest of the group.
+    """
+    inside = set(members)
+    must = sorted(p for p in confirmed if p[0] in inside and p[1] in inside)
+    touched = {x for p in rejected for x in p if x in inside}
+    edges = [(-float((a in touched) + (b in touched)), a, b)
+             for i, a in enumerate(members) for b in members[i + 1:]]
+    return greedy(members, edges, must=must, cannot=rejected)
 
 
 def _parts(p: Prepared) -> list[dict[str, float]]:
