@@ -23,6 +23,7 @@ from nmrf_desktop.bundles.keys import (
     SigningKey,
     fingerprint as fingerprint,  # also for the command line
 )
+from nmrf_desktop.domain.text import fold
 from nmrf_desktop.files import GROUP_READABLE, atomic_write
 from nmrf_desktop.services.exchange.agency import laptop_agency
 from nmrf_desktop.services.record import Record
@@ -134,6 +135,8 @@ def passphrase_weakness(text: str, minimum: int | None = None,
     if len(text) < least:
         return Weakness.SHORT
     words = [w for p in personal for w in [p, *p.split()] if len(w) >= 3]
+    # Also as typed without macrons: 'Aroha Ngata 2026' is as personal as 'Aroha Ngāta 2026'.
+    words += [f for f in (fold(w) for w in words) if f not in words]
     result = zxcvbn(text[:_SCORED_LENGTH], user_inputs=[*words, "nmrf"])
     if result["score"] >= MIN_SCORE:
         return None

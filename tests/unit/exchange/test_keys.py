@@ -27,6 +27,7 @@ NEW_PASS = b"huia moa kiwi takahe"
     ("abcdefghijklmnop", Weakness.SEQUENCE),
     ("zxcvbnm,./asdfg", Weakness.KEYBOARD),
     ("Aroha Ngātā MOJ", Weakness.PERSONAL),
+    ("Aroha Ngata 2026", Weakness.PERSONAL),  # the name typed without its macrons
     ("correct horse battery staple", None),
     ("tūī kererū kākā ruru", None),
 ])
