@@ -256,6 +256,10 @@ class CreateKeyDialog(QDialog):
             weakness = keys.passphrase_weakness(text, state.minimum, state.personal)
             self.hint.setText(self.tr("Strong enough.") if weakness is None
                               else weakness_text(weakness, state.minimum))
+        # A form row does not grow for wrapped text by itself: give the hint the height its
+        # lines need at its width, or its two lines are clipped to one.
+        width = self.hint.width() if self.hint.width() > 1 else self.first.width()
+        self.hint.setMinimumHeight(self.hint.heightForWidth(width))
         self.create_button.setEnabled(not self._busy and self.new_key is None
                                       and bool(text) and bool(self.second.text()))
 

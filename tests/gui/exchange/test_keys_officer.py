@@ -95,6 +95,13 @@ def test_create_from_the_menu_refuses_weak_and_mismatched_then_signs_a_verified_
     type_passphrases(qtbot, dialog, "Aroha Ngātā MOJ")
     assert dialog.errors.message("passphrase").startswith("Too easy to guess")
     assert "your name" in dialog.errors.message("passphrase")
+    # Typed without its macrons it is no better, and the hint's wrapped lines show whole.
+    dialog.first.setText("Aroha Ngata 2026")
+    assert dialog.hint.text().startswith("Too easy to guess")
+    dialog.resize(1, 1)  # as small as its layout lets it be (a person saw it clipped)
+    qtbot.wait(50)
+    assert dialog.hint.height() >= dialog.hint.heightForWidth(dialog.hint.width()), (
+        dialog.hint.height(), dialog.hint.heightForWidth(dialog.hint.width()))
     # Strong, but typed differently the second time.
     type_passphrases(qtbot, dialog, STRONG, STRONG + "!")
     assert dialog.errors.message("passphrase") == ""
