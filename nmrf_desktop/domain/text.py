@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 import urllib.parse
+from collections.abc import Sequence
 
 _SPACE = re.compile(r"\s+")
 
@@ -63,3 +64,10 @@ def is_http_link(value: str) -> bool:
         return False
     return (parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
             and value[len(parts.scheme):].startswith("://") and "\\" not in parts.netloc)
+
+
+def and_list(items: Sequence[str]) -> str:
+    """'A', 'A and B', 'A, B and C' (as an English sentence lists them)."""
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from nmrf_desktop.domain.records import Filters
+from nmrf_desktop.domain.text import and_list
 from nmrf_desktop.store.models import Recommendation
 
 
@@ -36,5 +37,4 @@ def left_out_line(others: list[tuple[str, int]]) -> str:
     if not others:
         return ""
     parts = [f"{n:,} recommendation{'s' if n != 1 else ''} to {c}" for c, n in others]
-    listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-    return f"The record also holds {listed}, left out."
+    return f"The record also holds {and_list(parts)}, left out."

@@ -87,6 +87,7 @@ def test_the_file_menu_offers_it_to_coordinators_only(qtbot, coordinator_window:
     action = hub_of(window).action
     assert action in window.file_menu().actions()
     assert action.text() == "Publis&h Public Site…" and action.isEnabled()
+    assert action.shortcut().toString() == "Ctrl+Shift+H"  # every command has one
     assert action.isVisible() and "public monitor website" in action.statusTip()
     window.profile = Profile(role="officer", agency="MOJ", officer_name="Aroha")
     hub_of(window).set_coordinator(False)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 
+from nmrf_desktop.domain.text import and_list
 from nmrf_desktop.reports.draft_model import MI, DraftKind, Run, Source
 from nmrf_desktop.reports.pdf_styles import human, long_date
 from nmrf_desktop.services.drafting.gather import AgencyName, EvidenceFact, Item, UpdateFact
@@ -88,7 +89,7 @@ def gap_text(item: Item, since: dt.date | None, agencies: dict[str, AgencyName])
     when = received_words(item, since)
     leads = [agencies[c].en if c in agencies else c for c, role in item.agencies
              if role == "lead"]
-    who = (f"lead agenc{'ies' if len(leads) > 1 else 'y'}: {' and '.join(leads)}" if leads
+    who = (f"lead agenc{'ies' if len(leads) > 1 else 'y'}: {and_list(leads)}" if leads
            else "no lead agency assigned")
     return f"[No progress recorded{f' since {when}' if when else ''}; {who}]"
 

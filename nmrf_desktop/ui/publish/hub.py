@@ -39,7 +39,7 @@ class PublishHub(Hub):
         self.dialog: PublishDialog | None = None
         self.central: bool | None = None  # the open record is the central one (None: unknown)
         self.action = self.add_command(_T(_C, "Publis&h Public Site…"), self.open_dialog,
-                                       None, tip())
+                                       "Ctrl+Shift+H", tip())
         self.action.setObjectName("publishSiteAction")
         self._add_to_file_menu(self.action)
         self.for_role(True, actions=(self.action,))

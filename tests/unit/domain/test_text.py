@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, strategies as st
 
 from nmrf_desktop.domain.records import Filters, RowProblem
-from nmrf_desktop.domain.text import fold, identity_text, looks_like_formula, squash
+from nmrf_desktop.domain.text import and_list, fold, identity_text, looks_like_formula, squash
 
 
 @pytest.mark.parametrize("value", [
@@ -68,3 +68,8 @@ def test_row_problem_names_file_row_and_column() -> None:
     assert str(RowProblem("a.csv", 3, "Session", "'x' is bad")) == (
         "a.csv, row 3, column 'Session': 'x' is bad")
     assert str(RowProblem("a.csv", 0, "", "the file is empty")) == "a.csv: the file is empty"
+
+
+def test_and_list_reads_as_english() -> None:
+    assert [and_list(x) for x in ([], ["MOJ"], ["MOJ", "TPK"], ["MOJ", "TPK", "MSD"])] == [
+        "", "MOJ", "MOJ and TPK", "MOJ, TPK and MSD"]
