@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -176,6 +176,9 @@ class FilterPanel(QScrollArea):
         layout.addStretch(1)
         self.setWidget(inner)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # Never scrolled sideways (focus on a field at the right edge used to shift the whole
+        # panel, cutting the labels' first letters, with no bar to scroll back).
+        self.horizontalScrollBar().valueChanged.connect(self._no_sideways)
         for combo in (self.agency, self.role, self.mechanism, self.te_tiriti):
             combo.setSizeAdjustPolicy(
                 QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
@@ -186,6 +189,20 @@ class FilterPanel(QScrollArea):
         self.mine.toggled.connect(self._mine_toggled)
         self.mine.clicked.connect(self.mineChosen)
         self.set_choices(FilterChoices())
+
+    def minimumSizeHint(self) -> QSize:
+        """As wide as the filters need (with the vertical scroll bar), so none is cut."""
+        hint = super().minimumSizeHint()
+        inner = self.widget()
+        if inner is None:
+            return hint
+        width = (inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
+                 + 2 * self.frameWidth())
+        return QSize(max(hint.width(), width), hint.height())
+
+    def _no_sideways(self, value: int) -> None:
+        if value:
+            self.horizontalScrollBar().setValue(0)
 
     # -- values -----------------------------------------------------------------------
 

@@ -52,7 +52,9 @@ def build(window: Frame) -> None:
     window.filter_dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetClosable
                                    | QDockWidget.DockWidgetFeature.DockWidgetMovable)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, window.filter_dock)
-    window.resizeDocks([window.filter_dock], [250], Qt.Orientation.Horizontal)
+    window.resizeDocks([window.filter_dock],
+                       [max(250, window.filter_panel.minimumSizeHint().width())],
+                       Qt.Orientation.Horizontal)
 
     _build_status_bar(window)
     window.setTabOrder(window.search_box, window.table)
