@@ -7,12 +7,15 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QDate, QLocale, QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent, QKeySequence
-from PySide6.QtWidgets import QAbstractButton, QLabel
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QAbstractButton, QDateEdit, QLabel
 
+from nmrf_desktop.domain.entry import ActionDraft
+from nmrf_desktop.domain.enums import ActionStatus
 from nmrf_desktop.domain.records import Filters
-from nmrf_desktop.services import catalog, facets
+from nmrf_desktop.services import catalog, entry, facets
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.settings import EVIDENCE_MAX_BYTES
 from nmrf_desktop.ui.entry.action_dialog import ActionDialog
@@ -151,7 +154,49 @@ def test_progress_update_needs_a_narrative(qtbot, runner: TaskRunner, nz_record:
     qtbot.addWidget(dialog)
     dialog.narrative.setPlainText("  ")
     _refused(qtbot, dialog, runner, nz_record, "narrative", "narrative is empty")
-    assert dialog.as_of.maximumDate() == dialog.as_of.date()  # no future as-of dates
+
+
+@pytest.mark.parametrize("ahead", ["days", "year"])
+def test_a_typed_future_as_of_date_is_kept_and_refused(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]
+                                                       nz_record: Record, ids: list[str],
+                                                       ahead: str) -> None:
+    """The date typed stays as typed (Qt used to clamp it to another date) and Save says
+    why it cannot be saved, beside the field."""
+    dialog = UpdateDialog(runner, nz_record, ids[0], "NZL-UPR5-001",
+                          facets.agency_choices(nz_record), "MOJ")
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    dialog.narrative.setPlainText("The bill was introduced.")
+    today = QDate.currentDate()
+    typed = today.addDays(13) if ahead == "days" else today.addYears(1)
+    dialog.as_of.setFocus()
+    dialog.as_of.setSelectedSection(QDateEdit.Section.YearSection)
+    QTest.keyClicks(dialog.as_of, typed.toString("yyyyMMdd"))  # each full part moves on
+    assert dialog.as_of.date() == typed
+    assert dialog.as_of.calendarPopup()
+    _refused(qtbot, dialog, runner, nz_record, "as_of",
+             f"The as-of date cannot be after today ({QLocale().toString(today, 'd MMMM yyyy')}).")
+    assert dialog.as_of.date() == typed
+
+
+def test_cancel_this_action_only_for_an_existing_action(qtbot, runner: TaskRunner,  # type: ignore[no-untyped-def]
+                                                        nz_record: Record,
+                                                        ids: list[str]) -> None:
+    new = _action_dialog(qtbot, runner, nz_record, ids)
+    new.show()
+    qtbot.waitExposed(new)
+    assert not new.cancel_action_button.isVisible()
+    action = entry.create_action(nz_record, ActionDraft(
+        title="Review", agency="MOJ", recommendation_ids=tuple(ids)))
+    dialog = _action_dialog(qtbot, runner, nz_record, ids, action=action)
+    dialog.show()
+    qtbot.waitExposed(dialog)
+    assert dialog.cancel_action_button.isVisible()
+    with qtbot.waitSignal(dialog.cancelled, timeout=WAIT) as blocker:
+        dialog.cancel_action_button.click()
+    assert blocker.args[0].after.status == ActionStatus.CANCELLED.value
+    assert dialog.result() == dialog.DialogCode.Accepted
 
 
 def test_profile_dialog_needs_a_name(qtbot, nz_record: Record) -> None:  # type: ignore[no-untyped-def]

@@ -17,6 +17,7 @@ from nmrf_desktop.ui.indicators.add_dialog import AddIndicatorDialog, split_refe
 from nmrf_desktop.ui.indicators.import_dialog import ImportValuesDialog
 from nmrf_desktop.ui.window.main_window import MainWindow
 from tests.gui import test_indicators_page as page_tests
+from tests.gui.test_discard_changes import answer_next_question
 from tests.gui.test_indicators_page import DATA, hub, open_page
 
 # The page tests' fixtures: the NZ central record with two indicators, its coordinator.
@@ -232,7 +233,9 @@ def test_every_field_has_its_own_mnemonic(qtbot, coordinator: MainWindow) -> Non
     assert adding.governance.isEnabled()
     qtbot.keyClick(adding, Qt.Key.Key_V, Qt.KeyboardModifier.AltModifier)
     assert adding.governance.hasFocus()
+    asked = answer_next_question("Discard")  # a box ticked is a change: Escape asks first
     qtbot.keyClick(adding, Qt.Key.Key_Escape)
+    assert [text for text, _default, _escape in asked] == ["Discard the changes you typed?"]
     assert hub(window).add_dialog is None
     importing = _open_import(qtbot, window)
     keys = _mnemonics(importing)

@@ -13,7 +13,6 @@ from PySide6.QtGui import QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QFormLayout,
@@ -46,6 +45,7 @@ from nmrf_desktop.services.facets import AgencyChoice
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.settings import EVIDENCE_MAX_BYTES
 from nmrf_desktop.ui.date_field import OptionalDateEdit
+from nmrf_desktop.ui.discard import DiscardGuardedDialog
 from nmrf_desktop.ui.entry.picker import RecommendationPicker
 from nmrf_desktop.ui.enum_text import label
 from nmrf_desktop.ui.field_errors import FieldErrors, error_label, with_error
@@ -63,7 +63,7 @@ class ActionSaved:
     evidence_added: int
 
 
-class ActionDialog(QDialog):
+class ActionDialog(DiscardGuardedDialog):
     """Title, description, kind, status, dates, public flag, linked recommendations, evidence."""
 
     saved = Signal(object)  # ActionSaved
@@ -177,9 +177,12 @@ class ActionDialog(QDialog):
         self.cancel_action_button.setObjectName("cancelAction")
         self.cancel_action_button.setToolTip(self.tr(
             "Mark the action cancelled. Shared actions are never deleted."))
-        self.cancel_action_button.setVisible(
-            action is not None and action.status != ActionStatus.CANCELLED.value)
-        self.buttons.addButton(self.cancel_action_button, QDialogButtonBox.ButtonRole.ResetRole)
+        if action is not None and action.status != ActionStatus.CANCELLED.value:
+            # Only then: the button box shows every button added to it, hidden or not.
+            self.buttons.addButton(self.cancel_action_button,
+                                   QDialogButtonBox.ButtonRole.ResetRole)
+        else:
+            self.cancel_action_button.hide()
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
         self.cancel_action_button.clicked.connect(self.cancel_action)
@@ -198,6 +201,7 @@ class ActionDialog(QDialog):
             self._fill(action)
         elif link_ids:
             self.picker.load_ids(link_ids)
+        self.mark_clean()
 
     def _fill(self, action: ActionRecord) -> None:
         self.title.setText(action.title)
@@ -209,6 +213,10 @@ class ActionDialog(QDialog):
         self.completed.set_value(action.completed_date)
         self.public.setChecked(action.is_public)
         self.picker.load_ids(action.recommendation_ids)
+
+    def typed_values(self) -> object:
+        return (self.draft(), self.description.toPlainText(), self.pending_files(),
+                self.pending_links())
 
     # -- evidence -------------------------------------------------------------------------
 

@@ -8,13 +8,12 @@ import uuid
 from collections.abc import Sequence
 from typing import cast
 
-from PySide6.QtCore import QDate, Signal
+from PySide6.QtCore import QDate, QLocale, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
@@ -28,6 +27,7 @@ from nmrf_desktop.domain.enums import ImplementationStatus
 from nmrf_desktop.services.entry import add_progress
 from nmrf_desktop.services.facets import AgencyChoice
 from nmrf_desktop.services.record import Record
+from nmrf_desktop.ui.discard import DiscardGuardedDialog
 from nmrf_desktop.ui.enum_text import label
 from nmrf_desktop.ui.field_errors import FieldErrors, error_label, with_error
 from nmrf_desktop.ui.tasks import TaskRunner
@@ -35,7 +35,7 @@ from nmrf_desktop.ui.tasks import TaskRunner
 log = logging.getLogger(__name__)
 
 
-class UpdateDialog(QDialog):
+class UpdateDialog(DiscardGuardedDialog):
     """Append a dated progress update for an agency; the history is never rewritten."""
 
     saved = Signal(object)  # ProgressRecord
@@ -74,7 +74,7 @@ class UpdateDialog(QDialog):
         self.as_of.setAccessibleName(self.tr("As of"))
         self.as_of.setCalendarPopup(True)
         self.as_of.setDisplayFormat("yyyy-MM-dd")
-        self.as_of.setMaximumDate(QDate.currentDate())
+        # No maximum: Qt would turn a typed future date into another date; save refuses it.
         self.public = QCheckBox(self.tr("&Public (included in the transparency dataset)"), self)
         self.public.setObjectName("publicCheck")
         general = error_label(self, "general")
@@ -105,6 +105,10 @@ class UpdateDialog(QDialog):
         layout.addWidget(general)
         layout.addWidget(self.buttons)
         self.resize(560, 420)
+        self.mark_clean()
+
+    def typed_values(self) -> object:
+        return self.draft()
 
     def draft(self) -> ProgressDraft:
         return ProgressDraft(
@@ -123,7 +127,7 @@ class UpdateDialog(QDialog):
             if not draft.agency:
                 raise InvalidEntry("agency", self.tr("Choose the agency reporting progress."))
         except InvalidEntry as exc:
-            self.errors.show(exc.field, str(exc))
+            self.errors.show(exc.field, self._future() if exc.field == "as_of" else str(exc))
             return
         self.errors.clear()
         record, new_id = self._record, str(uuid.uuid4())
@@ -131,6 +135,10 @@ class UpdateDialog(QDialog):
         self.buttons.setEnabled(False)
         self._runner.run(lambda: add_progress(record, draft, update_id=new_id),
                          self._saved, self._failed)
+
+    def _future(self) -> str:
+        today = QLocale().toString(QDate.currentDate(), "d MMMM yyyy")
+        return self.tr("The as-of date cannot be after today ({0}).").format(today)
 
     def _saved(self, update: object) -> None:
         self._saving = False

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QCompleter,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -34,6 +33,7 @@ from PySide6.QtWidgets import (
 from nmrf_desktop.domain.indicators import Direction, IndicatorDraft, IndicatorKind, check_draft
 from nmrf_desktop.services import sdg
 from nmrf_desktop.services.facets import AgencyChoice
+from nmrf_desktop.ui.discard import DiscardGuardedDialog
 from nmrf_desktop.ui.enum_text import agency_name
 from nmrf_desktop.ui.field_errors import FieldErrors, error_label, with_error
 from nmrf_desktop.ui.indicators.text import direction_label, kind_label
@@ -72,7 +72,7 @@ def split_references(text: str) -> tuple[str, ...]:
     return tuple(r for r in re.split(r"[\s,;]+", text) if r)
 
 
-class AddIndicatorDialog(QDialog):
+class AddIndicatorDialog(DiscardGuardedDialog):
     """The indicator's fields; Save checks the draft here, then asks the record (saveRequested);
     `show_problems` puts the record's refusals by their fields."""
 
@@ -151,6 +151,7 @@ class AddIndicatorDialog(QDialog):
         self.sdg.editingFinished.connect(self._sdg_as_code)
         self.maori.toggled.connect(self._maori_toggled)
         self._maori_toggled(False)
+        self.mark_clean()
 
     def _cell(self, name: str, widget: QWidget | QLayout, *focus: QWidget) -> QWidget:
         label = error_label(self, name)
@@ -223,13 +224,25 @@ class AddIndicatorDialog(QDialog):
         layout.addWidget(self.buttons)
         self.code.setFocus()
 
+    def typed_values(self) -> object:
+        texts = (self.code, self.title_en, self.title_mi, self.unit, self.sdg, self.source,
+                 self.baseline_value, self.baseline_period, self.target_value,
+                 self.target_period, self.governance, self.governance_note)
+        return (tuple(edit.text() for edit in texts), self.method.toPlainText(),
+                self.recommendations.toPlainText(), self.kind.currentIndex(),
+                self.direction.currentIndex(), self.steward.currentIndex(),
+                self.multiplier.value(), self.maori.isChecked(), self.release.isChecked())
+
     # -- behaviour ---------------------------------------------------------------------------
 
     def offer_recommendations(self, references: list[str]) -> None:
         """Fill the links with these references (the browser's selection) unless some are
         typed already."""
         if not self.recommendations.toPlainText().strip():
+            clean = not self.has_changes()
             self.recommendations.setPlainText("\n".join(references))
+            if clean:  # offered, not typed: still what the dialog opened with
+                self.mark_clean()
 
     def _sdg_chosen(self, index: QModelIndex) -> None:
         code = index.data(Qt.ItemDataRole.EditRole)
