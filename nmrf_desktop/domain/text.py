@@ -71,3 +71,10 @@ def and_list(items: Sequence[str]) -> str:
     if len(items) < 2:
         return "".join(items)
     return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def natural(text: str) -> tuple[tuple[int, str], ...]:
+    """A sort key that reads numbers as numbers: 'NZL-UPR5-064' before 'NZL-UPR18-001',
+    'para 9' before 'para 12', SDG '2' before '10'."""
+    return tuple((int(p), "") if p.isdigit() else (0, p.casefold())
+                 for p in re.split(r"(\d+)", text) if p)

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
 from sqlalchemy import distinct, select
 from sqlalchemy.orm import Session
 
+from nmrf_desktop.domain.text import natural
 from nmrf_desktop.services.record import Record
 from nmrf_desktop.store.models import Agency, Recommendation, RecommendationState, State, Term
 
@@ -77,7 +77,7 @@ def choices(record: Record) -> FilterChoices:
         for kind, label in session.execute(
                 select(Term.kind, Term.label).order_by(Term.kind, Term.label)):
             terms.setdefault(kind, []).append(label)
-        terms["sdg"].sort(key=_natural)  # SDG 2 before SDG 10
+        terms["sdg"].sort(key=natural)  # SDG 2 before SDG 10
         states = tuple(session.execute(
             select(State.name).where(State.id.in_(select(RecommendationState.state_id)))
             .order_by(State.name)).scalars())
@@ -88,9 +88,3 @@ def choices(record: Record) -> FilterChoices:
             groups=tuple(terms["group"]), sdgs=tuple(terms["sdg"]), states=states,
             follow_up=_any(session, r.follow_up), important=_any(session, r.important))
     return replace(found, agencies=tuple(agency_choices(record)))
-
-
-def _natural(label: str) -> list[tuple[int, str]]:
-    """Sort key reading the numbers in a label as numbers: '2', '10', '16.3'."""
-    return [(int(part), "") if part.isdigit() else (-1, part)
-            for part in re.split(r"(\d+)", label) if part]

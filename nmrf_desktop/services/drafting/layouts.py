@@ -7,11 +7,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from nmrf_desktop.domain.text import natural
 from nmrf_desktop.reports.draft_model import Block, Heading, Paragraph, Run, Table
 from nmrf_desktop.services.documents.matching import paragraph_key
 from nmrf_desktop.services.drafting.blocks import Context, information, quoted, table_row
 from nmrf_desktop.services.drafting.gather import ClusterFact, Item
-from nmrf_desktop.services.drafting.scope import natural
 from nmrf_desktop.services.drafting.words import rec_source
 
 NO_THEME = "No theme recorded"

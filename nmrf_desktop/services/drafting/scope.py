@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from sqlalchemy import select
@@ -14,15 +13,6 @@ from nmrf_desktop.services.drafting.request import DraftError, DraftRequest
 from nmrf_desktop.services.reports.data import chunks
 from nmrf_desktop.store import search
 from nmrf_desktop.store.models import Recommendation
-
-_PIECES = re.compile(r"(\d+)")
-
-
-def natural(text: str) -> tuple[tuple[int, str], ...]:
-    """A sort key that reads numbers as numbers: 'NZL-UPR5-064' before 'NZL-UPR18-001',
-    'para 9' before 'para 12'."""
-    return tuple((int(p), "") if p.isdigit() else (0, p.casefold())
-                 for p in _PIECES.split(text) if p)
 
 
 def covers(asked: str, paragraph: str) -> bool:
