@@ -154,12 +154,12 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+15"/>
+        <location line="+18"/>
         <source>{0} (saved)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+41"/>
+        <location line="+46"/>
         <source>{0} ({1} bytes, attached on save)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -197,7 +197,7 @@
 <context>
     <name>AddIndicatorDialog</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/indicators/add_dialog.py" line="+84"/>
+        <location filename="../../nmrf_desktop/ui/indicators/add_dialog.py" line="+85"/>
         <source>Add Indicator</source>
         <translation type="unfinished"></translation>
     </message>
@@ -247,7 +247,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+47"/>
+        <location line="+49"/>
         <source>C&amp;ode:</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1645,7 +1645,7 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+17"/>
+        <location line="+21"/>
         <source>The two passphrases differ. Type the same passphrase in both fields.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -2178,17 +2178,17 @@
     </message>
     <message>
         <location line="+0"/>
-        <location line="+65"/>
+        <location line="+70"/>
         <source>Left out</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-64"/>
+        <location line="-69"/>
         <source>Not in the record: nothing to fill in</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+64"/>
+        <location line="+69"/>
         <source>Included</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3324,12 +3324,12 @@ Send each agency its own file.</source>
     </message>
     <message>
         <location line="+6"/>
-        <location line="+116"/>
+        <location line="+133"/>
         <source>&amp;Mine only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="-114"/>
+        <location line="-131"/>
         <source>Only my agency&apos;s recommendations</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3429,7 +3429,7 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+26"/>
+        <location line="+43"/>
         <source>Any agency</source>
         <translation type="unfinished"></translation>
     </message>
@@ -3542,7 +3542,7 @@ Send each agency its own file.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="+23"/>
+        <location filename="../../nmrf_desktop/ui/window/widgets.py" line="+25"/>
         <source>Number of recommendations shown</source>
         <translation type="unfinished"></translation>
     </message>
@@ -4601,7 +4601,7 @@ Send each agency its own file.</source>
 <context>
     <name>IndicatorListModel</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/indicators/list_model.py" line="+39"/>
+        <location filename="../../nmrf_desktop/ui/indicators/list_model.py" line="+41"/>
         <source>Code</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5084,7 +5084,7 @@ Send each agency its own file.</source>
 <context>
     <name>Keys</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="-347"/>
+        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="-351"/>
         <source>Too short: use at least %n characters. A few unrelated words make a passphrase that is long and easy to remember.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -5953,7 +5953,7 @@ Please phone the secretariat and check that they read out the same fingerprint. 
 <context>
     <name>PublicKeyExporter</name>
     <message>
-        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="+376"/>
+        <location filename="../../nmrf_desktop/ui/exchange/key_dialogs.py" line="+380"/>
         <source>No Signing Key</source>
         <translation type="unfinished"></translation>
     </message>
@@ -6054,6 +6054,16 @@ Please phone the secretariat and check that they read out the same fingerprint. 
     <message>
         <location line="+6"/>
         <source>Published {0} pages for {1} recommendations in {2}: {3} files written, {4} unchanged, {5} removed; the search index is {6}.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+4"/>
+        <source>{0} to {1}</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+2"/>
+        <source>The record also holds recommendations of other states, not published: {0}.</source>
         <translation type="unfinished"></translation>
     </message>
 </context>
@@ -6880,7 +6890,15 @@ Please phone the secretariat and check that they read out the same fingerprint. 
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location line="+27"/>
+        <location line="+29"/>
+        <source>The record already holds all %n recommendation(s) included: applying changes nothing.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location line="+4"/>
         <source>%n of {0} recommendation(s) will be applied.</source>
         <translation type="unfinished">
             <numerusform></numerusform>
@@ -7641,12 +7659,17 @@ Click to export an update bundle.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+25"/>
+        <location line="+29"/>
         <source>Choose the agency reporting progress.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location line="+24"/>
+        <location line="+13"/>
+        <source>The as-of date cannot be after today ({0}).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location line="+15"/>
         <source>The update could not be saved: {0}</source>
         <translation type="unfinished"></translation>
     </message>
