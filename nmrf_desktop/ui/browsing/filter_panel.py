@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -190,15 +190,12 @@ class FilterPanel(QScrollArea):
         self.mine.clicked.connect(self.mineChosen)
         self.set_choices(FilterChoices())
 
-    def minimumSizeHint(self) -> QSize:
-        """As wide as the filters need (with the vertical scroll bar), so none is cut."""
-        hint = super().minimumSizeHint()
+    def fitting_width(self) -> int:
+        """How wide the panel must be for no filter to be cut (with the vertical scroll
+        bar): the dock's width at start. A person may still make it narrower."""
         inner = self.widget()
-        if inner is None:
-            return hint
-        width = (inner.minimumSizeHint().width() + self.verticalScrollBar().sizeHint().width()
-                 + 2 * self.frameWidth())
-        return QSize(max(hint.width(), width), hint.height())
+        needed = inner.minimumSizeHint().width() if inner is not None else 0
+        return needed + self.verticalScrollBar().sizeHint().width() + 2 * self.frameWidth()
 
     def _no_sideways(self, value: int) -> None:
         if value:

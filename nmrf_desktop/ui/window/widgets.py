@@ -53,7 +53,7 @@ def build(window: Frame) -> None:
                                    | QDockWidget.DockWidgetFeature.DockWidgetMovable)
     window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, window.filter_dock)
     window.resizeDocks([window.filter_dock],
-                       [max(250, window.filter_panel.minimumSizeHint().width())],
+                       [max(250, window.filter_panel.fitting_width())],
                        Qt.Orientation.Horizontal)
 
     _build_status_bar(window)

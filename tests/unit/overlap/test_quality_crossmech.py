@@ -74,8 +74,11 @@ def _measure(record: Record) -> Scores:
 def test_the_workbook_holds_the_rows_of_the_source_table() -> None:
     with CROSSMECH_ROWS.open(encoding="utf-8", newline="") as f:
         table = list(csv.DictReader(f))
-    sheet = load_workbook(CROSSMECH_WORKBOOK, read_only=True).active
-    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    book = load_workbook(CROSSMECH_WORKBOOK, read_only=True)
+    try:  # a read-only workbook holds its file open until closed
+        rows = list(book.active.iter_rows(min_row=2, values_only=True))
+    finally:
+        book.close()
     assert len(rows) == len(table) == 59
     for cells, source in zip(rows, table, strict=True):
         assert cells[0].endswith(source["text"])
